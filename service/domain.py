@@ -1,0 +1,218 @@
+"""Domain types of comment moderation: plain values, no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Status(enum.StrEnum):
+    """Where a comment stands. ``pending`` means not yet decided."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    WITHHELD = "withheld"
+    REPORTED = "reported"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+class Queue(enum.StrEnum):
+    """Saved views over comments that moderators work through."""
+
+    PENDING = "pending"
+    REVIEW = "review"
+    REPORTED = "reported"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+    @property
+    def status(self) -> Status:
+        """The comment status this queue shows."""
+        return Status.WITHHELD if self is Queue.REVIEW else Status(self.value)
+
+
+class Decision(enum.StrEnum):
+    """What a moderator can decide about a comment."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+
+    @property
+    def status(self) -> Status:
+        """The status a comment takes after this decision."""
+        return {
+            Decision.APPROVE: Status.APPROVED,
+            Decision.REJECT: Status.REJECTED,
+            Decision.SPAM: Status.SPAM,
+        }[self]
+
+
+class Reason(enum.StrEnum):
+    """Why a comment was withheld or rejected."""
+
+    SPAM = "spam"
+    TOXIC = "toxic"
+    LINKS = "links"
+    REPEAT_POST = "repeat_post"
+    NEW_AUTHOR = "new_author"
+    REPORTED = "reported"
+    CLASSIFIER_ERROR = "classifier_error"
+    MODERATOR = "moderator"
+
+
+class Role(enum.StrEnum):
+    """API client roles; each endpoint names the roles it admits."""
+
+    SITE = "site"
+    MODERATOR = "moderator"
+    OPS = "ops"
+
+
+class ActionKind(enum.StrEnum):
+    """The kinds of entries in the append-only moderation log."""
+
+    SUBMITTED = "submitted"
+    CLASSIFIED = "classified"
+    DECIDED = "decided"
+    REPORTED = "reported"
+
+
+class Verdict(enum.StrEnum):
+    """What the automatic policy concluded."""
+
+    APPROVE = "approve"
+    WITHHOLD = "withhold"
+    REJECT = "reject"
+
+    @property
+    def status(self) -> Status:
+        """The comment status this verdict sets."""
+        return {
+            Verdict.APPROVE: Status.APPROVED,
+            Verdict.WITHHOLD: Status.WITHHELD,
+            Verdict.REJECT: Status.SPAM,
+        }[self]
+
+
+@dataclasses.dataclass(frozen=True)
+class Author:
+    """The commenter as the site knows them."""
+
+    id: str
+    display_name: str
+    email_hash: str | None = None
+    account_age_days: float | None = None
+    karma: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Envelope:
+    """Request context as the site received it; kept for spam signals, purged after retention."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+    referrer: str | None = None
+    permalink: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class NewComment:
+    """A validated submission, ready to store."""
+
+    site_id: str
+    article_id: str
+    author: Author
+    body: str
+    language: str | None
+    parent_id: str | None
+    envelope: Envelope
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Comment:
+    """A stored comment and its current moderation state."""
+
+    id: str
+    site_id: str
+    article_id: str
+    parent_id: str | None
+    root_id: str
+    author: Author
+    body: str
+    language: str | None
+    status: Status
+    reasons: tuple[str, ...]
+    risk: float | None
+    model_version: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    version: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """One append-only entry in the moderation log. ``actor`` None means the system."""
+
+    id: int
+    comment_id: str
+    kind: ActionKind
+    actor: str | None
+    from_status: Status | None
+    to_status: Status | None
+    reasons: tuple[str, ...]
+    model_version: str | None
+    scores: Mapping[str, float]
+    note: str | None
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiClient:
+    """An authenticated API client."""
+
+    id: int
+    name: str
+    role: Role
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelVersion:
+    """An immutable registered model."""
+
+    id: str
+    artifact_sha256: str
+    artifact_path: str
+    labels: tuple[str, ...]
+    metrics: Mapping[str, Any]
+    data_manifest: Mapping[str, Any]
+    library_versions: Mapping[str, str]
+    created_at: datetime
+    aliases: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Classification:
+    """A model's scores for one comment, or the error that prevented them."""
+
+    comment_id: str
+    scores: Mapping[str, float]
+    model_version: str | None
+    error: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a cursor-paginated listing; ``next_cursor`` is None on the last page."""
+
+    items: list[T]
+    next_cursor: str | None

@@ -1,0 +1,133 @@
+"""The service's error vocabulary.
+
+Every error a caller can see has a stable kebab-case ``code``, an HTTP ``status`` and a ``title``;
+``service.http.problems`` renders them as RFC 9457 problem+json. Lower-layer errors (SQLAlchemy,
+redis) are re-raised as these so callers only ever catch ours.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldError:
+    """One invalid input field, located by a JSON pointer into the request body."""
+
+    pointer: str
+    detail: str
+
+
+class CommentDeskError(Exception):
+    """Base class of every error the service raises on purpose."""
+
+    code = "internal-error"
+    status = 500
+    title = "Internal server error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class SettingsError(CommentDeskError):
+    """A configuration value is missing or malformed."""
+
+    code = "invalid-settings"
+    title = "Invalid settings"
+
+
+class ValidationError(CommentDeskError):
+    """The request is well-formed but its content is invalid."""
+
+    code = "validation-failed"
+    status = 422
+    title = "Validation failed"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.pointer or '/'}: {e.detail}" for e in errors))
+        self.errors = errors
+
+
+class MalformedRequestError(CommentDeskError):
+    """The request body is not what the endpoint can parse (bad JSON, wrong type)."""
+
+    code = "malformed-request"
+    status = 400
+    title = "Malformed request"
+
+
+class PayloadTooLargeError(CommentDeskError):
+    """The request body exceeds the configured limit."""
+
+    code = "payload-too-large"
+    status = 413
+    title = "Payload too large"
+
+
+class AuthenticationError(CommentDeskError):
+    """No API key, or one the service does not know."""
+
+    code = "unauthenticated"
+    status = 401
+    title = "Authentication required"
+
+
+class PermissionDeniedError(CommentDeskError):
+    """The API key is valid but its role may not do this."""
+
+    code = "forbidden"
+    status = 403
+    title = "Forbidden"
+
+
+class NotFoundError(CommentDeskError):
+    """The addressed resource does not exist."""
+
+    code = "not-found"
+    status = 404
+    title = "Not found"
+
+
+class ConflictError(CommentDeskError):
+    """The request conflicts with the current state (e.g. a stale moderation decision)."""
+
+    code = "conflict"
+    status = 409
+    title = "Conflict"
+
+
+class StaleDecisionError(ConflictError):
+    """Someone else decided this comment after the moderator loaded it."""
+
+    code = "stale-decision"
+    title = "Comment was already decided"
+
+
+class IdempotencyConflictError(ConflictError):
+    """An Idempotency-Key was reused with a different request body."""
+
+    code = "idempotency-key-reused"
+    title = "Idempotency key reused with a different request"
+
+
+class UnavailableError(CommentDeskError):
+    """A dependency (database, Redis) is down; the request may be retried."""
+
+    code = "service-unavailable"
+    status = 503
+    title = "Service unavailable"
+
+
+class StorageError(UnavailableError):
+    """The database could not complete the operation."""
+
+    code = "storage-unavailable"
+    title = "Storage unavailable"
+
+
+class QueueError(UnavailableError):
+    """Redis could not accept or serve a queue operation."""
+
+    code = "queue-unavailable"
+    title = "Queue unavailable"

@@ -1,0 +1,285 @@
+"""Use cases: what the article site, moderators, ops and workers can do.
+
+Every use case runs in one transaction and raises only ``service.errors`` types. Enqueueing
+happens after the commit and never decides the outcome: the sweeper covers a failed enqueue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.domain import (
+    Action,
+    Classification,
+    Comment,
+    Decision,
+    ModelVersion,
+    NewComment,
+    Page,
+    Queue,
+    Reason,
+    Status,
+)
+from service.errors import StorageError
+from service.policy import apply_policy, failed_classification
+from service.queue import GuardedQueue
+from service.rules import rule_hits
+from service.settings import Settings
+from service.store import comments, decisions, maintenance, queues, registry
+from service.store.comments import Stored
+from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
+
+CHAMPION = "champion"
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueOverview:
+    """A queue's size and the age of its oldest item."""
+
+    queue: Queue
+    count: int
+    oldest_age_seconds: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ModerationView:
+    """Everything a moderator needs to judge one comment."""
+
+    comment: Comment
+    scores: dict[str, dict[str, float]]
+    actions: list[Action]
+    author: AuthorRecord
+
+
+class Moderation:
+    """The application core, shared by the HTTP API, the workers and the CLI."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        queue: GuardedQueue | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.queue = queue
+        self.clock = clock
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise StorageError(f"database error: {exc.orig}") from exc
+
+    # -- article site -------------------------------------------------------------------------
+
+    def submit(self, items: Sequence[NewComment]) -> list[Stored]:
+        """Store submissions durably, then enqueue the new ones for classification."""
+        try:
+            stored = self._store(items)
+        except IntegrityError:
+            # Another API process stored the same Idempotency-Key between our read and write;
+            # a second pass sees it and replays it.
+            stored = self._store(items)
+        self.enqueue([s.comment_id for s in stored if s.is_new])
+        return stored
+
+    def _store(self, items: Sequence[NewComment]) -> list[Stored]:
+        with self._transaction() as session:
+            return comments.insert_comments(session, items, self.clock())
+
+    def enqueue(self, comment_ids: Sequence[str]) -> None:
+        """Enqueue classification in batches; failures are left to the sweeper."""
+        if self.queue is None:
+            return
+        size = self.settings.classify_batch_max
+        for start in range(0, len(comment_ids), size):
+            self.queue.enqueue_classify(comment_ids[start : start + size])
+
+    def get_comment(self, comment_id: str, site_id: str | None = None) -> Comment:
+        """One comment (a site sees only its own)."""
+        with self._transaction() as session:
+            return comments.get_comment(session, comment_id, site_id)
+
+    def published(
+        self, site_id: str, article_id: str, cursor: str | None, limit: int
+    ) -> Page[Comment]:
+        """What the site may show under an article."""
+        with self._transaction() as session:
+            return comments.list_published_threads(session, site_id, article_id, cursor, limit)
+
+    def report(
+        self, site_id: str, comment_id: str, reporter_id: str, reason: str, note: str | None
+    ) -> tuple[bool, Comment]:
+        """A reader flags a comment; returns whether the report was new."""
+        with self._transaction() as session:
+            comments.get_comment(session, comment_id, site_id)
+            return decisions.add_report(
+                session,
+                comment_id,
+                reporter_id=reporter_id,
+                reason=reason,
+                note=note,
+                threshold=self.settings.report_threshold,
+                now=self.clock(),
+            )
+
+    # -- moderators ---------------------------------------------------------------------------
+
+    def queue_overview(self) -> list[QueueOverview]:
+        """Every queue's count and oldest age."""
+        now = self.clock()
+        with self._transaction() as session:
+            summary = queues.summarise_queues(session)
+        return [
+            QueueOverview(
+                queue,
+                summary[queue.status].count,
+                _age(now, summary[queue.status].oldest_created_at),
+            )
+            for queue in Queue
+        ]
+
+    def queue_page(
+        self, queue: Queue, filters: QueueFilter, sort: Sort, cursor: str | None, limit: int
+    ) -> Page[Comment]:
+        """One page of a queue."""
+        with self._transaction() as session:
+            return queues.list_queue(session, queue.status, filters, sort, cursor, limit)
+
+    def moderation_view(self, comment_id: str) -> ModerationView:
+        """Scores, reasons, history and the author's record for one comment."""
+        with self._transaction() as session:
+            comment = comments.get_comment(session, comment_id)
+            return ModerationView(
+                comment=comment,
+                scores=queues.scores_for(session, comment_id),
+                actions=queues.actions_for(session, comment_id),
+                author=queues.author_record(session, comment.author.id, comment.site_id),
+            )
+
+    def decide(
+        self,
+        comment_id: str,
+        *,
+        decision: Decision,
+        actor: str,
+        reason: str | None,
+        note: str | None,
+        expected_version: int | None,
+    ) -> Comment:
+        """Record a moderator's decision; a stale one raises StaleDecisionError (409)."""
+        reasons = [reason] if reason else [Reason.MODERATOR.value]
+        with self._transaction() as session:
+            return decisions.apply_decision(
+                session,
+                comment_id,
+                to_status=decision.status,
+                actor=actor,
+                reasons=reasons,
+                note=note,
+                expected_version=expected_version,
+                now=self.clock(),
+            )
+
+    # -- ops ------------------------------------------------------------------------------------
+
+    def audit(self, filters: AuditFilter, cursor: str | None, limit: int) -> Page[Action]:
+        """The action log, newest first."""
+        with self._transaction() as session:
+            return queues.list_actions(session, filters, cursor, limit)
+
+    def models(self) -> list[ModelVersion]:
+        """Registered model versions with their aliases."""
+        with self._transaction() as session:
+            return registry.list_versions(session)
+
+    def register_model(self, version: ModelVersion, *, champion_if_unset: bool = True) -> bool:
+        """Register a version; make it champion when none is set. Returns whether it was new."""
+        with self._transaction() as session:
+            is_new = registry.register_version(session, version)
+            if champion_if_unset and registry.version_for_alias(session, CHAMPION) is None:
+                registry.set_alias(session, CHAMPION, version.id, self.clock())
+            return is_new
+
+    def champion(self) -> ModelVersion | None:
+        """The version that currently decides."""
+        with self._transaction() as session:
+            return registry.version_for_alias(session, CHAMPION)
+
+    # -- workers ------------------------------------------------------------------------------
+
+    def pending(self, comment_ids: Sequence[str]) -> list[Comment]:
+        """The given comments that still await classification."""
+        with self._transaction() as session:
+            return decisions.pending_comments(session, comment_ids)
+
+    def record_classifications(self, results: Sequence[Classification]) -> int:
+        """Apply rules and policy to scores and record one system verdict per comment.
+
+        Idempotent: a comment that is no longer pending is skipped. Returns how many were recorded.
+        """
+        now = self.clock()
+        recorded = 0
+        with self._transaction() as session:
+            for result in results:
+                comment = comments.get_comment(session, result.comment_id)
+                status, reasons = self._verdict(session, comment, result)
+                recorded += decisions.record_system_verdict(
+                    session,
+                    comment.id,
+                    status,
+                    reasons,
+                    result.scores,
+                    result.model_version,
+                    now,
+                )
+        return recorded
+
+    def _verdict(
+        self, session: Session, comment: Comment, result: Classification
+    ) -> tuple[Status, list[str]]:
+        if result.error is not None:
+            return failed_classification()
+        since = comment.created_at - timedelta(seconds=self.settings.repeat_window_seconds)
+        hits = rule_hits(
+            comment,
+            is_repeat=queues.has_repeat_post(session, comment, since),
+            new_author_days=self.settings.new_author_days,
+        )
+        return apply_policy(result.scores, self.settings.thresholds, hits, self.settings.hold_rules)
+
+    def sweep(self, limit: int = 10_000) -> int:
+        """Re-enqueue comments left pending too long (Redis was down, a worker died)."""
+        cutoff = self.clock() - timedelta(seconds=self.settings.sweep_after_seconds)
+        with self._transaction() as session:
+            stale = maintenance.stale_pending_ids(session, cutoff, limit)
+        self.enqueue(stale)
+        return len(stale)
+
+    def purge_envelopes(self) -> int:
+        """Drop as-submitted envelopes past their retention period."""
+        now = self.clock()
+        cutoff = now - timedelta(days=self.settings.envelope_retention_days)
+        with self._transaction() as session:
+            return maintenance.purge_envelopes(session, cutoff, now)
+
+
+def _age(now: datetime, oldest: datetime | None) -> float | None:
+    return None if oldest is None else max(0.0, (now - oldest).total_seconds())

@@ -1,0 +1,47 @@
+"""The automatic moderation policy: scores and rule hits in, a status and reasons out.
+
+Machines hold, humans judge: a comment is approved only when every score is below its withhold
+band and no hold rule fired; it is rejected only above a reject threshold that ops set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from service.domain import Reason, Status
+from service.settings import LabelThreshold
+
+
+def apply_policy(
+    scores: Mapping[str, float],
+    thresholds: Mapping[str, LabelThreshold],
+    rule_reasons: Sequence[Reason],
+    hold_rules: frozenset[str],
+) -> tuple[Status, list[str]]:
+    """Decide a status and the reasons for it."""
+    rejecting = [
+        label
+        for label, score in scores.items()
+        if (band := thresholds.get(label)) and band.reject is not None and score >= band.reject
+    ]
+    withholding = [
+        label
+        for label, score in scores.items()
+        if (band := thresholds.get(label)) and score >= band.withhold
+    ]
+    rules = [r.value for r in rule_reasons if r.value in hold_rules]
+    if rejecting:
+        status = Status.SPAM if "spam" in rejecting else Status.REJECTED
+        return status, _unique([*rejecting, *withholding, *rules])
+    if withholding or rules:
+        return Status.WITHHELD, _unique([*withholding, *rules])
+    return Status.APPROVED, []
+
+
+def failed_classification() -> tuple[Status, list[str]]:
+    """Fail closed: a comment the model could not score goes to a human."""
+    return Status.WITHHELD, [Reason.CLASSIFIER_ERROR.value]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

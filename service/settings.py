@@ -1,0 +1,205 @@
+"""Process settings, read once from the environment and passed down explicitly.
+
+This module is the only reader of ``os.environ`` in the service. A bad value fails at start with
+a message that names the variable and the value it had.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from service.errors import SettingsError
+
+T = TypeVar("T")
+
+PREFIX = "COMMENTDESK_"
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelThreshold:
+    """Score bands for one label: below ``withhold`` approve, from ``reject`` on reject."""
+
+    withhold: float
+    reject: float | None  # None: this label never rejects automatically
+
+
+DEFAULT_THRESHOLDS: Mapping[str, LabelThreshold] = {
+    "spam": LabelThreshold(withhold=0.5, reject=0.99),
+    "toxic": LabelThreshold(withhold=0.5, reject=None),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to know about its environment."""
+
+    data_dir: Path = Path(".commentdesk")
+    database_url: str = ""
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    worker_count: int = 1
+    max_body_bytes: int = 64 * 1024
+    max_comment_chars: int = 10_000
+    default_page_size: int = 50
+    max_page_size: int = 200
+    sweep_after_seconds: float = 30.0
+    sweep_interval_seconds: float = 10.0
+    classify_batch_max: int = 500
+    intake_batch_max: int = 256
+    thresholds: Mapping[str, LabelThreshold] = dataclasses.field(
+        default_factory=lambda: dict(DEFAULT_THRESHOLDS)
+    )
+    hold_rules: frozenset[str] = frozenset({"links", "repeat_post", "new_author"})
+    new_author_days: float = 2.0
+    repeat_window_seconds: float = 3600.0
+    report_threshold: int = 3
+    key_cache_seconds: float = 30.0
+    model_poll_seconds: float = 5.0
+    envelope_retention_days: float = 30.0
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database URL, or SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'commentdesk.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from ``COMMENTDESK_*``, ``DATABASE_URL`` and ``REDIS_URL``."""
+        env = _Env(environ)
+        defaults = cls()
+        return cls(
+            data_dir=Path(env.get("DATA_DIR", str, str(defaults.data_dir))),
+            database_url=environ.get("DATABASE_URL", "") or env.get("DATABASE_URL", str, ""),
+            redis_url=environ.get("REDIS_URL") or env.get("REDIS_URL", str, "") or None,
+            host=env.get("HOST", str, defaults.host),
+            port=env.get("PORT", _port, defaults.port),
+            worker_count=env.get("WORKERS", _positive_int, defaults.worker_count),
+            max_body_bytes=env.get("MAX_BODY_BYTES", _positive_int, defaults.max_body_bytes),
+            max_comment_chars=env.get(
+                "MAX_COMMENT_CHARS", _positive_int, defaults.max_comment_chars
+            ),
+            default_page_size=env.get(
+                "DEFAULT_PAGE_SIZE", _positive_int, defaults.default_page_size
+            ),
+            max_page_size=env.get("MAX_PAGE_SIZE", _positive_int, defaults.max_page_size),
+            sweep_after_seconds=env.get(
+                "SWEEP_AFTER_SECONDS", _positive_float, defaults.sweep_after_seconds
+            ),
+            sweep_interval_seconds=env.get(
+                "SWEEP_INTERVAL_SECONDS", _positive_float, defaults.sweep_interval_seconds
+            ),
+            classify_batch_max=env.get(
+                "CLASSIFY_BATCH_MAX", _positive_int, defaults.classify_batch_max
+            ),
+            intake_batch_max=env.get("INTAKE_BATCH_MAX", _positive_int, defaults.intake_batch_max),
+            thresholds=env.get("THRESHOLDS", parse_thresholds, dict(DEFAULT_THRESHOLDS)),
+            hold_rules=env.get("HOLD_RULES", _rule_set, defaults.hold_rules),
+            new_author_days=env.get(
+                "NEW_AUTHOR_DAYS", _non_negative_float, defaults.new_author_days
+            ),
+            repeat_window_seconds=env.get(
+                "REPEAT_WINDOW_SECONDS", _positive_float, defaults.repeat_window_seconds
+            ),
+            report_threshold=env.get("REPORT_THRESHOLD", _positive_int, defaults.report_threshold),
+            key_cache_seconds=env.get(
+                "KEY_CACHE_SECONDS", _non_negative_float, defaults.key_cache_seconds
+            ),
+            model_poll_seconds=env.get(
+                "MODEL_POLL_SECONDS", _positive_float, defaults.model_poll_seconds
+            ),
+            envelope_retention_days=env.get(
+                "ENVELOPE_RETENTION_DAYS", _positive_float, defaults.envelope_retention_days
+            ),
+            log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
+        )
+
+
+class _Env:
+    """Typed access to ``COMMENTDESK_*`` variables; errors name the variable and its value."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, parse: Callable[[str], T], default: T) -> T:
+        key = PREFIX + name
+        raw = self._environ.get(key)
+        if raw is None or raw == "":
+            return default
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{key}={raw!r} is invalid: {exc}") from exc
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value <= 65535:
+        raise ValueError("must be a TCP port between 0 and 65535")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError("must be zero or a positive number")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+    return level
+
+
+KNOWN_RULES = frozenset({"links", "repeat_post", "new_author"})
+
+
+def _rule_set(raw: str) -> frozenset[str]:
+    rules = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    unknown = rules - KNOWN_RULES
+    if unknown:
+        raise ValueError(f"unknown rule(s) {sorted(unknown)}; known: {sorted(KNOWN_RULES)}")
+    return rules
+
+
+def parse_thresholds(raw: str) -> dict[str, LabelThreshold]:
+    """Parse ``label=withhold:reject`` pairs, e.g. ``spam=0.5:0.99,toxic=0.6:off``."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        label, _, bands = part.partition("=")
+        withhold_raw, _, reject_raw = bands.partition(":")
+        withhold = _probability(withhold_raw)
+        reject = None if reject_raw in ("", "off") else _probability(reject_raw)
+        if reject is not None and reject < withhold:
+            raise ValueError(f"{label}: reject threshold {reject} is below withhold {withhold}")
+        thresholds[label.strip()] = LabelThreshold(withhold=withhold, reject=reject)
+    return thresholds
+
+
+def _probability(raw: str) -> float:
+    value = float(raw)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"threshold {raw!r} must be between 0 and 1")
+    return value

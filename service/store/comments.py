@@ -1,0 +1,240 @@
+"""Writing and reading comments: intake, lookups and the published listing."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from service.domain import ActionKind, Comment, NewComment, Page, Status
+from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
+from service.models import ActionRow, CommentRow
+from service.store.convert import to_comment
+from service.store.cursor import decode_cursor, encode_cursor
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """The outcome of storing one submission; ``is_new`` is False for an idempotent replay."""
+
+    comment_id: str
+    status: Status
+    is_new: bool
+
+
+def new_comment_id() -> str:
+    """A time-ordered UUID (v7 layout) so ids sort roughly by arrival."""
+    millis = int(datetime.now().timestamp() * 1000)
+    rand = uuid.uuid4().int & ((1 << 74) - 1)
+    value = (
+        (millis << 80)
+        | (0x7 << 76)
+        | ((rand >> 62) << 64)
+        | (0b10 << 62)
+        | (rand & ((1 << 62) - 1))
+    )
+    return str(uuid.UUID(int=value))
+
+
+def body_digest(body: str) -> str:
+    """Fingerprint of a body for repeat-post detection."""
+    return hashlib.sha256(" ".join(body.casefold().split()).encode()).hexdigest()
+
+
+def insert_comments(session: Session, items: Sequence[NewComment], now: datetime) -> list[Stored]:
+    """Insert a batch of submissions, replaying earlier ones that reuse an Idempotency-Key."""
+    replays = _existing_by_key(session, items)
+    roots = _parent_roots(session, items)
+    results: list[Stored] = []
+    seen: dict[tuple[str, str], Stored] = {}
+    actions: list[ActionRow] = []
+    for item in items:
+        key = (item.site_id, item.idempotency_key) if item.idempotency_key else None
+        if key and key in replays:
+            results.append(_replay(replays[key], item))
+            continue
+        if key and key in seen:
+            results.append(dataclasses.replace(seen[key], is_new=False))
+            continue
+        stored, action = _add_comment(session, item, roots, now)
+        results.append(stored)
+        actions.append(action)
+        if key:
+            seen[key] = stored
+    # Tables without an ORM relationship are flushed in no set order: comments go first.
+    session.flush()
+    session.add_all(actions)
+    return results
+
+
+def _add_comment(
+    session: Session, item: NewComment, roots: dict[str, str], now: datetime
+) -> tuple[Stored, ActionRow]:
+    comment_id = new_comment_id()
+    root_id = roots[item.parent_id] if item.parent_id else comment_id
+    session.add(
+        CommentRow(
+            id=comment_id,
+            site_id=item.site_id,
+            article_id=item.article_id,
+            parent_id=item.parent_id,
+            root_id=root_id,
+            author_id=item.author.id,
+            author_name=item.author.display_name,
+            author_email_hash=item.author.email_hash,
+            author_account_age_days=item.author.account_age_days,
+            author_karma=item.author.karma,
+            body=item.body,
+            body_sha256=body_digest(item.body),
+            language=item.language,
+            status=Status.PENDING.value,
+            reasons=[],
+            report_count=0,
+            version=1,
+            created_at=now,
+            idempotency_key=item.idempotency_key,
+            request_hash=item.request_hash,
+            envelope_ip=item.envelope.ip,
+            envelope_user_agent=item.envelope.user_agent,
+            envelope_referrer=item.envelope.referrer,
+            envelope_permalink=item.envelope.permalink,
+        )
+    )
+    action = ActionRow(
+        comment_id=comment_id,
+        kind=ActionKind.SUBMITTED.value,
+        actor=None,
+        from_status=None,
+        to_status=Status.PENDING.value,
+        reasons=[],
+        scores={},
+        created_at=now,
+    )
+    return Stored(comment_id, Status.PENDING, is_new=True), action
+
+
+def _replay(row: CommentRow, item: NewComment) -> Stored:
+    if row.request_hash != item.request_hash:
+        raise IdempotencyConflictError(
+            f"Idempotency-Key {item.idempotency_key!r} was first used for a different comment"
+        )
+    return Stored(row.id, Status(row.status), is_new=False)
+
+
+def _existing_by_key(
+    session: Session, items: Sequence[NewComment]
+) -> dict[tuple[str, str], CommentRow]:
+    keyed = [(i.site_id, i.idempotency_key) for i in items if i.idempotency_key]
+    if not keyed:
+        return {}
+    clauses = [
+        and_(CommentRow.site_id == site, CommentRow.idempotency_key == key) for site, key in keyed
+    ]
+    rows = session.scalars(select(CommentRow).where(or_(*clauses))).all()
+    return {(r.site_id, r.idempotency_key or ""): r for r in rows}
+
+
+def _parent_roots(session: Session, items: Sequence[NewComment]) -> dict[str, str]:
+    parent_ids = {i.parent_id for i in items if i.parent_id}
+    if not parent_ids:
+        return {}
+    rows = session.execute(
+        select(CommentRow.id, CommentRow.root_id, CommentRow.site_id, CommentRow.article_id).where(
+            CommentRow.id.in_(parent_ids)
+        )
+    ).all()
+    found = {r.id: r for r in rows}
+    for item in items:
+        parent = found.get(item.parent_id) if item.parent_id else None
+        if item.parent_id and (
+            parent is None or parent.site_id != item.site_id or parent.article_id != item.article_id
+        ):
+            raise ValidationError(
+                [FieldError("/parent_id", "must be a comment on the same article")]
+            )
+    return {r.id: r.root_id for r in rows}
+
+
+def get_comment(session: Session, comment_id: str, site_id: str | None = None) -> Comment:
+    """One comment; a site only sees its own comments."""
+    row = session.get(CommentRow, comment_id)
+    if row is None or (site_id is not None and row.site_id != site_id):
+        raise NotFoundError(f"comment {comment_id!r} does not exist")
+    return to_comment(row)
+
+
+def get_comment_row(session: Session, comment_id: str) -> CommentRow:
+    """The row itself, for use cases that update it inside the store."""
+    row = session.get(CommentRow, comment_id)
+    if row is None:
+        raise NotFoundError(f"comment {comment_id!r} does not exist")
+    return row
+
+
+def list_published_threads(
+    session: Session, site_id: str, article_id: str, cursor: str | None, limit: int
+) -> Page[Comment]:
+    """Approved top-level comments of an article, oldest first, with their approved replies.
+
+    The page is over threads; each thread's approved replies follow their root in the items.
+    """
+    query = select(CommentRow).where(
+        CommentRow.site_id == site_id,
+        CommentRow.article_id == article_id,
+        CommentRow.status == Status.APPROVED.value,
+        CommentRow.parent_id.is_(None),
+    )
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        after = datetime.fromisoformat(created)
+        query = query.where(
+            or_(
+                CommentRow.created_at > after,
+                and_(CommentRow.created_at == after, CommentRow.id > last_id),
+            )
+        )
+    roots = session.scalars(
+        query.order_by(CommentRow.created_at, CommentRow.id).limit(limit + 1)
+    ).all()
+    has_more = len(roots) > limit
+    roots = roots[:limit]
+    replies = _approved_replies(session, [r.id for r in roots])
+    items = [to_comment(r) for root in roots for r in _visible_thread(root, replies)]
+    next_cursor = (
+        encode_cursor(roots[-1].created_at.isoformat(), roots[-1].id) if has_more else None
+    )
+    return Page(items, next_cursor)
+
+
+def _visible_thread(root: CommentRow, replies: dict[str, list[CommentRow]]) -> list[CommentRow]:
+    # A reply under a hidden parent is hidden too: the site could not place it in the thread.
+    shown = [root]
+    shown_ids = {root.id}
+    for reply in replies.get(root.id, []):
+        if reply.parent_id in shown_ids:
+            shown.append(reply)
+            shown_ids.add(reply.id)
+    return shown
+
+
+def _approved_replies(session: Session, root_ids: list[str]) -> dict[str, list[CommentRow]]:
+    if not root_ids:
+        return {}
+    rows = session.scalars(
+        select(CommentRow)
+        .where(
+            CommentRow.root_id.in_(root_ids),
+            CommentRow.parent_id.is_not(None),
+            CommentRow.status == Status.APPROVED.value,
+        )
+        .order_by(CommentRow.created_at, CommentRow.id)
+    ).all()
+    by_root: dict[str, list[CommentRow]] = {}
+    for row in rows:
+        by_root.setdefault(row.root_id, []).append(row)
+    return by_root

@@ -1,0 +1,65 @@
+"""Row → domain object conversion, so no ORM row leaves the store."""
+
+from __future__ import annotations
+
+from service.domain import Action, ActionKind, Author, Comment, ModelVersion, Status
+from service.models import ActionRow, CommentRow, ModelVersionRow
+
+
+def to_comment(row: CommentRow) -> Comment:
+    """A stored comment as a domain value."""
+    return Comment(
+        id=row.id,
+        site_id=row.site_id,
+        article_id=row.article_id,
+        parent_id=row.parent_id,
+        root_id=row.root_id,
+        author=Author(
+            id=row.author_id,
+            display_name=row.author_name,
+            email_hash=row.author_email_hash,
+            account_age_days=row.author_account_age_days,
+            karma=row.author_karma,
+        ),
+        body=row.body,
+        language=row.language,
+        status=Status(row.status),
+        reasons=tuple(row.reasons or ()),
+        risk=row.risk,
+        model_version=row.model_version,
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+        version=row.version,
+    )
+
+
+def to_action(row: ActionRow) -> Action:
+    """A moderation log entry as a domain value."""
+    return Action(
+        id=row.id,
+        comment_id=row.comment_id,
+        kind=ActionKind(row.kind),
+        actor=row.actor,
+        from_status=Status(row.from_status) if row.from_status else None,
+        to_status=Status(row.to_status) if row.to_status else None,
+        reasons=tuple(row.reasons or ()),
+        model_version=row.model_version,
+        scores=dict(row.scores or {}),
+        note=row.note,
+        created_at=row.created_at,
+    )
+
+
+def to_model_version(row: ModelVersionRow, aliases: tuple[str, ...] = ()) -> ModelVersion:
+    """A registered model version as a domain value."""
+    return ModelVersion(
+        id=row.id,
+        artifact_sha256=row.artifact_sha256,
+        artifact_path=row.artifact_path,
+        labels=tuple(row.labels or ()),
+        metrics=dict(row.metrics or {}),
+        data_manifest=dict(row.data_manifest or {}),
+        library_versions={k: str(v) for k, v in (row.library_versions or {}).items()},
+        created_at=row.created_at,
+        aliases=aliases,
+    )

