@@ -27,7 +27,11 @@ def loaded_models(redis: Redis) -> dict[str, str]:
     except RedisError as exc:
         raise QueueError(f"could not read worker heartbeats: {exc}") from exc
     return {
-        key.decode()[len(KEY_PREFIX) :]: value.decode()
+        _text(key)[len(KEY_PREFIX) :]: _text(value)
         for key, value in zip(keys, values, strict=True)
         if value is not None
     }
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
