@@ -1,0 +1,15 @@
+"""ASGI entry point for uvicorn: settings are read from the environment in the serving process."""
+
+from __future__ import annotations
+
+import os
+
+from service.http.app import create_app
+from starlette.applications import Starlette
+
+from service.settings import Settings
+
+
+def create() -> Starlette:
+    """Build the app for uvicorn's ``--factory`` mode (one per API process)."""
+    return create_app(Settings.from_env(os.environ))

@@ -1,0 +1,92 @@
+"""Preparing a database: migrations, the shipped default model, API keys."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from classifier import DEFAULT_MODEL_DIR
+from classifier.artifact import artifact_sha256
+from service.auth import generate_api_key
+from service.db import engine_from_settings, session_factory
+from service.domain import ModelVersion, Role
+from service.migrate import upgrade_to_head
+from service.models import ApiKeyRow
+from service.moderation import Moderation
+from service.settings import Settings
+from service.store.keys import add_api_key
+
+BUILTIN_PREFIX = "builtin:"
+DEFAULT_ARTIFACT = "default.skops"
+
+
+class BootstrapError(Exception):
+    """Preparing the database failed in a way the operator must fix."""
+
+
+def migrate(settings: Settings) -> ModelVersion:
+    """Apply migrations and register the shipped model (champion if none is set)."""
+    engine = engine_from_settings(settings)
+    try:
+        upgrade_to_head(engine)
+        version = shipped_model_version()
+        Moderation(session_factory(engine), settings).register_model(version)
+        return version
+    finally:
+        engine.dispose()
+
+
+def shipped_model_version() -> ModelVersion:
+    """The model that ships in the package, as a registry record."""
+    artifact = DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT
+    card = DEFAULT_MODEL_DIR / "default.json"
+    if not artifact.is_file() or not card.is_file():
+        raise BootstrapError(f"the shipped model is missing from {DEFAULT_MODEL_DIR}")
+    meta: dict[str, Any] = json.loads(card.read_text())
+    sha256 = artifact_sha256(artifact)
+    if meta.get("sha256") not in (None, sha256):
+        raise BootstrapError(f"{artifact} does not match the sha256 in {card}")
+    return ModelVersion(
+        id=str(meta.get("version") or f"v0-{sha256[:12]}"),
+        artifact_sha256=sha256,
+        artifact_path=BUILTIN_PREFIX + DEFAULT_ARTIFACT,
+        labels=tuple(meta.get("labels", ("spam", "toxic"))),
+        metrics=meta.get("metrics", {}),
+        data_manifest=meta.get("data_manifest", {}),
+        library_versions=meta.get("library_versions", {}),
+        created_at=_parse_time(meta.get("created_at")),
+    )
+
+
+def _parse_time(raw: object) -> datetime:
+    if isinstance(raw, str):
+        parsed = datetime.fromisoformat(raw)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def create_key(settings: Settings, role: Role, name: str) -> str:
+    """Create an API key and return its plaintext (shown once, stored only as a digest)."""
+    engine = engine_from_settings(settings)
+    try:
+        token, digest, prefix = generate_api_key()
+        with session_factory(engine).begin() as session:
+            add_api_key(
+                session, name=name, role=role, key_hash=digest, prefix=prefix, now=datetime.now(UTC)
+            )
+        return token
+    finally:
+        engine.dispose()
+
+
+def has_keys(settings: Settings) -> bool:
+    """Whether any API key exists yet."""
+    engine = engine_from_settings(settings)
+    try:
+        with session_factory(engine)() as session:
+            return bool(session.scalar(select(func.count()).select_from(ApiKeyRow)))
+    finally:
+        engine.dispose()

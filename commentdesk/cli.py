@@ -1,0 +1,154 @@
+"""The `commentdesk` command line: up, api, worker, migrate, create-key, train, status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from service.domain import Role
+from service.errors import CommentDeskError
+from service.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, build settings once, run the command; errors are one plain line."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except CommentDeskError as exc:
+        print(f"commentdesk: {exc.detail}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the CLI's last resort: one readable line, not a traceback
+        if os.environ.get("COMMENTDESK_DEBUG"):
+            raise
+        print(f"commentdesk: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return 1
+
+
+# Command-line options override the environment variable of the same meaning, and go through
+# the same parsing, so a bad value fails the same way either way.
+_OPTION_ENV = {
+    "data_dir": "COMMENTDESK_DATA_DIR",
+    "host": "COMMENTDESK_HOST",
+    "port": "COMMENTDESK_PORT",
+    "workers": "COMMENTDESK_WORKERS",
+}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    environ = dict(os.environ)
+    for option, variable in _OPTION_ENV.items():
+        value = getattr(args, option, None)
+        if value is not None:
+            environ[variable] = str(value)
+    return Settings.from_env(environ)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commentdesk", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    _add(commands, "up", _cmd_up, "run everything on this machine (SQLite, Valkey, API, workers)")
+    _add(commands, "api", _cmd_api, "serve the HTTP API (uvicorn)")
+    worker = _add(commands, "worker", _cmd_worker, "run one RQ worker process")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument("--name", help="worker name (default: host and pid)")
+    _add(commands, "migrate", _cmd_migrate, "apply database migrations, register the shipped model")
+    key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
+    key.add_argument("--role", required=True, choices=[r.value for r in Role])
+    key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
+    train = _add(commands, "train", _cmd_train, "train the classifier and write a model artifact")
+    train.add_argument("--data", required=True, help="folder of labelled datasets (../shared/data)")
+    train.add_argument("--out", help="output folder (default: the shipped default model folder)")
+    _add(commands, "status", _cmd_status, "show database, queue, model and worker state")
+    return parser
+
+
+def _add(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.set_defaults(handler=handler)
+    if name in {"up", "api", "worker", "migrate", "create-key", "status"}:
+        command.add_argument("--data-dir", help="data directory (env COMMENTDESK_DATA_DIR)")
+    if name in {"up", "api"}:
+        command.add_argument("--host", help="bind address (env COMMENTDESK_HOST)")
+        command.add_argument("--port", help="HTTP port (env COMMENTDESK_PORT)")
+    if name == "up":
+        command.add_argument(
+            "--workers", type=int, help="worker processes (env COMMENTDESK_WORKERS)"
+        )
+    return command
+
+
+def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.supervisor import run_up
+
+    return run_up(settings, print)
+
+
+def _cmd_api(_args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "commentdesk.asgi:create",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,  # a log line per request costs more than the request at 1,000/s
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.__main__ import run_worker
+
+    run_worker(settings, burst=args.burst, name=args.name)
+    return 0
+
+
+def _cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.bootstrap import migrate
+
+    version = migrate(settings)
+    print(f"database at head; champion model registered: {version.id}")
+    return 0
+
+
+def _cmd_create_key(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.bootstrap import create_key
+
+    print(create_key(settings, Role(args.role), args.name))
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace, _settings: Settings) -> int:
+    from classifier import DEFAULT_MODEL_DIR
+    from classifier.build import build_default_model
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"commentdesk: --data {data} is not a folder", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else DEFAULT_MODEL_DIR
+    artifact = build_default_model(data, out)
+    print(f"model written to {artifact}; model card in {out / 'MODEL_CARD.md'}")
+    return 0
+
+
+def _cmd_status(_args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.status import print_status
+
+    return print_status(settings, print)
