@@ -1,0 +1,121 @@
+"""Engineered text signals that n-grams capture poorly: links, numbers, wallets, shouting.
+
+:class:`TextStatsTransformer` is stateless and lives in this package so a skops artifact can name
+it in its trusted-types list. It avoids a Python loop per comment: all texts are joined into one
+string, regexes run once over it, and match positions are mapped back to comments with
+``searchsorted``; character classes are counted on a code-point array with ``bincount``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator, TransformerMixin
+
+__all__ = ["FEATURE_NAMES", "TextStatsTransformer", "text_stats"]
+
+# Texts are normalised (whitespace collapsed) before they get here, so a newline never occurs
+# inside a text and no pattern below can match across two comments.
+_SEPARATOR = "\n"
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "links": re.compile(
+        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app)\b",
+        re.IGNORECASE,
+    ),
+    "phone_like": re.compile(r"\+?\d[\d ().-]{7,}\d"),
+    # Bitcoin (legacy and bech32) and Ethereum-style addresses.
+    "wallet_like": re.compile(
+        r"\b(?:0x[0-9a-fA-F]{40}|bc1[02-9ac-hj-np-z]{25,60}|[13][1-9A-HJ-NP-Za-km-z]{25,34})\b"
+    ),
+    "emails": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    "exclamations": re.compile(r"!"),
+    "repeated_chars": re.compile(r"(.)\1{3,}"),
+}
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"log1p_{name}" for name in _PATTERNS),
+    "log1p_digits",
+    "log1p_length",
+    "upper_ratio",
+)
+
+
+def _count_matches(
+    pattern: re.Pattern[str], blob: str, starts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
+    owners = np.searchsorted(starts, positions, side="right") - 1
+    return np.bincount(owners, minlength=len(starts)).astype(np.float64)
+
+
+def _char_class_counts(
+    blob: str, lengths: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    codes = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
+    owners = np.repeat(np.arange(len(lengths)), lengths + 1)[: len(codes)]
+    n = len(lengths)
+    upper = (codes >= 65) & (codes <= 90)
+    lower = (codes >= 97) & (codes <= 122)
+    digit = (codes >= 48) & (codes <= 57)
+
+    # ASCII only: cheap, and non-Latin scripts have no case to shout with anyway.
+    def count(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+        return np.bincount(owners, weights=mask, minlength=n).astype(np.float64)
+
+    return count(upper), count(upper | lower), count(digit)
+
+
+def text_stats(texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Compute the engineered features for normalised texts.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Normalised texts (see :func:`classifier.text.normalise_text`).
+
+    Returns
+    -------
+    ndarray of shape (n_texts, len(FEATURE_NAMES))
+        Counts on a ``log1p`` scale (comparable with TF-IDF magnitudes) and the share of ASCII
+        letters that are upper case.
+    """
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    blob = _SEPARATOR.join(texts)
+    counts = [_count_matches(pattern, blob, starts) for pattern in _PATTERNS.values()]
+    upper, letters, digits = _char_class_counts(blob, lengths)
+    upper_ratio = np.divide(upper, letters, out=np.zeros(n), where=letters > 0)
+    columns = [*counts, digits, lengths.astype(np.float64)]
+    return np.column_stack([np.log1p(c) for c in columns] + [upper_ratio])
+
+
+class TextStatsTransformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Stateless scikit-learn transformer wrapping :func:`text_stats`.
+
+    Takes a sequence of normalised texts and returns a dense float array; ``fit`` learns nothing.
+    """
+
+    def fit(self, X: Sequence[str], y: Any = None) -> TextStatsTransformer:  # noqa: N803
+        """Return ``self``; there is nothing to learn."""
+        return self
+
+    def transform(self, X: Sequence[str]) -> npt.NDArray[np.float64]:  # noqa: N803
+        """Return the engineered features of ``X``, shape ``(len(X), len(FEATURE_NAMES))``."""
+        return text_stats(list(X))
+
+    def get_feature_names_out(self, input_features: Any = None) -> npt.NDArray[np.object_]:
+        """Return the feature names, for explanations of linear models."""
+        return np.asarray(FEATURE_NAMES, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags

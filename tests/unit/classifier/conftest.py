@@ -1,0 +1,91 @@
+"""Factories for a tiny synthetic corpus, written for these tests (no dataset rows are copied)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from classifier.model import TextModel
+from classifier.training import train_model
+
+SPAM = [
+    f"{verb} {prize} today, just {action}"
+    for verb, prize, action in itertools.product(
+        ["Win", "Claim", "Grab"],
+        ["a free phone", "500 dollars cash", "a gift card", "bonus crypto"],
+        ["click www.prize-now.com", "text WIN to 80808", "message me on telegram"],
+    )
+]
+HAM = [
+    f"The {subject} {verb} {tail}"
+    for subject, verb, tail in itertools.product(
+        ["article", "interview", "chart", "report"],
+        ["was", "seemed"],
+        ["really clear, thanks", "a bit long but fair", "missing the bond yields", "well argued"],
+    )
+]
+TOXIC = [
+    f"you are a {adjective} {noun}, {ending}"
+    for adjective, noun, ending in itertools.product(
+        ["stupid", "pathetic", "worthless"],
+        ["idiot", "clown", "loser"],
+        ["shut up", "nobody wants you here", "go away"],
+    )
+]
+POLITE = [
+    f"{opening}, {middle} {closing}"
+    for opening, middle, closing in itertools.product(
+        ["Good point", "Interesting take", "Thanks for writing"],
+        ["I mostly agree", "I see it differently"],
+        ["about the rates", "on inflation", "regarding the market", "for small savers"],
+    )
+]
+
+
+def write_dataset(folder: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
+    """Write ``rows`` of ``(text, spam, toxic)`` as ``folder/normalized.csv``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "normalized.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "spam", "toxic"])
+        for index, (text, spam, toxic) in enumerate(rows):
+            writer.writerow([f"row{index}", text, spam, toxic])
+    return path
+
+
+@pytest.fixture
+def make_dataset(tmp_path: Path) -> Callable[[Sequence[tuple[str, str, str]]], Path]:
+    """Return a factory writing ``(text, spam, toxic)`` rows to a fresh dataset folder."""
+
+    def make(rows: Sequence[tuple[str, str, str]]) -> Path:
+        folder = tmp_path / "example"
+        write_dataset(folder, rows)
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two synthetic datasets: one labels only spam, the other only toxic."""
+    root = tmp_path_factory.mktemp("data")
+    write_dataset(
+        root / "synthetic_spam",
+        [(t, "1", "") for t in SPAM] + [(t, "0", "") for t in HAM],
+    )
+    write_dataset(
+        root / "synthetic_toxic",
+        [(t, "", "1") for t in TOXIC] + [(t, "", "0") for t in POLITE],
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_model(data_dir: Path) -> TextModel:
+    """A model trained on the synthetic corpus (shared: training is the slow part)."""
+    return train_model(data_dir)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from classifier.artifact import TRUSTED_TYPES, artifact_sha256, load_model, save_model
+from classifier.errors import ArtifactError, UntrustedArtifactError
+from classifier.model import TextModel
+
+TEXTS = ["Grab a free phone, message me on telegram", "the chart seemed well argued", "go away"]
+
+
+class Payload:
+    """A type skops does not know; loading it would mean trusting arbitrary code."""
+
+    def __init__(self) -> None:
+        self.command = "anything"
+
+
+@pytest.fixture(scope="module")
+def artifact(tiny_model: TextModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("artifact") / "model.skops"
+    save_model(tiny_model, path)
+    return path
+
+
+def test_save_model_returns_file_sha256(tiny_model: TextModel, tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "m.skops"
+    assert save_model(tiny_model, path) == artifact_sha256(path)
+    assert zipfile.is_zipfile(path)
+
+
+def test_load_model_round_trips_probabilities(tiny_model: TextModel, artifact: Path) -> None:
+    loaded = load_model(artifact)
+    assert loaded.labels == tiny_model.labels
+    assert np.array_equal(loaded.predict_proba(TEXTS), tiny_model.predict_proba(TEXTS))
+    assert loaded.metadata["artifact_sha256"] == artifact_sha256(artifact)
+    assert loaded.metadata["version_id"] == f"v0-{artifact_sha256(artifact)[:12]}"
+
+
+def test_trusted_types_match_what_an_artifact_contains(artifact: Path) -> None:
+    assert sorted(sio.get_untrusted_types(file=artifact)) == sorted(TRUSTED_TYPES)
+
+
+def test_load_model_refuses_unknown_class(tmp_path: Path) -> None:
+    path = tmp_path / "evil.skops"
+    sio.dump({"model": Payload()}, path)
+    with pytest.raises(UntrustedArtifactError, match="Payload"):
+        load_model(path)
+
+
+def test_load_model_refuses_tampered_model(tiny_model: TextModel, tmp_path: Path) -> None:
+    path = tmp_path / "tampered.skops"
+    tiny_model.metadata_["extra"] = Payload()
+    try:
+        sio.dump(tiny_model, path)
+    finally:
+        del tiny_model.metadata_["extra"]
+    with pytest.raises(UntrustedArtifactError):
+        load_model(path)
+
+
+def test_load_model_refuses_stdlib_type_outside_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "fraction.skops"
+    sio.dump({"ratio": Fraction(1, 3)}, path)
+    with pytest.raises(UntrustedArtifactError, match=r"fractions\.Fraction"):
+        load_model(path)
+
+
+def test_load_model_rejects_trusted_content_that_is_not_a_model(tmp_path: Path) -> None:
+    path = tmp_path / "dict.skops"
+    sio.dump({"weights": np.zeros(3)}, path)
+    with pytest.raises(ArtifactError, match="not a TextModel") as info:
+        load_model(path)
+    assert not isinstance(info.value, UntrustedArtifactError)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04broken"])
+def test_load_model_reports_corrupt_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "corrupt.skops"
+    path.write_bytes(content)
+    with pytest.raises(ArtifactError) as info:
+        load_model(path)
+    assert not isinstance(info.value, UntrustedArtifactError)
+
+
+def test_load_model_reports_truncated_artifact(artifact: Path, tmp_path: Path) -> None:
+    path = tmp_path / "truncated.skops"
+    path.write_bytes(artifact.read_bytes()[: artifact.stat().st_size // 2])
+    with pytest.raises(ArtifactError):
+        load_model(path)
+
+
+def test_load_model_reports_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactError, match="cannot read"):
+        load_model(tmp_path / "absent.skops")
+
+
+def test_save_model_rejects_non_model(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactError, match="expected a TextModel"):
+        save_model({"not": "a model"}, tmp_path / "x.skops")  # type: ignore[arg-type]
