@@ -50,7 +50,7 @@ def shipped_model_version() -> ModelVersion:
     if meta.get("sha256") not in (None, sha256):
         raise BootstrapError(f"{artifact} does not match the sha256 in {card}")
     return ModelVersion(
-        id=str(meta.get("version") or f"v0-{sha256[:12]}"),
+        id=str(meta.get("version_id") or f"v0-{sha256[:12]}"),
         artifact_sha256=sha256,
         artifact_path=BUILTIN_PREFIX + DEFAULT_ARTIFACT,
         labels=tuple(meta.get("labels", ("spam", "toxic"))),

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from service.domain import Reason, Status
+from service.policy import apply_policy, failed_classification
+from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
+
+ALL_RULES = frozenset({"links", "repeat_post", "new_author"})
+
+
+def test_apply_policy_approves_clear_comment() -> None:
+    status, reasons = apply_policy({"spam": 0.1, "toxic": 0.2}, DEFAULT_THRESHOLDS, [], ALL_RULES)
+    assert (status, reasons) == (Status.APPROVED, [])
+
+
+def test_apply_policy_withholds_between_bands_with_label_reason() -> None:
+    status, reasons = apply_policy({"spam": 0.7, "toxic": 0.1}, DEFAULT_THRESHOLDS, [], ALL_RULES)
+    assert (status, reasons) == (Status.WITHHELD, ["spam"])
+
+
+def test_apply_policy_rejects_spam_only_above_reject_threshold() -> None:
+    status, reasons = apply_policy({"spam": 0.995, "toxic": 0.1}, DEFAULT_THRESHOLDS, [], ALL_RULES)
+    assert (status, reasons) == (Status.SPAM, ["spam"])
+
+
+def test_apply_policy_never_rejects_a_label_without_reject_threshold() -> None:
+    status, _ = apply_policy({"spam": 0.0, "toxic": 0.9999}, DEFAULT_THRESHOLDS, [], ALL_RULES)
+    assert status is Status.WITHHELD
+
+
+def test_apply_policy_rejects_non_spam_label_as_rejected() -> None:
+    thresholds = {**DEFAULT_THRESHOLDS, "toxic": LabelThreshold(0.5, 0.9)}
+    status, reasons = apply_policy({"spam": 0.0, "toxic": 0.95}, thresholds, [], ALL_RULES)
+    assert (status, reasons) == (Status.REJECTED, ["toxic"])
+
+
+def test_apply_policy_hold_rule_withholds_clean_scores() -> None:
+    status, reasons = apply_policy({"spam": 0.1}, DEFAULT_THRESHOLDS, [Reason.LINKS], ALL_RULES)
+    assert (status, reasons) == (Status.WITHHELD, ["links"])
+
+
+def test_apply_policy_ignores_rules_that_are_not_hold_rules() -> None:
+    status, _ = apply_policy({"spam": 0.1}, DEFAULT_THRESHOLDS, [Reason.LINKS], frozenset())
+    assert status is Status.APPROVED
+
+
+def test_failed_classification_goes_to_review() -> None:
+    assert failed_classification() == (Status.WITHHELD, ["classifier_error"])
