@@ -1,0 +1,31 @@
+"""Test data factories: sensible defaults, override what a test is about."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from service.domain import Author, Classification, Envelope, NewComment
+
+_sequence = itertools.count(1)
+
+
+def new_comment(**overrides: Any) -> NewComment:
+    """A valid submission; each call gets a distinct author and body unless overridden."""
+    n = next(_sequence)
+    fields: dict[str, Any] = {
+        "site_id": "news-site",
+        "article_id": "article-1",
+        "author": Author(f"author-{n}", f"Reader {n}"),
+        "body": f"Interesting take on the rate decision, number {n}.",
+        "language": "en",
+        "parent_id": None,
+        "envelope": Envelope(ip="192.0.2.1", user_agent="test-agent"),
+    }
+    fields.update(overrides)
+    return NewComment(**fields)
+
+
+def scores(comment_id: str, spam: float = 0.01, toxic: float = 0.01, **kw: Any) -> Classification:
+    """A model result for one comment."""
+    return Classification(comment_id, {"spam": spam, "toxic": toxic}, kw.get("version", "v-test"))

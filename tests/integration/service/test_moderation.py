@@ -1,0 +1,196 @@
+"""Use cases against real SQLite/PostgreSQL and a real Redis."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+
+from service.domain import ActionKind, Author, Comment, Decision, Queue, Status
+from service.errors import IdempotencyConflictError, StaleDecisionError, ValidationError
+from service.moderation import Moderation
+from service.store.queues import AuditFilter, QueueFilter
+from tests.factories import new_comment, scores
+
+
+def submit_one(moderation: Moderation, **overrides: object) -> str:
+    (stored,) = moderation.submit([new_comment(**overrides)])
+    return stored.comment_id
+
+
+def test_submit_commits_then_enqueues_one_job_per_batch(
+    moderation: Moderation, redis: Redis
+) -> None:
+    stored = moderation.submit([new_comment() for _ in range(5)])
+    assert all(s.is_new and s.status is Status.PENDING for s in stored)
+    assert redis.llen("rq:queue:classify") == 1
+    history = moderation.moderation_view(stored[0].comment_id).actions
+    assert [a.kind for a in history] == [ActionKind.SUBMITTED]
+
+
+def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis) -> None:
+    item = new_comment(idempotency_key="k-1", request_hash="h-1")
+    first = moderation.submit([item])[0]
+    again = moderation.submit([item])[0]
+    assert again.comment_id == first.comment_id
+    assert not again.is_new
+    assert redis.llen("rq:queue:classify") == 1
+
+
+def test_submit_same_key_in_one_batch_stores_once(moderation: Moderation) -> None:
+    item = new_comment(idempotency_key="k-2", request_hash="h")
+    first, second = moderation.submit([item, item])
+    assert first.comment_id == second.comment_id
+    assert (first.is_new, second.is_new) == (True, False)
+
+
+def test_submit_reused_key_with_other_body_conflicts(moderation: Moderation) -> None:
+    moderation.submit([new_comment(idempotency_key="k-3", request_hash="h-a")])
+    with pytest.raises(IdempotencyConflictError):
+        moderation.submit([new_comment(idempotency_key="k-3", request_hash="h-b")])
+
+
+def test_submit_reply_must_be_on_same_article(moderation: Moderation) -> None:
+    parent = submit_one(moderation, article_id="a-1")
+    with pytest.raises(ValidationError):
+        moderation.submit([new_comment(article_id="a-2", parent_id=parent)])
+
+
+def test_record_classifications_is_idempotent(moderation: Moderation) -> None:
+    comment_id = submit_one(moderation)
+    assert moderation.record_classifications([scores(comment_id)]) == 1
+    assert moderation.record_classifications([scores(comment_id, spam=0.9)]) == 0
+    view = moderation.moderation_view(comment_id)
+    assert view.comment.status is Status.APPROVED
+    assert [a.kind for a in view.actions].count(ActionKind.CLASSIFIED) == 1
+    assert view.scores == {"v-test": {"spam": 0.01, "toxic": 0.01}}
+
+
+def test_record_classifications_flags_repeat_post_by_same_author(moderation: Moderation) -> None:
+    author = Author("same-author", "Same")
+    first = submit_one(moderation, author=author, body="Buy now, limited offer!")
+    second = submit_one(moderation, author=author, body="buy now,   LIMITED offer!")
+    moderation.record_classifications([scores(first), scores(second)])
+    assert moderation.get_comment(first).status is Status.APPROVED
+    repeat = moderation.get_comment(second)
+    assert (repeat.status, repeat.reasons) == (Status.WITHHELD, ("repeat_post",))
+
+
+def test_published_lists_approved_threads_with_cursor(moderation: Moderation) -> None:
+    roots = [submit_one(moderation, article_id="thread") for _ in range(3)]
+    reply = submit_one(moderation, article_id="thread", parent_id=roots[0])
+    hidden = submit_one(moderation, article_id="thread")
+    moderation.record_classifications([scores(c) for c in [*roots, reply]])
+    moderation.record_classifications([scores(hidden, spam=0.8)])
+    first = moderation.published("news-site", "thread", None, 2)
+    assert [c.id for c in first.items] == [roots[0], reply, roots[1]]
+    assert first.next_cursor is not None
+    second = moderation.published("news-site", "thread", first.next_cursor, 2)
+    assert [c.id for c in second.items] == [roots[2]]
+    assert second.next_cursor is None
+
+
+def test_decide_conflicts_when_another_moderator_decided(moderation: Moderation) -> None:
+    comment_id = submit_one(moderation)
+    moderation.record_classifications([scores(comment_id, spam=0.7)])
+    version = moderation.get_comment(comment_id).version
+    decided = moderation.decide(
+        comment_id,
+        decision=Decision.APPROVE,
+        actor="alice",
+        reason=None,
+        note=None,
+        expected_version=version,
+    )
+    assert decided.status is Status.APPROVED
+    with pytest.raises(StaleDecisionError):
+        moderation.decide(
+            comment_id,
+            decision=Decision.SPAM,
+            actor="bob",
+            reason="spam",
+            note=None,
+            expected_version=version,
+        )
+    with pytest.raises(StaleDecisionError):
+        moderation.decide(
+            comment_id,
+            decision=Decision.SPAM,
+            actor="bob",
+            reason="spam",
+            note=None,
+            expected_version=None,
+        )
+    assert moderation.get_comment(comment_id).status is Status.APPROVED
+
+
+def test_decide_same_moderator_repeating_is_idempotent(moderation: Moderation) -> None:
+    comment_id = submit_one(moderation)
+
+    def reject() -> Comment:
+        return moderation.decide(
+            comment_id,
+            decision=Decision.REJECT,
+            actor="alice",
+            reason="toxic",
+            note="n",
+            expected_version=None,
+        )
+
+    first, again = reject(), reject()
+    assert first.version == again.version
+    decided = moderation.audit(AuditFilter(comment_id=comment_id, kind="decided"), None, 10)
+    assert len(decided.items) == 1
+
+
+def test_reports_reopen_an_approved_comment_at_threshold(moderation: Moderation) -> None:
+    comment_id = submit_one(moderation)
+    moderation.record_classifications([scores(comment_id)])
+    threshold = moderation.settings.report_threshold
+    for n in range(threshold - 1):
+        moderation.report("news-site", comment_id, f"reader-{n}", "abuse", None)
+    is_new, _ = moderation.report("news-site", comment_id, "reader-0", "abuse", None)
+    assert not is_new  # one report per reader
+    assert moderation.get_comment(comment_id).status is Status.APPROVED
+    moderation.report("news-site", comment_id, "reader-last", "abuse", None)
+    reopened = moderation.get_comment(comment_id)
+    assert (reopened.status, reopened.reasons) == (Status.REPORTED, ("reported", "abuse"))
+
+
+def test_queue_page_filters_sorts_and_paginates(moderation: Moderation) -> None:
+    ids = [submit_one(moderation, article_id="q") for _ in range(4)]
+    risks = [0.6, 0.9, 0.7, 0.8]
+    moderation.record_classifications([scores(c, spam=r) for c, r in zip(ids, risks, strict=True)])
+    by_risk = moderation.queue_page(Queue.REVIEW, QueueFilter(article_id="q"), "risk", None, 3)
+    assert [c.risk for c in by_risk.items] == [0.9, 0.8, 0.7]
+    rest = moderation.queue_page(
+        Queue.REVIEW, QueueFilter(article_id="q"), "risk", by_risk.next_cursor, 3
+    )
+    assert [c.risk for c in rest.items] == [0.6]
+    high = moderation.queue_page(
+        Queue.REVIEW, QueueFilter(label="spam", min_score=0.75), "age", None, 10
+    )
+    assert sorted(c.id for c in high.items) == sorted([ids[1], ids[3]])
+    overview = {q.queue: q.count for q in moderation.queue_overview()}
+    assert overview[Queue.REVIEW] == 4
+
+
+def test_sweep_reenqueues_stale_pending(moderation: Moderation, redis: Redis) -> None:
+    offline = Moderation(moderation.sessions, moderation.settings, None)  # Redis "down"
+    comment_id = submit_one(offline)
+    assert redis.llen("rq:queue:classify") == 0
+    later = moderation.clock() + timedelta(seconds=moderation.settings.sweep_after_seconds + 1)
+    sweeping = Moderation(moderation.sessions, moderation.settings, moderation.queue, lambda: later)
+    assert sweeping.sweep() == 1
+    assert redis.llen("rq:queue:classify") == 1
+    assert moderation.get_comment(comment_id).status is Status.PENDING
+
+
+def test_purge_envelopes_after_retention(moderation: Moderation) -> None:
+    submit_one(moderation)
+    assert moderation.purge_envelopes() == 0
+    later = moderation.clock() + timedelta(days=moderation.settings.envelope_retention_days + 1)
+    purging = Moderation(moderation.sessions, moderation.settings, None, lambda: later)
+    assert purging.purge_envelopes() == 1
+    assert purging.purge_envelopes() == 0
