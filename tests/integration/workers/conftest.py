@@ -1,0 +1,59 @@
+"""Fixtures for worker integration tests: fake scorers, a champion, an installed context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from worker_factories import FakeScorer, make_version
+
+from service.domain import ModelVersion
+from service.moderation import Moderation
+from service.queue import CLASSIFY_QUEUE
+from service.settings import Settings
+from workers.context import WorkerContext, install
+from workers.model_cache import ModelCache, Scorer
+
+
+@pytest.fixture
+def scorers() -> dict[str, Scorer]:
+    """Version id → scorer the fake loader hands out; tests add to it."""
+    return {"v-test": FakeScorer()}
+
+
+@pytest.fixture
+def worker_context(
+    moderation: Moderation, redis: Redis, settings: Settings, scorers: dict[str, Scorer]
+) -> Iterator[WorkerContext]:
+    """A context installed for this test, with a model cache that loads fake scorers."""
+    models = ModelCache(
+        moderation.champion,
+        poll_seconds=settings.model_poll_seconds,
+        loader=lambda v: scorers[v.id],
+    )
+    context = WorkerContext("test-worker", settings, moderation, redis, models)
+    install(context)
+    yield context
+    install(None)
+
+
+@pytest.fixture
+def champion(moderation: Moderation) -> ModelVersion:
+    """The fake model registered and made champion."""
+    version = make_version()
+    moderation.register_model(version)
+    return version
+
+
+@pytest.fixture
+def run_burst(redis: Redis) -> Callable[[], bool]:
+    """Run a real non-forking RQ worker until the classify queue is empty."""
+
+    def run() -> bool:
+        worker = SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer)
+        return bool(worker.work(burst=True))
+
+    return run

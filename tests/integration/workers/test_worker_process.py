@@ -1,0 +1,101 @@
+"""run_worker end to end, and the real shipped default model."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from redis import Redis
+from worker_factories import make_comment, make_version
+
+from classifier import DEFAULT_MODEL_DIR
+from classifier.artifact import artifact_sha256
+from service.domain import ModelVersion, Status
+from service.heartbeat import loaded_models
+from service.moderation import Moderation
+from service.settings import Settings
+from workers.__main__ import run_worker
+from workers.context import WorkerContext, current, install
+from workers.heartbeat import beat
+from workers.model_cache import ModelCache
+
+DEFAULT_ARTIFACT = DEFAULT_MODEL_DIR / "default.skops"
+needs_default_model = pytest.mark.skipif(
+    not DEFAULT_ARTIFACT.exists(),
+    reason=f"the default model is not built yet ({DEFAULT_ARTIFACT} is missing)",
+)
+
+
+def _default_version() -> ModelVersion:
+    metadata_path = DEFAULT_MODEL_DIR / "default.json"
+    metadata = json.loads(metadata_path.read_text()) if metadata_path.exists() else {}
+    return make_version(
+        "default",
+        artifact_path="builtin:default.skops",
+        artifact_sha256=artifact_sha256(DEFAULT_ARTIFACT),
+        labels=tuple(metadata.get("labels", ())),
+    )
+
+
+@pytest.fixture
+def worker_settings(settings: Settings, test_redis_url: str) -> Settings:
+    return dataclasses.replace(settings, redis_url=test_redis_url)
+
+
+def test_run_worker_without_champion_fails_closed_and_cleans_up(
+    moderation: Moderation, worker_settings: Settings
+) -> None:
+    (stored,) = moderation.submit([make_comment()])
+
+    run_worker(worker_settings, burst=True, name="burst-worker")
+
+    comment = moderation.get_comment(stored.comment_id)
+    assert comment.status is Status.WITHHELD
+    assert comment.reasons == ("classifier_error",)
+    with pytest.raises(RuntimeError, match="no worker context"):
+        current()
+
+
+@needs_default_model
+def test_run_worker_with_the_shipped_default_model(
+    moderation: Moderation, worker_settings: Settings, redis: Redis
+) -> None:
+    version = _default_version()
+    moderation.register_model(version)
+    stored = moderation.submit(
+        [make_comment(), make_comment("FREE crypto giveaway!!! WhatsApp +1 555 0100 now")]
+    )
+
+    run_worker(worker_settings, burst=True, name="burst-worker")
+
+    for item in stored:
+        comment = moderation.get_comment(item.comment_id)
+        assert comment.status is not Status.PENDING
+        assert comment.model_version == version.id
+        assert set(moderation.moderation_view(item.comment_id).scores[version.id]) >= {"spam"}
+    assert loaded_models(redis) == {"burst-worker": version.id}
+
+
+def test_heartbeat_announces_the_loaded_model(
+    worker_context: WorkerContext, champion: ModelVersion, redis: Redis
+) -> None:
+    beat(redis, worker_context.name, worker_context.models)
+
+    assert loaded_models(redis) == {worker_context.name: champion.id}
+
+
+def test_heartbeat_without_model_announces_nothing(moderation: Moderation, redis: Redis) -> None:
+    models = ModelCache(moderation.champion, poll_seconds=1)
+
+    beat(redis, "idle-worker", models)
+
+    assert loaded_models(redis) == {}
+
+
+def test_installed_context_is_current(worker_context: WorkerContext) -> None:
+    assert current() is worker_context
+    install(None)
+    with pytest.raises(RuntimeError):
+        current()
+    install(worker_context)

@@ -1,0 +1,59 @@
+"""Test data for worker tests: a fake scorer, model versions and comment submissions."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from service.domain import Author, Envelope, ModelVersion, NewComment
+
+LABELS = ("spam", "toxic")
+
+
+class FakeScorer:
+    """Scores by keyword, vectorised over the batch; counts calls to check batching."""
+
+    labels = LABELS
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[int] = []
+
+    def predict_proba(self, texts: Sequence[str]) -> Any:
+        self.calls.append(len(texts))
+        if self.fail:
+            raise RuntimeError("model exploded")
+        spam = np.array(["giveaway" in t.casefold() for t in texts], dtype=np.float64)
+        return np.column_stack([0.01 + 0.985 * spam, np.full(len(texts), 0.02)])
+
+
+def make_version(version_id: str = "v-test", **changes: Any) -> ModelVersion:
+    """A registered-model record pointing at nothing real (the fake loader ignores the path)."""
+    fields: dict[str, Any] = {
+        "id": version_id,
+        "artifact_sha256": hashlib.sha256(version_id.encode()).hexdigest(),
+        "artifact_path": f"/nonexistent/{version_id}.skops",
+        "labels": LABELS,
+        "metrics": {},
+        "data_manifest": {},
+        "library_versions": {},
+        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
+    }
+    fields.update(changes)
+    return ModelVersion(**fields)
+
+
+_authors = itertools.count()
+
+
+def make_comment(body: str = "A thoughtful remark about the market.", **changes: Any) -> NewComment:
+    """A submission from a fresh author (so no repeat-post rule fires across tests)."""
+    author = Author(f"author-{next(_authors)}", "Reader")
+    item = NewComment("site-1", "article-1", author, body, "en", None, Envelope(ip="192.0.2.1"))
+    return dataclasses.replace(item, **changes)

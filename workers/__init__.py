@@ -1,0 +1,1 @@
+"""Comment Desk workers: the RQ glue between the service core and the classifier."""

@@ -1,0 +1,101 @@
+"""The worker process: ``python -m workers`` or ``commentdesk worker``.
+
+One non-forking RQ ``SimpleWorker`` per process (forking per job costs 3x, design §7), with RQ's
+scheduler so that ``Retry`` intervals fire, plus two daemon threads: the sweeper and the model
+heartbeat. SIGTERM/SIGINT trigger RQ's warm shutdown: the running job finishes, then we stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from service.queue import CLASSIFY_QUEUE, connect_redis
+from service.settings import Settings
+from workers import jobs
+from workers.context import WorkerContext, build_context, install, require_redis_url
+from workers.heartbeat import start_heartbeat
+from workers.periodic import Periodic
+from workers.sweeper import SweepLock, start_sweeper
+
+log = logging.getLogger("workers")
+
+
+def default_worker_name() -> str:
+    """A name unique among live workers: host and process id."""
+    return f"{socket.gethostname()}.{os.getpid()}"
+
+
+def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
+    """Run one worker process until signalled (or, with ``burst``, until the queue is empty)."""
+    context = build_context(settings, name or default_worker_name())
+    install(context)
+    stop = threading.Event()
+    threads: list[Periodic] = []
+    try:
+        _load_model(context)
+        threads = _start_threads(context, stop)
+        _work(context, burst=burst)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+        install(None)
+        context.close()
+        log.info("worker %s stopped", context.name)
+
+
+def _load_model(context: WorkerContext) -> None:
+    loaded = context.models.refresh()
+    if loaded is None:
+        log.warning("no champion model loaded: comments will go to review (classifier_error)")
+
+
+def _start_threads(context: WorkerContext, stop: threading.Event) -> list[Periodic]:
+    settings = context.settings
+    lock = SweepLock(context.redis, context.name, settings.sweep_interval_seconds)
+    return [
+        start_sweeper(lock, jobs.sweep, settings.sweep_interval_seconds, stop),
+        start_heartbeat(
+            context.redis, context.name, context.models, settings.model_poll_seconds, stop
+        ),
+    ]
+
+
+def _work(context: WorkerContext, *, burst: bool) -> None:
+    # RQ raises the socket timeout of the client it is given above its blocking dequeue
+    # timeout, so it gets its own client; ours keeps the short timeouts.
+    connection = connect_redis(require_redis_url(context.settings))
+    worker = SimpleWorker(
+        [CLASSIFY_QUEUE], connection=connection, name=context.name, serializer=JSONSerializer
+    )
+    log.info("worker %s taking jobs from %r", context.name, CLASSIFY_QUEUE)
+    # RQ installs its own SIGINT/SIGTERM handlers (warm shutdown); give the caller's back after.
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        # RQ logs three INFO lines per job; at WARNING it keeps quiet and the job logs one.
+        worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        connection.close()
+
+
+def main() -> None:
+    """Entry point of ``python -m workers``: settings from the environment."""
+    settings = Settings.from_env(os.environ)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    run_worker(settings, burst="--burst" in sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

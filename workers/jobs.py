@@ -1,0 +1,43 @@
+"""RQ jobs, called by dotted path with JSON arguments (comment ids only).
+
+Jobs are idempotent: a comment that is no longer pending is skipped, so a retried or duplicated
+job records nothing twice. Database errors propagate so that RQ's ``Retry`` runs the job again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from workers.context import current
+from workers.scoring import score_batch
+
+log = logging.getLogger(__name__)
+
+
+def classify_comments(comment_ids: list[str]) -> dict[str, int]:
+    """Score the still-pending comments of a batch and record one system verdict for each."""
+    started = time.perf_counter()
+    context = current()
+    comments = context.moderation.pending(comment_ids)
+    results = score_batch(comments, context.models.get()) if comments else []
+    recorded = context.moderation.record_classifications(results) if results else 0
+    failed = sum(1 for r in results if r.error is not None)
+    log.info(
+        "classified %d/%d comment(s) (%d failed closed) in %.1f ms",
+        recorded,
+        len(comment_ids),
+        failed,
+        (time.perf_counter() - started) * 1000,
+    )
+    return {"recorded": recorded, "skipped": len(comment_ids) - recorded}
+
+
+def sweep() -> dict[str, int]:
+    """Re-enqueue comments left pending too long and purge expired envelopes."""
+    moderation = current().moderation
+    requeued = moderation.sweep()
+    purged = moderation.purge_envelopes()
+    if requeued or purged:
+        log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)
+    return {"requeued": requeued, "purged": purged}

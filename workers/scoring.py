@@ -1,0 +1,59 @@
+"""Scoring a batch of comments with one model call, failing closed on any model fault."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from service.domain import Classification, Comment
+from workers.model_cache import LoadedModel
+
+NO_MODEL = "no champion model is loaded"
+
+log = logging.getLogger(__name__)
+
+
+class ScoringError(Exception):
+    """The model returned something that cannot be trusted as probabilities."""
+
+
+def score_batch(comments: Sequence[Comment], model: LoadedModel | None) -> list[Classification]:
+    """Score every comment in one ``predict_proba`` call; errors become failed classifications."""
+    if not comments:
+        return []
+    if model is None:
+        return failed(comments, NO_MODEL)
+    labels = tuple(model.scorer.labels)
+    try:
+        scores = _probabilities(model, [c.body for c in comments], len(labels))
+    except Exception as exc:  # any fault of the model sends the batch to humans, never publishes
+        log.warning("model %s failed on %d comment(s): %r", model.version.id, len(comments), exc)
+        return failed(comments, f"model {model.version.id} failed: {type(exc).__name__}: {exc}")
+    return [
+        _classification(c, labels, row, model.version.id)
+        for c, row in zip(comments, scores, strict=True)
+    ]
+
+
+def failed(comments: Sequence[Comment], error: str) -> list[Classification]:
+    """Failed classifications, which policy sends to review with ``classifier_error``."""
+    return [Classification(c.id, {}, None, error=error) for c in comments]
+
+
+def _probabilities(model: LoadedModel, texts: list[str], width: int) -> npt.NDArray[np.float64]:
+    scores = np.asarray(model.scorer.predict_proba(texts), dtype=np.float64)
+    if scores.shape != (len(texts), width):
+        raise ScoringError(f"expected scores of shape {(len(texts), width)}, got {scores.shape}")
+    return scores
+
+
+def _classification(
+    comment: Comment, labels: tuple[str, ...], row: npt.NDArray[np.float64], version: str
+) -> Classification:
+    # NaN compares False against every threshold and would be approved: refuse it instead.
+    if not np.all((row >= 0.0) & (row <= 1.0)):
+        return Classification(comment.id, {}, None, error=f"model {version} gave scores {row}")
+    return Classification(comment.id, dict(zip(labels, row.tolist(), strict=True)), version)
