@@ -1,0 +1,95 @@
+"""Liveness, readiness and the API description: no authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.errors import CommentDeskError, UnavailableError
+from service.heartbeat import loaded_models
+from service.http.call import Call
+from service.http.resources import Resources
+
+
+class NotReadyError(UnavailableError):
+    """A dependency the service needs to do its job is missing."""
+
+    code = "not-ready"
+    title = "Not ready"
+
+    def __init__(self, detail: str, checks: dict[str, Any]) -> None:
+        super().__init__(detail)
+        self.extensions = {"checks": checks}
+
+
+async def healthz(_call: Call) -> Response:
+    """The process is up and serving."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(call: Call) -> Response:
+    """Database, Redis, a champion model and a worker that has loaded one; 503 naming failures."""
+    checks = await run_in_threadpool(readiness_checks, call.resources)
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    if failing:
+        raise NotReadyError(f"not ready: {', '.join(failing)}", checks)
+    return JSONResponse({"status": "ready", "checks": checks})
+
+
+def readiness_checks(resources: Resources) -> dict[str, dict[str, Any]]:
+    """Each dependency's state; a check that raises is reported as failing, not a 500."""
+    return {
+        "database": _run(_database, resources),
+        "redis": _run(_redis, resources),
+        "champion": _run(_champion, resources),
+        "workers": _run(_workers, resources),
+    }
+
+
+def _run(check: Callable[[Resources], dict[str, Any]], resources: Resources) -> dict[str, Any]:
+    try:
+        return check(resources)
+    except CommentDeskError as exc:
+        return {"ok": False, "detail": exc.detail}
+
+
+def _database(resources: Resources) -> dict[str, Any]:
+    try:
+        with resources.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return {"ok": False, "detail": f"database unreachable: {type(exc).__name__}"}
+    return {"ok": True}
+
+
+def _redis(resources: Resources) -> dict[str, Any]:
+    if resources.moderation.queue is None:
+        return {"ok": False, "detail": "no Redis is configured"}
+    resources.moderation.queue.queue.ping()
+    return {"ok": True}
+
+
+def _champion(resources: Resources) -> dict[str, Any]:
+    champion = resources.moderation.champion()
+    if champion is None:
+        return {"ok": False, "detail": "no champion model is registered"}
+    return {"ok": True, "version": champion.id}
+
+
+def _workers(resources: Resources) -> dict[str, Any]:
+    if resources.redis is None:
+        return {"ok": False, "detail": "no Redis is configured, so no worker can report"}
+    loaded = loaded_models(resources.redis)
+    if not loaded:
+        return {"ok": False, "detail": "no worker has reported a loaded model"}
+    return {"ok": True, "loaded": loaded}
+
+
+async def openapi_document(call: Call) -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return JSONResponse(call.resources.openapi)

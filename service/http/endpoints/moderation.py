@@ -1,0 +1,34 @@
+"""A moderator judging one comment."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.domain import Decision
+from service.http import render
+from service.http.call import Call
+from service.http.schemas import expected_version
+
+
+async def get_moderation_view(call: Call) -> Response:
+    """Scores, reasons, history and the author's record; ETag carries the comment version."""
+    view = await run_in_threadpool(
+        call.resources.moderation.moderation_view, call.path_param("comment_id")
+    )
+    return JSONResponse(render.moderation_view(view), headers={"ETag": f'"{view.comment.version}"'})
+
+
+async def decide_comment(call: Call) -> Response:
+    """Approve, reject or mark as spam; a decision on a stale view is a 409."""
+    version = expected_version(call.body["expected_version"], call.request.headers.get("if-match"))
+    comment = await run_in_threadpool(
+        call.resources.moderation.decide,
+        call.path_param("comment_id"),
+        decision=Decision(call.body["decision"]),
+        actor=call.caller.name,
+        reason=call.body["reason"],
+        note=call.body["note"],
+        expected_version=version,
+    )
+    return JSONResponse(render.comment_full(comment), headers={"ETag": f'"{comment.version}"'})

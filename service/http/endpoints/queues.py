@@ -1,0 +1,33 @@
+"""Moderator queues: their sizes, and one page of one queue."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.http import render
+from service.http.call import Call
+from service.http.paging import cursor_pointer, page_args
+from service.http.schemas import queue_filter, queue_named
+
+
+async def list_queues(call: Call) -> Response:
+    """Every queue's count and the age of its oldest comment."""
+    overview = await run_in_threadpool(call.resources.moderation.queue_overview)
+    return JSONResponse(render.queue_overview(overview))
+
+
+async def list_queue(call: Call) -> Response:
+    """One page of a queue, filtered and sorted by risk or age."""
+    queue = queue_named(call.path_param("name"))
+    cursor, limit = page_args(call)
+    with cursor_pointer():
+        page = await run_in_threadpool(
+            call.resources.moderation.queue_page,
+            queue,
+            queue_filter(call.query),
+            call.query["sort"] or "risk",
+            cursor,
+            limit,
+        )
+    return JSONResponse(render.comment_page(page))

@@ -1,0 +1,174 @@
+"""A small declarative schema for JSON bodies and query strings.
+
+The same declarations validate requests and generate the OpenAPI JSON Schema, so the document
+cannot drift from what the parser accepts. Errors carry JSON pointers: body fields are pointed at
+from the document root (``/author/id``), query parameters as ``/query/<name>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from service.errors import FieldError, ValidationError
+
+Kind = Literal["string", "integer", "number", "object"]
+Fields = Mapping[str, "Field"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """One accepted field: its JSON type, limits, and documentation."""
+
+    kind: Kind
+    description: str
+    required: bool = False
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    normalise: bool = False  # NFKC + strip: for free text that readers will see
+    fields: Fields | None = None  # the members of an object
+    example: Any = None
+
+
+def parse_body(fields: Fields, data: Any) -> dict[str, Any]:
+    """Validate a decoded JSON body; raise ValidationError listing every bad field."""
+    errors: list[FieldError] = []
+    values = _parse_object(fields, data, "", errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def parse_query(fields: Fields, params: Mapping[str, str]) -> dict[str, Any]:
+    """Validate query parameters (strings coerced to the declared kind); unknown ones are errors."""
+    errors = [
+        FieldError(f"/query/{name}", "is not a known parameter")
+        for name in params
+        if name not in fields
+    ]
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        raw = params.get(name)
+        pointer = f"/query/{name}"
+        values[name] = None if raw is None else _check(field, _coerce(field, raw), pointer, errors)
+        if values[name] is None and field.required:
+            errors.append(FieldError(pointer, "is required"))
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _parse_object(
+    fields: Fields, data: Any, pointer: str, errors: list[FieldError]
+) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        errors.append(FieldError(pointer, "must be a JSON object"))
+        return {}
+    errors.extend(
+        FieldError(f"{pointer}/{_escape(name)}", "is not a known field")
+        for name in data
+        if name not in fields
+    )
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        member = f"{pointer}/{_escape(name)}"
+        raw = data.get(name)
+        if raw is None:
+            if field.required:
+                errors.append(FieldError(member, "is required"))
+            values[name] = None
+        elif field.kind == "object":
+            values[name] = _parse_object(field.fields or {}, raw, member, errors)
+        else:
+            values[name] = _check(field, raw, member, errors)
+    return values
+
+
+def _check(field: Field, value: Any, pointer: str, errors: list[FieldError]) -> Any:
+    problem = _type_problem(field.kind, value)
+    if problem is None and field.kind == "string":
+        value = unicodedata.normalize("NFKC", value).strip() if field.normalise else value
+        problem = _string_problem(field, value)
+    elif problem is None:
+        problem = _number_problem(field, value)
+    if problem is not None:
+        errors.append(FieldError(pointer, problem))
+        return None
+    return value
+
+
+def _type_problem(kind: Kind, value: Any) -> str | None:
+    if kind == "string" and not isinstance(value, str):
+        return "must be a string"
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "integer" and not (is_number and float(value).is_integer()):
+        return "must be an integer"
+    if kind == "number" and not (is_number and math.isfinite(value)):
+        return "must be a number"
+    return None
+
+
+def _string_problem(field: Field, value: str) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if field.max_length is not None and len(value) > field.max_length:
+        return f"must be at most {field.max_length} characters (got {len(value)})"
+    if field.choices and value not in field.choices:
+        return f"must be one of: {', '.join(field.choices)}"
+    return None
+
+
+def _number_problem(field: Field, value: float) -> str | None:
+    if field.minimum is not None and value < field.minimum:
+        return f"must be at least {field.minimum:g}"
+    if field.maximum is not None and value > field.maximum:
+        return f"must be at most {field.maximum:g}"
+    return None
+
+
+def _coerce(field: Field, raw: str) -> Any:
+    try:
+        if field.kind == "integer":
+            return int(raw)
+        if field.kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw  # left as a string, so the type check reports it
+    return raw
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def json_schema(fields: Fields) -> dict[str, Any]:
+    """The JSON Schema (2020-12, as OpenAPI 3.1 uses) of an object with these fields."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [name for name, f in fields.items() if f.required],
+        "properties": {name: field_schema(f) for name, f in fields.items()},
+    }
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    """The JSON Schema of one field."""
+    is_object = field.kind == "object"
+    schema: dict[str, Any] = json_schema(field.fields or {}) if is_object else {"type": field.kind}
+    schema["description"] = field.description
+    limits = {
+        "maxLength": field.max_length,
+        "minimum": field.minimum,
+        "maximum": field.maximum,
+        "enum": list(field.choices) or None,
+        "example": field.example,
+    }
+    schema.update({key: value for key, value in limits.items() if value is not None})
+    if field.kind == "string":
+        schema["minLength"] = 1
+    return schema

@@ -1,0 +1,106 @@
+"""The OpenAPI 3.1 document, generated from the route table and the field declarations."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+from service.http.call import ApiRoute
+from service.http.fields import Field, field_schema, json_schema
+from service.http.openapi_components import SCHEMAS
+from service.http.problems import MEDIA_TYPE
+from service.settings import Settings
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
+_PROTECTED_ERRORS = (401, 403)
+_ALWAYS_ERRORS = (500,)
+
+
+def build_document(routes: list[ApiRoute], settings: Settings) -> dict[str, Any]:
+    """The whole document."""
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = operation(route, settings)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Comment Desk API",
+            "version": "1",
+            "description": "Comment moderation: intake, queues, decisions. See docs/api.md.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def operation(route: ApiRoute, settings: Settings) -> dict[str, Any]:
+    """One operation object."""
+    op: dict[str, Any] = {
+        "operationId": route.operation_id,
+        "summary": route.summary,
+        "x-roles": [role.value for role in route.roles],
+        "security": [{"bearer": []}] if route.roles else [],
+        "parameters": _parameters(route),
+        "responses": _responses(route),
+    }
+    if route.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": json_schema(route.body(settings))}},
+        }
+    return op
+
+
+def _parameters(route: ApiRoute) -> list[dict[str, Any]]:
+    path = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in _PATH_PARAM.findall(route.path)
+    ]
+    query = [_query_parameter(name, field) for name, field in route.query.items()]
+    headers = [
+        {"name": name, "in": "header", "required": False, "description": text,
+         "schema": {"type": "string"}}
+        for name, text in route.headers.items()
+    ]  # fmt: skip
+    return path + query + headers
+
+
+def _query_parameter(name: str, field: Field) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": field.required,
+        "description": field.description,
+        "schema": field_schema(field),
+    }
+
+
+def _responses(route: ApiRoute) -> dict[str, Any]:
+    success = {
+        "description": HTTPStatus(route.status).phrase,
+        "content": {"application/json": {"schema": _ref(route.response)}},
+    }
+    responses: dict[str, Any] = {str(route.status): success}
+    if route.method == "POST" and route.status == 202:
+        responses["200"] = {**success, "description": "Already received (idempotent replay)"}
+    errors = set(route.errors) | set(_ALWAYS_ERRORS)
+    if route.roles:
+        errors |= set(_PROTECTED_ERRORS)
+    if route.query or route.body:
+        errors |= {422}
+    if route.body:
+        errors |= {400}
+    for status in sorted(errors):
+        responses[str(status)] = {
+            "description": HTTPStatus(status).phrase,
+            "content": {MEDIA_TYPE: {"schema": _ref("Problem")}},
+        }
+    return responses
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}

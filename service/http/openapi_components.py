@@ -1,0 +1,90 @@
+"""JSON Schemas of the API's responses, for the OpenAPI document (mirrors render.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.domain import ActionKind, Status
+
+
+def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _page(item: str) -> dict[str, Any]:
+    return _obj(
+        ["items", "next_cursor"],
+        items={"type": "array", "items": _ref(item)},
+        next_cursor={"type": ["string", "null"]},
+    )
+
+
+STR = {"type": "string"}
+NSTR = {"type": ["string", "null"]}
+TIME = {"type": "string", "format": "date-time"}
+NTIME = {"type": ["string", "null"], "format": "date-time"}
+STRS = {"type": "array", "items": STR}
+STATUS = {"type": "string", "enum": [s.value for s in Status]}
+NUMBERS = {"type": "object", "additionalProperties": {"type": "number"}}
+BRIEF_AUTHOR = _obj(["id", "display_name"], id=STR, display_name=STR)
+
+SCHEMAS: dict[str, Any] = {
+    "Accepted": _obj(["id", "status", "replayed"], id=STR, status=STATUS,
+                     replayed={"type": "boolean"}),
+    "CommentStatus": _obj(
+        ["id", "status", "reasons", "created_at"], id=STR, article_id=STR, parent_id=NSTR,
+        author=BRIEF_AUTHOR, body=STR, language=NSTR, status=STATUS, reasons=STRS,
+        created_at=TIME, decided_at=NTIME),
+    "Comment": _obj(
+        ["id", "status", "version"], id=STR, site_id=STR, article_id=STR, parent_id=NSTR,
+        root_id=STR, author={"type": "object"}, body=STR, language=NSTR, status=STATUS,
+        reasons=STRS, risk={"type": ["number", "null"]}, model_version=NSTR,
+        version={"type": "integer"}, created_at=TIME, decided_at=NTIME),
+    "ThreadedComment": _obj(
+        ["id", "replies"], id=STR, parent_id=NSTR, author=BRIEF_AUTHOR, body=STR,
+        language=NSTR, created_at=TIME,
+        replies={"type": "array", "items": _ref("ThreadedComment")}),
+    "Threads": _page("ThreadedComment"),
+    "ReportReceipt": _obj(["comment_id", "status", "duplicate"], comment_id=STR,
+                          status=STATUS, duplicate={"type": "boolean"}),
+    "QueueOverview": _obj(["queues"], queues={"type": "array", "items": _obj(
+        ["name", "count", "oldest_age_seconds"], name=STR, count={"type": "integer"},
+        oldest_age_seconds={"type": ["number", "null"]})}),
+    "CommentPage": _page("Comment"),
+    "Action": _obj(
+        ["id", "comment_id", "kind", "actor", "created_at"], id={"type": "integer"},
+        comment_id=STR, kind={"type": "string", "enum": [k.value for k in ActionKind]},
+        actor={"type": ["string", "null"], "description": "null: the system"},
+        from_status={**STATUS, "type": ["string", "null"]},
+        to_status={**STATUS, "type": ["string", "null"]}, reasons=STRS, model_version=NSTR,
+        scores=NUMBERS, note=NSTR, created_at=TIME),
+    "ActionPage": _page("Action"),
+    "ModerationView": _obj(
+        ["comment", "scores", "reasons", "actions", "author"], comment=_ref("Comment"),
+        scores={"type": "object", "additionalProperties": NUMBERS,
+                "description": "model version → label → score"},
+        reasons=STRS, model_version=NSTR, actions={"type": "array", "items": _ref("Action")},
+        author=_obj(["id", "counts", "recent"], id=STR,
+                    counts={"type": "object", "additionalProperties": {"type": "integer"}},
+                    recent={"type": "array", "items": _ref("Comment")})),
+    "ModelList": _obj(["items"], items={"type": "array", "items": _obj(
+        ["id", "artifact_sha256", "labels", "created_at", "aliases"], id=STR,
+        artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},
+        data_manifest={"type": "object"}, library_versions={"type": "object"},
+        created_at=TIME, aliases=STRS)}),
+    "Health": _obj(["status"], status={"const": "ok"}),
+    "Readiness": _obj(["status", "checks"], status={"const": "ready"},
+                      checks={"type": "object"}),
+    "OpenApi": {"type": "object"},
+    "Problem": _obj(
+        ["type", "title", "status", "detail", "instance", "code", "trace_id"],
+        type={"type": "string", "format": "uri"}, title=STR, status={"type": "integer"},
+        detail=STR, instance=STR, code=STR, trace_id=STR,
+        errors={"type": "array", "items": _obj(["pointer", "detail"], pointer=STR,
+                                               detail=STR)},
+        checks={"type": "object", "description": "readiness checks (503 from /readyz)"}),
+}  # fmt: skip

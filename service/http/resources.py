@@ -1,0 +1,66 @@
+"""What the API process holds open while it runs: engine, Redis, use cases, intake, auth."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, cast
+
+from redis import Redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+
+from service.auth import Authenticator
+from service.db import engine_from_settings, session_factory
+from service.intake import Intake
+from service.moderation import Moderation
+from service.queue import GuardedQueue, JobQueue, connect_redis
+from service.settings import Settings
+
+
+@dataclasses.dataclass
+class Resources:
+    """The per-process dependencies of every handler, kept on ``app.state.resources``."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: Redis | None
+    moderation: Moderation
+    intake: Intake
+    authenticator: Authenticator
+    openapi: dict[str, Any]
+
+
+def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
+    """Connect to the database and Redis and build the use cases on top of them."""
+    engine = engine_from_settings(settings)
+    sessions = session_factory(engine)
+    # No Redis configured (only in tests of endpoints that do not need it): nothing is
+    # enqueued, and the sweeper would pick the comments up once a queue exists.
+    redis = connect_redis(settings.redis_url) if settings.redis_url else None
+    queue = GuardedQueue(JobQueue(redis)) if redis is not None else None
+    moderation = Moderation(sessions, settings, queue)
+    return Resources(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        redis=redis,
+        moderation=moderation,
+        intake=Intake(moderation.submit, settings.intake_batch_max),
+        authenticator=Authenticator(sessions, settings.key_cache_seconds),
+        openapi=openapi,
+    )
+
+
+async def close_resources(resources: Resources) -> None:
+    """Finish in-flight intake batches, then release Redis and the database."""
+    await resources.intake.close()
+    if resources.redis is not None:
+        resources.redis.close()
+    resources.engine.dispose()
+
+
+def resources_of(request: Request) -> Resources:
+    """The resources of the app serving ``request``."""
+    return cast(Resources, request.app.state.resources)

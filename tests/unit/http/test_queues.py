@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from service.moderation import Moderation
+from tests.unit.http.conftest import Headers, classify, post_comment
+
+
+def test_queues_overview_counts_every_queue(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    post_comment(client, site)
+    held = post_comment(client, site)
+    classify(moderation, held, spam=0.7)
+
+    body = client.get("/v1/queues", headers=moderator).json()
+
+    queues = {q["name"]: q for q in body["queues"]}
+    assert set(queues) == {"pending", "review", "reported", "approved", "rejected", "spam"}
+    assert queues["pending"]["count"] == 1
+    assert queues["review"]["count"] == 1
+    assert queues["review"]["oldest_age_seconds"] >= 0
+    assert queues["spam"] == {"name": "spam", "count": 0, "oldest_age_seconds": None}
+
+
+def test_queue_lists_review_by_risk_with_filters(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    low = post_comment(client, site, article_id="a-1")
+    high = post_comment(client, site, article_id="a-1")
+    other = post_comment(client, site, article_id="a-2")
+    classify(moderation, low, spam=0.6, toxic=0.1)
+    classify(moderation, high, spam=0.9, toxic=0.2)
+    classify(moderation, other, spam=0.1, toxic=0.8)
+
+    def ids(query: str) -> list[str]:
+        response = client.get(f"/v1/queues/review{query}", headers=moderator)
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert ids("") == [high, other, low]
+    assert ids("?sort=age") == [low, high, other]
+    assert ids("?article_id=a-1") == [high, low]
+    assert ids("?label=spam&min_score=0.65") == [high]
+    assert ids("?label=toxic&min_score=0.5") == [other]
+
+
+def test_queue_pages_with_a_cursor(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    ids = [post_comment(client, site) for _ in range(5)]
+
+    first = client.get("/v1/queues/pending?sort=age&limit=3", headers=moderator).json()
+    cursor = first["next_cursor"]
+    second = client.get(f"/v1/queues/pending?sort=age&limit=3&cursor={cursor}", headers=moderator)
+
+    assert [i["id"] for i in first["items"]] == ids[:3]
+    assert [i["id"] for i in second.json()["items"]] == ids[3:]
+    assert second.json()["next_cursor"] is None
+
+
+def test_queue_unknown_name_is_404(client: TestClient, moderator: Headers) -> None:
+    response = client.get("/v1/queues/inbox", headers=moderator)
+    assert response.status_code == 404
+    assert "review" in response.json()["detail"]
+
+
+def test_queue_rejects_bad_parameters_with_query_pointers(
+    client: TestClient, moderator: Headers
+) -> None:
+    response = client.get(
+        "/v1/queues/review?min_score=high&sort=newest&limit=0&colour=red", headers=moderator
+    )
+    assert response.status_code == 422
+    pointers = {e["pointer"] for e in response.json()["errors"]}
+    assert pointers == {"/query/min_score", "/query/sort", "/query/limit", "/query/colour"}
