@@ -1,0 +1,73 @@
+"""Every route and every kind of caller: 401 without a valid key, 403 for the wrong role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from service.domain import Role
+from service.http.call import ApiRoute
+from service.http.routes import api_routes
+from service.settings import Settings
+from tests.unit.http.conftest import Headers
+
+ROUTES = api_routes(Settings())
+CALLERS = ["site", "moderator", "ops", "none", "bad-key"]
+
+
+def call(client: TestClient, route: ApiRoute, headers: Headers) -> int:
+    """Call a route with placeholder path parameters and an empty JSON body."""
+    path = re.sub(r"{\w+}", "x", route.path)
+    if route.method == "POST":
+        return client.post(path, json={}, headers=headers).status_code
+    return client.request(route.method, path, headers=headers).status_code
+
+
+def caller_headers(caller: str, make_key: Callable[[Role, str], Headers]) -> Headers:
+    if caller == "none":
+        return {}
+    if caller == "bad-key":
+        return {"Authorization": "Bearer cdk_not-a-key"}
+    return make_key(Role(caller), f"{caller}-client")
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_route_admits_only_its_roles(
+    client: TestClient,
+    make_key: Callable[[Role, str], Headers],
+    route: ApiRoute,
+    caller: str,
+) -> None:
+    status = call(client, route, caller_headers(caller, make_key))
+
+    if not route.roles:
+        assert status not in (401, 403)
+    elif caller in ("none", "bad-key"):
+        assert status == 401
+    elif Role(caller) in route.roles:
+        assert status not in (401, 403)
+    else:
+        assert status == 403
+
+
+def test_route_table_gives_each_role_its_routes() -> None:
+    by_role = {
+        role: sorted(f"{r.method} {r.path}" for r in ROUTES if role in r.roles) for role in Role
+    }
+    assert by_role[Role.SITE] == [
+        "GET /v1/articles/{article_id}/comments",
+        "GET /v1/comments/{comment_id}",
+        "POST /v1/comments",
+        "POST /v1/comments/{comment_id}/reports",
+    ]
+    assert by_role[Role.MODERATOR] == [
+        "GET /v1/comments/{comment_id}/moderation",
+        "GET /v1/queues",
+        "GET /v1/queues/{name}",
+        "POST /v1/comments/{comment_id}/decision",
+    ]
+    assert by_role[Role.OPS] == ["GET /v1/audit", "GET /v1/models"]
