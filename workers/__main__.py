@@ -35,6 +35,7 @@ def default_worker_name() -> str:
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
     """Run one worker process until signalled (or, with ``burst``, until the queue is empty)."""
+    _configure_logging(settings)
     context = build_context(settings, name or default_worker_name())
     install(context)
     stop = threading.Event()
@@ -50,6 +51,14 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
         install(None)
         context.close()
         log.info("worker %s stopped", context.name)
+
+
+def _configure_logging(settings: Settings) -> None:
+    # Only when the embedding program (a CLI, a test runner) has not configured logging itself.
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 def _load_model(context: WorkerContext) -> None:
@@ -90,11 +99,7 @@ def _work(context: WorkerContext, *, burst: bool) -> None:
 
 def main() -> None:
     """Entry point of ``python -m workers``: settings from the environment."""
-    settings = Settings.from_env(os.environ)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    run_worker(settings, burst="--burst" in sys.argv[1:])
+    run_worker(Settings.from_env(os.environ), burst="--burst" in sys.argv[1:])
 
 
 if __name__ == "__main__":
