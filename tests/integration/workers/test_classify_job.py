@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from redis import Redis
+from sqlalchemy import Engine, event
 from worker_factories import FakeScorer, make_comment
 
 from service.domain import ActionKind, Classification, ModelVersion, Status
@@ -134,3 +135,21 @@ def test_classify_job_leaves_the_queue_empty(
 
     assert redis.llen("rq:queue:classify") == 0
     assert moderation.pending([]) == []
+
+
+def test_classify_job_reads_the_database_a_fixed_number_of_times(
+    moderation: Moderation, worker_context: WorkerContext, champion: ModelVersion, engine: Engine
+) -> None:
+    stored = moderation.submit([make_comment(f"comment number {i}") for i in range(30)])
+    selects: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: _count_select(selects, args[2]))
+
+    jobs.classify_comments([s.comment_id for s in stored])
+
+    # No per-comment reads: pending (job), pending + repeat posts (recording), champion alias.
+    assert len(selects) <= 5, selects
+
+
+def _count_select(selects: list[str], statement: str) -> None:
+    if statement.lstrip().upper().startswith("SELECT"):
+        selects.append(statement)
