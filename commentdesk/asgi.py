@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from service.http.app import create_app
 from starlette.applications import Starlette
 
+from service.http.app import create_app
 from service.settings import Settings
 
 

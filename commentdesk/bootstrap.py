@@ -55,7 +55,7 @@ def shipped_model_version() -> ModelVersion:
         artifact_path=BUILTIN_PREFIX + DEFAULT_ARTIFACT,
         labels=tuple(meta.get("labels", ("spam", "toxic"))),
         metrics=meta.get("metrics", {}),
-        data_manifest=meta.get("data_manifest", {}),
+        data_manifest={"datasets": meta.get("data_manifest", []), "split": meta.get("split")},
         library_versions=meta.get("library_versions", {}),
         created_at=_parse_time(meta.get("created_at")),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -14,12 +15,15 @@ from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, build settings once, run the command; errors are one plain line."""
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
+        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
         handler: Handler = args.handler
         return handler(args, settings)
     except CommentDeskError as exc:

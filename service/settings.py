@@ -174,9 +174,14 @@ def _log_level(raw: str) -> str:
 
 
 KNOWN_RULES = frozenset({"links", "repeat_post", "new_author"})
+KNOWN_LABELS = frozenset(
+    {"spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}
+)
 
 
 def _rule_set(raw: str) -> frozenset[str]:
+    if raw.strip().lower() == "none":  # an empty variable means "defaults", so "none" turns all off
+        return frozenset()
     rules = frozenset(part.strip() for part in raw.split(",") if part.strip())
     unknown = rules - KNOWN_RULES
     if unknown:
@@ -188,13 +193,15 @@ def parse_thresholds(raw: str) -> dict[str, LabelThreshold]:
     """Parse ``label=withhold:reject`` pairs, e.g. ``spam=0.5:0.99,toxic=0.6:off``."""
     thresholds = dict(DEFAULT_THRESHOLDS)
     for part in filter(None, (p.strip() for p in raw.split(","))):
-        label, _, bands = part.partition("=")
+        label, _, bands = (p.strip() for p in part.partition("="))
+        if label not in KNOWN_LABELS:
+            raise ValueError(f"unknown label {label!r}; known: {sorted(KNOWN_LABELS)}")
         withhold_raw, _, reject_raw = bands.partition(":")
         withhold = _probability(withhold_raw)
         reject = None if reject_raw in ("", "off") else _probability(reject_raw)
         if reject is not None and reject < withhold:
             raise ValueError(f"{label}: reject threshold {reject} is below withhold {withhold}")
-        thresholds[label.strip()] = LabelThreshold(withhold=withhold, reject=reject)
+        thresholds[label] = LabelThreshold(withhold=withhold, reject=reject)
     return thresholds
 
 

@@ -33,6 +33,7 @@ def test_settings_reads_conventional_urls() -> None:
         ("COMMENTDESK_HOLD_RULES", "links,astrology"),
         ("COMMENTDESK_THRESHOLDS", "spam=1.5:0.99"),
         ("COMMENTDESK_THRESHOLDS", "spam=0.9:0.5"),
+        ("COMMENTDESK_THRESHOLDS", "spma=0.5:0.9"),
     ],
 )
 def test_settings_bad_value_names_variable_and_value(name: str, value: str) -> None:
@@ -51,3 +52,7 @@ def test_parse_thresholds_overrides_only_named_labels() -> None:
 def test_settings_hold_rules_parse_a_list() -> None:
     settings = Settings.from_env({"COMMENTDESK_HOLD_RULES": "links, new_author"})
     assert settings.hold_rules == frozenset({"links", "new_author"})
+
+
+def test_settings_hold_rules_none_turns_all_rules_off() -> None:
+    assert Settings.from_env({"COMMENTDESK_HOLD_RULES": "none"}).hold_rules == frozenset()
