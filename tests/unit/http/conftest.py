@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient
 
 from service.auth import generate_api_key
 from service.domain import Classification, Decision, Role
@@ -19,12 +18,6 @@ from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store.keys import add_api_key
-
-with warnings.catch_warnings():
-    # Starlette 1.10 prefers httpx2 and warns once, at import, when it finds httpx (our dev
-    # dependency); the TestClient works the same with either.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 Headers = dict[str, str]
 _numbers = itertools.count(1)
