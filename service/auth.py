@@ -66,6 +66,10 @@ class Authenticator:
         self._remember(digest, found[0])
         return found[0]
 
+    def cached(self, token: str | None) -> ApiClient | None:
+        """The client for ``token`` if it is in the cache; never touches the database."""
+        return self._cached(digest_key(token)) if token else None
+
     def _cached(self, digest: str) -> ApiClient | None:
         with self._lock:
             entry = self._cache.get(digest)

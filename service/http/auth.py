@@ -27,7 +27,10 @@ async def authorise(
     request: Request, authenticator: Authenticator, roles: Collection[Role]
 ) -> ApiClient:
     """The authenticated client, if its role is one of ``roles``; else 401 or 403."""
-    # The authenticator may query the database on a cache miss, so it runs off the event loop.
-    client = await run_in_threadpool(authenticator.authenticate, bearer_token(request))
+    token = bearer_token(request)
+    # A cache hit stays on the event loop; a miss queries the database, so it runs off it.
+    client = authenticator.cached(token)
+    if client is None:
+        client = await run_in_threadpool(authenticator.authenticate, token)
     require_role(client, *roles)
     return client
