@@ -2,19 +2,18 @@
 
 One non-forking RQ ``SimpleWorker`` per process (forking per job costs 3x, design §7), with RQ's
 scheduler so that ``Retry`` intervals fire, plus two daemon threads: the sweeper and the model
-heartbeat. SIGTERM/SIGINT trigger RQ's warm shutdown: the running job finishes, then we stop.
+heartbeat. SIGTERM/SIGINT trigger RQ's warm shutdown: the running job finishes, then we stop;
+before RQ takes jobs they stop the start-up instead (see ``workers.rq_worker``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
 import sys
 import threading
 
-from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from service.queue import CLASSIFY_QUEUE, connect_redis
@@ -23,6 +22,7 @@ from workers import jobs
 from workers.context import WorkerContext, build_context, install, require_redis_url
 from workers.heartbeat import start_heartbeat
 from workers.periodic import Periodic
+from workers.rq_worker import ClassifyWorker, stop_signals
 from workers.sweeper import SweepLock, start_sweeper
 
 log = logging.getLogger("workers")
@@ -36,21 +36,23 @@ def default_worker_name() -> str:
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
     """Run one worker process until signalled (or, with ``burst``, until the queue is empty)."""
     _configure_logging(settings)
-    context = build_context(settings, name or default_worker_name())
-    install(context)
     stop = threading.Event()
-    threads: list[Periodic] = []
-    try:
-        _load_model(context)
-        threads = _start_threads(context, stop)
-        _work(context, burst=burst)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=5)
-        install(None)
-        context.close()
-        log.info("worker %s stopped", context.name)
+    with stop_signals(stop):
+        context = build_context(settings, name or default_worker_name())
+        install(context)
+        threads: list[Periodic] = []
+        try:
+            _load_model(context)
+            if not stop.is_set():
+                threads = _start_threads(context, stop)
+                _work(context, stop, burst=burst)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=5)
+            install(None)
+            context.close()
+            log.info("worker %s stopped", context.name)
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -78,22 +80,22 @@ def _start_threads(context: WorkerContext, stop: threading.Event) -> list[Period
     ]
 
 
-def _work(context: WorkerContext, *, burst: bool) -> None:
+def _work(context: WorkerContext, stop: threading.Event, *, burst: bool) -> None:
     # RQ raises the socket timeout of the client it is given above its blocking dequeue
     # timeout, so it gets its own client; ours keeps the short timeouts.
     connection = connect_redis(require_redis_url(context.settings))
-    worker = SimpleWorker(
-        [CLASSIFY_QUEUE], connection=connection, name=context.name, serializer=JSONSerializer
+    worker = ClassifyWorker(
+        [CLASSIFY_QUEUE],
+        connection=connection,
+        name=context.name,
+        serializer=JSONSerializer,
+        early_stop=stop,
     )
     log.info("worker %s taking jobs from %r", context.name, CLASSIFY_QUEUE)
-    # RQ installs its own SIGINT/SIGTERM handlers (warm shutdown); give the caller's back after.
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         # RQ logs three INFO lines per job; at WARNING it keeps quiet and the job logs one.
         worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
     finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
         connection.close()
 
 

@@ -8,12 +8,12 @@ import pytest
 from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
-from worker_factories import FakeScorer, make_version
 
 from service.domain import ModelVersion
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
+from tests.integration.workers.worker_factories import FakeScorer, make_version
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache, Scorer
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from redis import Redis
 from sqlalchemy import Engine, event
-from worker_factories import FakeScorer, make_comment
 
 from service.domain import ActionKind, Classification, ModelVersion, Status
 from service.moderation import Moderation
 from service.queue import JobQueue
+from tests.integration.workers.worker_factories import FakeScorer, make_comment
 from workers import jobs
 from workers.context import WorkerContext
 from workers.scoring import NO_MODEL

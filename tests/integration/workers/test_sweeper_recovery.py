@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 import pytest
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
-from worker_factories import make_comment
 
 from service.domain import ModelVersion, Status
 from service.moderation import Moderation, utcnow
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from tests.integration.workers.worker_factories import make_comment
 from workers import jobs
 from workers.context import WorkerContext
 from workers.sweeper import SweepLock, start_sweeper, sweep_if_leader

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from redis import Redis
-from worker_factories import make_comment, make_version
 
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import artifact_sha256
@@ -15,6 +20,7 @@ from service.domain import ModelVersion, Status
 from service.heartbeat import loaded_models
 from service.moderation import Moderation
 from service.settings import Settings
+from tests.integration.workers.worker_factories import make_comment, make_version
 from workers.__main__ import run_worker
 from workers.context import WorkerContext, current, install
 from workers.heartbeat import beat
@@ -99,3 +105,40 @@ def test_installed_context_is_current(worker_context: WorkerContext) -> None:
     with pytest.raises(RuntimeError):
         current()
     install(worker_context)
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0], ids=["while-starting", "while-idle"])
+def test_python_m_workers_stops_cleanly_on_sigterm(
+    delay: float, worker_settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_settings.effective_database_url,
+        "REDIS_URL": str(worker_settings.redis_url),
+        "COMMENTDESK_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(Path(__file__).parents[3]),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workers"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = _read_until(process, "taking jobs")
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=20)
+    finally:
+        process.kill()
+        process.wait()
+
+    assert process.returncode == 0, lines + rest
+    assert "stopped" in rest
+
+
+def _read_until(process: subprocess.Popen[str], marker: str) -> str:
+    assert process.stderr is not None
+    seen = ""
+    for line in process.stderr:
+        seen += line
+        if marker in line:
+            return seen
+    raise AssertionError(f"worker ended before {marker!r}:\n{seen}")
