@@ -238,30 +238,36 @@ class Moderation:
         now = self.clock()
         recorded = 0
         with self._transaction() as session:
-            for result in results:
-                comment = comments.get_comment(session, result.comment_id)
-                status, reasons = self._verdict(session, comment, result)
-                recorded += decisions.record_system_verdict(
-                    session,
-                    comment.id,
-                    status,
-                    reasons,
-                    result.scores,
-                    result.model_version,
-                    now,
-                )
+            # One read for the batch, not one per comment; decided or unknown ids are skipped.
+            pending = decisions.pending_comments(session, [r.comment_id for r in results])
+            by_id = {c.id: c for c in pending}
+            window = timedelta(seconds=self.settings.repeat_window_seconds)
+            repeats = queues.repeat_posts(session, pending, window)
+            # The appended actions and scores go out as batched INSERTs at commit.
+            with session.no_autoflush:
+                for result in results:
+                    comment = by_id.get(result.comment_id)
+                    if comment is None:
+                        continue
+                    status, reasons = self._verdict(comment, result, comment.id in repeats)
+                    recorded += decisions.record_system_verdict(
+                        session,
+                        comment.id,
+                        status,
+                        reasons,
+                        result.scores,
+                        result.model_version,
+                        now,
+                    )
         return recorded
 
     def _verdict(
-        self, session: Session, comment: Comment, result: Classification
+        self, comment: Comment, result: Classification, is_repeat: bool
     ) -> tuple[Status, list[str]]:
         if result.error is not None:
             return failed_classification()
-        since = comment.created_at - timedelta(seconds=self.settings.repeat_window_seconds)
         hits = rule_hits(
-            comment,
-            is_repeat=queues.has_repeat_post(session, comment, since),
-            new_author_days=self.settings.new_author_days,
+            comment, is_repeat=is_repeat, new_author_days=self.settings.new_author_days
         )
         return apply_policy(result.scores, self.settings.thresholds, hits, self.settings.hold_rules)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
 from service.models import ActionRow, CommentRow, ScoreRow
@@ -187,17 +188,29 @@ def list_actions(
     return Page(page, next_cursor)
 
 
-def has_repeat_post(session: Session, comment: Comment, since: datetime) -> bool:
-    """Whether the author posted the same body (ignoring case and spacing) recently."""
-    digest_of_this = (
-        select(CommentRow.body_sha256).where(CommentRow.id == comment.id).scalar_subquery()
+def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) -> set[str]:
+    """Ids in ``batch`` whose author posted the same body (ignoring case and spacing) recently.
+
+    One query for the whole batch: a worker records a batch of verdicts in one transaction.
+    """
+    if not batch:
+        return set()
+    this, other = aliased(CommentRow), aliased(CommentRow)
+    query = (
+        select(this.id, this.created_at, other.created_at)
+        .join(
+            other,
+            and_(
+                other.author_id == this.author_id,
+                other.site_id == this.site_id,
+                other.body_sha256 == this.body_sha256,
+                other.id != this.id,
+                other.created_at <= this.created_at,
+            ),
+        )
+        .where(
+            this.id.in_([c.id for c in batch]),
+            other.created_at >= min(c.created_at for c in batch) - window,
+        )
     )
-    query = select(CommentRow.id).where(
-        CommentRow.author_id == comment.author.id,
-        CommentRow.site_id == comment.site_id,
-        CommentRow.body_sha256 == digest_of_this,
-        CommentRow.id != comment.id,
-        CommentRow.created_at >= since,
-        CommentRow.created_at <= comment.created_at,
-    )
-    return session.scalars(query.limit(1)).first() is not None
+    return {cid for cid, created, seen in session.execute(query) if seen >= created - window}
