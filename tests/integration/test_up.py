@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -63,11 +64,16 @@ def running_up(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, dic
     )
     try:
         keys = read_until_running(process)
+        # Keep reading, or the children's logs would fill the pipe and block them.
+        drain = threading.Thread(target=process.stdout.read, daemon=True)  # type: ignore[union-attr]
+        drain.start()
         yield process, f"http://127.0.0.1:{port}", keys
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait(timeout=10)
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def read_until_running(process: subprocess.Popen[str]) -> dict[str, str]:
