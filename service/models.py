@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -180,3 +181,9 @@ class ModelAliasRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version_id: Mapped[str] = mapped_column(ForeignKey("model_versions.id"))
     updated_at: Mapped[datetime]
+
+
+# Core views of the hot tables, for executemany statements that bypass the unit of work.
+COMMENTS = cast(Table, CommentRow.__table__)
+ACTIONS = cast(Table, ActionRow.__table__)
+SCORES = cast(Table, ScoreRow.__table__)

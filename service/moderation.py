@@ -236,30 +236,46 @@ class Moderation:
         Idempotent: a comment that is no longer pending is skipped. Returns how many were recorded.
         """
         now = self.clock()
+        try:
+            with self._transaction() as session:
+                return decisions.record_system_verdicts(
+                    session, self._verdicts(session, results), now
+                )
+        except decisions.PartialBatchError:
+            # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
+            # was rolled back; record what is still pending one comment at a time.
+            return self._record_one_by_one(results, now)
+
+    def _record_one_by_one(self, results: Sequence[Classification], now: datetime) -> int:
         recorded = 0
         with self._transaction() as session:
-            # One read for the batch, not one per comment; decided or unknown ids are skipped.
-            pending = decisions.pending_comments(session, [r.comment_id for r in results])
-            by_id = {c.id: c for c in pending}
-            window = timedelta(seconds=self.settings.repeat_window_seconds)
-            repeats = queues.repeat_posts(session, pending, window)
-            # The appended actions and scores go out as batched INSERTs at commit.
-            with session.no_autoflush:
-                for result in results:
-                    comment = by_id.get(result.comment_id)
-                    if comment is None:
-                        continue
-                    status, reasons = self._verdict(comment, result, comment.id in repeats)
-                    recorded += decisions.record_system_verdict(
-                        session,
-                        comment.id,
-                        status,
-                        reasons,
-                        result.scores,
-                        result.model_version,
-                        now,
-                    )
+            for verdict in self._verdicts(session, results):
+                try:
+                    recorded += decisions.record_system_verdicts(session, [verdict], now)
+                except decisions.PartialBatchError:
+                    continue  # decided by someone else: nothing was written for it
         return recorded
+
+    def _verdicts(
+        self, session: Session, results: Sequence[Classification]
+    ) -> list[decisions.SystemVerdict]:
+        # One read and one repeat-post query for the batch; decided or unknown ids are skipped.
+        pending = {
+            c.id: c for c in decisions.pending_comments(session, [r.comment_id for r in results])
+        }
+        window = timedelta(seconds=self.settings.repeat_window_seconds)
+        repeats = queues.repeat_posts(session, list(pending.values()), window)
+        verdicts = []
+        for result in results:
+            comment = pending.get(result.comment_id)
+            if comment is not None:
+                status, reasons = self._verdict(comment, result, comment.id in repeats)
+                verdicts.append(
+                    decisions.SystemVerdict(
+                        comment.id, status, reasons, result.scores, result.model_version
+                    )
+                )
+        return verdicts
 
     def _verdict(
         self, comment: Comment, result: Classification, is_repeat: bool

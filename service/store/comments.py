@@ -7,13 +7,14 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
-from service.models import ActionRow, CommentRow
+from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store.convert import to_comment
 from service.store.cursor import decode_cursor, encode_cursor
 
@@ -52,70 +53,73 @@ def insert_comments(session: Session, items: Sequence[NewComment], now: datetime
     roots = _parent_roots(session, items)
     results: list[Stored] = []
     seen: dict[tuple[str, str], Stored] = {}
-    actions: list[ActionRow] = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         key = (item.site_id, item.idempotency_key) if item.idempotency_key else None
         if key and key in replays:
             results.append(_replay(replays[key], item))
-            continue
-        if key and key in seen:
+        elif key and key in seen:
             results.append(dataclasses.replace(seen[key], is_new=False))
-            continue
-        stored, action = _add_comment(session, item, roots, now)
-        results.append(stored)
-        actions.append(action)
-        if key:
-            seen[key] = stored
-    # Tables without an ORM relationship are flushed in no set order: comments go first.
-    session.flush()
-    session.add_all(actions)
+        else:
+            row = _comment_values(item, roots, now)
+            rows.append(row)
+            results.append(Stored(row["id"], Status.PENDING, is_new=True))
+            if key:
+                seen[key] = results[-1]
+    if rows:
+        # Core executemany: one statement for the batch instead of a unit-of-work flush per row.
+        session.execute(insert(COMMENTS), rows)
+        session.execute(insert(ACTIONS), [_submitted_action(r) for r in rows])
     return results
 
 
-def _add_comment(
-    session: Session, item: NewComment, roots: dict[str, str], now: datetime
-) -> tuple[Stored, ActionRow]:
+def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> dict[str, Any]:
     comment_id = new_comment_id()
-    root_id = roots[item.parent_id] if item.parent_id else comment_id
-    session.add(
-        CommentRow(
-            id=comment_id,
-            site_id=item.site_id,
-            article_id=item.article_id,
-            parent_id=item.parent_id,
-            root_id=root_id,
-            author_id=item.author.id,
-            author_name=item.author.display_name,
-            author_email_hash=item.author.email_hash,
-            author_account_age_days=item.author.account_age_days,
-            author_karma=item.author.karma,
-            body=item.body,
-            body_sha256=body_digest(item.body),
-            language=item.language,
-            status=Status.PENDING.value,
-            reasons=[],
-            report_count=0,
-            version=1,
-            created_at=now,
-            idempotency_key=item.idempotency_key,
-            request_hash=item.request_hash,
-            envelope_ip=item.envelope.ip,
-            envelope_user_agent=item.envelope.user_agent,
-            envelope_referrer=item.envelope.referrer,
-            envelope_permalink=item.envelope.permalink,
-        )
-    )
-    action = ActionRow(
-        comment_id=comment_id,
-        kind=ActionKind.SUBMITTED.value,
-        actor=None,
-        from_status=None,
-        to_status=Status.PENDING.value,
-        reasons=[],
-        scores={},
-        created_at=now,
-    )
-    return Stored(comment_id, Status.PENDING, is_new=True), action
+    return {
+        "id": comment_id,
+        "site_id": item.site_id,
+        "article_id": item.article_id,
+        "parent_id": item.parent_id,
+        "root_id": roots[item.parent_id] if item.parent_id else comment_id,
+        "author_id": item.author.id,
+        "author_name": item.author.display_name,
+        "author_email_hash": item.author.email_hash,
+        "author_account_age_days": item.author.account_age_days,
+        "author_karma": item.author.karma,
+        "body": item.body,
+        "body_sha256": body_digest(item.body),
+        "language": item.language,
+        "status": Status.PENDING.value,
+        "reasons": [],
+        "risk": None,
+        "model_version": None,
+        "report_count": 0,
+        "version": 1,
+        "created_at": now,
+        "decided_at": None,
+        "idempotency_key": item.idempotency_key,
+        "request_hash": item.request_hash,
+        "envelope_ip": item.envelope.ip,
+        "envelope_user_agent": item.envelope.user_agent,
+        "envelope_referrer": item.envelope.referrer,
+        "envelope_permalink": item.envelope.permalink,
+        "envelope_purged_at": None,
+    }
+
+
+def _submitted_action(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "comment_id": row["id"],
+        "kind": ActionKind.SUBMITTED.value,
+        "actor": None,
+        "from_status": None,
+        "to_status": Status.PENDING.value,
+        "reasons": [],
+        "model_version": None,
+        "scores": {},
+        "note": None,
+        "created_at": row["created_at"],
+    }
 
 
 def _replay(row: CommentRow, item: NewComment) -> Stored:

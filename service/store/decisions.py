@@ -6,15 +6,17 @@ transaction, so concurrent workers or moderators cannot both win, on SQLite or P
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, Reason, Status
 from service.errors import StaleDecisionError
-from service.models import ActionRow, CommentRow, ReportRow, ScoreRow
+from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow, ReportRow
 from service.store.comments import get_comment_row
 from service.store.convert import to_comment
 
@@ -29,50 +31,88 @@ def pending_comments(session: Session, comment_ids: Sequence[str]) -> list[Comme
     return [to_comment(r) for r in rows]
 
 
-def record_system_verdict(
-    session: Session,
-    comment_id: str,
-    to_status: Status,
-    reasons: Sequence[str],
-    scores: Mapping[str, float],
-    model_version: str | None,
-    now: datetime,
-) -> bool:
-    """Move a pending comment to the verdict's status; False if it was no longer pending."""
-    result = session.execute(
-        update(CommentRow)
-        .where(CommentRow.id == comment_id, CommentRow.status == Status.PENDING.value)
-        .values(
-            status=to_status.value,
-            reasons=list(reasons),
-            risk=max(scores.values()) if scores else None,
-            model_version=model_version,
-            decided_at=now,
-            version=CommentRow.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+@dataclasses.dataclass(frozen=True)
+class SystemVerdict:
+    """What the policy decided for one comment, ready to record."""
+
+    comment_id: str
+    status: Status
+    reasons: list[str]
+    scores: Mapping[str, float]
+    model_version: str | None
+
+
+class PartialBatchError(Exception):
+    """Some comments of a batch were decided by someone else meanwhile; record one by one."""
+
+
+def record_system_verdicts(
+    session: Session, verdicts: Sequence[SystemVerdict], now: datetime
+) -> int:
+    """Record a batch of verdicts with three executemany statements.
+
+    Raises PartialBatchError (the caller rolls back) when not every comment was still pending,
+    because executemany reports only the total of rows it changed, not which ones.
+    """
+    if not verdicts:
+        return 0
+    changed = session.execute(_CONDITIONAL_VERDICT, [_verdict_params(v, now) for v in verdicts])
+    if changed.rowcount != len(verdicts):  # type: ignore[attr-defined]
+        raise PartialBatchError(f"{changed.rowcount} of {len(verdicts)} were still pending")  # type: ignore[attr-defined]
+    session.execute(insert(ACTIONS), [_classified_action(v, now) for v in verdicts])
+    scores = [_score_row(v, label, value) for v in verdicts for label, value in v.scores.items()]
+    if scores:
+        session.execute(insert(SCORES), scores)
+    return len(verdicts)
+
+
+_CONDITIONAL_VERDICT = (
+    update(COMMENTS)
+    .where(COMMENTS.c.id == bindparam("b_id"), COMMENTS.c.status == Status.PENDING.value)
+    .values(
+        status=bindparam("b_status"),
+        reasons=bindparam("b_reasons"),
+        risk=bindparam("b_risk"),
+        model_version=bindparam("b_model_version"),
+        decided_at=bindparam("b_now"),
+        version=COMMENTS.c.version + 1,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    session.add(
-        ActionRow(
-            comment_id=comment_id,
-            kind=ActionKind.CLASSIFIED.value,
-            actor=None,
-            from_status=Status.PENDING.value,
-            to_status=to_status.value,
-            reasons=list(reasons),
-            model_version=model_version,
-            scores=dict(scores),
-            created_at=now,
-        )
-    )
-    if model_version is not None:
-        session.add_all(
-            ScoreRow(comment_id=comment_id, model_version=model_version, label=k, value=v)
-            for k, v in scores.items()
-        )
-    return True
+)
+
+
+def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
+    return {
+        "b_id": verdict.comment_id,
+        "b_status": verdict.status.value,
+        "b_reasons": verdict.reasons,
+        "b_risk": max(verdict.scores.values()) if verdict.scores else None,
+        "b_model_version": verdict.model_version,
+        "b_now": now,
+    }
+
+
+def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
+    return {
+        "comment_id": verdict.comment_id,
+        "kind": ActionKind.CLASSIFIED.value,
+        "actor": None,
+        "from_status": Status.PENDING.value,
+        "to_status": verdict.status.value,
+        "reasons": verdict.reasons,
+        "model_version": verdict.model_version,
+        "scores": dict(verdict.scores),
+        "note": None,
+        "created_at": now,
+    }
+
+
+def _score_row(verdict: SystemVerdict, label: str, value: float) -> dict[str, Any]:
+    return {
+        "comment_id": verdict.comment_id,
+        "model_version": verdict.model_version,
+        "label": label,
+        "value": value,
+    }
 
 
 def apply_decision(

@@ -194,3 +194,19 @@ def test_purge_envelopes_after_retention(moderation: Moderation) -> None:
     purging = Moderation(moderation.sessions, moderation.settings, None, lambda: later)
     assert purging.purge_envelopes() == 1
     assert purging.purge_envelopes() == 0
+
+
+def test_record_classifications_falls_back_when_part_of_batch_is_taken(
+    moderation: Moderation,
+) -> None:
+    first, second = submit_one(moderation), submit_one(moderation)
+    # The second result for `first` finds it decided by the first: the bulk write sees fewer
+    # changed rows than verdicts, rolls back, and records the rest one by one.
+    recorded = moderation.record_classifications(
+        [scores(first), scores(first, spam=0.9), scores(second)]
+    )
+    assert recorded == 2
+    view = moderation.moderation_view(first)
+    assert [a.kind for a in view.actions] == [ActionKind.SUBMITTED, ActionKind.CLASSIFIED]
+    assert view.comment.status is Status.APPROVED
+    assert moderation.get_comment(second).status is Status.APPROVED
