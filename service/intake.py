@@ -1,15 +1,17 @@
-"""Group commit for comment intake.
+"""Group commit for comment intake, and coalesced enqueueing behind it.
 
 Concurrent submissions are gathered while the previous batch is being written, then stored in
-one transaction and enqueued as one job; each request still waits for its own commit before it
-is answered. One INSERT transaction and one enqueue per batch instead of per comment is what lets
-a single API process accept thousands of comments a second on SQLite (design.md §7).
+one transaction; each request is answered as soon as its batch has committed. The new ids then go
+to an :class:`Enqueuer`, which lingers briefly so that one RQ job carries many comments: RQ's
+per-job cost, not Redis or HTTP, is what limits throughput when a job carries few (design.md §7).
+Enqueueing never delays an answer and never decides one: the sweeper covers a lost enqueue.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,16 +24,64 @@ log = logging.getLogger(__name__)
 # Errors that belong to one submission, not to the batch it happened to share.
 _ITEM_ERRORS = (ValidationError, IdempotencyConflictError)
 
-SubmitBatch = Callable[[Sequence[NewComment]], list[Stored]]
+StoreBatch = Callable[[Sequence[NewComment]], list[Stored]]
+EnqueueIds = Callable[[Sequence[str]], None]
+Pending = tuple[NewComment, "asyncio.Future[Stored]"]
+
+
+class Enqueuer:
+    """A thread that enqueues committed comment ids in coalesced batches."""
+
+    def __init__(self, enqueue: EnqueueIds, linger_seconds: float) -> None:
+        self._enqueue = enqueue
+        self._linger_seconds = linger_seconds
+        self._ids: list[str] = []
+        self._ready = threading.Condition()
+        self._is_closing = False
+        self._thread = threading.Thread(target=self._run, name="enqueuer", daemon=True)
+        self._thread.start()
+
+    def add(self, comment_ids: Sequence[str]) -> None:
+        """Hand over committed ids; they are enqueued within ``linger_seconds``."""
+        if comment_ids:
+            with self._ready:
+                self._ids.extend(comment_ids)
+                self._ready.notify()
+
+    def close(self) -> None:
+        """Enqueue what is left, then stop the thread."""
+        with self._ready:
+            self._is_closing = True
+            self._ready.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                self._ready.wait_for(lambda: bool(self._ids) or self._is_closing)
+                if self._is_closing and not self._ids:
+                    return
+                # Linger so that ids committed in the next few batches share this job.
+                if not self._is_closing:
+                    self._ready.wait(self._linger_seconds)
+                ids, self._ids = self._ids, []
+            self._enqueue_safely(ids)
+
+    def _enqueue_safely(self, ids: list[str]) -> None:
+        try:
+            self._enqueue(ids)
+        except Exception:  # a lost enqueue is recovered by the sweeper; the thread must live on
+            log.exception("could not enqueue %d comment(s); the sweeper will", len(ids))
 
 
 class Intake:
     """Batches concurrent submissions into shared transactions."""
 
-    def __init__(self, submit_batch: SubmitBatch, max_batch: int) -> None:
-        self._submit_batch = submit_batch
+    def __init__(self, store_batch: StoreBatch, enqueuer: Enqueuer | None, max_batch: int) -> None:
+        self._store_batch = store_batch
+        self._enqueuer = enqueuer
         self._max_batch = max_batch
-        self._waiting: list[tuple[NewComment, asyncio.Future[Stored]]] = []
+        self._waiting: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
         # One thread: batches are written one after another, which is what makes them grow.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
@@ -51,41 +101,39 @@ class Intake:
             del self._waiting[: self._max_batch]
             await loop.run_in_executor(self._executor, self._write_batch, batch)
 
-    def _write_batch(self, batch: list[tuple[NewComment, asyncio.Future[Stored]]]) -> None:
+    def _write_batch(self, batch: list[Pending]) -> None:
         try:
-            results = self._submit_batch([item for item, _ in batch])
-        except _ITEM_ERRORS:
+            results = self._store_batch([item for item, _ in batch])
+        except _ITEM_ERRORS as exc:
+            if len(batch) == 1:
+                _settle_all(batch, exc)
+                return
             # Store one by one so only the offending submission fails.
             for pair in batch:
-                self._write_batch_of_one(pair)
+                self._write_batch([pair])
             return
         except Exception as exc:
             _settle_all(batch, exc)
             return
         for (_, future), result in zip(batch, results, strict=True):
             _settle(future, result)
-
-    def _write_batch_of_one(self, pair: tuple[NewComment, asyncio.Future[Stored]]) -> None:
-        item, future = pair
-        try:
-            (result,) = self._submit_batch([item])
-        except Exception as exc:
-            _settle_all([pair], exc)
-            return
-        _settle(future, result)
+        if self._enqueuer is not None:
+            self._enqueuer.add([r.comment_id for r in results if r.is_new])
 
     async def close(self) -> None:
-        """Finish writing what was accepted, then release the writer thread."""
+        """Finish writing and enqueueing what was accepted, then release the threads."""
         if self._writer is not None:
             await self._writer
         self._executor.shutdown(wait=True)
+        if self._enqueuer is not None:
+            self._enqueuer.close()
 
 
 def _settle(future: asyncio.Future[Stored], result: Stored) -> None:
     future.get_loop().call_soon_threadsafe(_set_result, future, result)
 
 
-def _settle_all(batch: list[tuple[NewComment, asyncio.Future[Stored]]], exc: Exception) -> None:
+def _settle_all(batch: list[Pending], exc: Exception) -> None:
     for _, future in batch:
         future.get_loop().call_soon_threadsafe(_set_exception, future, exc)
 

@@ -91,14 +91,18 @@ class Moderation:
 
     def submit(self, items: Sequence[NewComment]) -> list[Stored]:
         """Store submissions durably, then enqueue the new ones for classification."""
+        stored = self.store(items)
+        self.enqueue([s.comment_id for s in stored if s.is_new])
+        return stored
+
+    def store(self, items: Sequence[NewComment]) -> list[Stored]:
+        """Store submissions durably in one transaction (enqueueing is the caller's next step)."""
         try:
-            stored = self._store(items)
+            return self._store(items)
         except IntegrityError:
             # Another API process stored the same Idempotency-Key between our read and write;
             # a second pass sees it and replays it.
-            stored = self._store(items)
-        self.enqueue([s.comment_id for s in stored if s.is_new])
-        return stored
+            return self._store(items)
 
     def _store(self, items: Sequence[NewComment]) -> list[Stored]:
         with self._transaction() as session:

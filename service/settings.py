@@ -50,6 +50,7 @@ class Settings:
     sweep_interval_seconds: float = 10.0
     classify_batch_max: int = 500
     intake_batch_max: int = 256
+    enqueue_linger_seconds: float = 0.05
     thresholds: Mapping[str, LabelThreshold] = dataclasses.field(
         default_factory=lambda: dict(DEFAULT_THRESHOLDS)
     )
@@ -99,6 +100,9 @@ class Settings:
                 "CLASSIFY_BATCH_MAX", _positive_int, defaults.classify_batch_max
             ),
             intake_batch_max=env.get("INTAKE_BATCH_MAX", _positive_int, defaults.intake_batch_max),
+            enqueue_linger_seconds=env.get(
+                "ENQUEUE_LINGER_MS", _milliseconds, defaults.enqueue_linger_seconds
+            ),
             thresholds=env.get("THRESHOLDS", parse_thresholds, dict(DEFAULT_THRESHOLDS)),
             hold_rules=env.get("HOLD_RULES", _rule_set, defaults.hold_rules),
             new_author_days=env.get(
@@ -164,6 +168,10 @@ def _non_negative_float(raw: str) -> float:
     if not value >= 0:
         raise ValueError("must be zero or a positive number")
     return value
+
+
+def _milliseconds(raw: str) -> float:
+    return _non_negative_float(raw) / 1000.0
 
 
 def _log_level(raw: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable
 from typing import Any
 
 from service.domain import Author, Classification, Envelope, NewComment
@@ -29,3 +31,12 @@ def new_comment(**overrides: Any) -> NewComment:
 def scores(comment_id: str, spam: float = 0.01, toxic: float = 0.01, **kw: Any) -> Classification:
     """A model result for one comment."""
     return Classification(comment_id, {"spam": spam, "toxic": toxic}, kw.get("version", "v-test"))
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0, interval: float = 0.01) -> None:
+    """Wait until ``check()`` holds, for work other threads or processes finish (bounded)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition still false after {timeout}s: {check}")
+        time.sleep(interval)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from service.auth import Authenticator
 from service.db import engine_from_settings, session_factory
-from service.intake import Intake
+from service.intake import Enqueuer, Intake
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
@@ -47,10 +47,16 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
         sessions=sessions,
         redis=redis,
         moderation=moderation,
-        intake=Intake(moderation.submit, settings.intake_batch_max),
+        intake=Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max),
         authenticator=Authenticator(sessions, settings.key_cache_seconds),
         openapi=openapi,
     )
+
+
+def _enqueuer(moderation: Moderation, settings: Settings) -> Enqueuer | None:
+    if moderation.queue is None:
+        return None
+    return Enqueuer(moderation.enqueue, settings.enqueue_linger_seconds)
 
 
 async def close_resources(resources: Resources) -> None:

@@ -32,6 +32,7 @@ def app_settings(settings: Settings, test_redis_url: str) -> Settings:
         max_body_bytes=4096,
         max_comment_chars=500,
         max_page_size=50,
+        enqueue_linger_seconds=0.02,
     )
 
 
