@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -61,11 +62,16 @@ class Enqueuer:
                 self._ready.wait_for(lambda: bool(self._ids) or self._is_closing)
                 if self._is_closing and not self._ids:
                     return
-                # Linger so that ids committed in the next few batches share this job.
-                if not self._is_closing:
-                    self._ready.wait(self._linger_seconds)
+                self._linger()
                 ids, self._ids = self._ids, []
             self._enqueue_safely(ids)
+
+    def _linger(self) -> None:
+        # Let ids committed in the next few batches join this job. Each add() notifies, so
+        # wait out the whole deadline, not just until the next notification.
+        deadline = time.monotonic() + self._linger_seconds
+        while not self._is_closing and (remaining := deadline - time.monotonic()) > 0:
+            self._ready.wait(remaining)
 
     def _enqueue_safely(self, ids: list[str]) -> None:
         try:

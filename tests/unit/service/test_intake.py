@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -121,3 +122,14 @@ def test_intake_passes_storage_errors_to_every_waiting_request() -> None:
         await intake.close()
 
     asyncio.run(scenario())
+
+
+def test_enqueuer_lingers_through_notifications() -> None:
+    jobs: list[list[str]] = []
+    enqueuer = Enqueuer(lambda ids: jobs.append(list(ids)), linger_seconds=0.3)
+    for n in range(5):
+        enqueuer.add([f"id-{n}"])
+        time.sleep(0.02)
+    eventually(lambda: bool(jobs))
+    enqueuer.close()
+    assert jobs == [[f"id-{n}" for n in range(5)]]
