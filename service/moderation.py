@@ -234,17 +234,20 @@ class Moderation:
         with self._transaction() as session:
             return decisions.pending_comments(session, comment_ids)
 
-    def record_classifications(self, results: Sequence[Classification]) -> int:
+    def record_classifications(
+        self, results: Sequence[Classification], comments: Sequence[Comment] | None = None
+    ) -> int:
         """Apply rules and policy to scores and record one system verdict per comment.
 
-        Idempotent: a comment that is no longer pending is skipped. Returns how many were recorded.
+        ``comments`` are the pending comments the results are for, when the caller has just
+        read them (saves a query). Idempotent: a comment that is no longer pending is skipped,
+        whatever ``comments`` says. Returns how many verdicts were recorded.
         """
         now = self.clock()
         try:
             with self._transaction() as session:
-                return decisions.record_system_verdicts(
-                    session, self._verdicts(session, results), now
-                )
+                verdicts = self._verdicts(session, results, comments)
+                return decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
             # was rolled back; record what is still pending one comment at a time.
@@ -261,12 +264,16 @@ class Moderation:
         return recorded
 
     def _verdicts(
-        self, session: Session, results: Sequence[Classification]
+        self,
+        session: Session,
+        results: Sequence[Classification],
+        comments: Sequence[Comment] | None = None,
     ) -> list[decisions.SystemVerdict]:
-        # One read and one repeat-post query for the batch; decided or unknown ids are skipped.
-        pending = {
-            c.id: c for c in decisions.pending_comments(session, [r.comment_id for r in results])
-        }
+        # One read and one repeat-post query for the batch; decided or unknown ids are skipped
+        # (and the conditional UPDATE skips any decided since ``comments`` was read).
+        if comments is None:
+            comments = decisions.pending_comments(session, [r.comment_id for r in results])
+        pending = {c.id: c for c in comments}
         window = timedelta(seconds=self.settings.repeat_window_seconds)
         repeats = queues.repeat_posts(session, list(pending.values()), window)
         verdicts = []

@@ -21,7 +21,7 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     context = current()
     comments = context.moderation.pending(comment_ids)
     results = score_batch(comments, context.models.get()) if comments else []
-    recorded = context.moderation.record_classifications(results) if results else 0
+    recorded = context.moderation.record_classifications(results, comments) if results else 0
     failed = sum(1 for r in results if r.error is not None)
     log.info(
         "classified %d/%d comment(s) (%d failed closed) in %.1f ms",
