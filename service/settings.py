@@ -41,7 +41,7 @@ class Settings:
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
-    worker_count: int = 1
+    worker_count: int = 2
     max_body_bytes: int = 64 * 1024
     max_comment_chars: int = 10_000
     default_page_size: int = 50

@@ -1,0 +1,147 @@
+"""The end-to-end story of issue 2, through the real HTTP API, a real RQ worker, the shipped
+model, real Redis/Valkey and SQLite or PostgreSQL: a site posts a clean comment and a spammy one,
+the worker classifies both, the clean one is shown, the spammy one waits in a moderator queue
+with its reasons, a moderator approves it, and the audit log shows every step."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from commentdesk.bootstrap import shipped_model_version
+from service.auth import generate_api_key
+from service.domain import Role
+from service.http import create_app
+from service.moderation import Moderation
+from service.queue import CLASSIFY_QUEUE
+from service.settings import Settings
+from service.store.keys import add_api_key
+from tests.factories import eventually
+from workers.context import build_context, install
+
+CLEAN = "Thanks for the clear write-up on the ETF flows; the chart on page two helped a lot."
+SPAMMY = (
+    "EARN 5 BTC DAILY!!! My account manager doubled my bitcoin in 24 hours. Contact him on "
+    "WhatsApp +1 555 0100 or visit www.quick-profit-btc.xyz to claim your bonus now!!!"
+)
+
+
+@pytest.fixture
+def story_settings(settings: Settings, test_redis_url: str) -> Settings:
+    return dataclasses.replace(settings, redis_url=test_redis_url, enqueue_linger_seconds=0.01)
+
+
+@pytest.fixture
+def keys(sessions: sessionmaker[Session]) -> dict[Role, dict[str, str]]:
+    headers = {}
+    for role in Role:
+        token, digest, prefix = generate_api_key()
+        with sessions.begin() as session:
+            add_api_key(
+                session,
+                name=f"news-{role.value}",
+                role=role,
+                key_hash=digest,
+                prefix=prefix,
+                now=datetime.now(UTC),
+            )
+        headers[role] = {"Authorization": f"Bearer {token}"}
+    return headers
+
+
+@pytest.fixture
+def client(story_settings: Settings, moderation: Moderation) -> Iterator[TestClient]:
+    moderation.register_model(shipped_model_version())  # what `commentdesk migrate` does
+    context = build_context(story_settings, "story-worker")  # loads the real skops model
+    install(context)
+    try:
+        with TestClient(create_app(story_settings)) as test_client:
+            yield test_client
+    finally:
+        install(None)
+        context.close()
+
+
+def run_worker(redis: Redis) -> None:
+    eventually(lambda: redis.llen(f"rq:queue:{CLASSIFY_QUEUE}") > 0)
+    SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer).work(burst=True)
+
+
+def post(client: TestClient, headers: dict[str, str], author: str, body: str) -> str:
+    payload = {"article_id": "btc-etf", "author": {"id": author, "display_name": author}}
+    response = client.post("/v1/comments", json={**payload, "body": body}, headers=headers)
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
+def get(client: TestClient, headers: dict[str, str], path: str) -> Any:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_story_site_worker_moderator_audit(
+    client: TestClient, keys: dict[Role, dict[str, str]], redis: Redis
+) -> None:
+    site, moderator, ops = keys[Role.SITE], keys[Role.MODERATOR], keys[Role.OPS]
+    clean_id = post(client, site, "ann", CLEAN)
+    spam_id = post(client, site, "max", SPAMMY)
+    run_worker(redis)
+
+    clean = get(client, site, f"/v1/comments/{clean_id}")
+    spammy = get(client, site, f"/v1/comments/{spam_id}")
+    assert clean["status"] == "approved"
+    assert spammy["status"] in {"withheld", "spam"}
+    assert "spam" in spammy["reasons"]
+    assert "links" in spammy["reasons"]
+
+    shown = get(client, site, "/v1/articles/btc-etf/comments")["items"]
+    assert [c["id"] for c in shown] == [clean_id]
+
+    queue = "review" if spammy["status"] == "withheld" else "spam"
+    held = get(client, moderator, f"/v1/queues/{queue}")["items"]
+    assert [c["id"] for c in held] == [spam_id]
+    assert held[0]["reasons"] == spammy["reasons"]
+
+    view = get(client, moderator, f"/v1/comments/{spam_id}/moderation")
+    version_id = shipped_model_version().id
+    assert view["model_version"] == version_id
+    assert view["scores"][version_id]["spam"] >= 0.5
+    assert view["scores"][version_id]["spam"] > get_spam_score(client, moderator, clean_id)
+
+    decided = client.post(
+        f"/v1/comments/{spam_id}/decision",
+        json={"decision": "approve", "note": "a reader's real experience"},
+        headers={**moderator, "If-Match": f'"{view["comment"]["version"]}"'},
+    )
+    assert decided.status_code == 200, decided.text
+    shown = get(client, site, "/v1/articles/btc-etf/comments")["items"]
+    assert {c["id"] for c in shown} == {clean_id, spam_id}
+
+    audit = get(client, ops, "/v1/audit?limit=50")["items"]
+    steps = [(a["comment_id"], a["kind"], a["actor"], a["to_status"]) for a in reversed(audit)]
+    assert len(steps) == 5
+    assert steps[:2] == [
+        (clean_id, "submitted", None, "pending"),
+        (spam_id, "submitted", None, "pending"),
+    ]
+    # Both verdicts come from one job; their order within it is not part of the contract.
+    assert set(steps[2:4]) == {
+        (clean_id, "classified", None, "approved"),
+        (spam_id, "classified", None, spammy["status"]),
+    }
+    assert steps[4] == (spam_id, "decided", "news-moderator", "approved")
+
+
+def get_spam_score(client: TestClient, headers: dict[str, str], comment_id: str) -> float:
+    view = get(client, headers, f"/v1/comments/{comment_id}/moderation")
+    return float(view["scores"][view["model_version"]]["spam"])
