@@ -299,7 +299,13 @@ class Moderation:
         return apply_policy(result.scores, self.settings.thresholds, hits, self.settings.hold_rules)
 
     def sweep(self, limit: int = 10_000) -> int:
-        """Re-enqueue comments left pending too long (Redis was down, a worker died)."""
+        """Re-enqueue comments left pending too long (Redis was down, a worker died).
+
+        Skipped while jobs wait in the queue: then workers are merely behind, and duplicate
+        jobs would only deepen the backlog. Once it drains, anything still stuck is swept.
+        """
+        if self.queue is None or self.queue.waiting() != 0:
+            return 0
         cutoff = self.clock() - timedelta(seconds=self.settings.sweep_after_seconds)
         with self._transaction() as session:
             stale = maintenance.stale_pending_ids(session, cutoff, limit)

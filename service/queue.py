@@ -72,6 +72,13 @@ class JobQueue:
             raise QueueError(f"could not enqueue {job_id}: {exc}") from exc
         return job_id
 
+    def waiting(self) -> int:
+        """How many classify jobs are waiting to be taken."""
+        try:
+            return int(self._classify.count)
+        except RedisError as exc:
+            raise QueueError(f"could not read the queue length: {exc}") from exc
+
     def ping(self) -> None:
         """Raise QueueError unless Redis answers."""
         try:
@@ -90,6 +97,13 @@ class GuardedQueue:
         self.queue = queue
         self._pause_seconds = pause_seconds
         self._paused_until = 0.0
+
+    def waiting(self) -> int | None:
+        """Jobs waiting in the classify queue, or None while Redis is failing."""
+        try:
+            return self.queue.waiting()
+        except QueueError:
+            return None
 
     def enqueue_classify(self, comment_ids: Sequence[str]) -> str | None:
         """Enqueue, or return None if Redis is failing; never raises QueueError."""

@@ -9,8 +9,14 @@ from __future__ import annotations
 import logging
 import time
 
+from redis import Redis
+from redis.exceptions import RedisError
+
 from workers.context import current
 from workers.scoring import score_batch
+
+PURGE_LOCK_KEY = "commentdesk:purge-lock"
+PURGE_INTERVAL_SECONDS = 3600
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +41,17 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
 
 def sweep() -> dict[str, int]:
     """Re-enqueue comments left pending too long and purge expired envelopes."""
-    moderation = current().moderation
-    requeued = moderation.sweep()
-    purged = moderation.purge_envelopes()
+    context = current()
+    requeued = context.moderation.sweep()
+    purged = context.moderation.purge_envelopes() if _is_purge_due(context.redis) else 0
     if requeued or purged:
         log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)
     return {"requeued": requeued, "purged": purged}
+
+
+def _is_purge_due(redis: Redis) -> bool:
+    # The purge scans by age; once an hour across all workers is plenty for a retention in days.
+    try:
+        return bool(redis.set(PURGE_LOCK_KEY, "1", nx=True, ex=PURGE_INTERVAL_SECONDS))
+    except RedisError:
+        return False

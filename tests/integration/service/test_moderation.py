@@ -210,3 +210,11 @@ def test_record_classifications_falls_back_when_part_of_batch_is_taken(
     assert [a.kind for a in view.actions] == [ActionKind.SUBMITTED, ActionKind.CLASSIFIED]
     assert view.comment.status is Status.APPROVED
     assert moderation.get_comment(second).status is Status.APPROVED
+
+
+def test_sweep_waits_while_jobs_are_queued(moderation: Moderation, redis: Redis) -> None:
+    submit_one(moderation)  # its job is waiting: workers are behind, not broken
+    later = moderation.clock() + timedelta(seconds=moderation.settings.sweep_after_seconds + 1)
+    sweeping = Moderation(moderation.sessions, moderation.settings, moderation.queue, lambda: later)
+    assert sweeping.sweep() == 0
+    assert redis.llen("rq:queue:classify") == 1

@@ -97,3 +97,13 @@ def test_sweeper_threads_sweep_once_per_interval_and_stop_cleanly(redis: Redis) 
 
     assert not any(t.is_alive() for t in threads)
     assert len(runs) == 1
+
+
+def test_sweep_purges_envelopes_at_most_once_an_hour(
+    moderation: Moderation, worker_context: WorkerContext, redis: Redis
+) -> None:
+    assert jobs.sweep()["purged"] == 0  # nothing to purge, but the hour's purge has run
+    assert redis.ttl(jobs.PURGE_LOCK_KEY) > jobs.PURGE_INTERVAL_SECONDS - 60
+    redis.delete(jobs.PURGE_LOCK_KEY)
+    assert redis.set(jobs.PURGE_LOCK_KEY, "1", ex=60)
+    assert jobs.sweep() == {"requeued": 0, "purged": 0}
