@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from service.domain import Author, Classification, Envelope, NewComment
+from service.domain import Author, Classification, Envelope, ModelVersion, NewComment
 
 _sequence = itertools.count(1)
 
@@ -40,3 +42,19 @@ def eventually(check: Callable[[], bool], timeout: float = 5.0, interval: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition still false after {timeout}s: {check}")
         time.sleep(interval)
+
+
+def model_version(version_id: str = "v-test", **changes: Any) -> ModelVersion:
+    """A registry record; its artifact path points at nothing unless a test overrides it."""
+    fields: dict[str, Any] = {
+        "id": version_id,
+        "artifact_sha256": hashlib.sha256(version_id.encode()).hexdigest(),
+        "artifact_path": f"/nonexistent/{version_id}.skops",
+        "labels": ("spam", "toxic"),
+        "metrics": {},
+        "data_manifest": {},
+        "library_versions": {},
+        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
+    }
+    fields.update(changes)
+    return ModelVersion(**fields)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from service.domain import Author, Envelope, ModelVersion, NewComment
+from tests.factories import model_version
 
 LABELS = ("spam", "toxic")
 
@@ -35,18 +34,7 @@ class FakeScorer:
 
 def make_version(version_id: str = "v-test", **changes: Any) -> ModelVersion:
     """A registered-model record pointing at nothing real (the fake loader ignores the path)."""
-    fields: dict[str, Any] = {
-        "id": version_id,
-        "artifact_sha256": hashlib.sha256(version_id.encode()).hexdigest(),
-        "artifact_path": f"/nonexistent/{version_id}.skops",
-        "labels": LABELS,
-        "metrics": {},
-        "data_manifest": {},
-        "library_versions": {},
-        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
-    }
-    fields.update(changes)
-    return ModelVersion(**fields)
+    return model_version(version_id, **changes)
 
 
 _authors = itertools.count()

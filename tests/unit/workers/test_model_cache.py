@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 from service.domain import ModelVersion
 from service.errors import StorageError
+from tests.factories import model_version
 from workers.model_cache import (
     ModelCache,
     ModelLoadError,
@@ -55,21 +55,6 @@ class Registry:
         return self.version
 
 
-def _version(version_id: str, **changes: Any) -> ModelVersion:
-    fields: dict[str, Any] = {
-        "id": version_id,
-        "artifact_sha256": "0" * 64,
-        "artifact_path": f"{version_id}.skops",
-        "labels": ("spam", "toxic"),
-        "metrics": {},
-        "data_manifest": {},
-        "library_versions": {},
-        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
-    }
-    fields.update(changes)
-    return ModelVersion(**fields)
-
-
 def _loader(broken: set[str] | None = None) -> Any:
     def load(version: ModelVersion) -> Scorer:
         if version.id in (broken or set()):
@@ -85,7 +70,7 @@ def _cache(registry: Registry, clock: Clock, **kwargs: Any) -> ModelCache:
 
 
 def test_model_cache_reads_the_alias_at_most_once_per_poll_interval() -> None:
-    registry, clock = Registry(_version("v1")), Clock()
+    registry, clock = Registry(model_version("v1")), Clock()
     cache = _cache(registry, clock)
 
     for _ in range(10):
@@ -97,12 +82,12 @@ def test_model_cache_reads_the_alias_at_most_once_per_poll_interval() -> None:
 
 
 def test_model_cache_switches_when_the_alias_moves() -> None:
-    registry, clock = Registry(_version("v1")), Clock()
+    registry, clock = Registry(model_version("v1")), Clock()
     announced: list[str] = []
     cache = _cache(registry, clock, on_load=lambda v: announced.append(v.id))
     cache.get()
 
-    registry.version = _version("v2")
+    registry.version = model_version("v2")
     clock.now = 5
     loaded = cache.get()
 
@@ -114,11 +99,11 @@ def test_model_cache_switches_when_the_alias_moves() -> None:
 def test_model_cache_keeps_the_old_model_when_the_new_one_fails(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    registry, clock = Registry(_version("v1")), Clock()
+    registry, clock = Registry(model_version("v1")), Clock()
     cache = _cache(registry, clock, loader=_loader(broken={"v2"}))
     cache.get()
 
-    registry.version = _version("v2")
+    registry.version = model_version("v2")
     for step in (5, 10, 15):
         clock.now = step
         loaded = cache.get()
@@ -131,7 +116,7 @@ def test_model_cache_keeps_the_old_model_when_the_new_one_fails(
 
 
 def test_model_cache_keeps_the_model_when_the_registry_is_unreachable() -> None:
-    registry, clock = Registry(_version("v1")), Clock()
+    registry, clock = Registry(model_version("v1")), Clock()
     cache = _cache(registry, clock)
     cache.get()
 
@@ -165,7 +150,7 @@ def _written(tmp_path: Path, content: bytes = b"model bytes", **changes: Any) ->
         "artifact_path": "builtin:m.skops",
         "artifact_sha256": hashlib.sha256(content).hexdigest(),
     }
-    return _version("v1", **(fields | changes))
+    return model_version("v1", **(fields | changes))
 
 
 def test_load_verified_loads_a_matching_builtin_artifact(tmp_path: Path) -> None:
@@ -198,7 +183,7 @@ def test_load_verified_refuses_a_mismatched_artifact(
 
 
 def test_load_verified_reports_a_missing_file(tmp_path: Path) -> None:
-    version = _version("v1", artifact_path=str(tmp_path / "absent.skops"))
+    version = model_version("v1", artifact_path=str(tmp_path / "absent.skops"))
 
     with pytest.raises(ModelLoadError, match="cannot load"):
         load_verified(version, load=lambda _: StubScorer())
