@@ -129,6 +129,8 @@ def test_python_m_workers_stops_cleanly_on_sigterm(
     finally:
         process.kill()
         process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
     assert process.returncode == 0, lines + rest
     assert "stopped" in rest
