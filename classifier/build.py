@@ -89,9 +89,10 @@ def render_model_card(card: Mapping[str, Any]) -> str:
     lines = [
         f"# Comment Desk default text model `{card['version_id']}`",
         "",
-        "Multi-label comment classifier: per label, TF-IDF word 1-2-grams + char_wb 2-5-grams + "
+        "Multi-label comment classifier: shared TF-IDF word 1-2-grams + char_wb 2-5-grams + "
         "engineered counts (links, phone-like numbers, wallet-like tokens, e-mails, shouting, "
-        "repetition) into a logistic regression. Output: one probability per label.",
+        "repetition), fitted once on all training texts, into a logistic regression per label. "
+        "Output: one probability per label.",
         "",
         f"- Labels: {', '.join(f'`{label}`' for label in card['labels'])}",
         f"- Artifact: `{ARTIFACT_NAME}` (skops), sha256 `{card['sha256']}`",

@@ -1,4 +1,4 @@
-"""`TextModel`: one fitted pipeline per label behind a single batch-scoring call."""
+"""`TextModel`: features extracted once per call, shared by a linear classifier per label."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator
-from sklearn.pipeline import Pipeline
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.errors import TrainingError
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import build_classifier, build_features
 from classifier.text import normalise_texts
 
 __all__ = ["DEFAULT_LABELS", "TextModel"]
@@ -29,23 +29,31 @@ def _check_texts(texts: Sequence[str]) -> None:
 
 
 class TextModel(BaseEstimator):  # type: ignore[misc]
-    """Multi-label text classifier: an independent binary pipeline per label.
+    """Multi-label text classifier: shared features, an independent binary classifier per label.
+
+    One feature union (word 1-2-gram TF-IDF, char_wb 2-5-gram TF-IDF and engineered signals) is
+    fitted on every training text, whatever labels it carries; each label then gets a logistic
+    regression fitted on the rows labelled for it. Scoring extracts the features once per call.
 
     Parameters
     ----------
     labels : tuple of str
         Label names; also the column order of :meth:`predict_proba`.
     C : float
-        Inverse regularisation strength passed to every label's pipeline.
+        Inverse regularisation strength of every label's logistic regression.
+    word_max_features, char_max_features : int
+        Vocabulary caps of the shared word and char TF-IDF blocks.
     random_state : int
-        Seed passed to every label's pipeline.
+        Seed passed to every label's classifier.
 
     Attributes
     ----------
-    pipelines_ : dict of str to Pipeline
-        The fitted pipeline of each label.
+    features_ : FeatureUnion
+        The fitted feature union shared by all labels.
+    classifiers_ : dict of str to LogisticRegression
+        The fitted classifier of each label, on ``features_``'s output.
     n_train_ : dict of str to int
-        Number of training rows each label was fitted on.
+        Number of training rows each label's classifier was fitted on.
     metadata_ : dict of str to object
         Provenance (created_at, library versions, data manifest, metrics). Filled by the training
         and build code; also available as :attr:`metadata`.
@@ -56,10 +64,14 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         labels: tuple[str, ...] = DEFAULT_LABELS,
         *,
         C: float = 4.0,  # noqa: N803 - scikit-learn's name
+        word_max_features: int = 40_000,
+        char_max_features: int = 60_000,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
         self.C = C
+        self.word_max_features = word_max_features
+        self.char_max_features = char_max_features
         self.random_state = random_state
 
     @property
@@ -70,15 +82,15 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         return metadata
 
     def fit(self, texts: Sequence[str], y: npt.ArrayLike) -> TextModel:
-        """Fit one pipeline per label.
+        """Fit the shared features on all texts, then one classifier per label.
 
         Parameters
         ----------
         texts : sequence of str
-            Raw texts (normalised internally).
+            Raw texts (normalised internally). All of them fit the shared features.
         y : array-like of shape (n_texts, len(labels))
             ``1``/``0`` per label, ``NaN`` where a row is not labelled for that label; such rows
-            are left out of that label's training set.
+            are left out of that label's classifier.
 
         Returns
         -------
@@ -92,18 +104,29 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         """
         _check_texts(texts)
         targets = np.asarray(y, dtype=np.float64).reshape(len(texts), len(self.labels))
-        normalised = np.asarray(normalise_texts(texts), dtype=object)
-        pipelines: dict[str, Pipeline] = {}
-        counts: dict[str, int] = {}
+        # Check every label before the (slow) feature fit, so a bad target fails fast.
+        known_rows: dict[str, npt.NDArray[np.bool_]] = {}
         for column, label in enumerate(self.labels):
             known = ~np.isnan(targets[:, column])
-            label_y = targets[known, column].astype(np.int64)
-            if np.unique(label_y).size != 2:
-                raise TrainingError(f"label {label!r} needs both classes, got {np.unique(label_y)}")
-            pipeline = build_pipeline(C=self.C, random_state=self.random_state)
-            pipelines[label] = pipeline.fit(list(normalised[known]), label_y)
+            classes = np.unique(targets[known, column])
+            if classes.size != 2:
+                raise TrainingError(f"label {label!r} needs both classes, got {classes}")
+            known_rows[label] = known
+        features = build_features(
+            word_max_features=self.word_max_features, char_max_features=self.char_max_features
+        )
+        matrix = features.fit_transform(normalise_texts(texts))
+        classifiers: dict[str, LogisticRegression] = {}
+        counts: dict[str, int] = {}
+        for column, label in enumerate(self.labels):
+            known = known_rows[label]
+            classifier = build_classifier(C=self.C, random_state=self.random_state)
+            classifiers[label] = classifier.fit(
+                matrix[known], targets[known, column].astype(np.int64)
+            )
             counts[label] = int(known.sum())
-        self.pipelines_ = pipelines
+        self.features_ = features
+        self.classifiers_ = classifiers
         self.n_train_ = counts
         self.metadata_: dict[str, object] = {}
         return self
@@ -122,17 +145,18 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         ndarray of shape (n_texts, len(labels))
             Probabilities in [0, 1]; column ``j`` is ``labels[j]``.
         """
-        check_is_fitted(self, "pipelines_")
+        check_is_fitted(self, "classifiers_")
         _check_texts(texts)
         out = np.empty((len(texts), len(self.labels)), dtype=np.float64)
         if len(texts) == 0:
             return out
-        normalised = normalise_texts(texts)
+        # Tokenise and n-gram each text once; every label's classifier reads the same matrix.
+        matrix = self.features_.transform(normalise_texts(texts))
         for column, label in enumerate(self.labels):
-            pipeline = self.pipelines_[label]
-            positive = list(pipeline.classes_).index(1)
-            out[:, column] = pipeline.predict_proba(normalised)[:, positive]
+            classifier = self.classifiers_[label]
+            positive = list(classifier.classes_).index(1)
+            out[:, column] = classifier.predict_proba(matrix)[:, positive]
         return out
 
     def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "pipelines_")
+        return hasattr(self, "classifiers_")

@@ -1,45 +1,42 @@
-"""The per-label scikit-learn pipeline: n-gram TF-IDF plus engineered signals into a linear model.
+"""The shared feature union and the per-label linear classifier behind :class:`TextModel`.
 
-A linear model keeps scoring fast and lets a later explanation module read per-feature
-contributions straight from ``coef_``. Vocabulary sizes are capped so the artifact stays a few MB.
+Features (word n-gram TF-IDF, char_wb n-gram TF-IDF and engineered signals) are fitted once on
+every training text and shared by all labels, so scoring tokenises each comment once however many
+labels there are. Each label then gets its own logistic regression on those features. A linear
+model keeps scoring fast and lets a later explanation module read per-feature contributions
+straight from ``coef_``. Vocabulary sizes are capped so the artifact stays a few MB.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import FeatureUnion
 
 from classifier.features import TextStatsTransformer
 from classifier.vectorizer import CompactTfidfVectorizer
 
-__all__ = ["build_pipeline"]
+__all__ = ["build_classifier", "build_features"]
 
 
-def build_pipeline(
+def build_features(
     *,
-    C: float = 4.0,  # noqa: N803 - scikit-learn's name for inverse regularisation strength
     word_max_features: int = 40_000,
     char_max_features: int = 60_000,
-    random_state: int = 0,
-) -> Pipeline:
-    """Return an unfitted binary text-classification pipeline.
+) -> FeatureUnion:
+    """Return the unfitted feature union shared by every label.
 
     Parameters
     ----------
-    C : float
-        Inverse regularisation strength of the logistic regression.
     word_max_features, char_max_features : int
         Vocabulary caps for the word 1-2-gram and char_wb 2-5-gram TF-IDF blocks; they bound
         both the artifact size and the scoring cost.
-    random_state : int
-        Seed for the solver.
 
     Returns
     -------
-    Pipeline
-        ``features`` (a FeatureUnion of ``word``, ``char`` and ``stats``) followed by ``clf``.
-        It expects *normalised* texts; :class:`classifier.model.TextModel` normalises for you.
+    FeatureUnion
+        ``word``, ``char`` and ``stats`` blocks, stacked into one sparse matrix. It expects
+        *normalised* texts; :class:`classifier.model.TextModel` normalises for you.
     """
     # float32 halves the memory of the sparse matrices; sublinear_tf damps repeated words
     # (flood posts) so a single repeated token cannot dominate.
@@ -61,10 +58,31 @@ def build_pipeline(
         sublinear_tf=True,
         dtype=np.float32,
     )
-    features = FeatureUnion([("word", word), ("char", char), ("stats", TextStatsTransformer())])
+    return FeatureUnion([("word", word), ("char", char), ("stats", TextStatsTransformer())])
+
+
+def build_classifier(
+    *,
+    C: float = 4.0,  # noqa: N803 - scikit-learn's name for inverse regularisation strength
+    random_state: int = 0,
+) -> LogisticRegression:
+    """Return an unfitted binary classifier for one label.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    random_state : int
+        Seed for the solver.
+
+    Returns
+    -------
+    LogisticRegression
+        Fitted by :class:`classifier.model.TextModel` on the shared features of the rows
+        labelled for its label.
+    """
     # class_weight="balanced": the training mix has arbitrary base rates (51% spam on YouTube,
     # 83% toxic on Davidson), so we centre the decision at 0.5 rather than learn those priors.
-    clf = LogisticRegression(
+    return LogisticRegression(
         C=C, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=random_state
     )
-    return Pipeline([("features", features), ("clf", clf)])

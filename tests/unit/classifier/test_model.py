@@ -50,3 +50,41 @@ def test_text_model_fit_needs_both_classes() -> None:
     targets = np.array([[1.0], [1.0], [np.nan]])
     with pytest.raises(TrainingError, match="'spam' needs both classes"):
         TextModel(("spam",)).fit(texts, targets)
+
+
+def test_text_model_shares_one_feature_union_fitted_on_every_row(tiny_model: TextModel) -> None:
+    # Words seen only in spam-labelled rows and only in toxic-labelled rows both make the one
+    # vocabulary: the features are fitted on all training texts, whatever labels they carry.
+    vocabulary = tiny_model.features_.transformer_list[0][1].vocabulary_
+    assert {"telegram", "clown"} <= vocabulary.keys()
+    width = tiny_model.features_.transform(["hello"]).shape[1]
+    assert {c.n_features_in_ for c in tiny_model.classifiers_.values()} == {width}
+    assert set(tiny_model.classifiers_) == set(tiny_model.labels)
+
+
+def test_text_model_predict_proba_extracts_features_once(
+    tiny_model: TextModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    features = tiny_model.features_
+    calls: list[int] = []
+    transform = features.transform
+
+    def counting_transform(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return transform(texts)
+
+    monkeypatch.setattr(features, "transform", counting_transform)
+    proba = tiny_model.predict_proba(["Claim a gift card", "you pathetic clown", "fair report"])
+    assert calls == [3]
+    assert proba.shape == (3, len(tiny_model.labels))
+
+
+def test_text_model_trains_each_label_on_its_labelled_rows_only() -> None:
+    texts = ["free prize now", "free prize today", "nice article", "nice chart", "go away loser"]
+    targets = np.array(
+        [[1.0, np.nan], [1.0, np.nan], [0.0, 0.0], [0.0, np.nan], [np.nan, 1.0]],
+    )
+    model = TextModel(("spam", "toxic"))
+    assert model.fit(texts, targets) is model
+    assert model.n_train_ == {"spam": 4, "toxic": 2}
+    assert model.predict_proba(texts).shape == (5, 2)
