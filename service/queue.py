@@ -20,8 +20,10 @@ from service.errors import QueueError
 
 CLASSIFY_QUEUE = "classify"
 CLASSIFY_JOB = "workers.jobs.classify_comments"
-# Retries with a delay need RQ's scheduler, which every `commentdesk worker` runs.
-CLASSIFY_RETRY_INTERVALS = (1, 5, 30)
+# Immediate retries only: delayed ones need RQ's scheduler, which forks a process from the
+# multi-threaded worker (a fork can inherit a lock some other thread held, and hang). The
+# sweeper is the slow retry: it re-enqueues anything still pending after SWEEP_AFTER_SECONDS.
+CLASSIFY_RETRIES = 2
 RESULT_TTL_SECONDS = 300
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
 
@@ -63,9 +65,7 @@ class JobQueue:
                 job_id=job_id,
                 result_ttl=RESULT_TTL_SECONDS,
                 failure_ttl=FAILURE_TTL_SECONDS,
-                retry=Retry(
-                    max=len(CLASSIFY_RETRY_INTERVALS), interval=list(CLASSIFY_RETRY_INTERVALS)
-                ),
+                retry=Retry(max=CLASSIFY_RETRIES),
                 description=f"classify {len(ids)} comment(s)",
             )
         except RedisError as exc:

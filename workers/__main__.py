@@ -1,9 +1,10 @@
 """The worker process: ``python -m workers`` or ``commentdesk worker``.
 
-One non-forking RQ ``SimpleWorker`` per process (forking per job costs 3x, design §7), with RQ's
-scheduler so that ``Retry`` intervals fire, plus two daemon threads: the sweeper and the model
-heartbeat. SIGTERM/SIGINT trigger RQ's warm shutdown: the running job finishes, then we stop;
-before RQ takes jobs they stop the start-up instead (see ``workers.rq_worker``).
+One non-forking RQ ``SimpleWorker`` per process (forking per job costs 3x, design §7) and no
+RQ scheduler (it would fork this multi-threaded process; see ``service.queue``), plus two daemon
+threads: the sweeper and the model heartbeat. SIGTERM/SIGINT trigger RQ's warm shutdown: the
+running job finishes, then we stop; before RQ takes jobs they stop the start-up instead (see
+``workers.rq_worker``).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _work(context: WorkerContext, stop: threading.Event, *, burst: bool) -> None
     log.info("worker %s taking jobs from %r", context.name, CLASSIFY_QUEUE)
     try:
         # RQ logs three INFO lines per job; at WARNING it keeps quiet and the job logs one.
-        worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+        worker.work(burst=burst, logging_level="WARNING")
     finally:
         connection.close()
 

@@ -1,7 +1,7 @@
 """The RQ worker class and the stop signals around it.
 
 RQ installs its SIGINT/SIGTERM handlers (warm shutdown) only once ``work()`` has registered the
-worker and started the scheduler. A signal that arrives earlier — while the model loads, say —
+worker. A signal that arrives earlier — while the model loads, say —
 would kill the process with the default handler; here it sets an event instead, which the worker
 turns into RQ's own stop request as soon as RQ's handlers are in place.
 """
