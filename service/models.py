@@ -95,8 +95,9 @@ class CommentRow(Base):
 
     __table_args__ = (
         UniqueConstraint("site_id", "idempotency_key"),
+        # Queues by age use this; the risk sort (coalesce of a nullable risk) is not indexed,
+        # since every index here is paid on each intake and each verdict.
         Index("ix_comments_status_created", "status", "created_at", "id"),
-        Index("ix_comments_status_risk", "status", "risk", "id"),
         Index("ix_comments_article_status", "article_id", "status", "created_at", "id"),
         Index("ix_comments_author_created", "author_id", "created_at"),
         Index("ix_comments_author_body", "author_id", "body_sha256"),

@@ -84,7 +84,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_comments_status_created", ["status", "created_at", "id"], unique=False
         )
-        batch_op.create_index("ix_comments_status_risk", ["status", "risk", "id"], unique=False)
 
     op.create_table(
         "model_versions",
@@ -189,7 +188,6 @@ def downgrade() -> None:
     op.drop_table("model_aliases")
     op.drop_table("model_versions")
     with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.drop_index("ix_comments_status_risk")
         batch_op.drop_index("ix_comments_status_created")
         batch_op.drop_index("ix_comments_root")
         batch_op.drop_index("ix_comments_author_created")
