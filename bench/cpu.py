@@ -63,3 +63,21 @@ class CpuMeter:
 def spent(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
     """CPU seconds per component between two samples."""
     return {name: max(0.0, after[name] - before.get(name, 0.0)) for name in after}
+
+
+def postgres_server_pids() -> list[int]:
+    """The PostgreSQL postmaster(s) on this machine: their trees hold every backend, and their
+    reaped-children CPU holds the backends that have exited."""
+    names: dict[int, str] = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                names[int(entry.name)] = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+    parents = _parents()
+    return [
+        pid
+        for pid, name in names.items()
+        if name == "postgres" and names.get(parents.get(pid, 0)) != "postgres"
+    ]

@@ -22,7 +22,7 @@ from bench.analysis import (
 from bench.backing import RedisTarget
 from bench.baseline_app import LIST_KEY
 from bench.children import ChildError, Children
-from bench.cpu import CpuMeter, spent
+from bench.cpu import CpuMeter, postgres_server_pids, spent
 from bench.decisions import DecisionReader
 from bench.stack import ServiceStack, start_baseline
 
@@ -92,7 +92,11 @@ class ServiceRun:
         self.reader = reader
         self.work = work
         self.url = f"{stack.base_url}/v1/comments"
-        self.meter = CpuMeter({**stack.pids(), "redis": [redis.pid]})
+        components = {**stack.pids(), "redis": [redis.pid]}
+        if "DATABASE_URL" in stack.env:
+            # PostgreSQL shares the two cores; its CPU is part of the cost of a comment.
+            components["postgres"] = postgres_server_pids()
+        self.meter = CpuMeter(components)
 
     def warm_up(self, load: Load, drain_timeout_s: float) -> None:
         """A short low-rate phase so caches, pools and the model are warm; then drain."""

@@ -65,7 +65,11 @@ def _rows(result: Mapping[str, Any]) -> list[Row]:
         ("comments lost (202 but undecided after drain)", str(fixed["lost"]),
          _yes(hit["zero_lost"])),
         ("drain after load stopped, s", _num(fixed["drain_s"]), ""),
-        ("CPU-s per 1,000 comments (api+workers+redis)", _num(fixed["cpu_s_per_1000"]), ""),
+        (
+            f"CPU-s per 1,000 comments ({'+'.join(fixed['cpu_s_per_1000_by_component'])})",
+            _num(fixed["cpu_s_per_1000"]),
+            "",
+        ),
         ("  by component", json.dumps(fixed["cpu_s_per_1000_by_component"]), ""),
         ("comments per CPU-second", _num(fixed["accepted_per_cpu_s"]), ""),
         ("decisions by status", json.dumps(fixed["statuses"]), ""),
