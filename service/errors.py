@@ -24,6 +24,8 @@ class CommentDeskError(Exception):
     code = "internal-error"
     status = 500
     title = "Internal server error"
+    # How loudly the HTTP layer logs it; None: WARNING for 5xx (ours to fix), DEBUG for 4xx.
+    log_level: int | None = None
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.title)

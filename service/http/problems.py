@@ -75,10 +75,8 @@ async def handle_service_error(request: Request, exc: Exception) -> Response:
     """Render any CommentDeskError (the one handler for the whole error tree)."""
     assert isinstance(exc, CommentDeskError)
     trace = trace_id(request)
-    if exc.status >= 500:
-        log.warning("%s trace_id=%s: %s", exc.code, trace, exc.detail)
-    else:
-        log.debug("%s trace_id=%s: %s", exc.code, trace, exc.detail)
+    default_level = logging.WARNING if exc.status >= 500 else logging.DEBUG
+    log.log(exc.log_level or default_level, "%s trace_id=%s: %s", exc.code, trace, exc.detail)
     return problem(
         status=exc.status,
         code=exc.code,

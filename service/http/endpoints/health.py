@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ class NotReadyError(UnavailableError):
 
     code = "not-ready"
     title = "Not ready"
+    log_level = logging.INFO  # an answer to a probe (e.g. during start-up), not a fault
 
     def __init__(self, detail: str, checks: dict[str, Any]) -> None:
         super().__init__(detail)
