@@ -128,25 +128,16 @@ def apply_decision(
 ) -> Comment:
     """Record a moderator's decision, refusing one made on a stale view of the comment."""
     row = get_comment_row(session, comment_id)
-    if expected_version is not None and row.version != expected_version:
-        raise StaleDecisionError(
-            f"comment is at version {row.version}, the decision was made on {expected_version}"
-        )
-    previous = _last_human_decision(session, comment_id)
-    if previous is not None and expected_version is None:
-        if previous.actor == actor and previous.to_status == to_status.value:
-            return to_comment(row)  # the same moderator repeating the same decision
-        raise StaleDecisionError(
-            f"{previous.actor} already decided this comment ({previous.to_status}); "
-            "send expected_version to overturn it"
-        )
+    if _is_repeated_decision(session, row, actor, to_status, expected_version):
+        return to_comment(row)
+    from_status = row.status
     _update_status(session, row, to_status, list(reasons), now)
     session.add(
         ActionRow(
             comment_id=comment_id,
             kind=ActionKind.DECIDED.value,
             actor=actor,
-            from_status=row.status,
+            from_status=from_status,
             to_status=to_status.value,
             reasons=list(reasons),
             model_version=None,
@@ -158,6 +149,28 @@ def apply_decision(
     session.flush()
     session.refresh(row)
     return to_comment(row)
+
+
+def _is_repeated_decision(
+    session: Session, row: CommentRow, actor: str, to_status: Status, expected_version: int | None
+) -> bool:
+    """True when the same moderator repeats the same decision (a no-op); raises
+    StaleDecisionError when the decision was made on a view someone else has since changed."""
+    if expected_version is not None:
+        if row.version != expected_version:
+            raise StaleDecisionError(
+                f"comment is at version {row.version}, the decision was made on {expected_version}"
+            )
+        return False
+    previous = _last_human_decision(session, row.id)
+    if previous is None:
+        return False
+    if previous.actor == actor and previous.to_status == to_status.value:
+        return True
+    raise StaleDecisionError(
+        f"{previous.actor} already decided this comment ({previous.to_status}); "
+        "send expected_version to overturn it"
+    )
 
 
 def _update_status(
