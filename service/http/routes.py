@@ -7,7 +7,16 @@ from starlette.routing import Route
 from service.domain import Role
 from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
-from service.http.endpoints import articles, comments, health, moderation, ops, queues
+from service.http.endpoints import (
+    articles,
+    comments,
+    health,
+    lifecycle,
+    moderation,
+    ops,
+    queues,
+    shadow,
+)
 from service.settings import Settings
 
 SITE = (Role.SITE,)
@@ -47,6 +56,8 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
                  response="ModelList"),
         ApiRoute("GET", "/v1/audit", ops.list_audit, OPS, "The moderation action log",
                  response="ActionPage", query=schemas.audit_query(settings)),
+        *lifecycle.routes(settings),
+        *shadow.routes(settings),
         ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response="Health"),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
                  response="Readiness", errors=(503,)),
