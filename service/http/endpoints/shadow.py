@@ -6,6 +6,6 @@ from service.http.call import ApiRoute
 from service.settings import Settings
 
 
-def routes(settings: Settings) -> list[ApiRoute]:
+def routes(_settings: Settings) -> list[ApiRoute]:
     """This module's operations, added to the route table."""
     return []
