@@ -17,6 +17,7 @@ from service.errors import SettingsError
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from workers.challenger import ShadowScorer, build_shadow_scorer
 from workers.heartbeat import announce
 from workers.model_cache import ModelCache
 
@@ -35,6 +36,7 @@ class WorkerContext:
     redis: Redis
     models: ModelCache
     engine: Engine | None = None  # None when a test owns the engine
+    shadow: ShadowScorer | None = None  # None: no shadow scoring in this process
 
     def close(self) -> None:
         """Release the database pool and the Redis connections."""
@@ -70,11 +72,13 @@ def build_context(settings: Settings, name: str) -> WorkerContext:
     """Open the database and Redis for this process and set up its model cache."""
     redis = connect_redis(require_redis_url(settings))
     engine = engine_from_settings(settings)
+    sessions = session_factory(engine)
     # The sweeper re-enqueues through the same guarded queue the API uses.
-    moderation = Moderation(session_factory(engine), settings, GuardedQueue(JobQueue(redis)))
+    moderation = Moderation(sessions, settings, GuardedQueue(JobQueue(redis)))
     models = ModelCache(
         moderation.champion,
         poll_seconds=settings.model_poll_seconds,
         on_load=lambda version: announce(redis, name, version.id),
     )
-    return WorkerContext(name, settings, moderation, redis, models, engine)
+    shadow = build_shadow_scorer(sessions, settings)
+    return WorkerContext(name, settings, moderation, redis, models, engine, shadow)

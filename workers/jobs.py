@@ -22,18 +22,25 @@ log = logging.getLogger(__name__)
 
 
 def classify_comments(comment_ids: list[str]) -> dict[str, int]:
-    """Score the still-pending comments of a batch and record one system verdict for each."""
+    """Score the still-pending comments of a batch and record one system verdict for each.
+
+    While a challenger is set, it scores the same batch afterwards, in shadow (scores only).
+    """
     started = time.perf_counter()
     context = current()
     comments = context.moderation.pending(comment_ids)
-    results = score_batch(comments, context.models.get()) if comments else []
+    champion = context.models.get() if comments else None
+    results = score_batch(comments, champion) if comments else []
     recorded = context.moderation.record_classifications(results, comments) if results else 0
+    # After the verdicts are committed, so the challenger can neither delay nor undo them.
+    shadowed = context.shadow.score(comments, champion) if context.shadow and comments else 0
     failed = sum(1 for r in results if r.error is not None)
     log.info(
-        "classified %d/%d comment(s) (%d failed closed) in %.1f ms",
+        "classified %d/%d comment(s) (%d failed closed, %d shadow-scored) in %.1f ms",
         recorded,
         len(comment_ids),
         failed,
+        shadowed,
         (time.perf_counter() - started) * 1000,
     )
     return {"recorded": recorded, "skipped": len(comment_ids) - recorded}

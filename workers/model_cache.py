@@ -1,4 +1,4 @@
-"""The champion model, loaded once per process and re-checked on a poll interval.
+"""Models by alias (champion, challenger), loaded once per process and re-checked on a poll.
 
 A promote moves the ``champion`` alias in the database; every worker notices within
 ``model_poll_seconds`` and swaps models without a restart. A new version that fails to load is
@@ -98,19 +98,31 @@ def _check_loaded(version: ModelVersion, scorer: Scorer) -> None:
         )
 
 
+CHAMPION = "champion"
+
+# What an unset alias means for the comments, in the log line that reports it.
+_UNSET_EFFECT = {CHAMPION: "comments will go to human review"}
+
+
 class ModelCache:
-    """Holds the loaded champion; re-reads the alias at most every ``poll_seconds``."""
+    """Holds the model an alias points at; re-reads the alias at most every ``poll_seconds``.
+
+    One cache per alias: the ``champion`` that decides, and the ``challenger`` that scores in
+    shadow. ``champion`` is the callable that reads the alias (named for the common case).
+    """
 
     def __init__(
         self,
         champion: Callable[[], ModelVersion | None],
         *,
         poll_seconds: float,
+        alias: str = CHAMPION,
         loader: Loader = load_verified,
         on_load: Callable[[ModelVersion], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._champion = champion
+        self._alias = alias
         self._poll_seconds = poll_seconds
         self._loader = loader
         self._on_load = on_load
@@ -126,7 +138,7 @@ class ModelCache:
         return self._loaded
 
     def get(self) -> LoadedModel | None:
-        """The champion model, re-checking the alias when the poll interval has passed."""
+        """The alias's model, re-checking the alias when the poll interval has passed."""
         # Non-blocking: while another thread loads a new version, jobs keep the current one.
         if self._is_due() and self._lock.acquire(blocking=False):
             try:
@@ -137,7 +149,7 @@ class ModelCache:
         return self._loaded
 
     def refresh(self) -> LoadedModel | None:
-        """Re-check the alias now, loading a new champion if it moved."""
+        """Re-check the alias now, loading a new model if it moved."""
         with self._lock:
             self._refresh()
         return self._loaded
@@ -150,11 +162,12 @@ class ModelCache:
         try:
             version = self._champion()
         except CommentDeskError as exc:
-            log.warning("cannot read the champion alias, keeping the current model: %s", exc)
+            log.warning("cannot read the %s alias, keeping the current model: %s", self._alias, exc)
             return
         if version is None:
             if self._loaded is not None:
-                log.warning("the champion alias is unset; comments will go to human review")
+                effect = _UNSET_EFFECT.get(self._alias, f"{self._name()} is unloaded")
+                log.warning("the %s alias is unset; %s", self._alias, effect)
             self._loaded = None
         elif self._loaded is None or self._loaded.version.id != version.id:
             self._load(version)
@@ -165,12 +178,20 @@ class ModelCache:
             scorer = self._loader(version)
         except ModelLoadError as exc:
             if self._failed_id != version.id:  # once per version, not once per poll
-                log.error("model %s not loaded, keeping %s: %s", version.id, self._name(), exc)
+                log.error(
+                    "%s model %s not loaded, keeping %s: %s",
+                    self._alias,
+                    version.id,
+                    self._name(),
+                    exc,
+                )
             self._failed_id = version.id
             return
         self._loaded = LoadedModel(version, scorer)
         self._failed_id = None
-        log.info("loaded model %s in %.2fs", version.id, time.perf_counter() - started)
+        log.info(
+            "loaded %s model %s in %.2fs", self._alias, version.id, time.perf_counter() - started
+        )
         if self._on_load is not None:
             self._on_load(version)
 

@@ -1,0 +1,88 @@
+"""Fixtures for shadow tests: a champion, a challenger that disagrees, a shadow-scoring worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.domain import ModelVersion
+from service.moderation import Moderation
+from service.queue import CLASSIFY_QUEUE
+from service.settings import Settings
+from tests.integration.shadow.shadow_factories import (
+    CHALLENGER_ID,
+    ChallengerScorer,
+    set_challenger,
+)
+from tests.integration.workers.worker_factories import FakeScorer, make_version
+from workers.challenger import build_shadow_scorer
+from workers.context import WorkerContext, install
+from workers.model_cache import ModelCache, ModelLoadError, Scorer
+
+
+@pytest.fixture
+def scorers() -> dict[str, Scorer]:
+    """Version id → scorer the fake loader hands out; tests replace entries."""
+    return {"v-test": FakeScorer(), CHALLENGER_ID: ChallengerScorer()}
+
+
+def _fake_loader(scorers: dict[str, Scorer]) -> Callable[[ModelVersion], Scorer]:
+    def load(version: ModelVersion) -> Scorer:
+        if version.id not in scorers:
+            raise ModelLoadError(f"no artifact for {version.id}")
+        return scorers[version.id]
+
+    return load
+
+
+@pytest.fixture
+def shadow_context(
+    moderation: Moderation,
+    sessions: sessionmaker[Session],
+    redis: Redis,
+    settings: Settings,
+    scorers: dict[str, Scorer],
+) -> Iterator[WorkerContext]:
+    """A worker context with shadow scoring, installed for this test."""
+    loader = _fake_loader(scorers)
+    models = ModelCache(
+        moderation.champion, poll_seconds=settings.model_poll_seconds, loader=loader
+    )
+    shadow = build_shadow_scorer(sessions, settings, loader=loader)
+    context = WorkerContext("test-worker", settings, moderation, redis, models, shadow=shadow)
+    install(context)
+    yield context
+    install(None)
+
+
+@pytest.fixture
+def champion(moderation: Moderation) -> ModelVersion:
+    """The keyword-spam fake registered and made champion."""
+    version = make_version()
+    moderation.register_model(version)
+    return version
+
+
+@pytest.fixture
+def challenger(moderation: Moderation, sessions: sessionmaker[Session]) -> ModelVersion:
+    """A second version registered and set as challenger."""
+    version = make_version(CHALLENGER_ID)
+    moderation.register_model(version, champion_if_unset=False)
+    set_challenger(sessions, version.id)
+    return version
+
+
+@pytest.fixture
+def run_burst(redis: Redis) -> Callable[[], bool]:
+    """Run a real non-forking RQ worker until the classify queue is empty."""
+
+    def run() -> bool:
+        worker = SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer)
+        return bool(worker.work(burst=True))
+
+    return run
