@@ -10,13 +10,17 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.comparison import ShadowComparison, Tally
 from service.domain import Classification, ModelVersion
+from service.errors import NotFoundError
+from service.moderation import CHAMPION
 from service.settings import Settings
 from service.store import registry
 from service.store import shadow as shadow_store
 from service.transaction import transaction
 
 CHALLENGER = "challenger"
+COMPARE_CHUNK = 1000  # decided comments read per query, so memory stays flat
 
 
 class Shadow:
@@ -44,3 +48,33 @@ class Shadow:
                 shadow_store.insert_scores(session, version, scores)
                 for version, scores in by_version.items()
             )
+
+    def compare(self, version_id: str, champion_id: str | None = None) -> ShadowComparison:
+        """Compare a version with the champion (or ``champion_id``) on moderator decisions.
+
+        Covers every comment a moderator decided that both versions scored; empty (all
+        zeros) when there are none or no champion is set. Unknown versions are a NotFoundError.
+        """
+        with transaction(self.sessions) as session:
+            champion_id = self._against(session, version_id, champion_id)
+            tally = Tally(self.settings, version_id, champion_id)
+            after = ""
+            while champion_id is not None:
+                chunk = shadow_store.labelled_scores(
+                    session, version_id, champion_id, after, COMPARE_CHUNK
+                )
+                for item in chunk:
+                    tally.add(item)
+                if len(chunk) < COMPARE_CHUNK:
+                    break
+                after = chunk[-1].comment_id
+        return tally.finish()
+
+    def _against(self, session: Session, version_id: str, champion_id: str | None) -> str | None:
+        for known in (version_id, champion_id):
+            if known is not None and not shadow_store.version_exists(session, known):
+                raise NotFoundError(f"model version {known!r} is not registered")
+        if champion_id is not None:
+            return champion_id
+        champion = registry.version_for_alias(session, CHAMPION)
+        return champion.id if champion is not None else None

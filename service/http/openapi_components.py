@@ -30,6 +30,7 @@ NTIME = {"type": ["string", "null"], "format": "date-time"}
 STRS = {"type": "array", "items": STR}
 STATUS = {"type": "string", "enum": [s.value for s in Status]}
 NUMBERS = {"type": "object", "additionalProperties": {"type": "number"}}
+NNUM = {"type": ["number", "null"]}
 BRIEF_AUTHOR = _obj(["id", "display_name"], id=STR, display_name=STR)
 
 SCHEMAS: dict[str, Any] = {
@@ -76,6 +77,26 @@ SCHEMAS: dict[str, Any] = {
         artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},
         data_manifest={"type": "object"}, library_versions={"type": "object"},
         created_at=TIME, aliases=STRS)}),
+    "ShadowComparison": _obj(
+        ["challenger", "champion", "compared", "agreeing", "agreement", "changed", "verdicts",
+         "labels"], challenger=STR, champion=NSTR,
+        compared={"type": "integer", "description": "moderator-decided comments both scored"},
+        agreeing={"type": "integer"}, agreement=NNUM,
+        changed=_obj(["total", "toward_moderator", "away_from_moderator"],
+                     total={"type": "integer"}, toward_moderator={"type": "integer"},
+                     away_from_moderator={"type": "integer"}),
+        verdicts={"type": "object", "description": "model → verdict → count",
+                  "additionalProperties": {"type": "object",
+                                           "additionalProperties": {"type": "integer"}}},
+        labels={"type": "object", "description": "label → counts of each model",
+                "additionalProperties": _obj(
+                    ["positives", "negatives", "champion", "challenger"],
+                    positives={"type": "integer"}, negatives={"type": "integer"},
+                    champion=_ref("LabelCounts"), challenger=_ref("LabelCounts"))}),
+    "LabelCounts": _obj(
+        ["precision", "recall", "true_positives", "false_positives", "false_negatives"],
+        precision=NNUM, recall=NNUM, true_positives={"type": "integer"},
+        false_positives={"type": "integer"}, false_negatives={"type": "integer"}),
     "Health": _obj(["status"], status={"const": "ok"}),
     "Readiness": _obj(["status", "checks"], status={"const": "ready"},
                       checks={"type": "object"}),

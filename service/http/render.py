@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from service.comparison import Counts, ShadowComparison
 from service.domain import Action, Comment, ModelVersion, Page, Status
 from service.moderation import ModerationView, QueueOverview
 from service.store.queues import AuthorRecord
@@ -144,4 +145,43 @@ def model_version(version: ModelVersion) -> dict[str, Any]:
         "library_versions": dict(version.library_versions),
         "created_at": timestamp(version.created_at),
         "aliases": list(version.aliases),
+    }
+
+
+def shadow_comparison(comparison: ShadowComparison) -> dict[str, Any]:
+    """A challenger compared with the champion on moderator-decided comments."""
+    return {
+        "challenger": comparison.challenger,
+        "champion": comparison.champion,
+        "compared": comparison.compared,
+        "agreeing": comparison.agreeing,
+        "agreement": comparison.agreement,
+        "changed": {
+            "total": comparison.changed,
+            "toward_moderator": comparison.toward_moderator,
+            "away_from_moderator": comparison.away_from_moderator,
+        },
+        "verdicts": {
+            model: {verdict.value: n for verdict, n in counts.items()}
+            for model, counts in comparison.verdicts.items()
+        },
+        "labels": {
+            label: {
+                "positives": c.positives,
+                "negatives": c.negatives,
+                "champion": _label_counts(c.champion),
+                "challenger": _label_counts(c.challenger),
+            }
+            for label, c in comparison.labels.items()
+        },
+    }
+
+
+def _label_counts(counts: Counts) -> dict[str, Any]:
+    return {
+        "precision": counts.precision,
+        "recall": counts.recall,
+        "true_positives": counts.true_positives,
+        "false_positives": counts.false_positives,
+        "false_negatives": counts.false_negatives,
     }

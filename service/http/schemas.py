@@ -269,3 +269,14 @@ def queue_named(name: str) -> Queue:
     except ValueError as exc:
         known = ", ".join(q.value for q in Queue)
         raise NotFoundError(f"there is no queue {name!r} (queues: {known})") from exc
+
+
+def shadow_query(_settings: Settings) -> Fields:
+    """Query parameters of ``GET /v1/models/{version_id}/shadow``."""
+    return {
+        "champion": Field(
+            "string",
+            "Compare against this version instead of the current champion.",
+            max_length=80,
+        ),
+    }

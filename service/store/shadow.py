@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import Exists, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from service.models import SCORES, ModelVersionRow, ScoreRow
+from service.comparison import LabelledScores
+from service.domain import ActionKind, Status
+from service.models import SCORES, ActionRow, ModelVersionRow, ScoreRow
 
 
 def insert_scores(
@@ -41,3 +43,64 @@ def insert_scores(
 def version_exists(session: Session, version_id: str) -> bool:
     """Whether a model version is registered."""
     return session.get(ModelVersionRow, version_id) is not None
+
+
+def labelled_scores(
+    session: Session, challenger: str, champion: str, after: str, limit: int
+) -> list[LabelledScores]:
+    """Comments with a human decision and scores from both versions, by id after ``after``.
+
+    The decision is each comment's latest one (moderators may overturn each other).
+    """
+    latest = (
+        select(func.max(ActionRow.id).label("action_id"))
+        .where(
+            ActionRow.kind == ActionKind.DECIDED.value,
+            ActionRow.comment_id > after,
+            _scored_by(challenger),
+            _scored_by(champion),
+        )
+        .group_by(ActionRow.comment_id)
+        .order_by(ActionRow.comment_id)
+        .limit(limit)
+        .subquery()
+    )
+    decided = session.execute(
+        select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons)
+        .join(latest, ActionRow.id == latest.c.action_id)
+        .order_by(ActionRow.comment_id)
+    ).all()
+    scores = _scores(session, [d.comment_id for d in decided], (challenger, champion))
+    return [
+        LabelledScores(
+            comment_id=d.comment_id,
+            decision=Status(d.to_status),
+            reasons=tuple(d.reasons or ()),
+            champion=scores.get((d.comment_id, champion), {}),
+            challenger=scores.get((d.comment_id, challenger), {}),
+        )
+        for d in decided
+    ]
+
+
+def _scored_by(version_id: str) -> Exists:
+    # Correlated on the scores primary key (comment_id, model_version, label): an index probe.
+    return exists().where(
+        ScoreRow.comment_id == ActionRow.comment_id, ScoreRow.model_version == version_id
+    )
+
+
+def _scores(
+    session: Session, comment_ids: list[str], versions: Sequence[str]
+) -> dict[tuple[str, str], dict[str, float]]:
+    if not comment_ids:
+        return {}
+    rows = session.execute(
+        select(ScoreRow.comment_id, ScoreRow.model_version, ScoreRow.label, ScoreRow.value).where(
+            ScoreRow.comment_id.in_(comment_ids), ScoreRow.model_version.in_(list(versions))
+        )
+    )
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    for comment_id, version, label, value in rows:
+        found.setdefault((comment_id, version), {})[label] = value
+    return found

@@ -1,11 +1,36 @@
-"""Model shadow endpoints (issue 3). Their routes are declared here and joined into the table."""
+"""Model shadow endpoints (issue 3): challenger vs champion, and the moderator labels export.
+
+Their routes are declared here and joined into the table.
+"""
 
 from __future__ import annotations
 
-from service.http.call import ApiRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.domain import Role
+from service.http import render, schemas
+from service.http.call import ApiRoute, Call
 from service.settings import Settings
+from service.shadow import Shadow
+
+OPS = (Role.OPS,)
 
 
-def routes(_settings: Settings) -> list[ApiRoute]:
+def routes(settings: Settings) -> list[ApiRoute]:
     """This module's operations, added to the route table."""
-    return []
+    return [
+        ApiRoute("GET", "/v1/models/{version_id}/shadow", compare_shadow, OPS,
+                 "A challenger vs the champion on moderator decisions",
+                 response="ShadowComparison", query=schemas.shadow_query(settings),
+                 errors=(404,)),
+    ]  # fmt: skip
+
+
+async def compare_shadow(call: Call) -> Response:
+    """Agreement, changed verdicts and per-label precision/recall of both models."""
+    shadow = Shadow(call.resources.sessions, call.resources.settings)
+    comparison = await run_in_threadpool(
+        shadow.compare, call.path_param("version_id"), call.query["champion"]
+    )
+    return JSONResponse(render.shadow_comparison(comparison))

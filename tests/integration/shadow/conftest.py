@@ -86,3 +86,7 @@ def run_burst(redis: Redis) -> Callable[[], bool]:
         return bool(worker.work(burst=True))
 
     return run
+
+
+# The HTTP fixtures (a real app on this test's database and Redis, API keys per role).
+from tests.unit.http.conftest import app_settings, client, make_key, ops  # noqa: E402, F401

@@ -70,4 +70,8 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/queues/{name}",
         "POST /v1/comments/{comment_id}/decision",
     ]
-    assert by_role[Role.OPS] == ["GET /v1/audit", "GET /v1/models"]
+    assert by_role[Role.OPS] == [
+        "GET /v1/audit",
+        "GET /v1/models",
+        "GET /v1/models/{version_id}/shadow",
+    ]

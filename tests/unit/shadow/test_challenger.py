@@ -10,7 +10,6 @@ import pytest
 
 from service.domain import Author, Classification, Comment, Status
 from service.errors import StorageError
-from service.shadow import Shadow
 from tests.factories import model_version
 from workers.challenger import ShadowScorer
 from workers.model_cache import LoadedModel, ModelCache
@@ -91,8 +90,3 @@ def test_shadow_scorer_logs_and_skips_a_storage_failure(caplog: pytest.LogCaptur
 
     assert stored == 0
     assert "shadow scoring of 1 comment(s) failed" in caplog.text
-
-
-def test_shadow_is_the_type_the_scorer_stores_through() -> None:
-    # The stand-in above mirrors the real use case's method.
-    assert callable(Shadow.record_scores)

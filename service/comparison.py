@@ -1,0 +1,159 @@
+"""Challenger vs champion against moderators' decisions: pure arithmetic, no I/O.
+
+Each model's verdict is the policy (``apply_policy``, thresholds from settings) applied to that
+model's scores alone: rule hits are the same for both models, so they are left out and the
+comparison measures the models. A label counts as flagged when the policy lists it as a reason
+(its score is at or above the label's withhold threshold).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+
+from service.domain import Status
+from service.labels import LABELS, decision_labels
+from service.policy import apply_policy
+from service.settings import Settings
+
+
+class Verdict(enum.StrEnum):
+    """A model's automatic verdict, as the comparison counts it."""
+
+    APPROVE = "approve"
+    WITHHOLD = "withhold"
+    REJECT = "reject"
+
+
+_VERDICTS = {Status.APPROVED: Verdict.APPROVE, Status.WITHHELD: Verdict.WITHHOLD}
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelledScores:
+    """One moderator-decided comment with both models' scores."""
+
+    comment_id: str
+    decision: Status  # the moderator's latest decision: approved, rejected or spam
+    reasons: tuple[str, ...]
+    champion: Mapping[str, float]
+    challenger: Mapping[str, float]
+
+
+@dataclasses.dataclass
+class Counts:
+    """A model's confusion counts for one label."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        """Of the comments it flagged, the share moderators labelled; None if it flagged none."""
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float | None:
+        """Of the comments moderators labelled, the share it flagged; None if there were none."""
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    def add(self, truth: int, flagged: bool) -> None:
+        """Count one comment whose label is known."""
+        self.true_positives += truth == 1 and flagged
+        self.false_positives += truth == 0 and flagged
+        self.false_negatives += truth == 1 and not flagged
+
+
+@dataclasses.dataclass
+class LabelComparison:
+    """Both models' counts for one label, and how many known positives and negatives it had."""
+
+    positives: int = 0
+    negatives: int = 0
+    champion: Counts = dataclasses.field(default_factory=Counts)
+    challenger: Counts = dataclasses.field(default_factory=Counts)
+
+
+@dataclasses.dataclass
+class ShadowComparison:
+    """How a challenger would have done against the champion on moderator-decided comments."""
+
+    challenger: str
+    champion: str | None
+    compared: int = 0
+    agreeing: int = 0
+    toward_moderator: int = 0  # changed verdicts that come closer to the moderator's decision
+    away_from_moderator: int = 0
+    verdicts: dict[str, dict[Verdict, int]] = dataclasses.field(
+        default_factory=lambda: {m: dict.fromkeys(Verdict, 0) for m in ("champion", "challenger")}
+    )
+    labels: dict[str, LabelComparison] = dataclasses.field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        """Decided comments whose automatic verdict the challenger would have changed."""
+        return self.compared - self.agreeing
+
+    @property
+    def agreement(self) -> float | None:
+        """Share of compared comments on which both models reach the same verdict."""
+        return _ratio(self.agreeing, self.compared)
+
+
+class Tally:
+    """Accumulates a :class:`ShadowComparison` one decided comment at a time."""
+
+    def __init__(self, settings: Settings, challenger: str, champion: str | None) -> None:
+        self.settings = settings
+        self.result = ShadowComparison(challenger, champion)
+
+    def add(self, item: LabelledScores) -> None:
+        """Count one moderator-decided comment."""
+        champion, champion_flags = self._verdict(item.champion)
+        challenger, challenger_flags = self._verdict(item.challenger)
+        result = self.result
+        result.compared += 1
+        result.verdicts["champion"][champion] += 1
+        result.verdicts["challenger"][challenger] += 1
+        if champion is challenger:
+            result.agreeing += 1
+        elif _closeness(item.decision, challenger) > _closeness(item.decision, champion):
+            result.toward_moderator += 1
+        else:
+            result.away_from_moderator += 1
+        self._count_labels(item, champion_flags, challenger_flags)
+
+    def _verdict(self, scores: Mapping[str, float]) -> tuple[Verdict, set[str]]:
+        settings = self.settings
+        status, reasons = apply_policy(scores, settings.thresholds, [], settings.hold_rules)
+        return _VERDICTS.get(status, Verdict.REJECT), set(reasons)
+
+    def _count_labels(self, item: LabelledScores, champion: set[str], challenger: set[str]) -> None:
+        scored = set(item.champion) | set(item.challenger)
+        for label, truth in decision_labels(item.decision, item.reasons).items():
+            if truth is None or label not in scored:
+                continue
+            counts = self.result.labels.setdefault(label, LabelComparison())
+            counts.positives += truth
+            counts.negatives += 1 - truth
+            counts.champion.add(truth, label in champion)
+            counts.challenger.add(truth, label in challenger)
+
+    def finish(self) -> ShadowComparison:
+        """The comparison, labels in their canonical order."""
+        labels = self.result.labels
+        self.result.labels = {label: labels[label] for label in LABELS if label in labels}
+        return self.result
+
+
+def _closeness(decision: Status, verdict: Verdict) -> int:
+    # 2: the verdict the moderator would have made; 1: held for a human; 0: the opposite.
+    if verdict is Verdict.WITHHOLD:
+        return 1
+    agrees = (verdict is Verdict.APPROVE) == (decision is Status.APPROVED)
+    return 2 if agrees else 0
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

@@ -1,0 +1,84 @@
+"""The comparison's arithmetic and the labels a moderator's decision implies."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.comparison import LabelledScores, Tally, Verdict
+from service.domain import Status
+from service.labels import LABELS, decision_labels
+from service.settings import Settings
+
+LOW, WITHHOLD, REJECT = {"spam": 0.1}, {"spam": 0.6}, {"spam": 0.995}
+
+
+def _item(
+    decision: Status, champion: dict[str, float], challenger: dict[str, float]
+) -> LabelledScores:
+    return LabelledScores("c", decision, (), champion, challenger)
+
+
+def test_decision_labels_approve_is_negative_for_every_label() -> None:
+    assert decision_labels(Status.APPROVED, ["moderator"]) == dict.fromkeys(LABELS, 0)
+
+
+def test_decision_labels_spam_is_positive_spam_and_silent_on_the_rest() -> None:
+    labels = decision_labels(Status.SPAM, ["moderator"])
+
+    assert labels["spam"] == 1
+    assert {labels[label] for label in LABELS[1:]} == {None}
+
+
+def test_decision_labels_reject_marks_its_reasons_and_is_not_spam() -> None:
+    labels = decision_labels(Status.REJECTED, ["insult"])
+
+    assert (labels["insult"], labels["toxic"], labels["spam"]) == (1, 1, 0)
+    assert labels["threat"] is None
+
+
+def test_decision_labels_reject_for_spam_is_positive_spam() -> None:
+    assert decision_labels(Status.REJECTED, ["spam"])["spam"] == 1
+
+
+@pytest.mark.parametrize(
+    ("decision", "champion", "challenger", "toward"),
+    [
+        (Status.APPROVED, WITHHOLD, LOW, True),  # held → approved, as the moderator did
+        (Status.APPROVED, LOW, REJECT, False),  # approved → rejected, against the moderator
+        (Status.SPAM, LOW, WITHHOLD, True),  # a published spam now held
+        (Status.SPAM, REJECT, WITHHOLD, False),  # a caught spam now merely held
+    ],
+)
+def test_tally_sorts_changed_verdicts_by_the_moderators_decision(
+    decision: Status, champion: dict[str, float], challenger: dict[str, float], toward: bool
+) -> None:
+    tally = Tally(Settings(), "v2", "v1")
+
+    tally.add(_item(decision, champion, challenger))
+    result = tally.finish()
+
+    assert (result.compared, result.changed) == (1, 1)
+    assert (result.toward_moderator, result.away_from_moderator) == (int(toward), int(not toward))
+
+
+def test_tally_counts_verdicts_and_agreement() -> None:
+    tally = Tally(Settings(), "v2", "v1")
+
+    tally.add(_item(Status.APPROVED, LOW, LOW))
+    tally.add(_item(Status.SPAM, REJECT, WITHHOLD))
+    result = tally.finish()
+
+    assert result.agreement == 0.5
+    assert result.verdicts["champion"] == {
+        Verdict.APPROVE: 1,
+        Verdict.WITHHOLD: 0,
+        Verdict.REJECT: 1,
+    }
+    assert result.labels["spam"].champion.precision == 1.0
+    assert result.labels["spam"].challenger.recall == 1.0  # withheld for spam is flagged spam
+
+
+def test_tally_empty_has_no_rates() -> None:
+    result = Tally(Settings(), "v2", None).finish()
+
+    assert (result.compared, result.agreement, result.labels) == (0, None, {})
