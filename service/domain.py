@@ -198,6 +198,39 @@ class ModelVersion:
     library_versions: Mapping[str, str]
     created_at: datetime
     aliases: tuple[str, ...] = ()
+    thresholds: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class AliasKind(enum.StrEnum):
+    """How an alias moved."""
+
+    SET = "set"  # registration made a first champion, or a challenger was chosen
+    PROMOTE = "promote"
+    ROLLBACK = "rollback"
+    UNSET = "unset"
+
+
+@dataclasses.dataclass(frozen=True)
+class AliasEvent:
+    """One move of a model alias. ``id`` None: nothing moved (the alias already pointed there)."""
+
+    id: int | None
+    alias: str
+    kind: AliasKind
+    version_id: str | None
+    previous_version_id: str | None
+    actor: str | None
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class ModeratorLabel:
+    """A comment's latest human decision, as training data."""
+
+    action_id: int
+    body: str
+    status: Status
+    reasons: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)

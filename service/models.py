@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -173,6 +174,8 @@ class ModelVersionRow(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     data_manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
     library_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Per-label score bands computed for this version (empty: the settings' thresholds apply).
+    thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime]
 
 
@@ -182,6 +185,22 @@ class ModelAliasRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version_id: Mapped[str] = mapped_column(ForeignKey("model_versions.id"))
     updated_at: Mapped[datetime]
+
+
+class ModelAliasEventRow(Base):
+    """Every move of an alias, append-only: who promoted, rolled back or set what, and when."""
+
+    __tablename__ = "model_alias_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    alias: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    version_id: Mapped[str | None] = mapped_column(ForeignKey("model_versions.id"))
+    previous_version_id: Mapped[str | None] = mapped_column(ForeignKey("model_versions.id"))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_model_alias_events_alias", "alias", "id"),)
 
 
 # Core views of the hot tables, for executemany statements that bypass the unit of work.

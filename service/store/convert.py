@@ -62,4 +62,5 @@ def to_model_version(row: ModelVersionRow, aliases: tuple[str, ...] = ()) -> Mod
         library_versions={k: str(v) for k, v in (row.library_versions or {}).items()},
         created_at=row.created_at,
         aliases=aliases,
+        thresholds=dict(row.thresholds or {}),
     )

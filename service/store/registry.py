@@ -1,4 +1,8 @@
-"""Model versions (immutable once registered) and the aliases that point at them."""
+"""Model versions (immutable once registered), the aliases that point at them, and alias history.
+
+Every alias move goes through :func:`set_alias` or :func:`unset_alias`, which append a
+``model_alias_events`` row in the same transaction: the history is complete by construction.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain import ModelVersion
+from service.domain import AliasEvent, AliasKind, ModelVersion
 from service.errors import ConflictError, NotFoundError
-from service.models import ModelAliasRow, ModelVersionRow
+from service.models import ModelAliasEventRow, ModelAliasRow, ModelVersionRow
 from service.store.convert import to_model_version
 
 
@@ -29,6 +33,7 @@ def register_version(session: Session, version: ModelVersion) -> bool:
             metrics=dict(version.metrics),
             data_manifest=dict(version.data_manifest),
             library_versions=dict(version.library_versions),
+            thresholds=dict(version.thresholds),
             created_at=version.created_at,
         )
     )
@@ -36,17 +41,118 @@ def register_version(session: Session, version: ModelVersion) -> bool:
     return True
 
 
-def set_alias(session: Session, alias: str, version_id: str, now: datetime) -> None:
-    """Point an alias at a registered version."""
+def get_version(session: Session, version_id: str) -> ModelVersion:
+    """One registered version with its aliases; raises NotFoundError."""
+    row = session.get(ModelVersionRow, version_id)
+    if row is None:
+        raise NotFoundError(f"model version {version_id!r} is not registered")
+    names = session.scalars(
+        select(ModelAliasRow.name).where(ModelAliasRow.version_id == version_id)
+    ).all()
+    return to_model_version(row, tuple(sorted(names)))
+
+
+def alias_target(session: Session, alias: str) -> str | None:
+    """The version id an alias points at, if it is set."""
+    row = session.get(ModelAliasRow, alias)
+    return row.version_id if row is not None else None
+
+
+def set_alias(
+    session: Session,
+    alias: str,
+    version_id: str,
+    now: datetime,
+    *,
+    actor: str | None = None,
+    kind: AliasKind = AliasKind.SET,
+) -> AliasEvent:
+    """Point an alias at a registered version and record the move (a no-op records nothing)."""
     if session.get(ModelVersionRow, version_id) is None:
         raise NotFoundError(f"model version {version_id!r} is not registered")
     row = session.get(ModelAliasRow, alias)
+    previous = row.version_id if row is not None else None
+    if previous == version_id:
+        return AliasEvent(None, alias, kind, version_id, previous, actor, now)
     if row is None:
         session.add(ModelAliasRow(name=alias, version_id=version_id, updated_at=now))
     else:
         row.version_id = version_id
         row.updated_at = now
+    return _record(session, alias, kind, version_id, previous, actor, now)
+
+
+def unset_alias(session: Session, alias: str, now: datetime, *, actor: str | None) -> AliasEvent:
+    """Remove an alias and record it (removing an unset alias records nothing)."""
+    row = session.get(ModelAliasRow, alias)
+    if row is None:
+        return AliasEvent(None, alias, AliasKind.UNSET, None, None, actor, now)
+    previous = row.version_id
+    session.delete(row)
+    return _record(session, alias, AliasKind.UNSET, None, previous, actor, now)
+
+
+def _record(
+    session: Session,
+    alias: str,
+    kind: AliasKind,
+    version_id: str | None,
+    previous: str | None,
+    actor: str | None,
+    now: datetime,
+) -> AliasEvent:
+    event = ModelAliasEventRow(
+        alias=alias,
+        kind=kind.value,
+        version_id=version_id,
+        previous_version_id=previous,
+        actor=actor,
+        created_at=now,
+    )
+    session.add(event)
     session.flush()
+    return _to_event(event)
+
+
+def alias_events(session: Session, alias: str | None = None, limit: int = 100) -> list[AliasEvent]:
+    """Alias moves, newest first (of one alias, or of all)."""
+    query = select(ModelAliasEventRow).order_by(ModelAliasEventRow.id.desc()).limit(limit)
+    if alias is not None:
+        query = query.where(ModelAliasEventRow.alias == alias)
+    return [_to_event(row) for row in session.scalars(query).all()]
+
+
+def alias_history(session: Session, alias: str) -> list[str]:
+    """The stack of versions an alias went through: promotions push, rollbacks pop.
+
+    The last entry is the current target; the one before it is where a rollback goes.
+    """
+    rows = session.scalars(
+        select(ModelAliasEventRow)
+        .where(ModelAliasEventRow.alias == alias)
+        .order_by(ModelAliasEventRow.id)
+    ).all()
+    stack: list[str] = []
+    for row in rows:
+        if row.kind == AliasKind.ROLLBACK.value and stack:
+            stack.pop()
+        if row.kind == AliasKind.UNSET.value:
+            stack.clear()
+        elif row.version_id is not None and (not stack or stack[-1] != row.version_id):
+            stack.append(row.version_id)
+    return stack
+
+
+def _to_event(row: ModelAliasEventRow) -> AliasEvent:
+    return AliasEvent(
+        id=row.id,
+        alias=row.alias,
+        kind=AliasKind(row.kind),
+        version_id=row.version_id,
+        previous_version_id=row.previous_version_id,
+        actor=row.actor,
+        created_at=row.created_at,
+    )
 
 
 def version_for_alias(session: Session, alias: str) -> ModelVersion | None:

@@ -1,0 +1,165 @@
+"""Use cases of the model lifecycle: promote, roll back, challenger, register, train.
+
+Alias moves are recorded in ``model_alias_events`` by the store, so every change of the deciding
+model says who made it and when, and a rollback knows where to go back to. Workers notice a new
+champion within ``model_poll_seconds`` (``workers.model_cache``); nothing restarts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
+from service.errors import ConflictError, FieldError, QueueError, StorageError, ValidationError
+from service.store import registry
+from service.store.moderator_labels import moderator_labels
+from service.training_queue import TrainingJob, TrainingQueue
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+CSV_LABELS = frozenset(
+    {"spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}
+)
+
+
+class NoPreviousChampionError(ConflictError):
+    """A rollback was asked for, but the champion history has nothing before the current one."""
+
+    code = "no-previous-champion"
+    title = "No previous champion to roll back to"
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class Lifecycle:
+    """Model registry and alias use cases, shared by the HTTP API, the workers and the CLI."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        training: TrainingQueue | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.training = training
+        self.clock = clock
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            raise StorageError(f"database error: {exc.orig}") from exc
+
+    # -- versions and aliases -------------------------------------------------------------------
+
+    def version(self, version_id: str) -> ModelVersion:
+        """One registered version; raises NotFoundError."""
+        with self._transaction() as session:
+            return registry.get_version(session, version_id)
+
+    def alias(self, name: str) -> ModelVersion | None:
+        """The version an alias points at, if it is set."""
+        with self._transaction() as session:
+            return registry.version_for_alias(session, name)
+
+    def register(self, version: ModelVersion, *, champion_if_unset: bool = False) -> bool:
+        """Register a verified version (see ``workers.registration``); True when it was new."""
+        with self._transaction() as session:
+            is_new = registry.register_version(session, version)
+            if champion_if_unset and registry.alias_target(session, CHAMPION) is None:
+                registry.set_alias(session, CHAMPION, version.id, self.clock())
+            return is_new
+
+    def promote(self, version_id: str, actor: str) -> AliasEvent:
+        """Make a version the champion; promoting the challenger also clears that alias."""
+        now = self.clock()
+        with self._transaction() as session:
+            event = registry.set_alias(
+                session, CHAMPION, version_id, now, actor=actor, kind=AliasKind.PROMOTE
+            )
+            if registry.alias_target(session, CHALLENGER) == version_id:
+                registry.unset_alias(session, CHALLENGER, now, actor=actor)
+            return event
+
+    def rollback(self, actor: str) -> AliasEvent:
+        """Move the champion back to the one before it; NoPreviousChampionError if none."""
+        with self._transaction() as session:
+            history = registry.alias_history(session, CHAMPION)
+            current = registry.alias_target(session, CHAMPION)
+            if current is None or len(history) < 2 or history[-1] != current:
+                raise NoPreviousChampionError("the champion history has no previous version")
+            return registry.set_alias(
+                session, CHAMPION, history[-2], self.clock(), actor=actor, kind=AliasKind.ROLLBACK
+            )
+
+    def set_challenger(self, version_id: str, actor: str) -> AliasEvent:
+        """Point the challenger alias at a version; the champion itself cannot be challenger."""
+        with self._transaction() as session:
+            if registry.alias_target(session, CHAMPION) == version_id:
+                raise ConflictError(f"{version_id!r} is the champion; it cannot also challenge")
+            return registry.set_alias(session, CHALLENGER, version_id, self.clock(), actor=actor)
+
+    def unset_challenger(self, actor: str) -> AliasEvent:
+        """Stop shadow scoring: remove the challenger alias."""
+        with self._transaction() as session:
+            return registry.unset_alias(session, CHALLENGER, self.clock(), actor=actor)
+
+    def history(self, alias: str | None = None, limit: int = 100) -> list[AliasEvent]:
+        """Alias moves, newest first."""
+        with self._transaction() as session:
+            return registry.alias_events(session, alias, limit)
+
+    # -- training -------------------------------------------------------------------------------
+
+    def moderator_labels(self, upto_action_id: int | None = None) -> list[ModeratorLabel]:
+        """The latest human decision on every decided comment (training data)."""
+        with self._transaction() as session:
+            return moderator_labels(session, upto_action_id)
+
+    def start_training(self, *, note: str | None, extra_labels_csv: str | None, actor: str) -> str:
+        """Check an uploaded CSV, then enqueue a training job; returns the job id."""
+        if extra_labels_csv:
+            check_labels_csv(extra_labels_csv, "/extra_labels_csv")
+        return self._queue().enqueue(note=note, extra_labels_csv=extra_labels_csv, actor=actor)
+
+    def training_job(self, job_id: str) -> TrainingJob:
+        """A training job's status, progress and result."""
+        return self._queue().get(job_id)
+
+    def _queue(self) -> TrainingQueue:
+        if self.training is None:
+            raise QueueError("training needs Redis: set REDIS_URL")
+        return self.training
+
+
+def check_labels_csv(text: str, pointer: str) -> None:
+    """Raise ValidationError unless ``text`` is a CSV with ``text`` and 0/1/empty label columns."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    labels = [name for name in header if name in CSV_LABELS]
+    if "text" not in header or not labels:
+        known = ", ".join(sorted(CSV_LABELS))
+        raise ValidationError(
+            [FieldError(pointer, f"needs a header with 'text' and at least one of: {known}")]
+        )
+    try:
+        for row in reader:
+            for label in labels:
+                if (row.get(label) or "").strip() not in ("", "0", "1"):
+                    detail = f"line {reader.line_num}: {label} must be 0, 1 or empty"
+                    raise ValidationError([FieldError(pointer, detail)])
+    except csv.Error as exc:
+        raise ValidationError([FieldError(pointer, f"not valid CSV: {exc}")]) from exc
