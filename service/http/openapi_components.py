@@ -76,7 +76,19 @@ SCHEMAS: dict[str, Any] = {
         ["id", "artifact_sha256", "labels", "created_at", "aliases"], id=STR,
         artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},
         data_manifest={"type": "object"}, library_versions={"type": "object"},
-        created_at=TIME, aliases=STRS)}),
+        created_at=TIME, aliases=STRS, thresholds={"type": "object"})}),
+    "AliasEvent": _obj(
+        ["id", "changed", "alias", "kind", "version_id", "previous_version_id", "actor",
+         "created_at"], id={"type": ["integer", "null"]}, changed={"type": "boolean"},
+        alias={"type": "string", "enum": ["champion", "challenger"]},
+        kind={"type": "string", "enum": ["set", "promote", "rollback", "unset"]},
+        version_id=NSTR, previous_version_id=NSTR, actor=NSTR, created_at=TIME),
+    "AliasEventList": _obj(["items"], items={"type": "array", "items": _ref("AliasEvent")}),
+    "TrainingJobAccepted": _obj(["job_id", "status"], job_id=STR, status=STR),
+    "TrainingJob": _obj(
+        ["job_id", "status", "stage", "percent", "messages", "version_id", "error"],
+        job_id=STR, status=STR, stage=NSTR, percent={"type": "integer"}, messages=STRS,
+        version_id=NSTR, error=NSTR, enqueued_at=NTIME, started_at=NTIME, ended_at=NTIME),
     "ShadowComparison": _obj(
         ["challenger", "champion", "compared", "agreeing", "agreement", "changed", "verdicts",
          "labels"], challenger=STR, champion=NSTR,

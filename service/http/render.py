@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.comparison import Counts, ShadowComparison
-from service.domain import Action, Comment, ModelVersion, Page, Status
+from service.domain import Action, AliasEvent, Comment, ModelVersion, Page, Status
 from service.moderation import ModerationView, QueueOverview
 from service.store.queues import AuthorRecord
+from service.training_queue import TrainingJob
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -145,6 +146,37 @@ def model_version(version: ModelVersion) -> dict[str, Any]:
         "library_versions": dict(version.library_versions),
         "created_at": timestamp(version.created_at),
         "aliases": list(version.aliases),
+        "thresholds": dict(version.thresholds),
+    }
+
+
+def alias_event(event: AliasEvent) -> dict[str, Any]:
+    """One move of a model alias; ``id`` null and ``changed`` false when nothing moved."""
+    return {
+        "id": event.id,
+        "changed": event.id is not None,
+        "alias": event.alias,
+        "kind": event.kind.value,
+        "version_id": event.version_id,
+        "previous_version_id": event.previous_version_id,
+        "actor": event.actor,
+        "created_at": timestamp(event.created_at),
+    }
+
+
+def training_job(job: TrainingJob) -> dict[str, Any]:
+    """A training job's status and progress."""
+    return {
+        "job_id": job.id,
+        "status": job.status,
+        "stage": job.stage,
+        "percent": job.percent,
+        "messages": job.messages,
+        "version_id": job.version_id,
+        "error": job.error,
+        "enqueued_at": timestamp(job.enqueued_at),
+        "started_at": timestamp(job.started_at),
+        "ended_at": timestamp(job.ended_at),
     }
 
 

@@ -1,11 +1,128 @@
-"""Model lifecycle endpoints (issue 3). Their routes are declared here and joined into the table."""
+"""Model lifecycle endpoints (issue 3): train, promote, roll back, challenger, history.
+
+Every alias move records the calling key's name as its actor (``GET /v1/models/history``).
+"""
 
 from __future__ import annotations
 
-from service.http.call import ApiRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.domain import Role
+from service.http import render
+from service.http.call import ApiRoute, Call
+from service.http.fields import Field, Fields
+from service.lifecycle import CHALLENGER, CHAMPION, Lifecycle
 from service.settings import Settings
+from service.training_queue import TrainingQueue
+
+OPS = (Role.OPS,)
+NOTE_MAX = 2000
+HISTORY_MAX = 200
 
 
-def routes(_settings: Settings) -> list[ApiRoute]:
+def routes(settings: Settings) -> list[ApiRoute]:
     """This module's operations, added to the route table."""
-    return []
+    return [
+        ApiRoute("POST", "/v1/models", start_training, OPS,
+                 "Train a new model version (a job on the train queue)", status=202,
+                 response="TrainingJobAccepted", body=training_fields, errors=(413, 503)),
+        ApiRoute("GET", "/v1/models/jobs/{job_id}", get_training_job, OPS,
+                 "A training job's status, progress and registered version",
+                 response="TrainingJob", errors=(404, 503)),
+        ApiRoute("GET", "/v1/models/history", list_alias_events, OPS,
+                 "Every move of the champion and challenger aliases, newest first",
+                 response="AliasEventList", query=history_query(settings)),
+        ApiRoute("POST", "/v1/models/{version_id}/promote", promote_model, OPS,
+                 "Make a version the champion", response="AliasEvent", errors=(404,)),
+        ApiRoute("POST", "/v1/models/rollback", rollback_champion, OPS,
+                 "Move the champion back to the previous one", response="AliasEvent",
+                 errors=(409,)),
+        ApiRoute("POST", "/v1/models/{version_id}/challenger", set_challenger, OPS,
+                 "Make a version the challenger (shadow scoring)", response="AliasEvent",
+                 errors=(404, 409)),
+        ApiRoute("DELETE", "/v1/models/challenger", unset_challenger, OPS,
+                 "Stop shadow scoring: remove the challenger", response="AliasEvent"),
+    ]  # fmt: skip
+
+
+def training_fields(settings: Settings) -> Fields:
+    """Fields of ``POST /v1/models`` (the CSV is bounded by the request body limit)."""
+    return {
+        "note": Field("string", "Why this version is trained, for the registry.",
+                      max_length=NOTE_MAX, example="add March moderator decisions"),
+        "extra_labels_csv": Field(
+            "string", "Extra labelled rows as CSV: a header with `text` and label columns "
+                      "(`spam`, `toxic`, …), cells 0, 1 or empty.",
+            max_length=settings.max_body_bytes, example="text,spam\nDM me for 10x returns,1\n"),
+    }  # fmt: skip
+
+
+def history_query(settings: Settings) -> Fields:
+    """Query parameters of ``GET /v1/models/history``."""
+    return {
+        "alias": Field("string", "Only moves of this alias.", choices=(CHAMPION, CHALLENGER)),
+        "limit": Field("integer", "How many events (default 50).", minimum=1,
+                       maximum=min(HISTORY_MAX, settings.max_page_size)),
+    }  # fmt: skip
+
+
+def lifecycle_of(call: Call) -> Lifecycle:
+    """The lifecycle use cases over this process's database and Redis."""
+    redis = call.resources.redis
+    training = TrainingQueue(redis) if redis is not None else None
+    return Lifecycle(call.resources.sessions, training=training)
+
+
+async def start_training(call: Call) -> Response:
+    """Enqueue a training run; poll ``GET /v1/models/jobs/{job_id}`` for progress."""
+    job_id = await run_in_threadpool(
+        lifecycle_of(call).start_training,
+        note=call.body["note"],
+        extra_labels_csv=call.body["extra_labels_csv"],
+        actor=call.caller.name,
+    )
+    body = {"job_id": job_id, "status": "queued"}
+    return JSONResponse(body, status_code=202, headers={"Location": f"/v1/models/jobs/{job_id}"})
+
+
+async def get_training_job(call: Call) -> Response:
+    """Status, stage, percent, messages, and the version once registered."""
+    job = await run_in_threadpool(lifecycle_of(call).training_job, call.path_param("job_id"))
+    return JSONResponse(render.training_job(job))
+
+
+async def list_alias_events(call: Call) -> Response:
+    """Who moved which alias, when, from what to what."""
+    events = await run_in_threadpool(
+        lifecycle_of(call).history, call.query["alias"], call.query["limit"] or 50
+    )
+    return JSONResponse({"items": [render.alias_event(e) for e in events]})
+
+
+async def promote_model(call: Call) -> Response:
+    """Point ``champion`` at a version; workers switch within their poll interval."""
+    event = await run_in_threadpool(
+        lifecycle_of(call).promote, call.path_param("version_id"), call.caller.name
+    )
+    return JSONResponse(render.alias_event(event))
+
+
+async def rollback_champion(call: Call) -> Response:
+    """Point ``champion`` back at the version before it (409 when there is none)."""
+    event = await run_in_threadpool(lifecycle_of(call).rollback, call.caller.name)
+    return JSONResponse(render.alias_event(event))
+
+
+async def set_challenger(call: Call) -> Response:
+    """Point ``challenger`` at a version."""
+    event = await run_in_threadpool(
+        lifecycle_of(call).set_challenger, call.path_param("version_id"), call.caller.name
+    )
+    return JSONResponse(render.alias_event(event))
+
+
+async def unset_challenger(call: Call) -> Response:
+    """Remove ``challenger`` (a no-op when none is set)."""
+    event = await run_in_threadpool(lifecycle_of(call).unset_challenger, call.caller.name)
+    return JSONResponse(render.alias_event(event))

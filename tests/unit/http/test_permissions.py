@@ -71,7 +71,14 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/comments/{comment_id}/decision",
     ]
     assert by_role[Role.OPS] == [
+        "DELETE /v1/models/challenger",
         "GET /v1/audit",
         "GET /v1/models",
+        "GET /v1/models/history",
+        "GET /v1/models/jobs/{job_id}",
         "GET /v1/models/{version_id}/shadow",
+        "POST /v1/models",
+        "POST /v1/models/rollback",
+        "POST /v1/models/{version_id}/challenger",
+        "POST /v1/models/{version_id}/promote",
     ]

@@ -1,0 +1,92 @@
+"""The lifecycle endpoints over the real app: promote, rollback, challenger, history, training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+from starlette.testclient import TestClient
+
+from service.moderation import Moderation
+from service.training_queue import TRAIN_JOB, TRAIN_QUEUE
+from tests.factories import model_version
+from tests.unit.http.conftest import Headers
+
+
+@pytest.fixture
+def registered(moderation: Moderation) -> None:
+    for version_id in ("v1", "v2"):
+        moderation.register_model(model_version(version_id))
+
+
+def aliases(client: TestClient, ops: Headers) -> dict[str, list[str]]:
+    items = client.get("/v1/models", headers=ops).json()["items"]
+    return {m["id"]: m["aliases"] for m in items}
+
+
+def test_promote_then_rollback_over_http(
+    client: TestClient, ops: Headers, registered: None
+) -> None:
+    promoted = client.post("/v1/models/v2/promote", headers=ops)
+    assert promoted.status_code == 200, promoted.text
+    assert promoted.json() | {"id": 0, "created_at": ""} == {
+        "id": 0, "changed": True, "alias": "champion", "kind": "promote", "version_id": "v2",
+        "previous_version_id": "v1", "actor": "ops-olu", "created_at": "",
+    }  # fmt: skip
+    assert aliases(client, ops) == {"v1": [], "v2": ["champion"]}
+
+    rolled = client.post("/v1/models/rollback", headers=ops)
+    assert (rolled.status_code, rolled.json()["version_id"]) == (200, "v1")
+    again = client.post("/v1/models/rollback", headers=ops)
+    assert (again.status_code, again.json()["code"]) == (409, "no-previous-champion")
+
+    history = client.get("/v1/models/history?alias=champion", headers=ops).json()["items"]
+    assert [(e["kind"], e["version_id"], e["actor"]) for e in history] == [
+        ("rollback", "v1", "ops-olu"), ("promote", "v2", "ops-olu"), ("set", "v1", None),
+    ]  # fmt: skip
+
+
+def test_promote_an_unknown_version_is_404(
+    client: TestClient, ops: Headers, registered: None
+) -> None:
+    assert client.post("/v1/models/nope/promote", headers=ops).status_code == 404
+
+
+def test_challenger_set_and_unset(client: TestClient, ops: Headers, registered: None) -> None:
+    assert client.post("/v1/models/v1/challenger", headers=ops).status_code == 409  # champion
+    assert client.post("/v1/models/v2/challenger", headers=ops).json()["alias"] == "challenger"
+    assert aliases(client, ops)["v2"] == ["challenger"]
+
+    removed = client.delete("/v1/models/challenger", headers=ops).json()
+    assert (removed["changed"], removed["previous_version_id"]) == (True, "v2")
+    assert client.delete("/v1/models/challenger", headers=ops).json()["changed"] is False
+
+
+def test_start_training_enqueues_on_the_train_queue(
+    client: TestClient, ops: Headers, redis: Redis
+) -> None:
+    body: dict[str, Any] = {"note": "march", "extra_labels_csv": "text,spam\nDM me now,1\n"}
+    response = client.post("/v1/models", json=body, headers=ops)
+
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    [job] = Queue(TRAIN_QUEUE, connection=redis, serializer=JSONSerializer).get_jobs()
+    assert (job.id, job.func_name, job.timeout) == (job_id, TRAIN_JOB, 7200)
+    assert job.kwargs["requested_by"] == "ops-olu"
+    status = client.get(f"/v1/models/jobs/{job_id}", headers=ops).json()
+    assert (status["status"], status["percent"], status["version_id"]) == ("queued", 0, None)
+
+
+def test_start_training_refuses_a_csv_it_cannot_use(client: TestClient, ops: Headers) -> None:
+    response = client.post("/v1/models", json={"extra_labels_csv": "a,b\n1,2\n"}, headers=ops)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/extra_labels_csv"
+
+
+@pytest.mark.parametrize("job_id", ["train-" + "0" * 32, "classify-abc", "x"])
+def test_unknown_training_jobs_are_404(client: TestClient, ops: Headers, job_id: str) -> None:
+    assert client.get(f"/v1/models/jobs/{job_id}", headers=ops).status_code == 404
