@@ -109,6 +109,16 @@ SCHEMAS: dict[str, Any] = {
         ["precision", "recall", "true_positives", "false_positives", "false_negatives"],
         precision=NNUM, recall=NNUM, true_positives={"type": "integer"},
         false_positives={"type": "integer"}, false_negatives={"type": "integer"}),
+    "LabelRecord": {**_obj(
+        ["comment_id", "site_id", "article_id", "body", "decision", "reasons", "labels",
+         "moderator", "decided_at", "action_id"], comment_id=STR, site_id=STR, article_id=STR,
+        body=STR, decision={"type": "string", "enum": ["approve", "reject", "spam"]},
+        reasons=STRS, labels={"type": "object", "additionalProperties": {
+            "type": ["integer", "null"], "enum": [0, 1, None]}},
+        moderator=STR, decided_at=TIME, action_id={"type": "integer"}),
+        "description": "One line of the export: served as text/csv (labels as label_<name> "
+                       "columns, reasons joined by ';') or application/x-ndjson (this object "
+                       "per line), not as one JSON document."},
     "Health": _obj(["status"], status={"const": "ok"}),
     "Readiness": _obj(["status", "checks"], status={"const": "ready"},
                       checks={"type": "object"}),

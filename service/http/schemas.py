@@ -280,3 +280,15 @@ def shadow_query(_settings: Settings) -> Fields:
             max_length=80,
         ),
     }
+
+
+def labels_export_query(_settings: Settings) -> Fields:
+    """Query parameters of ``GET /v1/labels/export``."""
+    return {
+        "format": Field("string", "csv (default) or jsonl.", choices=("csv", "jsonl")),
+        "after": Field(
+            "integer",
+            "Only comments whose latest decision has an action id above this (incremental).",
+            minimum=0,
+        ),
+    }

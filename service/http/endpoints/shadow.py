@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from service.domain import Role
 from service.http import render, schemas
 from service.http.call import ApiRoute, Call
+from service.http.endpoints.labels import export_labels
 from service.settings import Settings
 from service.shadow import Shadow
 
@@ -24,6 +25,9 @@ def routes(settings: Settings) -> list[ApiRoute]:
                  "A challenger vs the champion on moderator decisions",
                  response="ShadowComparison", query=schemas.shadow_query(settings),
                  errors=(404,)),
+        ApiRoute("GET", "/v1/labels/export", export_labels, OPS,
+                 "Moderator-labelled comments as CSV or JSON Lines", response="LabelRecord",
+                 query=schemas.labels_export_query(settings)),
     ]  # fmt: skip
 
 

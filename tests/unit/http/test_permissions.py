@@ -73,6 +73,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
     assert by_role[Role.OPS] == [
         "DELETE /v1/models/challenger",
         "GET /v1/audit",
+        "GET /v1/labels/export",
         "GET /v1/models",
         "GET /v1/models/history",
         "GET /v1/models/jobs/{job_id}",

@@ -1,0 +1,36 @@
+"""The moderator-labels export: every labelled comment, streamed page by page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response, StreamingResponse
+
+from service.http.call import Call
+from service.label_file import MEDIA_TYPES, encode, header
+from service.labels import Labels
+
+EXPORT_PAGE = 500  # rows per query: memory stays flat however many decisions there are
+
+
+async def export_labels(call: Call) -> Response:
+    """The latest human decision of each comment as CSV or JSON Lines, in action id order."""
+    file_format = call.query["format"] or "csv"
+    after = int(call.query["after"] or 0)
+    labels = Labels(call.resources.sessions)
+    return StreamingResponse(
+        _lines(labels, file_format, after),
+        media_type=MEDIA_TYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="labels.{file_format}"'},
+    )
+
+
+async def _lines(labels: Labels, file_format: str, after: int) -> AsyncIterator[str]:
+    yield header(file_format)
+    while True:
+        page = await run_in_threadpool(labels.export_page, after, EXPORT_PAGE)
+        yield "".join(encode(record, file_format) for record in page)
+        if len(page) < EXPORT_PAGE:
+            return
+        after = page[-1].action_id

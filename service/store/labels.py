@@ -1,0 +1,101 @@
+"""Moderator-labelled comments: the latest human decision of each, for export and import."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from service.domain import ActionKind, Status
+from service.models import ActionRow, CommentRow
+
+_ID_CHUNK = 500  # ids per IN list, well inside every backend's bound-parameter limit
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelRecord:
+    """A comment with its latest human decision."""
+
+    action_id: int
+    comment_id: str
+    site_id: str
+    article_id: str
+    body: str
+    status: Status
+    reasons: tuple[str, ...]
+    moderator: str
+    decided_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class CurrentDecision:
+    """What an import needs to know about a comment: its version and latest human decision."""
+
+    version: int
+    status: Status | None  # None: no human has decided it
+    reasons: tuple[str, ...]
+
+
+def labelled_page(session: Session, after_action_id: int, limit: int) -> list[LabelRecord]:
+    """Latest human decisions with action id above ``after_action_id``, in action id order."""
+    later = aliased(ActionRow)
+    superseded = exists().where(
+        later.comment_id == ActionRow.comment_id,
+        later.kind == ActionKind.DECIDED.value,
+        later.id > ActionRow.id,
+    )
+    rows = session.execute(
+        select(ActionRow, CommentRow.site_id, CommentRow.article_id, CommentRow.body)
+        .join(CommentRow, CommentRow.id == ActionRow.comment_id)
+        .where(
+            ActionRow.kind == ActionKind.DECIDED.value,
+            ActionRow.id > after_action_id,
+            ~superseded,
+        )
+        .order_by(ActionRow.id)
+        .limit(limit)
+    ).all()
+    return [
+        LabelRecord(
+            action_id=action.id,
+            comment_id=action.comment_id,
+            site_id=site_id,
+            article_id=article_id,
+            body=body,
+            status=Status(str(action.to_status)),
+            reasons=tuple(action.reasons or ()),
+            moderator=action.actor or "",
+            decided_at=action.created_at,
+        )
+        for action, site_id, article_id, body in rows
+    ]
+
+
+def current_decisions(session: Session, comment_ids: Sequence[str]) -> dict[str, CurrentDecision]:
+    """The version and latest human decision of each existing comment among ``comment_ids``."""
+    found: dict[str, CurrentDecision] = {}
+    for start in range(0, len(comment_ids), _ID_CHUNK):
+        chunk = list(comment_ids[start : start + _ID_CHUNK])
+        versions = session.execute(
+            select(CommentRow.id, CommentRow.version).where(CommentRow.id.in_(chunk))
+        ).all()
+        latest = _latest_decisions(session, chunk)
+        for comment_id, version in versions:
+            status, reasons = latest.get(comment_id, (None, ()))
+            found[comment_id] = CurrentDecision(version, status, reasons)
+    return found
+
+
+def _latest_decisions(
+    session: Session, comment_ids: list[str]
+) -> dict[str, tuple[Status, tuple[str, ...]]]:
+    rows = session.execute(
+        select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons)
+        .where(ActionRow.comment_id.in_(comment_ids), ActionRow.kind == ActionKind.DECIDED.value)
+        .order_by(ActionRow.id)
+    ).all()
+    # Ordered by id, so the last write for each comment is its latest decision.
+    return {cid: (Status(str(status)), tuple(reasons or ())) for cid, status, reasons in rows}
