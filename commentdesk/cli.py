@@ -1,4 +1,5 @@
-"""The `commentdesk` command line: up, api, worker, migrate, create-key, train, status."""
+"""The `commentdesk` command line: up, api, worker, migrate, create-key, train, status, models,
+promote, rollback, register."""
 
 from __future__ import annotations
 
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     worker = _add(commands, "worker", _cmd_worker, "run one RQ worker process")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.add_argument("--name", help="worker name (default: host and pid)")
+    worker.add_argument(
+        "--queues", default="classify", help="comma-separated queues: classify, train"
+    )
     _add(commands, "migrate", _cmd_migrate, "apply database migrations, register the shipped model")
     key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -72,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--data", required=True, help="folder of labelled datasets (../shared/data)")
     train.add_argument("--out", help="output folder (default: the shipped default model folder)")
     _add(commands, "status", _cmd_status, "show database, queue, model and worker state")
+    _add(commands, "models", _cmd_models, "list model versions with aliases and ROC-AUC")
+    promote = _add(commands, "promote", _cmd_promote, "make a model version the champion")
+    promote.add_argument("version", help="a registered version id (see `commentdesk models`)")
+    _add(commands, "rollback", _cmd_rollback, "move the champion back to the previous one")
+    register = _add(commands, "register", _cmd_register, "verify and register a .skops artifact")
+    register.add_argument("path", help="the artifact file")
+    register.add_argument("--id", help="version id (default: m-<sha256 prefix>)")
     return parser
 
 
@@ -83,7 +94,7 @@ def _add(
 ) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text, description=help_text)
     command.set_defaults(handler=handler)
-    if name in {"up", "api", "worker", "migrate", "create-key", "status"}:
+    if name in {"up", "api", "worker", "migrate", "create-key", "status", *_LIFECYCLE}:
         command.add_argument("--data-dir", help="data directory (env COMMENTDESK_DATA_DIR)")
     if name in {"up", "api"}:
         command.add_argument("--host", help="bind address (env COMMENTDESK_HOST)")
@@ -93,6 +104,10 @@ def _add(
             "--workers", type=int, help="worker processes (env COMMENTDESK_WORKERS)"
         )
     return command
+
+
+_LIFECYCLE = {"models", "promote", "rollback", "register"}
+_QUEUES = {"classify", "train"}
 
 
 def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
@@ -119,7 +134,14 @@ def _cmd_api(_args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.__main__ import run_worker
 
-    run_worker(settings, burst=args.burst, name=args.name)
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    unknown = set(queues) - _QUEUES
+    if unknown or not queues:
+        print(
+            f"commentdesk: --queues {args.queues!r}: choose from classify, train", file=sys.stderr
+        )
+        return 2
+    run_worker(settings, burst=args.burst, name=args.name, queues=queues)
     return 0
 
 
@@ -156,3 +178,27 @@ def _cmd_status(_args: argparse.Namespace, settings: Settings) -> int:
     from commentdesk.status import print_status
 
     return print_status(settings, print)
+
+
+def _cmd_models(_args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.lifecycle import print_models
+
+    return print_models(settings, print)
+
+
+def _cmd_promote(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.lifecycle import promote
+
+    return promote(settings, args.version, print)
+
+
+def _cmd_rollback(_args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.lifecycle import rollback
+
+    return rollback(settings, print)
+
+
+def _cmd_register(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.lifecycle import register
+
+    return register(settings, Path(args.path), args.id, print)

@@ -87,6 +87,11 @@ def _start_children(settings: Settings, env: dict[str, str]) -> list[Child]:
             [*command, "worker", "--name", f"worker-{os.getpid()}-{index}"], env=env
         )
         children.append(Child(f"worker-{index}", worker))
+    # Training runs for minutes: one worker of its own, so classification never waits behind it.
+    trainer = subprocess.Popen(
+        [*command, "worker", "--queues", "train", "--name", f"trainer-{os.getpid()}"], env=env
+    )
+    children.append(Child("trainer", trainer))
     return children
 
 

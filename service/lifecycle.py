@@ -70,6 +70,11 @@ class Lifecycle:
         with self._transaction() as session:
             return registry.get_version(session, version_id)
 
+    def models(self) -> list[ModelVersion]:
+        """Every registered version with its aliases, newest first."""
+        with self._transaction() as session:
+            return registry.list_versions(session)
+
     def alias(self, name: str) -> ModelVersion | None:
         """The version an alias points at, if it is set."""
         with self._transaction() as session:

@@ -62,6 +62,8 @@ class Settings:
     model_poll_seconds: float = 5.0
     envelope_retention_days: float = 30.0
     log_level: str = "INFO"
+    # The public labelled datasets training jobs read (relative to the worker's directory).
+    training_data: Path = Path("../shared/data")
 
     @property
     def effective_database_url(self) -> str:
@@ -122,6 +124,7 @@ class Settings:
                 "ENVELOPE_RETENTION_DAYS", _positive_float, defaults.envelope_retention_days
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
+            training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
         )
 
 

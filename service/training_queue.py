@@ -92,7 +92,7 @@ def _training_job(job: Job) -> TrainingJob:
         percent=int(meta.get("percent", 0)),
         messages=[str(m) for m in meta.get("messages", [])],
         version_id=result.get("version_id") if isinstance(result, dict) else None,
-        error=_last_line(job.exc_info) if job.is_failed else None,
+        error=_failure(job) if job.is_failed else None,
         enqueued_at=job.enqueued_at,
         started_at=job.started_at,
         ended_at=job.ended_at,
@@ -104,8 +104,10 @@ def _status(job: Job) -> str:
     return str(status.value) if status is not None else "unknown"
 
 
-def _last_line(exc_info: str | None) -> str | None:
-    # The traceback stays in RQ's failed registry; ops see the error it ended with.
+def _failure(job: Job) -> str | None:
+    # The traceback stays in RQ's result; ops see the error it ended with.
+    result = job.latest_result()
+    exc_info = getattr(result, "exc_string", None) if result is not None else None
     if not exc_info:
         return None
     lines = [line for line in exc_info.strip().splitlines() if line.strip()]

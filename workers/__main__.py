@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Sequence
 
 from rq.serializers import JSONSerializer
 
@@ -34,8 +35,17 @@ def default_worker_name() -> str:
     return f"{socket.gethostname()}.{os.getpid()}"
 
 
-def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
-    """Run one worker process until signalled (or, with ``burst``, until the queue is empty)."""
+def run_worker(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    name: str | None = None,
+    queues: Sequence[str] = (CLASSIFY_QUEUE,),
+) -> None:
+    """Run one worker process until signalled (or, with ``burst``, until the queues are empty).
+
+    ``queues`` are taken in order: ``classify``, and ``train`` on a worker that trains.
+    """
     _configure_logging(settings)
     stop = threading.Event()
     with stop_signals(stop):
@@ -46,7 +56,7 @@ def run_worker(settings: Settings, *, burst: bool = False, name: str | None = No
             _load_model(context)
             if not stop.is_set():
                 threads = _start_threads(context, stop)
-                _work(context, stop, burst=burst)
+                _work(context, stop, burst=burst, queues=queues)
         finally:
             stop.set()
             for thread in threads:
@@ -81,18 +91,20 @@ def _start_threads(context: WorkerContext, stop: threading.Event) -> list[Period
     ]
 
 
-def _work(context: WorkerContext, stop: threading.Event, *, burst: bool) -> None:
+def _work(
+    context: WorkerContext, stop: threading.Event, *, burst: bool, queues: Sequence[str]
+) -> None:
     # RQ raises the socket timeout of the client it is given above its blocking dequeue
     # timeout, so it gets its own client; ours keeps the short timeouts.
     connection = connect_redis(require_redis_url(context.settings))
     worker = ClassifyWorker(
-        [CLASSIFY_QUEUE],
+        list(queues),
         connection=connection,
         name=context.name,
         serializer=JSONSerializer,
         early_stop=stop,
     )
-    log.info("worker %s taking jobs from %r", context.name, CLASSIFY_QUEUE)
+    log.info("worker %s taking jobs from %s", context.name, ", ".join(map(repr, queues)))
     try:
         # RQ logs three INFO lines per job; at WARNING it keeps quiet and the job logs one.
         worker.work(burst=burst, logging_level="WARNING")

@@ -1,0 +1,62 @@
+"""Fixtures for lifecycle integration tests: a tiny training corpus and an installed worker."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.lifecycle import Lifecycle
+from service.moderation import Moderation
+from service.settings import Settings
+from service.training_queue import TrainingQueue
+from tests.integration.workers.worker_factories import FakeScorer
+from tests.unit.lifecycle.corpus import write_corpus
+from workers.context import WorkerContext, install
+from workers.model_cache import ModelCache, Scorer
+
+
+@pytest.fixture
+def train_settings(settings: Settings, tmp_path: Path) -> Settings:
+    """Settings whose training data is the tiny corpus."""
+    return dataclasses.replace(settings, training_data=write_corpus(tmp_path / "data"))
+
+
+@pytest.fixture
+def lifecycle(sessions: sessionmaker[Session], redis: Redis) -> Lifecycle:
+    return Lifecycle(sessions, training=TrainingQueue(redis))
+
+
+@pytest.fixture
+def scorers() -> dict[str, Scorer]:
+    """Version id → the fake scorer the worker's model cache hands out."""
+    return {"v1": FakeScorer(), "v2": FakeScorer()}
+
+
+@pytest.fixture
+def installed(
+    moderation: Moderation, redis: Redis, train_settings: Settings, scorers: dict[str, Scorer]
+) -> Iterator[WorkerContext]:
+    """A worker context installed for this test (classification uses fake scorers)."""
+    models = ModelCache(moderation.champion, poll_seconds=3600, loader=lambda v: scorers[v.id])
+    context = WorkerContext("test-worker", train_settings, moderation, redis, models)
+    install(context)
+    yield context
+    install(None)
+
+
+@pytest.fixture
+def burst(redis: Redis) -> Callable[[str], bool]:
+    """Run a real non-forking RQ worker on one queue until it is empty."""
+
+    def run(queue: str) -> bool:
+        worker = SimpleWorker([queue], connection=redis, serializer=JSONSerializer)
+        return bool(worker.work(burst=True))
+
+    return run
