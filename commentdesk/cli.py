@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     register = _add(commands, "register", _cmd_register, "verify and register a .skops artifact")
     register.add_argument("path", help="the artifact file")
     register.add_argument("--id", help="version id (default: m-<sha256 prefix>)")
+    labels = _add(
+        commands, "import-labels", _cmd_import_labels, "record moderator labels from a file"
+    )
+    labels.add_argument("file", help="a .csv or .jsonl file in the format of /v1/labels/export")
     return parser
 
 
@@ -106,7 +110,7 @@ def _add(
     return command
 
 
-_LIFECYCLE = {"models", "promote", "rollback", "register"}
+_LIFECYCLE = {"models", "promote", "rollback", "register", "import-labels"}
 _QUEUES = {"classify", "train"}
 
 
@@ -202,3 +206,11 @@ def _cmd_register(args: argparse.Namespace, settings: Settings) -> int:
     from commentdesk.lifecycle import register
 
     return register(settings, Path(args.path), args.id, print)
+
+
+def _cmd_import_labels(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.labels import import_labels
+
+    recorded = import_labels(settings, Path(args.file))
+    print(f"recorded {recorded} decision(s) from {args.file}")
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import os
 import signal
@@ -20,6 +21,7 @@ from service.settings import Settings
 
 READY_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 15.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Printer = Callable[[str], None]
 
@@ -80,19 +82,30 @@ def _child_env(settings: Settings, redis_url: str) -> dict[str, str]:
 
 
 def _start_children(settings: Settings, env: dict[str, str]) -> list[Child]:
-    command = [sys.executable, "-m", "commentdesk"]
-    children = [Child("api", subprocess.Popen([*command, "api"], env=env))]
-    for index in range(settings.worker_count):
-        worker = subprocess.Popen(
-            [*command, "worker", "--name", f"worker-{os.getpid()}-{index}"], env=env
-        )
-        children.append(Child(f"worker-{index}", worker))
+    pid = os.getpid()
+    children = [_spawn("api", ["api"], env)]
+    children += [
+        _spawn(f"worker-{n}", ["worker", "--name", f"worker-{pid}-{n}"], env)
+        for n in range(settings.worker_count)
+    ]
     # Training runs for minutes: one worker of its own, so classification never waits behind it.
-    trainer = subprocess.Popen(
-        [*command, "worker", "--queues", "train", "--name", f"trainer-{os.getpid()}"], env=env
+    children.append(
+        _spawn("trainer", ["worker", "--queues", "train", "--name", f"trainer-{pid}"], env)
     )
-    children.append(Child("trainer", trainer))
     return children
+
+
+def _spawn(name: str, args: list[str], env: dict[str, str]) -> Child:
+    command = [sys.executable, "-m", "commentdesk", *args]
+    return Child(name, subprocess.Popen(command, env=env, preexec_fn=_die_with_parent))
+
+
+def _die_with_parent() -> None:
+    # If `up` itself is killed (SIGKILL runs no cleanup), Linux sends each child SIGTERM
+    # instead of leaving API and workers running as orphans.
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_ready(url: str, children: Sequence[Child]) -> None:
