@@ -24,8 +24,9 @@ from classifier import DEFAULT_LABELS, Dataset, TextModel, evaluate, save_model
 from classifier.datasets import file_sha256, load_dataset, load_datasets
 from classifier.errors import ClassifierError
 from classifier.training import train_on_datasets
-from service.domain import ModelVersion, ModeratorLabel, Status
+from service.domain import ModelVersion, ModeratorLabel
 from service.errors import CommentDeskError
+from service.labels import decision_labels
 from service.lifecycle import CHAMPION, Lifecycle
 from service.settings import Settings
 from workers.context import current
@@ -34,7 +35,6 @@ from workers.registration import register_artifact
 
 MODERATOR_DATASET = "moderator_decisions"
 UPLOADED_DATASET = "uploaded_labels"
-TOXIC_SUBLABELS = frozenset({"severe_toxic", "obscene", "threat", "insult", "identity_hate"})
 
 log = logging.getLogger(__name__)
 
@@ -157,20 +157,14 @@ def _has_both_classes(datasets: Sequence[Dataset], label: str) -> bool:
 
 
 def decision_targets(label: ModeratorLabel) -> dict[str, str]:
-    """What a decision teaches, per label: approve → every label 0; spam → spam 1; a reject →
-    1 for each label given as a reason (a toxicity sub-label also means toxic). Empty: nothing."""
-    if label.status is Status.APPROVED:
-        return dict.fromkeys(DEFAULT_LABELS, "0")
-    if label.status is Status.SPAM:
-        return {"spam": "1"}
-    targets: dict[str, str] = {}
-    if label.status is Status.REJECTED:
-        for reason in label.reasons:
-            if reason in DEFAULT_LABELS or reason in TOXIC_SUBLABELS:
-                targets[reason] = "1"
-            if reason in TOXIC_SUBLABELS:
-                targets["toxic"] = "1"
-    return {name: value for name, value in targets.items() if name in DEFAULT_LABELS}
+    """What a decision teaches, per label the model trains (the one rule in service.labels,
+    shared with the labels export and the shadow comparison). Empty: nothing."""
+    values = decision_labels(label.status, label.reasons)
+    return {
+        name: str(value)
+        for name, value in values.items()
+        if name in DEFAULT_LABELS and value is not None
+    }
 
 
 def _decision_rows(labels: Sequence[ModeratorLabel]) -> list[tuple[str, dict[str, str]]]:
