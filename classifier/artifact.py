@@ -27,7 +27,7 @@ __all__ = ["TRUSTED_TYPES", "artifact_sha256", "load_model", "save_model"]
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.TextStatsTransformer",
     "classifier.model.TextModel",
-    "classifier.vectorizer.CompactTfidfVectorizer",
+    "classifier.vectorizer.FoldedTfidfVectorizer",
 )
 
 

@@ -22,6 +22,7 @@ from classifier.text import normalise_text
 
 __all__ = [
     "DATA_FILE_NAME",
+    "DOMAIN_EXAMPLES_DIR",
     "TEST_PERCENT",
     "Dataset",
     "data_manifest",
@@ -29,11 +30,14 @@ __all__ = [
     "is_test_text",
     "load_dataset",
     "load_datasets",
+    "load_domain_examples",
     "split_key",
     "split_test_mask",
 ]
 
 DATA_FILE_NAME = "normalized.csv"
+# The team's own synthetic crypto/finance comments (see its README), kept apart from public data.
+DOMAIN_EXAMPLES_DIR = Path(__file__).parent / "domain_examples"
 # Fixed forever: changing it moves texts between train and test and breaks comparability of
 # metrics across model versions.
 TEST_PERCENT = 20
@@ -193,6 +197,22 @@ def load_datasets(data_dir: Path, labels: Sequence[str] = ("spam", "toxic")) -> 
     if not folders:
         raise DatasetError(f"no */{DATA_FILE_NAME} found under {data_dir}")
     return [load_dataset(folder, labels) for folder in folders]
+
+
+def load_domain_examples(labels: Sequence[str] = ("spam", "toxic")) -> Dataset:
+    """Read the synthetic, team-written crypto/finance comments shipped with this package.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Label columns to read (it carries ``spam`` and ``toxic``).
+
+    Returns
+    -------
+    Dataset
+        Named ``domain_examples``, split by content hash like every other dataset.
+    """
+    return load_dataset(DOMAIN_EXAMPLES_DIR, labels)
 
 
 def data_manifest(datasets: Sequence[Dataset]) -> list[dict[str, object]]:

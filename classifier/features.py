@@ -1,4 +1,4 @@
-"""Engineered text signals that n-grams capture poorly: links, numbers, wallets, shouting.
+"""Engineered signals n-grams capture poorly: links, numbers, wallets, scam calls, shouting.
 
 :class:`TextStatsTransformer` is stateless and lives in this package so a skops artifact can name
 it in its trusted-types list. It avoids a Python loop per comment: all texts are joined into one
@@ -22,17 +22,44 @@ __all__ = ["FEATURE_NAMES", "TextStatsTransformer", "text_stats"]
 # inside a text and no pattern below can match across two comments.
 _SEPARATOR = "\n"
 
+_BASE58 = "[1-9A-HJ-NP-Za-km-z]"
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "links": re.compile(
-        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app)\b",
+        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
+        r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)\b",
         re.IGNORECASE,
     ),
     "phone_like": re.compile(r"\+?\d[\d ().-]{7,}\d"),
-    # Bitcoin (legacy and bech32) and Ethereum-style addresses.
+    # Bitcoin (legacy base58 and bech32), Ethereum-style 0x + 40 hex, and TRON (T + 33 base58).
     "wallet_like": re.compile(
-        r"\b(?:0x[0-9a-fA-F]{40}|bc1[02-9ac-hj-np-z]{25,60}|[13][1-9A-HJ-NP-Za-km-z]{25,34})\b"
+        rf"\b(?:0x[0-9a-fA-F]{{40}}|bc1[02-9ac-hj-np-z]{{25,60}}|[13]{_BASE58}{{25,34}}"
+        rf"|T{_BASE58}{{33}})\b"
     ),
     "emails": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    # Messaging apps scammers move victims to; plain "signal" is finance jargon, so not counted.
+    "messaging_apps": re.compile(
+        r"\b(?:whats\s?app|telegram|wechat|viber|kik|snapchat|signal\s+app)\b|\b(?:t|wa)\.me/",
+        re.IGNORECASE,
+    ),
+    "contact_calls": re.compile(
+        r"\b(?:dm|pm|inbox|message|text|contact|call|reach(?:\s+out\s+to)?|write\s+to|"
+        r"chat\s+with)\s+(?:me|him|her|us|them)\b|\bdm\s+(?:for|now)\b",
+        re.IGNORECASE,
+    ),
+    "promised_returns": re.compile(
+        r"\b\d{2,5}\s?%\s*(?:profit|returns?|roi|gains?|interest|bonus)\b"
+        r"|\bdoubled?\s+(?:your|my|his|her|their)\b"
+        r"|\bguarantee(?:d|s)?\s+(?:\w+\s+)?(?:returns?|profits?|income|payouts?)\b"
+        r"|\b(?:daily|weekly)\s+(?:profits?|returns?|income|payouts?)\b"
+        r"|\brisk[- ]free\b|\bpassive\s+income\b",
+        re.IGNORECASE,
+    ),
+    "scam_roles": re.compile(
+        r"\b(?:account|investment|fund|portfolio|trading)\s+(?:manager|expert|mentor)\b"
+        r"|\brecovery\s+(?:expert|specialist|agent|service|hacker|company)\b"
+        r"|\brecover(?:ed)?\s+(?:my|your|his|her|lost|stolen)\b|\bgiveaway\b|\bairdrop\b",
+        re.IGNORECASE,
+    ),
     "exclamations": re.compile(r"!"),
     "repeated_chars": re.compile(r"(.)\1{3,}"),
 }

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +58,7 @@ def _training_rows(
 
 
 def train_on_datasets(
-    datasets: Sequence[Dataset], *, labels: Sequence[str] = DEFAULT_LABELS
+    datasets: Sequence[Dataset], *, labels: Sequence[str] = DEFAULT_LABELS, **params: Any
 ) -> TextModel:
     """Train a model on the train split of already-loaded datasets.
 
@@ -66,7 +67,9 @@ def train_on_datasets(
     datasets : sequence of Dataset
         Datasets to train on; each contributes the labels it carries.
     labels : sequence of str
-        Labels to learn, in output-column order.
+        Labels to learn, in output-column order; those no dataset carries are dropped.
+    **params
+        Hyper-parameters passed to :class:`TextModel`.
 
     Returns
     -------
@@ -77,10 +80,13 @@ def train_on_datasets(
     Raises
     ------
     TrainingError
-        If a label has no training rows or only one class.
+        If no dataset carries any of ``labels``, or a label has only one class.
     """
+    # A label no dataset carries (e.g. the toxicity sub-labels on spam-only data) is left out
+    # rather than trained on nothing; the model's ``labels`` say what it scores.
+    labels = [label for label in labels if any(ds.has_label(label) for ds in datasets)]
     texts, targets, used = _training_rows(datasets, labels)
-    model = TextModel(tuple(labels)).fit(texts, targets)
+    model = TextModel(tuple(labels), **params).fit(texts, targets)
     model.metadata.update(
         {
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

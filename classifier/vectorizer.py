@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["CompactTfidfVectorizer"]
+from classifier.text import NormalisedBatch, fold_texts
+
+__all__ = ["CompactTfidfVectorizer", "FoldedTfidfVectorizer"]
 
 _CODES = "vocabulary_codes_"
 _LENGTHS = "vocabulary_lengths_"
@@ -51,3 +53,32 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         if _CODES in state:
             state["vocabulary_"] = _unpack(state.pop(_CODES), state.pop(_LENGTHS))
         super().__setstate__(state)
+
+
+class FoldedTfidfVectorizer(CompactTfidfVectorizer):
+    """:class:`CompactTfidfVectorizer` that reads the evasion-folded copy of each text.
+
+    The whole batch is folded once (see :func:`classifier.text.fold_texts`) before tokenising, so
+    ``fr33 b1tc0in``, ``f r e e`` and Cyrillic look-alikes share n-grams with the plain spelling.
+    Expects normalised texts, like the rest of the feature union.
+    """
+
+    def fit(self, raw_documents: Any, y: Any = None) -> FoldedTfidfVectorizer:
+        """Fit the vocabulary and idf on the folded texts."""
+        super().fit(_folded(raw_documents), y)
+        return self
+
+    def fit_transform(self, raw_documents: Any, y: Any = None) -> Any:
+        """Fit on the folded texts and return their TF-IDF matrix."""
+        return super().fit_transform(_folded(raw_documents), y)
+
+    def transform(self, raw_documents: Any) -> Any:
+        """Return the TF-IDF matrix of the folded texts."""
+        return super().transform(_folded(raw_documents))
+
+
+def _folded(raw_documents: Any) -> list[str]:
+    # A NormalisedBatch shares one folded copy between the word and the char view.
+    if isinstance(raw_documents, NormalisedBatch):
+        return raw_documents.folded()
+    return fold_texts(list(raw_documents))

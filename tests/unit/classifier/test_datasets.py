@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 
 from classifier.datasets import (
+    DOMAIN_EXAMPLES_DIR,
     data_manifest,
     file_sha256,
     is_test_text,
     load_dataset,
     load_datasets,
+    load_domain_examples,
     split_test_mask,
 )
 from classifier.errors import DatasetError
@@ -74,3 +76,17 @@ def test_data_manifest_records_rows_and_sha256(data_dir: Path) -> None:
     assert first["rows"] == len(datasets[0])
     assert first["sha256"] == file_sha256(datasets[0].path)
     assert first["labels"] == ["spam"]
+
+
+def test_load_domain_examples_is_a_labelled_synthetic_set() -> None:
+    ds = load_domain_examples()
+    assert ds.name == "domain_examples"
+    assert 150 <= len(ds) <= 300
+    spam, toxic = ds.labels["spam"], ds.labels["toxic"]
+    assert not np.isnan(spam).any()
+    assert not np.isnan(toxic).any()
+    assert spam.sum() >= 50
+    assert toxic.sum() >= 30
+    assert not (spam.astype(bool) & toxic.astype(bool)).any()
+    assert 0 < ds.is_test.sum() < len(ds)
+    assert (DOMAIN_EXAMPLES_DIR / "README.md").is_file()

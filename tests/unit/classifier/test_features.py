@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from classifier.features import FEATURE_NAMES, TextStatsTransformer, text_stats
-from classifier.vectorizer import CompactTfidfVectorizer
+from classifier.vectorizer import CompactTfidfVectorizer, FoldedTfidfVectorizer
 
 
 def _column(name: str) -> int:
@@ -51,3 +52,38 @@ def test_compact_tfidf_vectorizer_state_round_trips() -> None:
     restored.__setstate__(state)
     assert restored.vocabulary_ == fitted.vocabulary_
     assert (restored.transform(texts) != fitted.transform(texts)).nnz == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("send to TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE for a refund", "log1p_wallet_like"),
+        ("deposit at bc1qxk9u3m8v7a2dhy5wjq6lzc4e0nrtg2pfs8k7ys today", "log1p_wallet_like"),
+        ("contact him on WhatsApp", "log1p_messaging_apps"),
+        ("join t.me/somegroup", "log1p_messaging_apps"),
+        ("DM me for details", "log1p_contact_calls"),
+        ("reach out to him, he is legit", "log1p_contact_calls"),
+        ("earn 300% profit in a week", "log1p_promised_returns"),
+        ("guaranteed weekly returns", "log1p_promised_returns"),
+        ("double your bitcoin", "log1p_promised_returns"),
+        ("my account manager is great", "log1p_scam_roles"),
+        ("a recovery expert got it back", "log1p_scam_roles"),
+        ("visit claim-now.xyz", "log1p_links"),
+    ],
+)
+def test_text_stats_flags_scam_signals(text: str, name: str) -> None:
+    assert round(np.expm1(text_stats([text])[0, _column(name)])) == 1
+
+
+def test_text_stats_ignores_finance_jargon() -> None:
+    text = "the buy signal looked weak, so I went short; the fund returned 4% this year"
+    stats = np.expm1(text_stats([text]))[0]
+    for name in ("messaging_apps", "contact_calls", "promised_returns", "scam_roles"):
+        assert stats[_column(f"log1p_{name}")] == 0, name
+
+
+def test_folded_vectorizer_shares_ngrams_across_evasions() -> None:
+    vectorizer = FoldedTfidfVectorizer(analyzer="word").fit(["free bitcoin", "hello there"])
+    plain, evasive = vectorizer.transform(["free bitcoin", "FR33 b1tc0in"]).toarray()
+    assert np.allclose(plain, evasive)
+    assert "free" in vectorizer.vocabulary_

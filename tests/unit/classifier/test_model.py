@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import expit
 from sklearn.exceptions import NotFittedError
 
+import classifier.text as text_module
 from classifier.errors import TrainingError
 from classifier.model import TextModel
 
@@ -80,11 +82,59 @@ def test_text_model_predict_proba_extracts_features_once(
 
 
 def test_text_model_trains_each_label_on_its_labelled_rows_only() -> None:
-    texts = ["free prize now", "free prize today", "nice article", "nice chart", "go away loser"]
+    # Three copies: the char vectorizer keeps only n-grams found in at least three texts.
+    texts = [
+        "free prize now",
+        "free prize today",
+        "nice article",
+        "nice chart",
+        "go away loser",
+    ] * 3
     targets = np.array(
-        [[1.0, np.nan], [1.0, np.nan], [0.0, 0.0], [0.0, np.nan], [np.nan, 1.0]],
+        [[1.0, np.nan], [1.0, np.nan], [0.0, 0.0], [0.0, np.nan], [np.nan, 1.0]] * 3,
     )
     model = TextModel(("spam", "toxic"))
     assert model.fit(texts, targets) is model
-    assert model.n_train_ == {"spam": 4, "toxic": 2}
-    assert model.predict_proba(texts).shape == (5, 2)
+    assert model.n_train_ == {"spam": 12, "toxic": 6}
+    assert model.predict_proba(texts).shape == (15, 2)
+
+
+def test_text_model_predict_proba_is_calibrated_margin(tiny_model: TextModel) -> None:
+    texts = ["Claim a gift card now", "you pathetic clown", "the report was fair"]
+    margins = tiny_model.decision_function(texts)
+    slope, intercept = tiny_model.calibration_.T
+    assert np.allclose(tiny_model.predict_proba(texts), expit(margins * slope + intercept))
+    # Calibration is monotonic: it never reorders comments.
+    assert np.all(slope > 0)
+
+
+def test_text_model_without_calibration_uses_raw_probabilities() -> None:
+    texts = ["free prize now", "free prize today", "nice article", "nice chart"] * 3
+    targets = np.array([[1.0], [1.0], [0.0], [0.0]] * 3)
+    model = TextModel(("spam",), calibration_folds=0).fit(texts, targets)
+    assert model.calibration_.tolist() == [[1.0, 0.0]]
+    raw = model.classifiers_["spam"].predict_proba(model.features_.transform(texts))[:, 1]
+    assert np.allclose(model.predict_proba(texts)[:, 0], raw)
+
+
+def test_text_model_label_c_overrides_one_label() -> None:
+    texts = ["free prize now", "nice article", "go away loser", "kind words"] * 3
+    targets = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]] * 3)
+    model = TextModel(("spam", "toxic"), C=4.0, label_C=(("toxic", 0.5),)).fit(texts, targets)
+    assert model.classifiers_["spam"].C == 4.0
+    assert model.classifiers_["toxic"].C == 0.5
+
+
+def test_text_model_folds_each_batch_once(
+    tiny_model: TextModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def counting_fold(texts: list[str]) -> list[str]:
+        calls.append(len(texts))
+        return real_fold(texts)
+
+    real_fold = text_module.fold_texts
+    monkeypatch.setattr(text_module, "fold_texts", counting_fold)
+    tiny_model.predict_proba(["Claim a gift card", "fair report"])
+    assert calls == [2]

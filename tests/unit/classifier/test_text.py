@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.text import normalise_text, normalise_texts
+from classifier.text import fold_text, fold_texts, normalise_text, normalise_texts
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,44 @@ def test_normalise_text_is_idempotent() -> None:
 
 def test_normalise_texts_keeps_order() -> None:
     assert normalise_texts(["b  ", " a"]) == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("FREE b1tc0in, fr33 giveaway", "free bitcoin, free giveaway"),
+        ("c@sh and $ave", "cash and save"),
+        ("f r e e m o n e y now", "freemoney now"),
+        ("claim f.r.e.e coins", "claim free coins"),
+        ("soooo gooood!!!!!", "soo good!!"),
+        ("b\u0456t\u0441\u043e\u0456n fr\u0435\u0435", "bitcoin free"),  # Cyrillic look-alikes
+        ("\u03bf\u03c1\u03b5n now", "open now"),  # Greek look-alikes
+    ],
+)
+def test_fold_texts_undoes_evasion(raw: str, expected: str) -> None:
+    assert fold_texts([raw]) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send 0.5 btc for 200% profit",
+        "call 0800 555 0199",
+        "write to me@example.com",
+        "i am a u.s. citizen",
+        "price was 1000000 at the top",
+    ],
+)
+def test_fold_text_keeps_numbers_addresses_and_abbreviations(text: str) -> None:
+    assert fold_text(text) == text
+
+
+def test_fold_texts_batch_matches_one_at_a_time() -> None:
+    texts = ["fr33 c@sh", "", "s p a m", "plain text", "WOW!!!!"]
+    assert fold_texts(texts) == [fold_text(t) for t in texts]
+    assert fold_texts([]) == []
+
+
+def test_fold_text_is_idempotent() -> None:
+    once = fold_text("G3t fr33 b1tc0in n o w!!!! sooo easy")
+    assert fold_text(once) == once
