@@ -148,7 +148,8 @@ def render_model_card(card: Mapping[str, Any]) -> str:
         "",
         "P/R at the service's default withhold (0.5) and spam-reject (0.99) thresholds; ECE = "
         "expected calibration error over 10 bins, raw = the class-balanced regression before "
-        "calibration. `commentdesk eval` adds the same-run baseline, throughput and memory.",
+        "calibration. `python -m bench.quality` (`commentdesk eval`) adds the same-run baseline, "
+        "throughput and memory.",
         "",
         *_metrics_rows(card["metrics"]),
         "",
