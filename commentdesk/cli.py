@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     register = _add(commands, "register", _cmd_register, "verify and register a .skops artifact")
     register.add_argument("path", help="the artifact file")
     register.add_argument("--id", help="version id (default: m-<sha256 prefix>)")
+    evaluate = _add(commands, "eval", _cmd_eval, "train and score every dataset vs a baseline")
+    evaluate.add_argument("--data", required=True, help="folder of labelled datasets")
+    evaluate.add_argument(
+        "--no-domain", action="store_true", help="leave out the team's domain examples"
+    )
     labels = _add(
         commands, "import-labels", _cmd_import_labels, "record moderator labels from a file"
     )
@@ -214,3 +219,9 @@ def _cmd_import_labels(args: argparse.Namespace, settings: Settings) -> int:
     recorded = import_labels(settings, Path(args.file))
     print(f"recorded {recorded} decision(s) from {args.file}")
     return 0
+
+
+def _cmd_eval(args: argparse.Namespace, _settings: Settings) -> int:
+    from classifier.quality import run_eval
+
+    return run_eval(Path(args.data), sys.stdout, with_domain=not args.no_domain)
