@@ -1,5 +1,5 @@
 """The `commentdesk` command line: up, api, worker, migrate, create-key, train, status, models,
-promote, rollback, register."""
+promote, rollback, register, thresholds."""
 
 from __future__ import annotations
 
@@ -88,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--no-domain", action="store_true", help="leave out the team's domain examples"
     )
+    thresholds = _add(
+        commands, "thresholds", _cmd_thresholds, "compute score bands from targets, store them"
+    )
+    thresholds.add_argument("--data", required=True, help="folder of labelled datasets")
+    thresholds.add_argument("--version", help="model version id (default: the champion)")
+    thresholds.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        help="label:band:metric=value, e.g. spam:reject:precision=0.99 (repeatable)",
+    )
     labels = _add(
         commands, "import-labels", _cmd_import_labels, "record moderator labels from a file"
     )
@@ -115,7 +126,7 @@ def _add(
     return command
 
 
-_LIFECYCLE = {"models", "promote", "rollback", "register", "import-labels"}
+_LIFECYCLE = {"models", "promote", "rollback", "register", "import-labels", "thresholds"}
 _QUEUES = {"classify", "train"}
 
 
@@ -225,3 +236,14 @@ def _cmd_eval(args: argparse.Namespace, _settings: Settings) -> int:
     from classifier.quality import run_eval
 
     return run_eval(Path(args.data), sys.stdout, with_domain=not args.no_domain)
+
+
+def _cmd_thresholds(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.thresholds import compute_thresholds
+
+    def err(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    return compute_thresholds(
+        settings, Path(args.data), args.target, print, err, version_id=args.version
+    )

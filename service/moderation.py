@@ -7,7 +7,7 @@ happens after the commit and never decides the outcome: the sweeper covers a fai
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -30,10 +30,11 @@ from service.errors import StorageError
 from service.policy import apply_policy, failed_classification
 from service.queue import GuardedQueue
 from service.rules import rule_hits
-from service.settings import Settings
+from service.settings import LabelThreshold, Settings
 from service.store import comments, decisions, maintenance, queues, registry
 from service.store.comments import Stored
 from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
+from service.thresholds import effective_thresholds, version_thresholds
 
 CHAMPION = "champion"
 
@@ -276,11 +277,23 @@ class Moderation:
         pending = {c.id: c for c in comments}
         window = timedelta(seconds=self.settings.repeat_window_seconds)
         repeats = queues.repeat_posts(session, list(pending.values()), window)
+        # The scoring versions' stored bands: one query per batch, resolved once per site.
+        stored = version_thresholds(
+            session, {r.model_version for r in results if r.model_version is not None}
+        )
+        bands: dict[tuple[str | None, str], Mapping[str, LabelThreshold]] = {}
         verdicts = []
         for result in results:
             comment = pending.get(result.comment_id)
             if comment is not None:
-                status, reasons = self._verdict(comment, result, comment.id in repeats)
+                key = (result.model_version, comment.site_id)
+                if key not in bands:
+                    bands[key] = effective_thresholds(
+                        self.settings.thresholds,
+                        stored.get(result.model_version or ""),
+                        self.settings.site_thresholds.get(comment.site_id),
+                    )
+                status, reasons = self._verdict(comment, result, comment.id in repeats, bands[key])
                 verdicts.append(
                     decisions.SystemVerdict(
                         comment.id, status, reasons, result.scores, result.model_version
@@ -289,14 +302,18 @@ class Moderation:
         return verdicts
 
     def _verdict(
-        self, comment: Comment, result: Classification, is_repeat: bool
+        self,
+        comment: Comment,
+        result: Classification,
+        is_repeat: bool,
+        thresholds: Mapping[str, LabelThreshold],
     ) -> tuple[Status, list[str]]:
         if result.error is not None:
             return failed_classification()
         hits = rule_hits(
             comment, is_repeat=is_repeat, new_author_days=self.settings.new_author_days
         )
-        return apply_policy(result.scores, self.settings.thresholds, hits, self.settings.hold_rules)
+        return apply_policy(result.scores, thresholds, hits, self.settings.hold_rules)
 
     def sweep(self, limit: int = 10_000) -> int:
         """Re-enqueue comments left pending too long (Redis was down, a worker died).

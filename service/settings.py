@@ -54,6 +54,10 @@ class Settings:
     thresholds: Mapping[str, LabelThreshold] = dataclasses.field(
         default_factory=lambda: dict(DEFAULT_THRESHOLDS)
     )
+    # Per-site bands that win over the model version's and the defaults (only the labels named).
+    site_thresholds: Mapping[str, Mapping[str, LabelThreshold]] = dataclasses.field(
+        default_factory=dict
+    )
     hold_rules: frozenset[str] = frozenset({"links", "repeat_post", "new_author"})
     new_author_days: float = 2.0
     repeat_window_seconds: float = 3600.0
@@ -106,6 +110,7 @@ class Settings:
                 "ENQUEUE_LINGER_MS", _milliseconds, defaults.enqueue_linger_seconds
             ),
             thresholds=env.get("THRESHOLDS", parse_thresholds, dict(DEFAULT_THRESHOLDS)),
+            site_thresholds=env.get("SITE_THRESHOLDS", parse_site_thresholds, {}),
             hold_rules=env.get("HOLD_RULES", _rule_set, defaults.hold_rules),
             new_author_days=env.get(
                 "NEW_AUTHOR_DAYS", _non_negative_float, defaults.new_author_days
@@ -214,6 +219,28 @@ def parse_thresholds(raw: str) -> dict[str, LabelThreshold]:
             raise ValueError(f"{label}: reject threshold {reject} is below withhold {withhold}")
         thresholds[label] = LabelThreshold(withhold=withhold, reject=reject)
     return thresholds
+
+
+def parse_site_thresholds(raw: str) -> dict[str, dict[str, LabelThreshold]]:
+    """Parse ``site:label=withhold:reject,...;site:...``, e.g. ``news-a:toxic=0.6:off``.
+
+    Each site gets only the labels it names (the rest fall through to the model version's and
+    the default bands).
+    """
+    sites: dict[str, dict[str, LabelThreshold]] = {}
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        site, sep, spec = (p.strip() for p in part.partition(":"))
+        if not sep or not site or not spec:
+            raise ValueError(f"{part!r}: expected site:label=withhold:reject[,...]")
+        if site in sites:
+            raise ValueError(f"site {site!r} is listed twice")
+        named = {p.partition("=")[0].strip() for p in spec.split(",") if p.strip()}
+        try:
+            bands = parse_thresholds(spec)
+        except ValueError as exc:
+            raise ValueError(f"site {site!r}: {exc}") from exc
+        sites[site] = {label: bands[label] for label in sorted(named)}
+    return sites
 
 
 def _probability(raw: str) -> float:
