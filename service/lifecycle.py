@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
-from service.errors import ConflictError, FieldError, QueueError, StorageError, ValidationError
+from service.errors import ConflictError, FieldError, QueueError, ValidationError
 from service.store import registry
 from service.store.moderator_labels import moderator_labels
 from service.training_queue import TrainingJob, TrainingQueue
+from service.transaction import transaction
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
@@ -55,13 +55,8 @@ class Lifecycle:
         self.training = training
         self.clock = clock
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        try:
-            with self.sessions.begin() as session:
-                yield session
-        except DBAPIError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+    def _transaction(self) -> AbstractContextManager[Session]:
+        return transaction(self.sessions)
 
     # -- versions and aliases -------------------------------------------------------------------
 

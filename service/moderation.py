@@ -7,11 +7,11 @@ happens after the commit and never decides the outcome: the sweeper covers a fai
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import (
@@ -26,7 +26,6 @@ from service.domain import (
     Reason,
     Status,
 )
-from service.errors import StorageError
 from service.policy import apply_policy, failed_classification
 from service.queue import GuardedQueue
 from service.rules import rule_hits
@@ -35,6 +34,7 @@ from service.store import comments, decisions, maintenance, queues, registry
 from service.store.comments import Stored
 from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
 from service.thresholds import effective_thresholds, version_thresholds
+from service.transaction import transaction
 
 CHAMPION = "champion"
 
@@ -78,15 +78,8 @@ class Moderation:
         self.queue = queue
         self.clock = clock
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        try:
-            with self.sessions.begin() as session:
-                yield session
-        except IntegrityError:
-            raise
-        except DBAPIError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+    def _transaction(self) -> AbstractContextManager[Session]:
+        return transaction(self.sessions)
 
     # -- article site -------------------------------------------------------------------------
 
