@@ -174,6 +174,7 @@ class Action:
     scores: Mapping[str, float]
     note: str | None
     created_at: datetime
+    evidence: Mapping[str, Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,12 +236,19 @@ class ModeratorLabel:
 
 @dataclasses.dataclass(frozen=True)
 class Classification:
-    """A model's scores for one comment, or the error that prevented them."""
+    """A model's scores for one comment, or the error that prevented them.
+
+    ``evidence`` is what the model saw, as spans of the stored body, present only for comments
+    the policy withheld or rejected: ``{"labels": {label: [span, ...]}, "rules": [span, ...]}``
+    with each span a JSON object ``{start, end, text, weight, kind}`` (offsets into the body; rule
+    spans also carry ``rule``).
+    """
 
     comment_id: str
     scores: Mapping[str, float]
     model_version: str | None
     error: str | None = None
+    evidence: Mapping[str, Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -120,6 +120,9 @@ class ActionRow(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Spans behind a withheld or rejected verdict (classified actions only), see
+    # Classification.evidence; SQL NULL (not JSON null) for every other action.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
     __table_args__ = (
         Index("ix_actions_comment", "comment_id", "id"),

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +38,10 @@ from service.thresholds import effective_thresholds, version_thresholds
 from service.transaction import transaction
 
 CHAMPION = "champion"
+
+# Given the comments the policy withheld or rejected, one evidence mapping (or None) per comment;
+# see Classification.evidence. Supplied by the workers, which hold the model.
+Explainer = Callable[[Sequence[Comment]], Sequence[Mapping[str, Any] | None]]
 
 
 def utcnow() -> datetime:
@@ -229,28 +234,35 @@ class Moderation:
             return decisions.pending_comments(session, comment_ids)
 
     def record_classifications(
-        self, results: Sequence[Classification], comments: Sequence[Comment] | None = None
+        self,
+        results: Sequence[Classification],
+        comments: Sequence[Comment] | None = None,
+        explain: Explainer | None = None,
     ) -> int:
         """Apply rules and policy to scores and record one system verdict per comment.
 
         ``comments`` are the pending comments the results are for, when the caller has just
         read them (saves a query). Idempotent: a comment that is no longer pending is skipped,
-        whatever ``comments`` says. Returns how many verdicts were recorded.
+        whatever ``comments`` says. ``explain`` is called once with the comments the policy
+        withheld or rejected (approved ones get no evidence) and its evidence is recorded with
+        their verdicts. Returns how many verdicts were recorded.
         """
         now = self.clock()
         try:
             with self._transaction() as session:
-                verdicts = self._verdicts(session, results, comments)
+                verdicts = self._verdicts(session, results, comments, explain)
                 return decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
             # was rolled back; record what is still pending one comment at a time.
-            return self._record_one_by_one(results, now)
+            return self._record_one_by_one(results, now, explain)
 
-    def _record_one_by_one(self, results: Sequence[Classification], now: datetime) -> int:
+    def _record_one_by_one(
+        self, results: Sequence[Classification], now: datetime, explain: Explainer | None
+    ) -> int:
         recorded = 0
         with self._transaction() as session:
-            for verdict in self._verdicts(session, results):
+            for verdict in self._verdicts(session, results, explain=explain):
                 try:
                     recorded += decisions.record_system_verdicts(session, [verdict], now)
                 except decisions.PartialBatchError:
@@ -262,6 +274,7 @@ class Moderation:
         session: Session,
         results: Sequence[Classification],
         comments: Sequence[Comment] | None = None,
+        explain: Explainer | None = None,
     ) -> list[decisions.SystemVerdict]:
         # One read and one repeat-post query for the batch; decided or unknown ids are skipped
         # (and the conditional UPDATE skips any decided since ``comments`` was read).
@@ -275,7 +288,7 @@ class Moderation:
             session, {r.model_version for r in results if r.model_version is not None}
         )
         bands: dict[tuple[str | None, str], Mapping[str, LabelThreshold]] = {}
-        verdicts = []
+        decided: list[tuple[Comment, Classification, Status, list[str]]] = []
         for result in results:
             comment = pending.get(result.comment_id)
             if comment is not None:
@@ -287,12 +300,19 @@ class Moderation:
                         self.settings.site_thresholds.get(comment.site_id),
                     )
                 status, reasons = self._verdict(comment, result, comment.id in repeats, bands[key])
-                verdicts.append(
-                    decisions.SystemVerdict(
-                        comment.id, status, reasons, result.scores, result.model_version
-                    )
-                )
-        return verdicts
+                decided.append((comment, result, status, reasons))
+        evidence = _evidence(decided, explain)
+        return [
+            decisions.SystemVerdict(
+                comment.id,
+                status,
+                reasons,
+                result.scores,
+                result.model_version,
+                evidence.get(comment.id),
+            )
+            for comment, result, status, reasons in decided
+        ]
 
     def _verdict(
         self,
@@ -332,3 +352,18 @@ class Moderation:
 
 def _age(now: datetime, oldest: datetime | None) -> float | None:
     return None if oldest is None else max(0.0, (now - oldest).total_seconds())
+
+
+def _evidence(
+    decided: Sequence[tuple[Comment, Classification, Status, list[str]]],
+    explain: Explainer | None,
+) -> dict[str, Mapping[str, Any]]:
+    """Evidence of the withheld or rejected comments: given, or from one ``explain`` call."""
+    held = [(c, r) for c, r, status, _ in decided if status is not Status.APPROVED]
+    found = {c.id: r.evidence for c, r in held if r.evidence is not None}
+    missing = [c for c, r in held if r.evidence is None and r.error is None]
+    if explain is not None and missing:
+        for comment, evidence in zip(missing, explain(missing), strict=True):
+            if evidence is not None:
+                found[comment.id] = evidence
+    return found

@@ -13,7 +13,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from workers.context import current
-from workers.scoring import score_batch
+from workers.scoring import explainer, score_batch
 
 PURGE_LOCK_KEY = "commentdesk:purge-lock"
 PURGE_INTERVAL_SECONDS = 3600
@@ -31,7 +31,11 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     comments = context.moderation.pending(comment_ids)
     champion = context.models.get() if comments else None
     results = score_batch(comments, champion) if comments else []
-    recorded = context.moderation.record_classifications(results, comments) if results else 0
+    recorded = (
+        context.moderation.record_classifications(results, comments, explainer(champion))
+        if results
+        else 0
+    )
     # After the verdicts are committed, so the challenger can neither delay nor undo them.
     shadowed = context.shadow.score(comments, champion) if context.shadow and comments else 0
     failed = sum(1 for r in results if r.error is not None)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from classifier.explain import Evidence, explain, rule_evidence
+from classifier.model import TextModel
 from service.domain import Classification, Comment
+from service.moderation import Explainer
 from workers.model_cache import LoadedModel
 
 NO_MODEL = "no champion model is loaded"
@@ -57,3 +61,46 @@ def _classification(
     if not np.all((row >= 0.0) & (row <= 1.0)):
         return Classification(comment.id, {}, None, error=f"model {version} gave scores {row}")
     return Classification(comment.id, dict(zip(labels, row.tolist(), strict=True)), version)
+
+
+def explainer(model: LoadedModel | None) -> Explainer | None:
+    """Evidence for the comments the policy holds back: one batched ``explain`` call.
+
+    None when the model cannot be explained (no model, or not a :class:`TextModel`). A fault
+    while explaining is logged and leaves the comments without evidence; it never changes or
+    delays a verdict beyond the call itself.
+    """
+    if model is None or not isinstance(model.scorer, TextModel):
+        return None
+    scorer = model.scorer
+
+    def explain_comments(comments: Sequence[Comment]) -> list[Mapping[str, Any] | None]:
+        bodies = [c.body for c in comments]
+        try:
+            spans = explain(scorer, bodies)
+            rules = rule_evidence(bodies)
+        except Exception as exc:  # evidence is an aid for moderators, never a reason to fail
+            log.warning("explaining %d comment(s) failed: %r", len(comments), exc)
+            return [None] * len(comments)
+        return [
+            {
+                "labels": {label: [_span(e) for e in found] for label, found in by_label.items()},
+                "rules": [_span(e) for e in hits],
+            }
+            for by_label, hits in zip(spans, rules, strict=True)
+        ]
+
+    return explain_comments
+
+
+def _span(evidence: Evidence) -> dict[str, Any]:
+    span: dict[str, Any] = {
+        "start": evidence.start,
+        "end": evidence.end,
+        "text": evidence.text,
+        "weight": round(evidence.weight, 4),
+        "kind": evidence.kind,
+    }
+    if evidence.rule is not None:
+        span["rule"] = evidence.rule
+    return span

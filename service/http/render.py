@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.comparison import Counts, ShadowComparison
-from service.domain import Action, AliasEvent, Comment, ModelVersion, Page, Status
+from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
 from service.moderation import ModerationView, QueueOverview
 from service.store.queues import AuthorRecord
 from service.training_queue import TrainingJob
@@ -122,7 +122,21 @@ def moderation_view(view: ModerationView) -> dict[str, Any]:
         "model_version": view.comment.model_version,
         "actions": [action(a) for a in view.actions],
         "author": author_record(view.author),
+        "evidence": evidence(view.actions),
     }
+
+
+def evidence(actions: list[Action]) -> dict[str, Any] | None:
+    """The latest classified action's evidence: spans of the body per label, and rule hits."""
+    for entry in reversed(actions):
+        if entry.kind is ActionKind.CLASSIFIED:
+            if entry.evidence is None:
+                return None
+            return {
+                "labels": dict(entry.evidence.get("labels", {})),
+                "rules": list(entry.evidence.get("rules", [])),
+            }
+    return None
 
 
 def author_record(record: AuthorRecord) -> dict[str, Any]:

@@ -47,6 +47,7 @@ def to_action(row: ActionRow) -> Action:
         scores=dict(row.scores or {}),
         note=row.note,
         created_at=row.created_at,
+        evidence=row.evidence,
     )
 
 

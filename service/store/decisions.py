@@ -40,6 +40,7 @@ class SystemVerdict:
     reasons: list[str]
     scores: Mapping[str, float]
     model_version: str | None
+    evidence: Mapping[str, Any] | None = None
 
 
 class PartialBatchError(Exception):
@@ -103,6 +104,7 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "scores": dict(verdict.scores),
         "note": None,
         "created_at": now,
+        "evidence": dict(verdict.evidence) if verdict.evidence is not None else None,
     }
 
 

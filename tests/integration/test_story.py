@@ -145,3 +145,37 @@ def test_story_site_worker_moderator_audit(
 def get_spam_score(client: TestClient, headers: dict[str, str], comment_id: str) -> float:
     view = get(client, headers, f"/v1/comments/{comment_id}/moderation")
     return float(view["scores"][view["model_version"]]["spam"])
+
+
+def test_withheld_comment_shows_evidence_spans_of_its_stored_body(
+    client: TestClient, keys: dict[Role, dict[str, str]], redis: Redis
+) -> None:
+    site, moderator = keys[Role.SITE], keys[Role.MODERATOR]
+    wallet = "0x52908400098527886E0F7030069857D2E4169EE7"
+    # Non-ASCII before the spans: offsets count code points of the body as stored.
+    scam = f"Ünïcödé ✨ {SPAMMY} Send 0.1 ETH to {wallet} for the airdrop."
+    clean_id = post(client, site, "ann", CLEAN)
+    scam_id = post(client, site, "max", scam)
+    run_worker(redis)
+
+    view = get(client, moderator, f"/v1/comments/{scam_id}/moderation")
+    assert view["comment"]["status"] in {"withheld", "spam"}
+    body = view["comment"]["body"]
+    assert body == scam
+    evidence = view["evidence"]
+    spam_spans = evidence["labels"]["spam"]
+    assert spam_spans
+    rules = evidence["rules"]
+    for span in [*spam_spans, *rules, *(s for v in evidence["labels"].values() for s in v)]:
+        assert body[span["start"] : span["end"]] == span["text"], span
+        assert set(span) >= {"start", "end", "text", "weight", "kind"}
+    assert all(s["kind"] in {"word", "char"} and s["weight"] > 0 for s in spam_spans)
+    hits = {(r["rule"], r["text"]) for r in rules}
+    assert ("wallet_like", wallet) in hits
+    assert ("messaging_apps", "WhatsApp") in hits
+    assert ("links", "www.quick-profit-btc.xyz") in hits
+    assert all(r["kind"] == "rule" for r in rules)
+
+    approved = get(client, moderator, f"/v1/comments/{clean_id}/moderation")
+    assert approved["comment"]["status"] == "approved"
+    assert approved["evidence"] is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -65,6 +67,36 @@ def test_record_classifications_is_idempotent(moderation: Moderation) -> None:
     assert view.comment.status is Status.APPROVED
     assert [a.kind for a in view.actions].count(ActionKind.CLASSIFIED) == 1
     assert view.scores == {"v-test": {"spam": 0.01, "toxic": 0.01}}
+
+
+def test_record_classifications_explains_only_held_comments_in_one_call(
+    moderation: Moderation,
+) -> None:
+    clean, held, rejected = (submit_one(moderation, body=f"comment {i}") for i in range(3))
+    calls: list[list[str]] = []
+
+    def explain(comments: Sequence[Comment]) -> list[Mapping[str, Any] | None]:
+        calls.append([c.id for c in comments])
+        return [
+            {"labels": {"spam": [{"start": 0, "end": 7, "text": c.body[:7]}]}, "rules": []}
+            for c in comments
+        ]
+
+    results = [scores(clean), scores(held, spam=0.7), scores(rejected, spam=0.999)]
+    assert moderation.record_classifications(results, explain=explain) == 3
+    assert len(calls) == 1
+    assert sorted(calls[0]) == sorted([held, rejected])
+    for comment_id in (held, rejected):
+        view = moderation.moderation_view(comment_id)
+        assert view.comment.status is not Status.APPROVED
+        (classified,) = [a for a in view.actions if a.kind is ActionKind.CLASSIFIED]
+        assert classified.evidence == {
+            "labels": {"spam": [{"start": 0, "end": 7, "text": "comment"}]},
+            "rules": [],
+        }
+    view = moderation.moderation_view(clean)
+    assert view.comment.status is Status.APPROVED
+    assert all(a.evidence is None for a in view.actions)
 
 
 def test_record_classifications_flags_repeat_post_by_same_author(moderation: Moderation) -> None:

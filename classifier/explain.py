@@ -1,0 +1,262 @@
+"""Evidence behind a :class:`~classifier.model.TextModel` score, as spans of the original text.
+
+Each label's score is a logistic regression on the shared features, so a feature's contribution
+to the margin is ``coef_j * x_j``; the Platt sigmoid on top is monotone, so the features that
+push the margin most are also those that push the probability most. :func:`explain` takes the
+top positive word and char n-gram contributions and finds them in the text as it was passed in
+(case-insensitively): the n-grams were counted on the normalised, evasion-folded copy, whose
+offsets do not map onto the original, so a feature that only exists after folding (``fr33`` read
+as ``free``) cannot be pointed at and is left out. :func:`rule_evidence` adds the rule hits
+(links, wallet addresses, phone numbers, e-mail addresses, messaging apps) found by
+:mod:`classifier.features`' patterns on the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from classifier.features import _ASCII_LOWER, _CASELESS, _PATTERNS
+from classifier.model import TextModel
+from classifier.text import NormalisedBatch, normalise_texts
+
+__all__ = ["RULE_PATTERNS", "Evidence", "explain", "rule_evidence"]
+
+# Candidate features read per label before giving up on finding ``top_k`` of them in the text.
+_MAX_CANDIDATES = 50
+# Occurrences of one feature marked in a text (a flood post repeats a word hundreds of times).
+_MAX_OCCURRENCES = 10
+# The rule patterns that point at something in the text (not "!" or letter repeats).
+RULE_PATTERNS: tuple[str, ...] = (
+    "links",
+    "wallet_like",
+    "phone_like",
+    "emails",
+    "messaging_apps",
+)
+
+
+class Evidence(NamedTuple):
+    """One span of the original text that pushed a score, or a rule hit.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets into the text passed in: ``text[start:end]`` is the span.
+    text : str
+        ``text[start:end]``.
+    weight : float
+        The feature's contribution to the label's margin (``coef_j * x_j``); for merged spans,
+        the largest of the merged contributions; ``1.0`` for a rule hit.
+    kind : str
+        ``"word"`` (word 1-2-gram), ``"char"`` (char n-gram) or ``"rule"``.
+    rule : str or None
+        The rule's name for ``kind == "rule"`` (e.g. ``"links"``), else None.
+    """
+
+    start: int
+    end: int
+    text: str
+    weight: float
+    kind: str
+    rule: str | None = None
+
+
+class _Vocabulary(NamedTuple):
+    """Per fitted model: each column's kind and located pattern, built once."""
+
+    kinds: npt.NDArray[np.int8]  # 0 = word, 1 = char, 2 = other (engineered signals)
+    terms: list[str]
+
+
+_KINDS = ("word", "char")
+_VOCABULARIES: weakref.WeakKeyDictionary[TextModel, _Vocabulary] = weakref.WeakKeyDictionary()
+
+
+def _vocabulary(model: TextModel) -> _Vocabulary:
+    cached = _VOCABULARIES.get(model)
+    if cached is not None:
+        return cached
+    kinds: list[npt.NDArray[np.int8]] = []
+    terms: list[str] = []
+    for name, transformer in model.features_.transformer_list:
+        vocabulary: dict[str, int] | None = getattr(transformer, "vocabulary_", None)
+        if vocabulary is None:
+            width = len(transformer.get_feature_names_out())
+            kinds.append(np.full(width, 2, dtype=np.int8))
+            terms.extend([""] * width)
+            continue
+        block = [""] * len(vocabulary)
+        for term, index in vocabulary.items():
+            block[index] = term
+        kinds.append(np.full(len(block), _KINDS.index(name) if name in _KINDS else 2, np.int8))
+        terms.extend(block)
+    built = _Vocabulary(np.concatenate(kinds), terms)
+    _VOCABULARIES[model] = built
+    return built
+
+
+def _pattern(term: str, kind: int) -> re.Pattern[str]:
+    if kind == 0:
+        # Word 1-2-grams: tokens of two or more word characters, joined by one space; in the
+        # original text the two tokens may be separated by any run of non-word characters.
+        inner = r"[\W_]+".join(re.escape(token) for token in term.split(" "))
+        return re.compile(rf"(?<!\w){inner}(?!\w)", re.IGNORECASE)
+    # char_wb n-grams: a space stands for a word edge (the vectorizer pads each word with one).
+    body = re.escape(term.strip(" "))
+    head = r"(?<!\w)" if term.startswith(" ") else ""
+    tail = r"(?!\w)" if term.endswith(" ") else ""
+    return re.compile(f"{head}{body}{tail}", re.IGNORECASE)
+
+
+def _locate(text: str, term: str, kind: int, weight: float) -> list[Evidence]:
+    if not term.strip(" "):
+        return []
+    found = []
+    for match in _pattern(term, kind).finditer(text):
+        found.append(Evidence(match.start(), match.end(), match.group(), weight, _KINDS[kind]))
+        if len(found) == _MAX_OCCURRENCES:
+            break
+    return found
+
+
+def _merge(text: str, spans: list[Evidence]) -> list[Evidence]:
+    """Merge overlapping spans into one, keeping the largest weight and its kind."""
+    merged: list[Evidence] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            end = max(last.end, span.end)
+            best = last if last.weight >= span.weight else span
+            merged[-1] = Evidence(last.start, end, text[last.start : end], best.weight, best.kind)
+        else:
+            merged.append(span)
+    return sorted(merged, key=lambda s: (-s.weight, s.start))
+
+
+def _label_evidence(
+    text: str,
+    columns: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    coef: npt.NDArray[Any],
+    vocabulary: _Vocabulary,
+    top_k: int,
+) -> list[Evidence]:
+    contributions = values * coef[columns]
+    order = np.argsort(-contributions, kind="stable")[:_MAX_CANDIDATES]
+    spans: list[Evidence] = []
+    located = 0
+    for position in order:
+        weight = float(contributions[position])
+        if weight <= 0.0 or located == top_k:
+            break
+        column = int(columns[position])
+        kind = int(vocabulary.kinds[column])
+        if kind > 1:
+            continue  # engineered signals have no span; rule_evidence covers them
+        found = _locate(text, vocabulary.terms[column], kind, weight)
+        if found:
+            spans.extend(found)
+            located += 1
+    return _merge(text, spans)
+
+
+def explain(
+    model: TextModel,
+    texts: Sequence[str],
+    labels: Sequence[str] | None = None,
+    top_k: int = 5,
+) -> list[dict[str, list[Evidence]]]:
+    """Return, for each text and label, the spans that pushed the label's score up most.
+
+    Parameters
+    ----------
+    model : TextModel
+        A fitted model.
+    texts : sequence of str
+        Raw texts, as stored; offsets in the result index into these strings. The batch is
+        normalised and transformed once.
+    labels : sequence of str, optional
+        Labels to explain; all of ``model.labels`` by default.
+    top_k : int
+        Number of word or char n-gram features located per label, taken in order of their
+        contribution ``coef_j * x_j`` among the positive ones. Every occurrence (up to ten) of a
+        located feature is marked, and overlapping spans are merged.
+
+    Returns
+    -------
+    list of dict of str to list of Evidence
+        One dict per text, in input order, with a (possibly empty) list per label, sorted by
+        weight, largest first. Features that cannot be found in the original text (those that
+        exist only in the folded copy) are dropped.
+
+    Raises
+    ------
+    ValueError
+        If a requested label is not one of the model's.
+    """
+    chosen = tuple(model.labels if labels is None else labels)
+    unknown = [label for label in chosen if label not in model.classifiers_]
+    if unknown:
+        raise ValueError(f"unknown label(s) {unknown}; the model has {model.labels}")
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("texts must be a sequence of strings, not a single string")
+    if len(texts) == 0:
+        return []
+    matrix = model.features_.transform(NormalisedBatch(normalise_texts(texts))).tocsr()
+    vocabulary = _vocabulary(model)
+    coefs = {label: np.ravel(model.classifiers_[label].coef_) for label in chosen}
+    results: list[dict[str, list[Evidence]]] = []
+    for row, text in enumerate(texts):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        columns = np.asarray(matrix.indices[lo:hi], dtype=np.int64)
+        values = np.asarray(matrix.data[lo:hi], dtype=np.float64)
+        results.append(
+            {
+                label: _label_evidence(text, columns, values, coefs[label], vocabulary, top_k)
+                for label in chosen
+            }
+        )
+    return results
+
+
+def rule_evidence(texts: Sequence[str]) -> list[list[Evidence]]:
+    """Return the rule hits of each text as spans: links, wallets, phones, e-mails, messengers.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Raw texts, as stored; offsets index into these strings.
+
+    Returns
+    -------
+    list of list of Evidence
+        Per text, in input order, ``kind="rule"`` spans with the rule's name in ``rule`` and
+        weight ``1.0``, ordered by offset; a hit inside a longer one is left out. The patterns
+        are those of :mod:`classifier.features`; the case-insensitive ones run on an
+        ASCII-lower-cased copy, which keeps every offset.
+    """
+    results = []
+    for text in texts:
+        lower = text.translate(_ASCII_LOWER)
+        hits = [
+            Evidence(m.start(), m.end(), text[m.start() : m.end()], 1.0, "rule", name)
+            for name in RULE_PATTERNS
+            for m in _PATTERNS[name].finditer(lower if name in _CASELESS else text)
+        ]
+        # A hit inside a longer one (the domain of an e-mail address read as a link) says nothing.
+        kept = [
+            h
+            for h in hits
+            if not any(
+                o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+                for o in hits
+            )
+        ]
+        results.append(sorted(kept, key=lambda e: (e.start, e.end)))
+    return results

@@ -1,0 +1,124 @@
+"""Explanations: spans of the original text behind each label's score, and rule hits."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from classifier.explain import Evidence, _merge, explain, rule_evidence
+from classifier.model import TextModel
+
+
+def _assert_slices(text: str, spans: list[Evidence]) -> None:
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start : span.end].lower() == span.text.lower()
+
+
+def _covered(text: str, spans: list[Evidence], word: str) -> bool:
+    start = text.lower().index(word.lower())
+    end = start + len(word)
+    return any(s.start < end and start < s.end for s in spans)
+
+
+def test_spans_point_at_planted_spam_words_not_neutral_ones(tiny_model: TextModel) -> None:
+    text = "The article was well argued. Claim bonus crypto, message me on Telegram"
+    [result] = explain(tiny_model, [text])
+    spans = result["spam"]
+    assert spans
+    _assert_slices(text, spans)
+    assert _covered(text, spans, "Telegram")
+    assert not _covered(text, spans, "article")
+    assert not _covered(text, spans, "argued")
+    assert all(s.weight > 0 for s in spans)
+    assert [s.weight for s in spans] == sorted((s.weight for s in spans), reverse=True)
+
+
+def test_toxic_spans_point_at_insults(tiny_model: TextModel) -> None:
+    text = "Thanks for writing, you are a pathetic clown"
+    [result] = explain(tiny_model, [text], labels=["toxic"])
+    assert set(result) == {"toxic"}
+    _assert_slices(text, result["toxic"])
+    assert _covered(text, result["toxic"], "pathetic") or _covered(text, result["toxic"], "clown")
+    assert not _covered(text, result["toxic"], "Thanks")
+
+
+def test_mixed_case_and_repeated_words_are_each_marked(tiny_model: TextModel) -> None:
+    text = "TeLeGrAm now, telegram later, TELEGRAM always"
+    [result] = explain(tiny_model, [text], labels=["spam"])
+    spans = result["spam"]
+    _assert_slices(text, spans)
+    starts = [i for i in range(len(text)) if text[i:].lower().startswith("telegram")]
+    for start in starts:
+        assert any(s.start <= start < s.end for s in spans), start
+    # Merged spans never overlap.
+    ordered = sorted(spans, key=lambda s: s.start)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(ordered))
+
+
+def test_offsets_hold_after_non_ascii_characters(tiny_model: TextModel) -> None:
+    # NFKC turns the "ﬁ" ligature into two letters: the model's text is longer than this one.
+    text = "Ünïcödé ✨😀 ﬁne ＡＢＣ — grab a gift card, message me on telegram"  # noqa: RUF001
+    [result] = explain(tiny_model, [text])
+    spans = result["spam"]
+    assert spans
+    _assert_slices(text, spans)
+    assert _covered(text, spans, "telegram")
+
+
+def test_a_feature_that_exists_only_after_folding_is_dropped(tiny_model: TextModel) -> None:
+    # "t3l3gr4m" folds to "telegram" for the model, but "telegram" is nowhere in the text.
+    text = "grab a gift card, message me on t3l3gr4m"
+    [result] = explain(tiny_model, [text], labels=["spam"])
+    spans = result["spam"]
+    _assert_slices(text, spans)
+    assert all("telegram" not in s.text.lower() for s in spans)
+    assert not _covered(text, spans, "t3l3gr4m")
+
+
+def test_batch_matches_one_by_one(tiny_model: TextModel) -> None:
+    texts = ["Win a free phone today, click www.prize-now.com", "The chart was well argued"]
+    batch = explain(tiny_model, texts)
+    assert batch == [explain(tiny_model, [t])[0] for t in texts]
+    assert explain(tiny_model, []) == []
+
+
+def test_unknown_label_and_bare_string_are_refused(tiny_model: TextModel) -> None:
+    with pytest.raises(ValueError, match="unknown label"):
+        explain(tiny_model, ["x"], labels=["nope"])
+    with pytest.raises(TypeError):
+        explain(tiny_model, "a string")
+
+
+def test_overlapping_spans_merge_keeping_the_largest_weight() -> None:
+    text = "message me"
+    merged = _merge(
+        text,
+        [
+            Evidence(0, 7, "message", 0.2, "word"),
+            Evidence(4, 10, "age me", 0.5, "char"),
+            Evidence(8, 10, "me", 0.1, "word"),
+        ],
+    )
+    assert merged == [Evidence(0, 10, "message me", 0.5, "char")]
+
+
+def test_rule_hits_are_spans_of_the_original_text() -> None:
+    wallet = "0x52908400098527886E0F7030069857D2E4169EE7"
+    text = (
+        f"Ünïcode ✨ Send to {wallet}, visit WWW.Crypto-Win.com or mail me at a.b@example.org, "
+        "WhatsApp +44 7700 900123"
+    )
+    [hits] = rule_evidence([text])
+    found = {h.rule: h.text for h in hits}
+    assert len(found) == len(hits)  # the e-mail's domain is not also reported as a link
+    assert found["wallet_like"] == wallet
+    assert found["links"].lower().startswith("www.crypto-win.com")
+    assert found["emails"] == "a.b@example.org"
+    assert found["messaging_apps"] == "WhatsApp"
+    assert found["phone_like"] == "+44 7700 900123"
+    assert all(h.kind == "rule" for h in hits)
+    _assert_slices(text, hits)
+    assert all(text[h.start : h.end] == h.text for h in hits)
+    assert rule_evidence(["The article was well argued"]) == [[]]
