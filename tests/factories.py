@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from service.domain import Author, Classification, Envelope, ModelVersion, NewComment
@@ -58,3 +60,15 @@ def model_version(version_id: str = "v-test", **changes: Any) -> ModelVersion:
     }
     fields.update(changes)
     return ModelVersion(**fields)
+
+
+def write_dataset(folder: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
+    """Write ``(text, spam, toxic)`` rows as ``folder/normalized.csv`` (the shared data format)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "normalized.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "spam", "toxic"])
+        for index, (text, spam, toxic) in enumerate(rows):
+            writer.writerow([f"row{index}", text, spam, toxic])
+    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from classifier.model import TextModel
 from classifier.training import train_model
+from tests.factories import write_dataset
 
 SPAM = [
     f"{verb} {prize} today, just {action}"
@@ -44,18 +44,6 @@ POLITE = [
         ["about the rates", "on inflation", "regarding the market", "for small savers"],
     )
 ]
-
-
-def write_dataset(folder: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
-    """Write ``rows`` of ``(text, spam, toxic)`` as ``folder/normalized.csv``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "normalized.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "spam", "toxic"])
-        for index, (text, spam, toxic) in enumerate(rows):
-            writer.writerow([f"row{index}", text, spam, toxic])
-    return path
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
-from collections.abc import Sequence
 from pathlib import Path
+
+from tests.factories import write_dataset
 
 SPAM = [
     f"{verb} {prize} now, {action}"
@@ -37,18 +37,6 @@ POLITE = [
         ["about rates", "on inflation", "about the halving", "for savers"],
     )
 ]
-
-
-def write_dataset(folder: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
-    """Write ``(text, spam, toxic)`` rows as ``folder/normalized.csv``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "normalized.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "spam", "toxic"])
-        for index, (text, spam, toxic) in enumerate(rows):
-            writer.writerow([f"r{index}", text, spam, toxic])
-    return path
 
 
 def write_corpus(root: Path) -> Path:
