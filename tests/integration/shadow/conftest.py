@@ -6,13 +6,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import ModelVersion
 from service.moderation import Moderation
-from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
 from tests.integration.shadow.shadow_factories import (
     CHALLENGER_ID,
@@ -61,31 +58,12 @@ def shadow_context(
 
 
 @pytest.fixture
-def champion(moderation: Moderation) -> ModelVersion:
-    """The keyword-spam fake registered and made champion."""
-    version = make_version()
-    moderation.register_model(version)
-    return version
-
-
-@pytest.fixture
 def challenger(moderation: Moderation, sessions: sessionmaker[Session]) -> ModelVersion:
     """A second version registered and set as challenger."""
     version = make_version(CHALLENGER_ID)
     moderation.register_model(version, champion_if_unset=False)
     set_challenger(sessions, version.id)
     return version
-
-
-@pytest.fixture
-def run_burst(redis: Redis) -> Callable[[], bool]:
-    """Run a real non-forking RQ worker until the classify queue is empty."""
-
-    def run() -> bool:
-        worker = SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer)
-        return bool(worker.work(burst=True))
-
-    return run
 
 
 # The HTTP fixtures (a real app on this test's database and Redis, API keys per role).

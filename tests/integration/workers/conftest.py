@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 
-from service.domain import ModelVersion
 from service.moderation import Moderation
-from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
-from tests.integration.workers.worker_factories import FakeScorer, make_version
+from tests.integration.workers.worker_factories import FakeScorer
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache, Scorer
 
@@ -38,22 +34,3 @@ def worker_context(
     install(context)
     yield context
     install(None)
-
-
-@pytest.fixture
-def champion(moderation: Moderation) -> ModelVersion:
-    """The fake model registered and made champion."""
-    version = make_version()
-    moderation.register_model(version)
-    return version
-
-
-@pytest.fixture
-def run_burst(redis: Redis) -> Callable[[], bool]:
-    """Run a real non-forking RQ worker until the classify queue is empty."""
-
-    def run() -> bool:
-        worker = SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer)
-        return bool(worker.work(burst=True))
-
-    return run

@@ -20,16 +20,27 @@ class FakeScorer:
 
     labels = LABELS
 
-    def __init__(self, *, fail: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        fail: bool = False,
+        keyword: str = "giveaway",
+        spam_range: tuple[float, float] = (0.01, 0.995),
+        toxic: float = 0.02,
+    ) -> None:
         self.fail = fail
+        self.keyword = keyword
+        self.spam_range = spam_range
+        self.toxic = toxic
         self.calls: list[int] = []
 
     def predict_proba(self, texts: Sequence[str]) -> Any:
         self.calls.append(len(texts))
         if self.fail:
-            raise RuntimeError("model exploded")
-        spam = np.array(["giveaway" in t.casefold() for t in texts], dtype=np.float64)
-        return np.column_stack([0.01 + 0.985 * spam, np.full(len(texts), 0.02)])
+            raise RuntimeError(f"model scoring {self.keyword!r} exploded")
+        low, high = self.spam_range
+        spam = np.array([self.keyword in t.casefold() for t in texts], dtype=np.float64)
+        return np.column_stack([low + (high - low) * spam, np.full(len(texts), self.toxic)])
 
 
 def make_version(version_id: str = "v-test", **changes: Any) -> ModelVersion:

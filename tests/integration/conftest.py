@@ -1,0 +1,34 @@
+"""Fixtures shared by the integration tests of workers, shadow scoring and the lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from service.domain import ModelVersion
+from service.moderation import Moderation
+from service.queue import CLASSIFY_QUEUE
+from tests.integration.workers.worker_factories import make_version
+
+
+@pytest.fixture
+def champion(moderation: Moderation) -> ModelVersion:
+    """The fake keyword-spam model registered and made champion."""
+    version = make_version()
+    moderation.register_model(version)
+    return version
+
+
+@pytest.fixture
+def run_burst(redis: Redis) -> Callable[[], bool]:
+    """Run a real non-forking RQ worker until the classify queue is empty."""
+
+    def run() -> bool:
+        worker = SimpleWorker([CLASSIFY_QUEUE], connection=redis, serializer=JSONSerializer)
+        return bool(worker.work(burst=True))
+
+    return run
