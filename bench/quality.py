@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from classifier.quality import evaluate_all, render_report
+from classifier.quality import evaluate_all
+from classifier.quality_report import render_report
 
 
 def main(argv: Sequence[str] | None = None) -> int:

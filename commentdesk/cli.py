@@ -233,7 +233,7 @@ def _cmd_import_labels(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, _settings: Settings) -> int:
-    from classifier.quality import run_eval
+    from classifier.quality_report import run_eval
 
     return run_eval(Path(args.data), sys.stdout, with_domain=not args.no_domain)
 

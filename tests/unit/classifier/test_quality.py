@@ -13,9 +13,8 @@ from classifier.quality import (
     QualityReport,
     evaluate_all,
     label_quality,
-    render_report,
-    run_eval,
 )
+from classifier.quality_report import render_report, run_eval
 
 
 @pytest.fixture(scope="module")
