@@ -66,6 +66,8 @@ class Reason(enum.StrEnum):
     REPORTED = "reported"
     CLASSIFIER_ERROR = "classifier_error"
     MODERATOR = "moderator"
+    BANNED_AUTHOR = "banned_author"  # author policy ``ban``: rejected without review
+    PREMODERATED = "premoderated"  # author policy ``premoderate``: always held for review
 
 
 class Role(enum.StrEnum):
@@ -83,6 +85,15 @@ class ActionKind(enum.StrEnum):
     CLASSIFIED = "classified"
     DECIDED = "decided"
     REPORTED = "reported"
+    UNDONE = "undone"  # a moderator took back their own decision within the undo window
+
+
+class AuthorPolicy(enum.StrEnum):
+    """Standing instructions moderators set for one author."""
+
+    TRUST = "trust"  # approve without review while every score stays below the trust threshold
+    PREMODERATE = "premoderate"  # always hold for a human, whatever the model says
+    BAN = "ban"  # reject automatically
 
 
 class Verdict(enum.StrEnum):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -96,9 +97,10 @@ class CommentRow(Base):
 
     __table_args__ = (
         UniqueConstraint("site_id", "idempotency_key"),
-        # Queues by age use this; the risk sort (coalesce of a nullable risk) is not indexed,
-        # since every index here is paid on each intake and each verdict.
+        # Queues by age and by risk. The risk sort key is an expression (unscored comments rank
+        # above every score), so its index is on the same expression the query orders by.
         Index("ix_comments_status_created", "status", "created_at", "id"),
+        Index("ix_comments_status_risk", "status", func.coalesce(text("risk"), 2.0), "id"),
         Index("ix_comments_article_status", "article_id", "status", "created_at", "id"),
         Index("ix_comments_author_created", "author_id", "created_at"),
         Index("ix_comments_author_body", "author_id", "body_sha256"),
@@ -123,8 +125,12 @@ class ActionRow(Base):
     # Spans behind a withheld or rejected verdict (classified actions only), see
     # Classification.evidence; SQL NULL (not JSON null) for every other action.
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    # The decisions made together (one moderator action, single or bulk) share a batch id; undo
+    # works on a batch. NULL for system actions.
+    batch_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (
+        Index("ix_actions_batch", "batch_id"),
         Index("ix_actions_comment", "comment_id", "id"),
         Index("ix_actions_actor", "actor", "id"),
         Index("ix_actions_kind", "kind", "id"),
@@ -204,6 +210,48 @@ class ModelAliasEventRow(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_model_alias_events_alias", "alias", "id"),)
+
+
+class UserRow(Base):
+    """A person who signs in to the web workspace (API clients use api_keys)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session; the cookie holds a token whose SHA-256 is the key."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_web_sessions_expires", "expires_at"),)
+
+
+class AuthorPolicyRow(Base):
+    """A moderator's standing instruction for one author of one site."""
+
+    __tablename__ = "author_policies"
+
+    site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    author_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    policy: Mapped[str] = mapped_column(String(16))  # trust | premoderate | ban
+    # For ``trust``: the risk below which this author's comments skip review.
+    trust_threshold: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime]
 
 
 # Core views of the hot tables, for executemany statements that bypass the unit of work.

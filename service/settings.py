@@ -68,6 +68,12 @@ class Settings:
     log_level: str = "INFO"
     # The public labelled datasets training jobs read (relative to the worker's directory).
     training_data: Path = Path("../shared/data")
+    # Web workspace (issue 4).
+    session_ttl_seconds: float = 8 * 3600.0  # a signed-in browser session lasts one shift
+    claim_ttl_seconds: float = 180.0  # a card a moderator works on stays theirs this long
+    undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
+    # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
+    cookie_secure: bool | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -130,6 +136,16 @@ class Settings:
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
             training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
+            session_ttl_seconds=env.get(
+                "SESSION_TTL_SECONDS", _positive_float, defaults.session_ttl_seconds
+            ),
+            claim_ttl_seconds=env.get(
+                "CLAIM_TTL_SECONDS", _positive_float, defaults.claim_ttl_seconds
+            ),
+            undo_window_seconds=env.get(
+                "UNDO_WINDOW_SECONDS", _non_negative_float, defaults.undo_window_seconds
+            ),
+            cookie_secure=env.get("COOKIE_SECURE", _auto_bool, defaults.cookie_secure),
         )
 
 
@@ -180,6 +196,17 @@ def _non_negative_float(raw: str) -> float:
 
 def _milliseconds(raw: str) -> float:
     return _non_negative_float(raw) / 1000.0
+
+
+def _auto_bool(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value == "auto":
+        return None
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be auto, true or false")
 
 
 def _log_level(raw: str) -> str:

@@ -15,6 +15,7 @@ from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
 from service.http.routes import api_routes, starlette_routes
 from service.http.trace import TraceMiddleware
+from service.http.web import web_routes
 from service.settings import Settings
 
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings) -> Starlette:
             await close_resources(app.state.resources)
 
     return Starlette(
-        routes=starlette_routes(routes),
+        routes=[*starlette_routes(routes), *web_routes(settings)],
         middleware=[Middleware(TraceMiddleware)],
         exception_handlers={
             CommentDeskError: handle_service_error,

@@ -10,12 +10,14 @@ from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
     articles,
     comments,
+    events,
     health,
     lifecycle,
     moderation,
     ops,
     queues,
     shadow,
+    workspace,
 )
 from service.settings import Settings
 
@@ -58,6 +60,8 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
                  response="ActionPage", query=schemas.audit_query(settings)),
         *lifecycle.routes(settings),
         *shadow.routes(settings),
+        *workspace.routes(settings),
+        *events.routes(settings),
         ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response="Health"),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
                  response="Readiness", errors=(503,)),

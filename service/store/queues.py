@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
@@ -80,14 +80,12 @@ def list_queue(
 ) -> Page[Comment]:
     """One page of comments in ``status``, by risk (highest first) or age (oldest first)."""
     query = _filtered(select(CommentRow).where(CommentRow.status == status.value), filters)
-    risk = func.coalesce(CommentRow.risk, _UNSCORED_RISK)
     if sort == "risk":
+        risk = queue_risk()
         query = query.order_by(risk.desc(), CommentRow.id.desc())
         if cursor:
             last_risk, last_id = decode_cursor(cursor, 2)
-            query = query.where(
-                or_(risk < last_risk, and_(risk == last_risk, CommentRow.id < last_id))
-            )
+            query = query.where(tuple_(risk, CommentRow.id) < tuple_(last_risk, last_id))
     else:
         query = query.order_by(CommentRow.created_at, CommentRow.id)
         if cursor:
@@ -110,6 +108,12 @@ def list_queue(
         else (last.created_at.isoformat(), last.id)
     )
     return Page(page, encode_cursor(*key))
+
+
+def queue_risk() -> Any:
+    """The risk sort key, spelled exactly as ix_comments_status_risk indexes it (a bound
+    parameter instead of the literal would not match the index expression)."""
+    return func.coalesce(CommentRow.risk, literal_column(repr(_UNSCORED_RISK)))
 
 
 def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[CommentRow]:
