@@ -8,12 +8,15 @@ top positive word and char n-gram contributions and finds them in the text as it
 offsets do not map onto the original, so a feature that only exists after folding (``fr33`` read
 as ``free``) cannot be pointed at and is left out. :func:`rule_evidence` adds the rule hits
 (links, wallet addresses, phone numbers, e-mail addresses, messaging apps) found by
-:mod:`classifier.features`' patterns on the original text.
+:mod:`classifier.features`' patterns on the original text. Model spans shorter than three
+characters, or made only of whitespace and punctuation, are dropped: a moderator cannot read
+"a" or ", " as evidence.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -31,6 +34,8 @@ __all__ = ["RULE_PATTERNS", "Evidence", "explain", "rule_evidence"]
 _MAX_CANDIDATES = 50
 # Occurrences of one feature marked in a text (a flood post repeats a word hundreds of times).
 _MAX_OCCURRENCES = 10
+# Shorter spans ("a", "on", a char bigram) point at nothing a moderator can read.
+_MIN_SPAN_CHARS = 3
 # The rule patterns that point at something in the text (not "!" or letter repeats).
 RULE_PATTERNS: tuple[str, ...] = (
     "links",
@@ -119,10 +124,19 @@ def _locate(text: str, term: str, kind: int, weight: float) -> list[Evidence]:
         return []
     found = []
     for match in _pattern(term, kind).finditer(text):
+        if not _is_readable(match.group()):
+            continue
         found.append(Evidence(match.start(), match.end(), match.group(), weight, _KINDS[kind]))
         if len(found) == _MAX_OCCURRENCES:
             break
     return found
+
+
+def _is_readable(span: str) -> bool:
+    """Long enough and holding something besides whitespace and punctuation."""
+    return len(span) >= _MIN_SPAN_CHARS and any(
+        not (char.isspace() or unicodedata.category(char).startswith("P")) for char in span
+    )
 
 
 def _merge(text: str, spans: list[Evidence]) -> list[Evidence]:
@@ -193,7 +207,9 @@ def explain(
     list of dict of str to list of Evidence
         One dict per text, in input order, with a (possibly empty) list per label, sorted by
         weight, largest first. Features that cannot be found in the original text (those that
-        exist only in the folded copy) are dropped.
+        exist only in the folded copy) are dropped, and so are matches shorter than three
+        characters or made only of whitespace and punctuation (they do not count toward
+        ``top_k``). Each span's ``text`` is exactly ``text[start:end]``.
 
     Raises
     ------

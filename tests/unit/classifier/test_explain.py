@@ -6,14 +6,16 @@ import itertools
 
 import pytest
 
-from classifier.explain import Evidence, _merge, explain, rule_evidence
+from classifier.explain import Evidence, _locate, _merge, explain, rule_evidence
 from classifier.model import TextModel
 
 
 def _assert_slices(text: str, spans: list[Evidence]) -> None:
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)
-        assert text[span.start : span.end].lower() == span.text.lower()
+        assert text[span.start : span.end] == span.text
+        assert len(span.text) >= 3, span
+        assert any(c.isalnum() or c in "$€£₿@" for c in span.text), span
 
 
 def _covered(text: str, spans: list[Evidence], word: str) -> bool:
@@ -122,3 +124,44 @@ def test_rule_hits_are_spans_of_the_original_text() -> None:
     _assert_slices(text, hits)
     assert all(text[h.start : h.end] == h.text for h in hits)
     assert rule_evidence(["The article was well argued"]) == [[]]
+
+
+# Texts whose toxic or spam explanation, taken deep (top_k=50), reaches char n-grams such as
+# " a " that match a bare "a" in the text.
+SHORT_MATCHES = [
+    "Win a free phone today, just click!!! ok",
+    "Grab a gift card, message me on telegram, a b c",
+    "A, b. Win $$$ !!! ... you are a clown",
+]
+
+
+def test_deep_explanations_hold_no_short_or_punctuation_spans(tiny_model: TextModel) -> None:
+    results = explain(tiny_model, SHORT_MATCHES, top_k=50)
+
+    spans = 0
+    for text, result in zip(SHORT_MATCHES, results, strict=True):
+        for label_spans in result.values():
+            _assert_slices(text, label_spans)
+            spans += len(label_spans)
+    assert spans > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "kind", "expected"),
+    [
+        ("Win a free phone", " a ", 1, []),  # one letter
+        ("so on and on", "on", 0, []),  # two letters
+        ("click!!! now", "!!!", 1, []),  # punctuation only
+        ("wait ... , what", ". ,", 1, []),  # punctuation and whitespace only
+        ("pay $$$ today", "$$$", 1, [(4, 7, "$$$")]),  # symbols can be evidence
+        ("Win a free phone", "free", 0, [(6, 10, "free")]),
+        ("FREE!!! offer", "ee!!", 1, [(2, 6, "EE!!")]),
+    ],
+)
+def test_locate_drops_short_and_punctuation_only_matches(
+    text: str, term: str, kind: int, expected: list[tuple[int, int, str]]
+) -> None:
+    found = _locate(text, term, kind, 0.5)
+
+    assert [(s.start, s.end, s.text) for s in found] == expected
+    assert all(text[s.start : s.end] == s.text for s in found)
