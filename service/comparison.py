@@ -1,9 +1,10 @@
 """Challenger vs champion against moderators' decisions: pure arithmetic, no I/O.
 
-Each model's verdict is the policy (``apply_policy``, thresholds from settings) applied to that
-model's scores alone: rule hits are the same for both models, so they are left out and the
-comparison measures the models. A label counts as flagged when the policy lists it as a reason
-(its score is at or above the label's withhold threshold).
+Each model's verdict is the policy (``apply_policy``) applied to that model's scores alone, with
+the bands that model decides with in the workers (``effective_thresholds``: the comment's site
+override > that version's stored bands > settings): rule hits are the same for both models, so
+they are left out and the comparison measures the models. A label counts as flagged when the
+policy lists it as a reason (its score is at or above the label's withhold threshold).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Mapping
+from typing import Any
 
 from service.domain import Status
 from service.labels import LABELS, decision_labels
 from service.policy import apply_policy
-from service.settings import Settings
+from service.settings import LabelThreshold, Settings
+from service.thresholds import effective_thresholds
 
 
 class Verdict(enum.StrEnum):
@@ -38,6 +41,7 @@ class LabelledScores:
     reasons: tuple[str, ...]
     champion: Mapping[str, float]
     challenger: Mapping[str, float]
+    site_id: str | None = None  # for the site's threshold override
 
 
 @dataclasses.dataclass
@@ -104,15 +108,26 @@ class ShadowComparison:
 class Tally:
     """Accumulates a :class:`ShadowComparison` one decided comment at a time."""
 
-    def __init__(self, settings: Settings, challenger: str, champion: str | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        challenger: str,
+        champion: str | None,
+        stored: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """``stored``: each version's stored thresholds (version id → ``thresholds``)."""
         self.settings = settings
+        self.stored = stored or {}
         self.result = ShadowComparison(challenger, champion)
+        self._bands: dict[tuple[str | None, str | None], Mapping[str, LabelThreshold]] = {}
 
     def add(self, item: LabelledScores) -> None:
         """Count one moderator-decided comment."""
-        champion, champion_flags = self._verdict(item.champion)
-        challenger, challenger_flags = self._verdict(item.challenger)
         result = self.result
+        champion, champion_flags = self._verdict(item.champion, result.champion, item.site_id)
+        challenger, challenger_flags = self._verdict(
+            item.challenger, result.challenger, item.site_id
+        )
         result.compared += 1
         result.verdicts["champion"][champion] += 1
         result.verdicts["challenger"][challenger] += 1
@@ -124,10 +139,23 @@ class Tally:
             result.away_from_moderator += 1
         self._count_labels(item, champion_flags, challenger_flags)
 
-    def _verdict(self, scores: Mapping[str, float]) -> tuple[Verdict, set[str]]:
-        settings = self.settings
-        status, reasons = apply_policy(scores, settings.thresholds, [], settings.hold_rules)
+    def _verdict(
+        self, scores: Mapping[str, float], version: str | None, site: str | None
+    ) -> tuple[Verdict, set[str]]:
+        bands = self._bands_for(version, site)
+        status, reasons = apply_policy(scores, bands, [], self.settings.hold_rules)
         return _VERDICTS.get(status, Verdict.REJECT), set(reasons)
+
+    def _bands_for(self, version: str | None, site: str | None) -> Mapping[str, LabelThreshold]:
+        key = (version, site)
+        if key not in self._bands:
+            settings = self.settings
+            self._bands[key] = effective_thresholds(
+                settings.thresholds,
+                self.stored.get(version or ""),
+                settings.site_thresholds.get(site or ""),
+            )
+        return self._bands[key]
 
     def _count_labels(self, item: LabelledScores, champion: set[str], challenger: set[str]) -> None:
         scored = set(item.champion) | set(item.challenger)

@@ -17,6 +17,7 @@ from service.moderation import CHAMPION
 from service.settings import Settings
 from service.store import registry
 from service.store import shadow as shadow_store
+from service.thresholds import version_thresholds
 from service.transaction import transaction
 
 CHALLENGER = "challenger"
@@ -53,11 +54,14 @@ class Shadow:
         """Compare a version with the champion (or ``champion_id``) on moderator decisions.
 
         Covers every comment a moderator decided that both versions scored; empty (all
-        zeros) when there are none or no champion is set. Unknown versions are a NotFoundError.
+        zeros) when there are none or no champion is set. Each version's verdicts use its own
+        effective bands. Unknown versions are a NotFoundError.
         """
         with transaction(self.sessions) as session:
             champion_id = self._against(session, version_id, champion_id)
-            tally = Tally(self.settings, version_id, champion_id)
+            # Each model is judged with its own bands, as the workers would decide with it.
+            stored = version_thresholds(session, [v for v in (version_id, champion_id) if v])
+            tally = Tally(self.settings, version_id, champion_id, stored)
             after = ""
             while champion_id is not None:
                 chunk = shadow_store.labelled_scores(

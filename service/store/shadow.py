@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.comparison import LabelledScores
 from service.domain import ActionKind, Status
-from service.models import SCORES, ActionRow, ModelVersionRow, ScoreRow
+from service.models import SCORES, ActionRow, CommentRow, ModelVersionRow, ScoreRow
 
 
 def insert_scores(
@@ -66,8 +66,9 @@ def labelled_scores(
         .subquery()
     )
     decided = session.execute(
-        select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons)
+        select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons, CommentRow.site_id)
         .join(latest, ActionRow.id == latest.c.action_id)
+        .join(CommentRow, CommentRow.id == ActionRow.comment_id)
         .order_by(ActionRow.comment_id)
     ).all()
     scores = _scores(session, [d.comment_id for d in decided], (challenger, champion))
@@ -78,6 +79,7 @@ def labelled_scores(
             reasons=tuple(d.reasons or ()),
             champion=scores.get((d.comment_id, champion), {}),
             challenger=scores.get((d.comment_id, challenger), {}),
+            site_id=d.site_id,
         )
         for d in decided
     ]

@@ -6,15 +6,17 @@ never rejects. The expected numbers below are worked out comment by comment in C
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from service.comparison import Verdict
 from service.domain import Classification, Decision
 from service.moderation import Moderation
-from service.settings import Settings
+from service.settings import LabelThreshold, Settings
 from service.shadow import Shadow
 from tests.integration.shadow.shadow_factories import set_challenger
 from tests.integration.workers.worker_factories import make_comment, make_version
@@ -185,3 +187,38 @@ def test_shadow_endpoint_404s_for_an_unknown_version(
 
     assert response.status_code == 404
     assert response.json()["code"] == "not-found"
+
+
+def test_shadow_comparison_judges_the_challenger_with_its_stored_bands(
+    moderation: Moderation, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    # Both models score alike; only the challenger's stored bands differ (withhold spam from
+    # 0.3, reject from 0.6), so every verdict change comes from the bands.
+    banded = {"spam": {"withhold": 0.3, "reject": 0.6}}
+    moderation.register_model(make_version(CHAMPION))
+    moderation.register_model(make_version(CHALLENGER, thresholds=banded), champion_if_unset=False)
+    set_challenger(sessions, CHALLENGER)
+    shadow = Shadow(sessions, settings)
+    stored = moderation.submit([make_comment(f"banded {n}") for n in range(3)])
+    for item, spam in zip(stored, (0.1, 0.4, 0.7), strict=True):
+        scores = {"spam": spam, "toxic": 0.1}
+        _score(moderation, shadow, item.comment_id, scores, scores)
+        _decide(moderation, item.comment_id, Decision.SPAM)
+
+    comparison = shadow.compare(CHALLENGER)
+
+    assert comparison.compared == 3
+    assert comparison.verdicts["champion"] == {
+        Verdict.APPROVE: 2,
+        Verdict.WITHHOLD: 1,
+        Verdict.REJECT: 0,
+    }
+    assert comparison.verdicts["challenger"] == dict.fromkeys(Verdict, 1)
+    assert (comparison.agreeing, comparison.toward_moderator) == (1, 2)
+    assert comparison.labels["spam"].challenger.true_positives == 2
+    assert comparison.labels["spam"].champion.true_positives == 1
+    assert shadow.compare(CHALLENGER, champion_id=CHALLENGER).agreeing == 3  # same bands
+    # A site override wins over both versions' bands: nothing reaches 0.9, so all approve.
+    site = {"site-1": {"spam": LabelThreshold(0.9, None)}}
+    overridden = Shadow(sessions, dataclasses.replace(settings, site_thresholds=site))
+    assert overridden.compare(CHALLENGER).verdicts["challenger"][Verdict.APPROVE] == 3

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from service.comparison import LabelledScores, Tally, Verdict
 from service.domain import Status
 from service.labels import LABELS, decision_labels
-from service.settings import Settings
+from service.settings import LabelThreshold, Settings
 
 LOW, WITHHOLD, REJECT = {"spam": 0.1}, {"spam": 0.6}, {"spam": 0.995}
 
@@ -82,3 +84,45 @@ def test_tally_empty_has_no_rates() -> None:
     result = Tally(Settings(), "v2", None).finish()
 
     assert (result.compared, result.agreement, result.labels) == (0, None, {})
+
+
+def test_tally_judges_each_model_with_its_own_stored_bands() -> None:
+    stored = {"v2": {"spam": {"withhold": 0.05, "reject": 0.5}}}  # the challenger's, stricter
+    items = [_item(Status.SPAM, LOW, LOW), _item(Status.SPAM, WITHHOLD, WITHHOLD)]
+    plain, banded = Tally(Settings(), "v2", "v1"), Tally(Settings(), "v2", "v1", stored)
+
+    for item in items:
+        plain.add(item)
+        banded.add(item)
+    result = banded.finish()
+
+    assert plain.finish().agreeing == 2  # the same scores under the same bands
+    assert result.verdicts["champion"] == {
+        Verdict.APPROVE: 1,
+        Verdict.WITHHOLD: 1,
+        Verdict.REJECT: 0,
+    }
+    assert result.verdicts["challenger"] == {
+        Verdict.APPROVE: 0,
+        Verdict.WITHHOLD: 1,
+        Verdict.REJECT: 1,
+    }
+    assert (result.agreeing, result.toward_moderator) == (0, 2)
+    assert result.labels["spam"].challenger.recall == 1.0
+    assert result.labels["spam"].champion.recall == 0.5
+
+
+def test_tally_site_override_wins_over_a_version_s_stored_bands() -> None:
+    settings = Settings(site_thresholds={"site-b": {"spam": LabelThreshold(0.9, None)}})
+    tally = Tally(settings, "v2", "v1", {"v2": {"spam": {"withhold": 0.05}}})
+
+    tally.add(dataclasses.replace(_item(Status.SPAM, WITHHOLD, WITHHOLD), site_id="site-b"))
+    tally.add(_item(Status.SPAM, LOW, LOW))  # another site: the stored band applies
+    result = tally.finish()
+
+    assert result.verdicts["champion"][Verdict.APPROVE] == 2
+    assert result.verdicts["challenger"] == {
+        Verdict.APPROVE: 1,
+        Verdict.WITHHOLD: 1,
+        Verdict.REJECT: 0,
+    }
