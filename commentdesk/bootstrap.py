@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from classifier import DEFAULT_MODEL_DIR
-from classifier.artifact import artifact_sha256
+from classifier.build import REBUILD_COMMAND
 from service.auth import generate_api_key
 from service.db import engine_from_settings, session_factory
 from service.domain import ModelVersion, Role
@@ -40,20 +40,32 @@ def migrate(settings: Settings) -> ModelVersion:
 
 
 def shipped_model_version() -> ModelVersion:
-    """The model that ships in the package, as a registry record."""
+    """The model that ships in the package, verified like any registration, as a registry record.
+
+    Raises RegistrationError when the file is corrupt, untrusted or cannot score, so a damaged
+    install never registers (or becomes champion).
+    """
+    from workers.registration import RegistrationError, verify_artifact
+
     artifact = DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT
     card = DEFAULT_MODEL_DIR / "default.json"
     if not artifact.is_file() or not card.is_file():
         raise BootstrapError(f"the shipped model is missing from {DEFAULT_MODEL_DIR}")
     meta: dict[str, Any] = json.loads(card.read_text())
-    sha256 = artifact_sha256(artifact)
+    try:
+        sha256, model = verify_artifact(artifact)
+    except RegistrationError as exc:
+        raise RegistrationError(
+            f"the shipped model is damaged ({exc.detail}); reinstall Comment Desk or rebuild "
+            f"it with `{REBUILD_COMMAND}`"
+        ) from exc
     if meta.get("sha256") not in (None, sha256):
         raise BootstrapError(f"{artifact} does not match the sha256 in {card}")
     return ModelVersion(
         id=str(meta.get("version_id") or f"v0-{sha256[:12]}"),
         artifact_sha256=sha256,
         artifact_path=BUILTIN_PREFIX + DEFAULT_ARTIFACT,
-        labels=tuple(meta.get("labels", ("spam", "toxic"))),
+        labels=tuple(model.labels),
         metrics=meta.get("metrics", {}),
         data_manifest={"datasets": meta.get("data_manifest", []), "split": meta.get("split")},
         library_versions=meta.get("library_versions", {}),

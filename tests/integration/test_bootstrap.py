@@ -1,0 +1,89 @@
+"""`commentdesk migrate` verifies the shipped model like any registration before recording it."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+from sqlalchemy.orm import Session, sessionmaker
+
+from classifier import DEFAULT_MODEL_DIR
+from commentdesk.bootstrap import DEFAULT_ARTIFACT
+from commentdesk.cli import main
+from service.lifecycle import CHAMPION, Lifecycle
+from service.settings import Settings
+
+needs_shipped_model = pytest.mark.skipif(
+    not (DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT).is_file(), reason="the shipped model is not built"
+)
+
+
+class Payload:
+    """A type outside the trusted list: loading it would mean trusting arbitrary code."""
+
+    def __init__(self) -> None:
+        self.command = "anything"
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:4096])
+
+
+def _garble(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)  # zeroed bytes: the zip's CRC check fails
+    path.write_bytes(bytes(data))
+
+
+def _untrusted(path: Path) -> None:
+    sio.dump(Payload(), path, compression=zipfile.ZIP_DEFLATED)
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped model folder that `commentdesk migrate` reads instead."""
+    folder = tmp_path / "default_model"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    monkeypatch.setattr("commentdesk.bootstrap.DEFAULT_MODEL_DIR", folder)
+    monkeypatch.setenv("DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("COMMENTDESK_DATA_DIR", str(settings.data_dir))
+    return folder / DEFAULT_ARTIFACT
+
+
+@needs_shipped_model
+@pytest.mark.parametrize("damage", [_truncate, _garble, _untrusted])
+def test_migrate_refuses_a_damaged_shipped_model_and_registers_nothing(
+    shipped: Path,
+    sessions: sessionmaker[Session],
+    damage: Callable[[Path], None],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    damage(shipped)
+
+    status = main(["migrate"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("commentdesk: the shipped model is damaged (refused ")
+    assert "reinstall Comment Desk" in err
+    assert "Traceback" not in err
+    lifecycle = Lifecycle(sessions)
+    assert lifecycle.models() == []
+    assert lifecycle.alias(CHAMPION) is None
+
+
+@needs_shipped_model
+def test_migrate_registers_an_intact_shipped_model_as_champion(
+    shipped: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+
+    champion = Lifecycle(sessions).alias(CHAMPION)
+    assert champion is not None
+    assert f"champion model registered: {champion.id}" in capsys.readouterr().out
+    assert len(champion.labels) >= 2
