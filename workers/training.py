@@ -11,7 +11,7 @@ import csv
 import dataclasses
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,16 +57,19 @@ class TrainingRequest:
 
 
 class Progress:
-    """Reports stage, percent and messages into the RQ job's meta (and the log)."""
+    """Reports stage, percent and messages into the RQ job's meta (and the log, and ``out``)."""
 
-    def __init__(self, job: Job | None) -> None:
+    def __init__(self, job: Job | None, out: Callable[[str], None] | None = None) -> None:
         self.job = job
+        self.out = out  # the CLI prints each step; a job has ops poll its meta instead
         self.messages: list[str] = []
 
     def report(self, stage: str, percent: int, message: str) -> None:
         """Record one step; ops see it in ``GET /v1/models/jobs/{id}``."""
         log.info("training %s (%d%%): %s", stage, percent, message)
         self.messages.append(message)
+        if self.out is not None:
+            self.out(f"[{percent:3d}%] {stage}: {message}")
         if self.job is not None:
             self.job.meta.update(stage=stage, percent=percent, messages=list(self.messages))
             self.job.save_meta()  # type: ignore[no-untyped-call]  # untyped in rq
