@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from service.errors import FieldError, ValidationError
 
-Kind = Literal["string", "integer", "number", "object"]
+Kind = Literal["string", "integer", "number", "object", "array"]
 Fields = Mapping[str, "Field"]
 
 
@@ -32,6 +32,7 @@ class Field:
     choices: tuple[str, ...] = ()
     normalise: bool = False  # NFKC + strip: for free text that readers will see
     fields: Fields | None = None  # the members of an object
+    items: Field | None = None  # the element of an array (its max_length caps the item count)
     example: Any = None
 
 
@@ -84,9 +85,24 @@ def _parse_object(
             values[name] = None
         elif field.kind == "object":
             values[name] = _parse_object(field.fields or {}, raw, member, errors)
+        elif field.kind == "array":
+            values[name] = _parse_array(field, raw, member, errors)
         else:
             values[name] = _check(field, raw, member, errors)
     return values
+
+
+def _parse_array(field: Field, data: Any, pointer: str, errors: list[FieldError]) -> list[Any]:
+    if not isinstance(data, list):
+        errors.append(FieldError(pointer, "must be an array"))
+        return []
+    if field.max_length is not None and len(data) > field.max_length:
+        errors.append(FieldError(pointer, f"must have at most {field.max_length} items"))
+        return []
+    if field.items is None:
+        raise TypeError(f"array field {pointer} declares no items")
+    found = [_check(field.items, item, f"{pointer}/{i}", errors) for i, item in enumerate(data)]
+    return [item for item in found if item is not None]
 
 
 def _check(field: Field, value: Any, pointer: str, errors: list[FieldError]) -> Any:
@@ -158,6 +174,13 @@ def json_schema(fields: Fields) -> dict[str, Any]:
 
 def field_schema(field: Field) -> dict[str, Any]:
     """The JSON Schema of one field."""
+    if field.kind == "array" and field.items is not None:
+        return {
+            "type": "array",
+            "description": field.description,
+            "items": field_schema(field.items),
+            "maxItems": field.max_length,
+        }
     is_object = field.kind == "object"
     schema: dict[str, Any] = json_schema(field.fields or {}) if is_object else {"type": field.kind}
     schema["description"] = field.description
