@@ -72,8 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
-    train = _add(commands, "train", _cmd_train, "train the classifier and write a model artifact")
-    train.add_argument("--data", required=True, help="folder of labelled datasets (../shared/data)")
+    user = _add(commands, "create-user", _cmd_create_user, "create a moderator or ops sign-in")
+    user.add_argument("--role", required=True, choices=[Role.MODERATOR.value, Role.OPS.value])
+    user.add_argument("username", help="2-64 characters: a-z, 0-9, '.', '_', '-'")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin, not a prompt"
+    )
+    train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
+    train.add_argument(
+        "--register",
+        action="store_true",
+        help="train a new version like POST /v1/models (public data + moderator decisions), "
+        "evaluate it against the champion and register it; never promotes",
+    )
+    train.add_argument(
+        "--data", help="folder of labelled datasets (--register: env COMMENTDESK_TRAINING_DATA)"
+    )
+    train.add_argument("--labels", help="--register: an extra labelled CSV (text,spam,toxic,...)")
+    train.add_argument("--note", help="--register: a note stored in the version's data manifest")
     train.add_argument("--out", help="output folder (default: the shipped default model folder)")
     _add(commands, "status", _cmd_status, "show database, queue, model and worker state")
     _add(commands, "models", _cmd_models, "list model versions with aliases and ROC-AUC")
@@ -114,7 +130,7 @@ def _add(
 ) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text, description=help_text)
     command.set_defaults(handler=handler)
-    if name in {"up", "api", "worker", "migrate", "create-key", "status", *_LIFECYCLE}:
+    if name in {"up", "api", "worker", "migrate", "status", *_ACCOUNTS, *_LIFECYCLE}:
         command.add_argument("--data-dir", help="data directory (env COMMENTDESK_DATA_DIR)")
     if name in {"up", "api"}:
         command.add_argument("--host", help="bind address (env COMMENTDESK_HOST)")
@@ -126,7 +142,8 @@ def _add(
     return command
 
 
-_LIFECYCLE = {"models", "promote", "rollback", "register", "import-labels", "thresholds"}
+_LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
+_ACCOUNTS = {"create-key", "create-user"}
 _QUEUES = {"classify", "train"}
 
 
@@ -180,10 +197,43 @@ def _cmd_create_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_train(args: argparse.Namespace, _settings: Settings) -> int:
+def _cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from service.db import engine_from_settings, session_factory
+    from service.users import Users
+
+    password = _read_password(args.password_stdin)
+    if password is None:
+        print("commentdesk: the two passwords differ", file=sys.stderr)
+        return 2
+    engine = engine_from_settings(settings)
+    try:
+        users = Users(session_factory(engine), settings.session_ttl_seconds)
+        user = users.create_user(args.username, password, Role(args.role))
+    finally:
+        engine.dispose()
+    print(f"created {user.role.value} {user.username!r}; sign in at /ui/login")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    """The new password from stdin's first line, or typed twice (None if the two differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    return first if getpass.getpass("again: ") == first else None
+
+
+def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    if args.register:
+        return _train_version(args, settings)
     from classifier import DEFAULT_MODEL_DIR
     from classifier.build import build_default_model
 
+    if args.data is None or args.labels or args.note:
+        print("commentdesk: train needs --data (--labels/--note need --register)", file=sys.stderr)
+        return 2
     data = Path(args.data)
     if not data.is_dir():
         print(f"commentdesk: --data {data} is not a folder", file=sys.stderr)
@@ -191,6 +241,21 @@ def _cmd_train(args: argparse.Namespace, _settings: Settings) -> int:
     out = Path(args.out) if args.out else DEFAULT_MODEL_DIR
     artifact = build_default_model(data, out)
     print(f"model written to {artifact}; model card in {out / 'MODEL_CARD.md'}")
+    return 0
+
+
+def _train_version(args: argparse.Namespace, settings: Settings) -> int:
+    from commentdesk.training import train_and_register
+
+    if args.out:
+        print("commentdesk: --out is for the shipped model, not --register", file=sys.stderr)
+        return 2
+    data = Path(args.data) if args.data else None
+    labels = Path(args.labels) if args.labels else None
+    if labels is not None and not labels.is_file():
+        print(f"commentdesk: --labels {labels} is not a file", file=sys.stderr)
+        return 2
+    train_and_register(settings, print, data=data, labels_file=labels, note=args.note)
     return 0
 
 

@@ -8,6 +8,7 @@ redis) are re-raised as these so callers only ever catch ours.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +84,13 @@ class PermissionDeniedError(CommentDeskError):
     title = "Forbidden"
 
 
+class CsrfError(PermissionDeniedError):
+    """A browser-session request without the session's CSRF token (or with a wrong one)."""
+
+    code = "csrf-failed"
+    title = "CSRF token missing or wrong"
+
+
 class NotFoundError(CommentDeskError):
     """The addressed resource does not exist."""
 
@@ -104,6 +112,43 @@ class StaleDecisionError(ConflictError):
 
     code = "stale-decision"
     title = "Comment was already decided"
+
+
+class UserExistsError(ConflictError):
+    """``create-user`` was given a username that is already taken."""
+
+    code = "user-exists"
+    title = "User already exists"
+
+
+class ClaimedError(ConflictError):
+    """Another moderator holds the claim on this comment (claims are advisory, see claims.py)."""
+
+    code = "claimed"
+    title = "Comment is claimed by another moderator"
+
+    def __init__(self, claimed_by: str, expires_at: datetime) -> None:
+        super().__init__(f"{claimed_by} is working on this comment")
+        stamp = expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        self.extensions = {"claimed_by": claimed_by, "expires_at": stamp}
+
+
+class UndoExpiredError(ConflictError):
+    """The undo window of a decision batch has passed."""
+
+    code = "undo-expired"
+    title = "Too late to undo"
+
+
+class CountChangedError(ConflictError):
+    """A bulk selection no longer matches the count the moderator confirmed."""
+
+    code = "count-changed"
+    title = "The selection changed since the preview"
+
+    def __init__(self, count: int, expected: int) -> None:
+        super().__init__(f"the selection now matches {count} comments, not {expected}")
+        self.extensions = {"count": count}
 
 
 class IdempotencyConflictError(ConflictError):

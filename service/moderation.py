@@ -7,6 +7,7 @@ happens after the commit and never decides the outcome: the sweeper covers a fai
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -27,11 +28,13 @@ from service.domain import (
     Reason,
     Status,
 )
-from service.policy import apply_policy, failed_classification
+from service.events import EventSink, NoEvents
+from service.policy import apply_policy, author_verdict, failed_classification
 from service.queue import GuardedQueue
 from service.rules import rule_hits
 from service.settings import LabelThreshold, Settings
-from service.store import comments, decisions, maintenance, queues, registry
+from service.store import authors, comments, decisions, maintenance, queues, registry
+from service.store.authors import AuthorPolicySetting
 from service.store.comments import Stored
 from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
 from service.thresholds import effective_thresholds, version_thresholds
@@ -66,6 +69,7 @@ class ModerationView:
     scores: dict[str, dict[str, float]]
     actions: list[Action]
     author: AuthorRecord
+    parent: Comment | None = None  # thread context: the comment this one replies to
 
 
 class Moderation:
@@ -77,11 +81,13 @@ class Moderation:
         settings: Settings,
         queue: GuardedQueue | None = None,
         clock: Callable[[], datetime] = utcnow,
+        events: EventSink | None = None,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
         self.queue = queue
         self.clock = clock
+        self.events: EventSink = events if events is not None else NoEvents()
 
     def _transaction(self) -> AbstractContextManager[Session]:
         return transaction(self.sessions)
@@ -132,8 +138,8 @@ class Moderation:
     ) -> tuple[bool, Comment]:
         """A reader flags a comment; returns whether the report was new."""
         with self._transaction() as session:
-            comments.get_comment(session, comment_id, site_id)
-            return decisions.add_report(
+            before = comments.get_comment(session, comment_id, site_id)
+            is_new, comment = decisions.add_report(
                 session,
                 comment_id,
                 reporter_id=reporter_id,
@@ -142,6 +148,9 @@ class Moderation:
                 threshold=self.settings.report_threshold,
                 now=self.clock(),
             )
+        if comment.status is Status.REPORTED and before.status is not Status.REPORTED:
+            self.events.publish("reported", {"comment_id": comment_id})
+        return is_new, comment
 
     # -- moderators ---------------------------------------------------------------------------
 
@@ -170,11 +179,13 @@ class Moderation:
         """Scores, reasons, history and the author's record for one comment."""
         with self._transaction() as session:
             comment = comments.get_comment(session, comment_id)
+            parent_id = comment.parent_id
             return ModerationView(
                 comment=comment,
                 scores=queues.scores_for(session, comment_id),
                 actions=queues.actions_for(session, comment_id),
                 author=queues.author_record(session, comment.author.id, comment.site_id),
+                parent=comments.get_comment(session, parent_id) if parent_id else None,
             )
 
     def decide(
@@ -186,11 +197,11 @@ class Moderation:
         reason: str | None,
         note: str | None,
         expected_version: int | None,
-    ) -> Comment:
-        """Record a moderator's decision; a stale one raises StaleDecisionError (409)."""
+    ) -> decisions.Decided:
+        """Record a moderator's decision as a batch of one (undoable); stale ones are a 409."""
         reasons = [reason] if reason else [Reason.MODERATOR.value]
         with self._transaction() as session:
-            return decisions.apply_decision(
+            decided = decisions.apply_decision(
                 session,
                 comment_id,
                 to_status=decision.status,
@@ -199,7 +210,13 @@ class Moderation:
                 note=note,
                 expected_version=expected_version,
                 now=self.clock(),
+                batch_id=str(uuid.uuid4()),
             )
+        self.events.publish(
+            "decided",
+            {"comment_ids": [comment_id], "status": decision.status.value, "actor": actor},
+        )
+        return decided
 
     # -- ops ------------------------------------------------------------------------------------
 
@@ -251,23 +268,40 @@ class Moderation:
         try:
             with self._transaction() as session:
                 verdicts = self._verdicts(session, results, comments, explain)
-                return decisions.record_system_verdicts(session, verdicts, now)
+                decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
             # was rolled back; record what is still pending one comment at a time.
-            return self._record_one_by_one(results, now, explain)
+            verdicts = self._record_one_by_one(results, now, explain)
+        self._publish_classified(verdicts)
+        return len(verdicts)
 
     def _record_one_by_one(
         self, results: Sequence[Classification], now: datetime, explain: Explainer | None
-    ) -> int:
-        recorded = 0
+    ) -> list[decisions.SystemVerdict]:
+        recorded: list[decisions.SystemVerdict] = []
         with self._transaction() as session:
             for verdict in self._verdicts(session, results, explain=explain):
                 try:
-                    recorded += decisions.record_system_verdicts(session, [verdict], now)
+                    decisions.record_system_verdicts(session, [verdict], now)
                 except decisions.PartialBatchError:
                     continue  # decided by someone else: nothing was written for it
+                recorded.append(verdict)
         return recorded
+
+    def _publish_classified(self, verdicts: Sequence[decisions.SystemVerdict]) -> None:
+        """Tell open moderator screens what a committed batch added to their queues."""
+        if not verdicts:
+            return
+        statuses = [v.status for v in verdicts]
+        self.events.publish(
+            "classified",
+            {
+                "withheld": [v.comment_id for v in verdicts if v.status is Status.WITHHELD],
+                "rejected": sum(s in (Status.REJECTED, Status.SPAM) for s in statuses),
+                "approved": statuses.count(Status.APPROVED),
+            },
+        )
 
     def _verdicts(
         self,
@@ -283,6 +317,7 @@ class Moderation:
         pending = {c.id: c for c in comments}
         window = timedelta(seconds=self.settings.repeat_window_seconds)
         repeats = queues.repeat_posts(session, list(pending.values()), window)
+        policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
         # The scoring versions' stored bands: one query per batch, resolved once per site.
         stored = version_thresholds(
             session, {r.model_version for r in results if r.model_version is not None}
@@ -299,7 +334,10 @@ class Moderation:
                         stored.get(result.model_version or ""),
                         self.settings.site_thresholds.get(comment.site_id),
                     )
-                status, reasons = self._verdict(comment, result, comment.id in repeats, bands[key])
+                policy = policies.get((comment.site_id, comment.author.id))
+                status, reasons = self._verdict(
+                    comment, result, comment.id in repeats, bands[key], policy
+                )
                 decided.append((comment, result, status, reasons))
         evidence = _evidence(decided, explain)
         return [
@@ -320,7 +358,13 @@ class Moderation:
         result: Classification,
         is_repeat: bool,
         thresholds: Mapping[str, LabelThreshold],
+        policy: AuthorPolicySetting | None = None,
     ) -> tuple[Status, list[str]]:
+        if policy is not None:
+            scored = result.scores if result.error is None else {}
+            forced = author_verdict(policy.policy, policy.trust_threshold, scored)
+            if forced is not None:
+                return forced
         if result.error is not None:
             return failed_classification()
         hits = rule_hits(

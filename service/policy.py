@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from service.domain import Reason, Status
+from service.domain import AuthorPolicy, Reason, Status
 from service.settings import LabelThreshold
+
+# A trusted author's comment skips review while every score stays below this (unless set).
+DEFAULT_TRUST_THRESHOLD = 0.5
 
 
 def apply_policy(
@@ -36,6 +39,24 @@ def apply_policy(
     if withholding or rules:
         return Status.WITHHELD, _unique([*withholding, *rules])
     return Status.APPROVED, []
+
+
+def author_verdict(
+    policy: AuthorPolicy | None, trust_threshold: float | None, scores: Mapping[str, float]
+) -> tuple[Status, list[str]] | None:
+    """The verdict an author policy forces, or None when the normal policy decides.
+
+    ``ban`` and ``premoderate`` hold whatever the model says (even when it failed); ``trust``
+    approves only a scored comment whose every score is below the author's threshold.
+    """
+    if policy is AuthorPolicy.BAN:
+        return Status.REJECTED, [Reason.BANNED_AUTHOR.value]
+    if policy is AuthorPolicy.PREMODERATE:
+        return Status.WITHHELD, [Reason.PREMODERATED.value]
+    threshold = DEFAULT_TRUST_THRESHOLD if trust_threshold is None else trust_threshold
+    if policy is AuthorPolicy.TRUST and scores and all(s < threshold for s in scores.values()):
+        return Status.APPROVED, []
+    return None
 
 
 def failed_classification() -> tuple[Status, list[str]]:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from service.db import engine_from_settings, session_factory
 from service.errors import SettingsError
+from service.events import RedisEvents
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
@@ -73,8 +74,11 @@ def build_context(settings: Settings, name: str) -> WorkerContext:
     redis = connect_redis(require_redis_url(settings))
     engine = engine_from_settings(settings)
     sessions = session_factory(engine)
-    # The sweeper re-enqueues through the same guarded queue the API uses.
-    moderation = Moderation(sessions, settings, GuardedQueue(JobQueue(redis)))
+    # The sweeper re-enqueues through the same guarded queue the API uses; verdicts are
+    # published to open moderator screens through the same Redis.
+    moderation = Moderation(
+        sessions, settings, GuardedQueue(JobQueue(redis)), events=RedisEvents(redis)
+    )
     models = ModelCache(
         moderation.champion,
         poll_seconds=settings.model_poll_seconds,

@@ -14,8 +14,10 @@ from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
 from service.http.routes import api_routes, starlette_routes
+from service.http.sse import watch_server_shutdown
 from service.http.trace import TraceMiddleware
 from service.http.web import web_routes
+from service.http.web.headers import SecurityHeadersMiddleware
 from service.settings import Settings
 
 
@@ -27,14 +29,17 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.resources = open_resources(settings, document)
+        # Event streams must end when shutdown begins, before uvicorn waits for open responses.
+        restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:
             yield
         finally:
+            restore_signals()
             await close_resources(app.state.resources)
 
     return Starlette(
         routes=[*starlette_routes(routes), *web_routes(settings)],
-        middleware=[Middleware(TraceMiddleware)],
+        middleware=[Middleware(TraceMiddleware), Middleware(SecurityHeadersMiddleware)],
         exception_handlers={
             CommentDeskError: handle_service_error,
             HTTPException: handle_http_error,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.domain import ActionKind, Status
+from service.domain import ActionKind, AuthorPolicy, Status
 
 
 def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
@@ -44,7 +44,11 @@ SCHEMAS: dict[str, Any] = {
         ["id", "status", "version"], id=STR, site_id=STR, article_id=STR, parent_id=NSTR,
         root_id=STR, author={"type": "object"}, body=STR, language=NSTR, status=STATUS,
         reasons=STRS, risk={"type": ["number", "null"]}, model_version=NSTR,
-        version={"type": "integer"}, created_at=TIME, decided_at=NTIME),
+        version={"type": "integer"}, created_at=TIME, decided_at=NTIME,
+        claimed_by={**NSTR, "description": "queue listings: who holds the claim"},
+        claim_expires_at={**NTIME, "description": "queue listings: when the claim lapses"},
+        undo={"type": ["object", "null"], "description": "decision responses: "
+              "{batch_id, until} for POST /v1/decisions/{batch_id}/undo"}),
     "ThreadedComment": _obj(
         ["id", "replies"], id=STR, parent_id=NSTR, author=BRIEF_AUTHOR, body=STR,
         language=NSTR, created_at=TIME,
@@ -71,7 +75,27 @@ SCHEMAS: dict[str, Any] = {
         reasons=STRS, model_version=NSTR, actions={"type": "array", "items": _ref("Action")},
         author=_obj(["id", "counts", "recent"], id=STR,
                     counts={"type": "object", "additionalProperties": {"type": "integer"}},
-                    recent={"type": "array", "items": _ref("Comment")})),
+                    recent={"type": "array", "items": _ref("Comment")}),
+        parent={"anyOf": [_ref("Comment"), {"type": "null"}],
+                "description": "the comment this one replies to"}),
+    "Claim": _obj(["comment_id", "claimed_by", "expires_at"], comment_id=STR, claimed_by=STR,
+                  expires_at=TIME),
+    "NoContent": {"type": "null", "description": "204: no body"},
+    "Undone": _obj(["batch_id", "undone"], batch_id=STR, undone={"type": "integer"},
+                   comment_ids=STRS),
+    "BulkPreview": _obj(["count", "comment_ids"], count={"type": "integer"},
+                        comment_ids={**STRS, "maxItems": 500}),
+    "BulkReceipt": _obj(["batch_id", "decided", "undo_until"], batch_id=STR,
+                        decided={"type": "integer"}, undo_until=TIME),
+    "AuthorPolicy": _obj(
+        ["policy", "trust_threshold", "note", "set_by", "set_at"],
+        policy={"type": "string", "enum": [p.value for p in AuthorPolicy]},
+        trust_threshold=NNUM, note=NSTR, set_by=STR, set_at=TIME),
+    "AuthorView": _obj(
+        ["site_id", "author_id", "counts", "recent", "policy"], site_id=STR, author_id=STR,
+        counts={"type": "object", "additionalProperties": {"type": "integer"}},
+        recent={"type": "array", "items": _ref("Comment")},
+        policy={"anyOf": [_ref("AuthorPolicy"), {"type": "null"}]}),
     "ModelList": _obj(["items"], items={"type": "array", "items": _obj(
         ["id", "artifact_sha256", "labels", "created_at", "aliases"], id=STR,
         artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},
@@ -119,6 +143,32 @@ SCHEMAS: dict[str, Any] = {
         "description": "One line of the export: served as text/csv (labels as label_<name> "
                        "columns, reasons joined by ';') or application/x-ndjson (this object "
                        "per line), not as one JSON document."},
+    "Session": _obj(["username", "role", "csrf_token", "expires_at"], username=STR,
+                    role={"type": "string", "enum": ["moderator", "ops"]}, csrf_token={
+                        **NSTR, "description": "send as X-CSRF-Token; null for an API key"},
+                    expires_at=NTIME),
+    "EventStream": {**_obj(["type", "data"], type={"type": "string", "enum": [
+        "classified", "decided", "undone", "claimed", "released", "reported"]},
+        data={"type": "object"}),
+        "description": "One live event. Served as text/event-stream, not JSON: each event is "
+                       "`event: <type>` and `data: <data as JSON>` lines and a blank line; "
+                       "`: keepalive` comment lines every 15 s."},
+    "Stats": _obj(
+        ["since", "hours", "time_to_decision_seconds", "automatic_share", "overturn_rate",
+         "overturns", "per_moderator"], since=TIME,
+        hours={"type": "array", "items": _obj(["hour", "automatic", "human"], hour=TIME,
+                                              automatic={"type": "integer"},
+                                              human={"type": "integer"})},
+        time_to_decision_seconds=_obj(["p50", "p90", "count"], p50=NNUM, p90=NNUM,
+                                      count={"type": "integer"}),
+        automatic_share={**NNUM, "description": "settled by the system / settled"},
+        overturn_rate={**NNUM, "description": "overturns / human decisions on comments the "
+                                              "system approved or rejected"},
+        overturns={"type": "integer"},
+        per_moderator={"type": "array", "items": _obj(
+            ["actor", "decisions", "approved", "rejected", "spam"], actor=STR,
+            decisions={"type": "integer"}, approved={"type": "integer"},
+            rejected={"type": "integer"}, spam={"type": "integer"})}),
     "Health": _obj(["status"], status={"const": "ok"}),
     "Readiness": _obj(["status", "checks"], status={"const": "ready"},
                       checks={"type": "object"}),

@@ -123,6 +123,7 @@ def moderation_view(view: ModerationView) -> dict[str, Any]:
         "actions": [action(a) for a in view.actions],
         "author": author_record(view.author),
         "evidence": evidence(view.actions),
+        "parent": comment_full(view.parent) if view.parent is not None else None,
     }
 
 

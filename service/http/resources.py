@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any, cast
 
@@ -11,11 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from service.auth import Authenticator
+from service.claims import Claims
 from service.db import engine_from_settings, session_factory
+from service.events import RedisEvents
+from service.http.sse import LiveEvents, connect_async_redis
 from service.intake import Enqueuer, Intake
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from service.users import Users
+from service.workspace import Workspace
 
 
 @dataclasses.dataclass
@@ -29,7 +35,12 @@ class Resources:
     moderation: Moderation
     intake: Intake
     authenticator: Authenticator
+    users: Users
     openapi: dict[str, Any]
+    workspace: Workspace
+    live: LiveEvents | None = None  # None without Redis: GET /v1/events answers 503
+    # Set when the server starts shutting down: open event streams end on it.
+    stopping: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
 
 
 def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
@@ -40,7 +51,12 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
     # enqueued, and the sweeper would pick the comments up once a queue exists.
     redis = connect_redis(settings.redis_url) if settings.redis_url else None
     queue = GuardedQueue(JobQueue(redis)) if redis is not None else None
-    moderation = Moderation(sessions, settings, queue)
+    events = RedisEvents(redis) if redis is not None else None
+    moderation = Moderation(sessions, settings, queue, events=events)
+    stopping = asyncio.Event()
+    live = None
+    if settings.redis_url:
+        live = LiveEvents(connect_async_redis(settings.redis_url), stopping)
     return Resources(
         settings=settings,
         engine=engine,
@@ -49,8 +65,22 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
         moderation=moderation,
         intake=Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max),
         authenticator=Authenticator(sessions, settings.key_cache_seconds),
+        users=Users(sessions, settings.session_ttl_seconds),
         openapi=openapi,
+        workspace=_workspace(sessions, settings, redis, events),
+        live=live,
+        stopping=stopping,
     )
+
+
+def _workspace(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    redis: Redis | None,
+    events: RedisEvents | None,
+) -> Workspace:
+    claims = Claims(redis, settings.claim_ttl_seconds) if redis is not None else None
+    return Workspace(sessions, settings, claims, events)
 
 
 def _enqueuer(moderation: Moderation, settings: Settings) -> Enqueuer | None:
@@ -61,6 +91,9 @@ def _enqueuer(moderation: Moderation, settings: Settings) -> Enqueuer | None:
 
 async def close_resources(resources: Resources) -> None:
     """Finish in-flight intake batches, then release Redis and the database."""
+    resources.stopping.set()
+    if resources.live is not None:
+        await resources.live.close()
     await resources.intake.close()
     if resources.redis is not None:
         resources.redis.close()

@@ -16,13 +16,14 @@ from service.http.endpoints import (
     moderation,
     ops,
     queues,
+    session,
     shadow,
     workspace,
 )
 from service.settings import Settings
 
 SITE = (Role.SITE,)
-MODERATOR = (Role.MODERATOR,)
+MODERATOR = (Role.MODERATOR, Role.OPS)  # ops may do all a moderator may
 OPS = (Role.OPS,)
 PUBLIC: tuple[Role, ...] = ()
 
@@ -62,6 +63,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *shadow.routes(settings),
         *workspace.routes(settings),
         *events.routes(settings),
+        *session.routes(settings),
         ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response="Health"),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
                  response="Readiness", errors=(503,)),

@@ -43,6 +43,15 @@ class SystemVerdict:
     evidence: Mapping[str, Any] | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Decided:
+    """A recorded human decision: the comment after it, and the batch that can undo it."""
+
+    comment: Comment
+    batch_id: str | None  # None only for decisions recorded before batches existed
+    decided_at: datetime
+
+
 class PartialBatchError(Exception):
     """Some comments of a batch were decided by someone else meanwhile; record one by one."""
 
@@ -127,11 +136,18 @@ def apply_decision(
     note: str | None,
     expected_version: int | None,
     now: datetime,
-) -> Comment:
-    """Record a moderator's decision, refusing one made on a stale view of the comment."""
+    batch_id: str | None = None,
+) -> Decided:
+    """Record a moderator's decision, refusing one made on a stale view of the comment.
+
+    A repeat of the same moderator's standing decision records nothing and answers with the
+    original's batch, so undoing the repeat undoes the original.
+    """
     row = get_comment_row(session, comment_id)
     if _is_repeated_decision(session, row, actor, to_status, expected_version):
-        return to_comment(row)
+        previous = _last_human_decision(session, row.id)
+        assert previous is not None  # a repeat is a repeat of something
+        return Decided(to_comment(row), previous.batch_id, previous.created_at)
     from_status = row.status
     _update_status(session, row, to_status, list(reasons), now)
     session.add(
@@ -146,11 +162,12 @@ def apply_decision(
             scores={},
             note=note,
             created_at=now,
+            batch_id=batch_id,
         )
     )
     session.flush()
     session.refresh(row)
-    return to_comment(row)
+    return Decided(to_comment(row), batch_id, now)
 
 
 def _is_repeated_decision(
@@ -189,12 +206,15 @@ def _update_status(
 
 
 def _last_human_decision(session: Session, comment_id: str) -> ActionRow | None:
-    return session.scalars(
+    """The latest moderator decision still standing: an undo takes the one before it back."""
+    kinds = (ActionKind.DECIDED.value, ActionKind.UNDONE.value)
+    latest = session.scalars(
         select(ActionRow)
-        .where(ActionRow.comment_id == comment_id, ActionRow.kind == ActionKind.DECIDED.value)
+        .where(ActionRow.comment_id == comment_id, ActionRow.kind.in_(kinds))
         .order_by(ActionRow.id.desc())
         .limit(1)
     ).first()
+    return latest if latest is not None and latest.kind == ActionKind.DECIDED.value else None
 
 
 def add_report(

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from service.domain import Decision
-from service.http import render
+from service.http import render, workspace_render
 from service.http.call import Call
 from service.http.schemas import expected_version
 
@@ -20,9 +20,12 @@ async def get_moderation_view(call: Call) -> Response:
 
 
 async def decide_comment(call: Call) -> Response:
-    """Approve, reject or mark as spam; a decision on a stale view is a 409."""
+    """Approve, reject or mark as spam; a decision on a stale view is a 409.
+
+    The response carries ``undo``: the batch id to undo it with, and until when.
+    """
     version = expected_version(call.body["expected_version"], call.request.headers.get("if-match"))
-    comment = await run_in_threadpool(
+    decided = await run_in_threadpool(
         call.resources.moderation.decide,
         call.path_param("comment_id"),
         decision=Decision(call.body["decision"]),
@@ -31,4 +34,5 @@ async def decide_comment(call: Call) -> Response:
         note=call.body["note"],
         expected_version=version,
     )
-    return JSONResponse(render.comment_full(comment), headers={"ETag": f'"{comment.version}"'})
+    body = workspace_render.decision(decided, call.resources.settings.undo_window_seconds)
+    return JSONResponse(body, headers={"ETag": f'"{decided.comment.version}"'})

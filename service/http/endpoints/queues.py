@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.http import render
+from service.http import render, workspace_render
 from service.http.call import Call
 from service.http.paging import cursor_pointer, page_args
 from service.http.schemas import queue_filter, queue_named
@@ -18,7 +18,7 @@ async def list_queues(call: Call) -> Response:
 
 
 async def list_queue(call: Call) -> Response:
-    """One page of a queue, filtered and sorted by risk or age."""
+    """One page of a queue, filtered and sorted by risk or age, each item with its claim."""
     queue = queue_named(call.path_param("name"))
     cursor, limit = page_args(call)
     with cursor_pointer():
@@ -30,4 +30,7 @@ async def list_queue(call: Call) -> Response:
             cursor,
             limit,
         )
-    return JSONResponse(render.comment_page(page))
+    claims = await run_in_threadpool(
+        call.resources.workspace.claims_for, [c.id for c in page.items]
+    )
+    return JSONResponse(workspace_render.queue_page(page, claims))

@@ -135,7 +135,7 @@ def test_decide_conflicts_when_another_moderator_decided(moderation: Moderation)
         note=None,
         expected_version=version,
     )
-    assert decided.status is Status.APPROVED
+    assert decided.comment.status is Status.APPROVED
     for stale_view in (version, None):  # the version alice saw, or no version at all
         with pytest.raises(StaleDecisionError):
             moderation.decide(
@@ -160,7 +160,7 @@ def test_decide_same_moderator_repeating_is_idempotent(moderation: Moderation) -
             reason="toxic",
             note="n",
             expected_version=None,
-        )
+        ).comment
 
     first, again = reject(), reject()
     assert first.version == again.version

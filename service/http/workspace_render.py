@@ -1,0 +1,88 @@
+"""Workspace values as JSON: claims, undo receipts, bulk results, authors and their policies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from service.claims import Claim
+from service.domain import Comment, Page
+from service.http.render import comment_full, timestamp
+from service.store.authors import AuthorPolicySetting
+from service.store.decisions import Decided
+from service.workspace import AuthorView, BatchReceipt, BulkPreview
+
+
+def claim(entry: Claim) -> dict[str, Any]:
+    """Who holds a comment, until when."""
+    return {
+        "comment_id": entry.comment_id,
+        "claimed_by": entry.claimed_by,
+        "expires_at": timestamp(entry.expires_at),
+    }
+
+
+def queue_page(page: Page[Comment], claims: Mapping[str, Claim]) -> dict[str, Any]:
+    """A page of a queue, each comment with its claim (null when nobody holds it)."""
+    items = []
+    for comment in page.items:
+        held = claims.get(comment.id)
+        items.append(
+            {
+                **comment_full(comment),
+                "claimed_by": held.claimed_by if held is not None else None,
+                "claim_expires_at": timestamp(held.expires_at) if held is not None else None,
+            }
+        )
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+def decision(decided: Decided, undo_window_seconds: float) -> dict[str, Any]:
+    """The decided comment and how to take the decision back (null for pre-batch decisions)."""
+    undo = None
+    if decided.batch_id is not None:
+        until = decided.decided_at + timedelta(seconds=undo_window_seconds)
+        undo = {"batch_id": decided.batch_id, "until": timestamp(until)}
+    return {**comment_full(decided.comment), "undo": undo}
+
+
+def undone(batch_id: str, comment_ids: list[str]) -> dict[str, Any]:
+    """What an undo restored."""
+    return {"batch_id": batch_id, "undone": len(comment_ids), "comment_ids": comment_ids}
+
+
+def bulk_preview(preview: BulkPreview) -> dict[str, Any]:
+    """The count a bulk action would decide, and the first ids."""
+    return {"count": preview.count, "comment_ids": preview.comment_ids}
+
+
+def bulk_receipt(receipt: BatchReceipt) -> dict[str, Any]:
+    """A bulk action as recorded: its batch, size and undo deadline."""
+    return {
+        "batch_id": receipt.batch_id,
+        "decided": len(receipt.comment_ids),
+        "undo_until": timestamp(receipt.undo_until),
+    }
+
+
+def author(view: AuthorView) -> dict[str, Any]:
+    """An author's record in one site, and their policy."""
+    return {
+        "site_id": view.site_id,
+        "author_id": view.record.author_id,
+        "counts": view.record.counts,
+        "recent": [comment_full(c) for c in view.record.recent],
+        "policy": policy(view.policy) if view.policy is not None else None,
+    }
+
+
+def policy(setting: AuthorPolicySetting) -> dict[str, Any]:
+    """An author policy as set."""
+    return {
+        "policy": setting.policy.value,
+        "trust_threshold": setting.trust_threshold,
+        "note": setting.note,
+        "set_by": setting.set_by,
+        "set_at": timestamp(setting.set_at),
+    }

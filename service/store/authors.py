@@ -1,0 +1,86 @@
+"""Author policies: moderators' standing instructions for one author of one site."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from service.domain import AuthorPolicy
+from service.models import AuthorPolicyRow
+
+AuthorKey = tuple[str, str]  # (site_id, author_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorPolicySetting:
+    """A policy as set: what, for ``trust`` below which score, by whom, when and why."""
+
+    site_id: str
+    author_id: str
+    policy: AuthorPolicy
+    trust_threshold: float | None
+    note: str | None
+    set_by: str
+    set_at: datetime
+
+
+def get_policy(session: Session, site_id: str, author_id: str) -> AuthorPolicySetting | None:
+    """The author's policy, if one is set."""
+    row = session.get(AuthorPolicyRow, (site_id, author_id))
+    return _setting(row) if row is not None else None
+
+
+def policies_for(
+    session: Session, keys: Iterable[AuthorKey]
+) -> dict[AuthorKey, AuthorPolicySetting]:
+    """The policies of many authors in one query (a worker's batch)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(AuthorPolicyRow).where(
+            tuple_(AuthorPolicyRow.site_id, AuthorPolicyRow.author_id).in_(wanted)
+        )
+    ).all()
+    return {(r.site_id, r.author_id): _setting(r) for r in rows}
+
+
+def set_policy(session: Session, setting: AuthorPolicySetting) -> AuthorPolicySetting:
+    """Create or replace the author's policy."""
+    row = session.get(AuthorPolicyRow, (setting.site_id, setting.author_id))
+    if row is None:
+        row = AuthorPolicyRow(site_id=setting.site_id, author_id=setting.author_id)
+        session.add(row)
+    row.policy = setting.policy.value
+    row.trust_threshold = setting.trust_threshold
+    row.note = setting.note
+    row.set_by = setting.set_by
+    row.set_at = setting.set_at
+    session.flush()
+    return _setting(row)
+
+
+def delete_policy(session: Session, site_id: str, author_id: str) -> bool:
+    """Remove the author's policy; False when there was none."""
+    result = session.execute(
+        delete(AuthorPolicyRow).where(
+            AuthorPolicyRow.site_id == site_id, AuthorPolicyRow.author_id == author_id
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _setting(row: AuthorPolicyRow) -> AuthorPolicySetting:
+    return AuthorPolicySetting(
+        site_id=row.site_id,
+        author_id=row.author_id,
+        policy=AuthorPolicy(row.policy),
+        trust_threshold=row.trust_threshold,
+        note=row.note,
+        set_by=row.set_by,
+        set_at=row.set_at,
+    )

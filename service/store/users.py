@@ -1,0 +1,84 @@
+"""Users and their browser sessions; session tokens are stored as SHA-256 digests only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.domain import Role
+from service.models import UserRow, WebSessionRow
+
+if TYPE_CHECKING:  # service.users imports this module; the types are only for annotations
+    from service.users import User, WebSession
+
+
+def _user(row: UserRow) -> User:
+    from service.users import User
+
+    return User(row.id, row.username, Role(row.role))
+
+
+def add_user(
+    session: Session, *, username: str, password_hash: str, role: Role, now: datetime
+) -> User:
+    """Store a new account."""
+    row = UserRow(username=username, password_hash=password_hash, role=role.value, created_at=now)
+    session.add(row)
+    session.flush()
+    return _user(row)
+
+
+def find_user(session: Session, username: str) -> tuple[User, str] | None:
+    """The enabled user of this name and their stored password hash."""
+    row = session.scalars(
+        select(UserRow).where(UserRow.username == username, UserRow.disabled_at.is_(None))
+    ).first()
+    return None if row is None else (_user(row), row.password_hash)
+
+
+def add_web_session(
+    session: Session, token_hash: str, web_session: WebSession, *, now: datetime
+) -> None:
+    """Store a new browser session under its token's digest."""
+    session.add(
+        WebSessionRow(
+            token_hash=token_hash,
+            user_id=web_session.user.id,
+            csrf_token=web_session.csrf_token,
+            created_at=now,
+            expires_at=web_session.expires_at,
+        )
+    )
+
+
+def find_web_session(session: Session, token_hash: str, now: datetime) -> WebSession | None:
+    """The unexpired session with this digest, of a user who is not disabled."""
+    from service.users import WebSession
+
+    found = session.execute(
+        select(WebSessionRow, UserRow)
+        .join(UserRow, UserRow.id == WebSessionRow.user_id)
+        .where(
+            WebSessionRow.token_hash == token_hash,
+            WebSessionRow.expires_at > now,
+            UserRow.disabled_at.is_(None),
+        )
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    return WebSession(_user(user), row.csrf_token, row.expires_at)
+
+
+def delete_web_session(session: Session, token_hash: str) -> None:
+    """Forget one session."""
+    session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
+
+
+def delete_expired_sessions(session: Session, now: datetime) -> int:
+    """Forget every session that expired by ``now``; returns how many."""
+    result = session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)

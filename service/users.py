@@ -1,0 +1,220 @@
+"""People who sign in to the web workspace: scrypt password hashes and browser sessions.
+
+API clients use keys (``service.auth``); users are moderators and ops who sign in with a password
+and get a session cookie. Passwords are hashed with scrypt, which is memory-hard, and the stored
+string carries its parameters and salt (``scrypt$n$r$p$salt$hash``) so the cost can be raised later
+without invalidating existing hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.domain import Role
+from service.errors import AuthenticationError, FieldError, UserExistsError, ValidationError
+from service.store import users as store
+
+USER_ROLES = (Role.MODERATOR, Role.OPS)  # site keys are machines: they never sign in
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+PASSWORD_MIN = 10
+PASSWORD_MAX = 1024  # scrypt reads the whole password; bound the work a login can ask for
+SCHEME = "scrypt"
+# Each check holds 32 MiB for ~0.1 s; a flood of sign-ins waits here instead of exhausting memory.
+CONCURRENT_HASHES = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class ScryptParams:
+    """scrypt's cost parameters; memory used is 128 * n * r bytes (32 MiB by default)."""
+
+    n: int = 2**15
+    r: int = 8
+    p: int = 1
+
+    @property
+    def maxmem(self) -> int:
+        """The memory limit to hand OpenSSL (its default, 32 MiB, is just too small)."""
+        return 128 * self.n * self.r * self.p + 16 * 1024 * 1024
+
+
+DEFAULT_PARAMS = ScryptParams()
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    """A person who may sign in."""
+
+    id: int
+    username: str
+    role: Role
+
+
+@dataclasses.dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser session (the cookie token itself is only known to the browser)."""
+
+    user: User
+    csrf_token: str
+    expires_at: datetime
+
+
+def hash_password(password: str, params: ScryptParams = DEFAULT_PARAMS) -> str:
+    """The stored form of ``password``: scheme, parameters, a random salt and the scrypt hash."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, params)
+    return "$".join([SCHEME, str(params.n), str(params.r), str(params.p), _b64(salt), _b64(digest)])
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches ``stored`` (constant-time comparison of the hashes)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        params = ScryptParams(int(n), int(r), int(p))
+        expected = _unb64(digest)
+        salt_bytes = _unb64(salt)
+        if scheme != SCHEME or len(expected) < 16 or not salt_bytes:
+            return False
+        computed = _scrypt(password, salt_bytes, params, len(expected))
+    except ValueError:  # malformed fields, or parameters scrypt refuses
+        return False
+    return hmac.compare_digest(computed, expected)
+
+
+def _scrypt(password: str, salt: bytes, params: ScryptParams, length: int = 32) -> bytes:
+    return hashlib.scrypt(
+        password.encode(),
+        salt=salt,
+        n=params.n,
+        r=params.r,
+        p=params.p,
+        maxmem=params.maxmem,
+        dklen=length,
+    )
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def digest_token(token: str) -> str:
+    """The stored form of a session token (256-bit random, so SHA-256 is enough)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_new_user(username: str, password: str, role: Role) -> None:
+    """Raise ValidationError naming every rule the new account breaks."""
+    errors = []
+    if not USERNAME.fullmatch(username):
+        errors.append(
+            FieldError(
+                "/username",
+                "2 to 64 characters: lowercase letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit",
+            )
+        )
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        errors.append(
+            FieldError("/password", f"must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+        )
+    if role not in USER_ROLES:
+        errors.append(FieldError("/role", "people sign in as moderator or ops, never site"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Users:
+    """Use cases for accounts and their browser sessions."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        session_ttl_seconds: float,
+        clock: Callable[[], datetime] = _utcnow,
+        params: ScryptParams = DEFAULT_PARAMS,
+    ) -> None:
+        self._sessions = sessions
+        self._ttl = timedelta(seconds=session_ttl_seconds)
+        self._clock = clock
+        self._params = params
+        self._hashing = threading.BoundedSemaphore(CONCURRENT_HASHES)
+
+    @functools.cached_property
+    def _dummy_hash(self) -> str:
+        return hash_password(secrets.token_urlsafe(16), self._params)
+
+    def create_user(self, username: str, password: str, role: Role) -> User:
+        """A new account; ValidationError on a bad name, password or role, UserExistsError."""
+        username = username.strip().lower()
+        check_new_user(username, password, role)
+        with self._hashing:
+            password_hash = hash_password(password, self._params)
+        try:
+            with self._sessions.begin() as session:
+                if store.find_user(session, username) is not None:
+                    raise UserExistsError(f"a user named {username!r} already exists")
+                return store.add_user(
+                    session, username=username, password_hash=password_hash, role=role,
+                    now=self._clock(),
+                )  # fmt: skip
+        except IntegrityError as exc:  # a concurrent create of the same name won the race
+            raise UserExistsError(f"a user named {username!r} already exists") from exc
+
+    def authenticate(self, username: str, password: str) -> User:
+        """The user if the password is right; the same AuthenticationError for any failure."""
+        with self._sessions() as session:
+            found = store.find_user(session, username.strip().lower())
+        # Unknown names are checked against a dummy hash, so they take as long as a bad password.
+        user, stored = found if found is not None else (None, self._dummy_hash)
+        with self._hashing:
+            matches = verify_password(password[:PASSWORD_MAX], stored)
+        if user is None or not matches or len(password) > PASSWORD_MAX:
+            raise AuthenticationError("wrong username or password")
+        return user
+
+    def open_session(self, user: User) -> tuple[str, WebSession]:
+        """A new session for ``user``: the cookie token (shown once) and the session."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+        web_session = WebSession(user, secrets.token_urlsafe(32), now + self._ttl)
+        with self._sessions.begin() as session:
+            store.delete_expired_sessions(session, now)  # cheap (indexed) and keeps the table small
+            store.add_web_session(session, digest_token(token), web_session, now=now)
+        return token, web_session
+
+    def session_for_token(self, token: str) -> WebSession:
+        """The live session of a cookie token; AuthenticationError if unknown or expired."""
+        with self._sessions() as session:
+            found = store.find_web_session(session, digest_token(token), self._clock())
+        if found is None:
+            raise AuthenticationError("the session has expired or was signed out; sign in again")
+        return found
+
+    def close_session(self, token: str) -> None:
+        """Sign out: forget the session (a no-op if it is already gone)."""
+        with self._sessions.begin() as session:
+            store.delete_web_session(session, digest_token(token))
+
+    def purge_expired(self) -> int:
+        """Delete every expired session; returns how many."""
+        with self._sessions.begin() as session:
+            return store.delete_expired_sessions(session, self._clock())

@@ -1,0 +1,199 @@
+"""Use cases of the moderator workspace: claims, undo, bulk decisions, author policies.
+
+Like ``Moderation``, each use case runs in one transaction and raises only ``service.errors``
+types; events go out after the commit (they are a courtesy, the database is the record).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.claims import Claim, Claims
+from service.domain import AuthorPolicy, Decision, Queue, Reason
+from service.errors import UnavailableError
+from service.events import EventSink, NoEvents
+from service.policy import DEFAULT_TRUST_THRESHOLD
+from service.settings import Settings
+from service.store import authors, bulk, comments, queues, undo
+from service.store.authors import AuthorPolicySetting
+from service.store.bulk import BulkDecision, Selection
+from service.store.queues import AuthorRecord
+from service.transaction import transaction
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class BulkPreview:
+    """How many comments a selection matches now, and (up to the cap) which."""
+
+    count: int
+    comment_ids: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchReceipt:
+    """A recorded batch of decisions and until when its moderator may undo it."""
+
+    batch_id: str
+    comment_ids: list[str]
+    undo_until: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorView:
+    """An author's record in one site and the policy moderators set for them."""
+
+    site_id: str
+    record: AuthorRecord
+    policy: AuthorPolicySetting | None
+
+
+class Workspace:
+    """What moderators do beyond judging one comment: claim, undo, bulk, author policies."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        claims: Claims | None = None,
+        events: EventSink | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.claims = claims
+        self.events: EventSink = events if events is not None else NoEvents()
+        self.clock = clock
+
+    # -- claims -----------------------------------------------------------------------------
+
+    def claim(self, comment_id: str, username: str) -> Claim:
+        """Claim a comment (or extend one's own claim); ClaimedError when another holds it."""
+        with transaction(self.sessions) as session:
+            comments.get_comment(session, comment_id)  # 404 for an unknown comment
+        claim = self._claims().claim(comment_id, username)
+        self.events.publish("claimed", _claim_event(claim))
+        return claim
+
+    def release(self, comment_id: str, username: str) -> None:
+        """Drop one's own claim (a no-op when unclaimed); ClaimedError when another's."""
+        if self._claims().release(comment_id, username):
+            self.events.publish(
+                "released", {"comment_id": comment_id, "claimed_by": username, "expires_at": None}
+            )
+
+    def claims_for(self, comment_ids: Sequence[str]) -> dict[str, Claim]:
+        """The live claims on these comments (none when claims are not configured)."""
+        return self.claims.lookup(comment_ids) if self.claims is not None else {}
+
+    def _claims(self) -> Claims:
+        if self.claims is None:
+            raise UnavailableError("claims need Redis, and none is configured")
+        return self.claims
+
+    # -- undo and bulk ------------------------------------------------------------------------
+
+    def undo(self, batch_id: str, actor: str) -> list[str]:
+        """Take back one's own batch of decisions within the undo window; returns the ids."""
+        window = timedelta(seconds=self.settings.undo_window_seconds)
+        with transaction(self.sessions) as session:
+            ids = undo.undo_batch(session, batch_id, actor=actor, window=window, now=self.clock())
+        self.events.publish("undone", {"comment_ids": ids, "actor": actor})
+        return ids
+
+    def bulk_preview(self, queue: Queue, selection: Selection) -> BulkPreview:
+        """Count the comments of ``queue`` the selection matches (and list the first ones)."""
+        with transaction(self.sessions) as session:
+            count, ids = bulk.preview(session, queue.status, selection)
+        return BulkPreview(count, ids)
+
+    def bulk_apply(
+        self,
+        queue: Queue,
+        selection: Selection,
+        *,
+        decision: Decision,
+        reasons: Sequence[str],
+        note: str | None,
+        actor: str,
+        expected_count: int,
+    ) -> BatchReceipt:
+        """Decide the selected comments as one batch; CountChangedError if the count moved."""
+        now = self.clock()
+        recorded = BulkDecision(
+            to_status=decision.status,
+            actor=actor,
+            reasons=list(reasons) or [Reason.MODERATOR.value],
+            note=note,
+            batch_id=str(uuid.uuid4()),
+        )
+        with transaction(self.sessions) as session:
+            ids = bulk.apply_bulk(
+                session, queue.status, selection, recorded, expected_count=expected_count, now=now
+            )
+        if ids:
+            self.events.publish(
+                "decided", {"comment_ids": ids, "status": decision.status.value, "actor": actor}
+            )
+        window = timedelta(seconds=self.settings.undo_window_seconds)
+        return BatchReceipt(recorded.batch_id, ids, now + window)
+
+    # -- authors ------------------------------------------------------------------------------
+
+    def author(self, site_id: str, author_id: str) -> AuthorView:
+        """An author's counts, latest comments and policy (empty for an unknown author)."""
+        with transaction(self.sessions) as session:
+            return AuthorView(
+                site_id,
+                queues.author_record(session, author_id, site_id),
+                authors.get_policy(session, site_id, author_id),
+            )
+
+    def set_policy(
+        self,
+        site_id: str,
+        author_id: str,
+        *,
+        policy: AuthorPolicy,
+        trust_threshold: float | None,
+        note: str | None,
+        actor: str,
+    ) -> AuthorPolicySetting:
+        """Set an author's policy; it applies to comments classified from now on."""
+        setting = AuthorPolicySetting(
+            site_id=site_id,
+            author_id=author_id,
+            policy=policy,
+            trust_threshold=_threshold(policy, trust_threshold),
+            note=note,
+            set_by=actor,
+            set_at=self.clock(),
+        )
+        with transaction(self.sessions) as session:
+            return authors.set_policy(session, setting)
+
+    def delete_policy(self, site_id: str, author_id: str) -> bool:
+        """Remove an author's policy; False when none was set."""
+        with transaction(self.sessions) as session:
+            return authors.delete_policy(session, site_id, author_id)
+
+
+def _threshold(policy: AuthorPolicy, given: float | None) -> float | None:
+    """Only ``trust`` has a threshold; stored resolved, so the record shows what applies."""
+    if policy is not AuthorPolicy.TRUST:
+        return None
+    return DEFAULT_TRUST_THRESHOLD if given is None else given
+
+
+def _claim_event(claim: Claim) -> dict[str, str]:
+    stamp = claim.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return {"comment_id": claim.comment_id, "claimed_by": claim.claimed_by, "expires_at": stamp}
