@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
-from service.domain import ActionKind, Status
+from service.domain import Status
 from service.models import ActionRow, CommentRow
+from service.store.standing import standing_decision
 
 _ID_CHUNK = 500  # ids per IN list, well inside every backend's bound-parameter limit
 
@@ -44,14 +45,14 @@ def labelled_page(session: Session, after_action_id: int, limit: int) -> list[La
     later = aliased(ActionRow)
     superseded = exists().where(
         later.comment_id == ActionRow.comment_id,
-        later.kind == ActionKind.DECIDED.value,
+        standing_decision(later),
         later.id > ActionRow.id,
     )
     rows = session.execute(
         select(ActionRow, CommentRow.site_id, CommentRow.article_id, CommentRow.body)
         .join(CommentRow, CommentRow.id == ActionRow.comment_id)
         .where(
-            ActionRow.kind == ActionKind.DECIDED.value,
+            standing_decision(),
             ActionRow.id > after_action_id,
             ~superseded,
         )
@@ -94,7 +95,7 @@ def _latest_decisions(
 ) -> dict[str, tuple[Status, tuple[str, ...]]]:
     rows = session.execute(
         select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons)
-        .where(ActionRow.comment_id.in_(comment_ids), ActionRow.kind == ActionKind.DECIDED.value)
+        .where(ActionRow.comment_id.in_(comment_ids), standing_decision())
         .order_by(ActionRow.id)
     ).all()
     # Ordered by id, so the last write for each comment is its latest decision.

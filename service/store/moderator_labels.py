@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.domain import ActionKind, ModeratorLabel, Status
+from service.domain import ModeratorLabel, Status
 from service.models import ActionRow, CommentRow
+from service.store.standing import standing_decision
 
 
 def moderator_labels(session: Session, upto_action_id: int | None = None) -> list[ModeratorLabel]:
@@ -15,7 +16,7 @@ def moderator_labels(session: Session, upto_action_id: int | None = None) -> lis
     ``upto_action_id`` fixes the data a training run used, so it can be reproduced.
     """
     latest = select(func.max(ActionRow.id).label("id")).where(
-        ActionRow.kind == ActionKind.DECIDED.value, ActionRow.actor.is_not(None)
+        standing_decision(), ActionRow.actor.is_not(None)
     )
     if upto_action_id is not None:
         latest = latest.where(ActionRow.id <= upto_action_id)

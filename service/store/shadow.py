@@ -8,8 +8,9 @@ from sqlalchemy import Exists, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from service.comparison import LabelledScores
-from service.domain import ActionKind, Status
+from service.domain import Status
 from service.models import SCORES, ActionRow, CommentRow, ModelVersionRow, ScoreRow
+from service.store.standing import standing_decision
 
 
 def insert_scores(
@@ -55,7 +56,7 @@ def labelled_scores(
     latest = (
         select(func.max(ActionRow.id).label("action_id"))
         .where(
-            ActionRow.kind == ActionKind.DECIDED.value,
+            standing_decision(),
             ActionRow.comment_id > after,
             _scored_by(challenger),
             _scored_by(champion),
