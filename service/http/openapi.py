@@ -6,11 +6,13 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+from service.http.auth import SESSION_COOKIE
 from service.http.call import ApiRoute
 from service.http.fields import Field, field_schema, json_schema
 from service.http.openapi_components import SCHEMAS
 from service.http.problems import MEDIA_TYPE
 from service.settings import Settings
+from service.users import USER_ROLES
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _PROTECTED_ERRORS = (401, 403)
@@ -32,7 +34,17 @@ def build_document(routes: list[ApiRoute], settings: Settings) -> dict[str, Any]
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": SESSION_COOKIE,
+                    "description": "A signed-in person's browser session (POST /ui/login). "
+                    "Unsafe methods must also send X-CSRF-Token with the token of "
+                    "GET /v1/session, else 403 csrf-failed.",
+                },
+            },
         },
     }
 
@@ -43,7 +55,7 @@ def operation(route: ApiRoute, settings: Settings) -> dict[str, Any]:
         "operationId": route.operation_id,
         "summary": route.summary,
         "x-roles": [role.value for role in route.roles],
-        "security": [{"bearer": []}] if route.roles else [],
+        "security": _security(route),
         "parameters": _parameters(route),
         "responses": _responses(route),
     }
@@ -53,6 +65,14 @@ def operation(route: ApiRoute, settings: Settings) -> dict[str, Any]:
             "content": {"application/json": {"schema": json_schema(route.body(settings))}},
         }
     return op
+
+
+def _security(route: ApiRoute) -> list[dict[str, list[str]]]:
+    if not route.roles:
+        return []
+    if set(route.roles) & set(USER_ROLES):  # people sign in; site clients only have keys
+        return [{"bearer": []}, {"session": []}]
+    return [{"bearer": []}]
 
 
 def _parameters(route: ApiRoute) -> list[dict[str, Any]]:

@@ -50,8 +50,12 @@ def test_openapi_documents_security_errors_and_path_parameters(
     document: dict[str, Any],
 ) -> None:
     queue = document["paths"]["/v1/queues/{name}"]["get"]
-    assert queue["security"] == [{"bearer": []}]
+    assert queue["security"] == [{"bearer": []}, {"session": []}]  # a key or a signed-in person
     assert queue["x-roles"] == ["moderator", "ops"]
+    submit = document["paths"]["/v1/comments"]["post"]
+    assert submit["security"] == [{"bearer": []}]  # sites never sign in
+    session = document["components"]["securitySchemes"]["session"]
+    assert (session["in"], session["name"]) == ("cookie", "cd_session")
     assert {p["name"] for p in queue["parameters"] if p["in"] == "path"} == {"name"}
     problem = queue["responses"]["422"]["content"]["application/problem+json"]
     assert problem["schema"] == {"$ref": "#/components/schemas/Problem"}
