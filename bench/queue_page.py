@@ -7,7 +7,9 @@ record_classifications, in batches) into a temporary SQLite database (and a fres
 schema when ``--postgres-url`` is given), then times ``GET /v1/queues/review`` through the real
 Starlette app in-process (httpx's ASGI transport, lifespan run, a moderator API key, an embedded
 Valkey for claims): the first page sorted by risk and by age, and a page deep in the cursor
-chain. The baseline is ``GET /healthz`` through the same stack in the same run.
+chain, and the first page with ``include=details`` (scores, evidence and parent per item, as
+the browser workspace asks for it). The baseline is ``GET /healthz`` through the same stack in
+the same run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2 as httpx
+from sqlalchemy import text
 
 from bench.backing import fresh_schema, start_redis
 from service.auth import generate_api_key
@@ -76,6 +79,10 @@ def seed(database_url: str, comments: int, rng: random.Random) -> str:
                 for s in stored
             ]
         )
+    with engine.begin() as conn:
+        # Planner statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE would have them
+        # for tables of this size; right after a bulk load they describe empty tables.
+        conn.execute(text("ANALYZE"))
     token, digest, prefix = generate_api_key()
     with sessions.begin() as session:
         add_api_key(
@@ -123,6 +130,10 @@ async def measure(settings: Settings, token: str, repetitions: int) -> list[Timi
                 await timed("GET /healthz (baseline)", "/healthz"),
                 await timed("review, risk, first page", f"/v1/queues/review?limit={LIMIT}"),
                 await timed("review, age, first page", f"/v1/queues/review?sort=age&limit={LIMIT}"),
+                await timed(
+                    "review, risk, first page + details",
+                    f"/v1/queues/review?limit={LIMIT}&include=details",
+                ),
                 await timed(
                     "review, risk, page 100 (cursor)",
                     f"/v1/queues/review?limit={LIMIT}&cursor={deep}",

@@ -14,14 +14,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.claims import Claim, Claims
-from service.domain import AuthorPolicy, Decision, Queue, Reason
+from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
 from service.errors import UnavailableError
 from service.events import EventSink, NoEvents
 from service.policy import DEFAULT_TRUST_THRESHOLD
 from service.settings import Settings
-from service.store import authors, bulk, comments, queues, undo
+from service.store import authors, bulk, cards, comments, queues, undo
 from service.store.authors import AuthorPolicySetting
 from service.store.bulk import BulkDecision, Selection
+from service.store.cards import CardDetails
 from service.store.queues import AuthorRecord
 from service.transaction import transaction
 
@@ -94,6 +95,11 @@ class Workspace:
     def claims_for(self, comment_ids: Sequence[str]) -> dict[str, Claim]:
         """The live claims on these comments (none when claims are not configured)."""
         return self.claims.lookup(comment_ids) if self.claims is not None else {}
+
+    def card_details(self, page: Sequence[Comment]) -> dict[str, CardDetails]:
+        """Scores, evidence and parent of every comment of a queue page, in three queries."""
+        with transaction(self.sessions) as session:
+            return cards.card_details(session, page)
 
     def _claims(self) -> Claims:
         if self.claims is None:

@@ -47,6 +47,8 @@ SCHEMAS: dict[str, Any] = {
         version={"type": "integer"}, created_at=TIME, decided_at=NTIME,
         claimed_by={**NSTR, "description": "queue listings: who holds the claim"},
         claim_expires_at={**NTIME, "description": "queue listings: when the claim lapses"},
+        details={"type": "object", "description": "queue listings with include=details: "
+                 "{scores: {label: value}, evidence, parent: Comment | null}"},
         undo={"type": ["object", "null"], "description": "decision responses: "
               "{batch_id, until} for POST /v1/decisions/{batch_id}/undo"}),
     "ThreadedComment": _obj(

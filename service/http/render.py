@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -131,13 +132,15 @@ def evidence(actions: list[Action]) -> dict[str, Any] | None:
     """The latest classified action's evidence: spans of the body per label, and rule hits."""
     for entry in reversed(actions):
         if entry.kind is ActionKind.CLASSIFIED:
-            if entry.evidence is None:
-                return None
-            return {
-                "labels": dict(entry.evidence.get("labels", {})),
-                "rules": list(entry.evidence.get("rules", [])),
-            }
+            return evidence_spans(entry.evidence)
     return None
+
+
+def evidence_spans(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Stored evidence as served: spans per label, and rule hits."""
+    if stored is None:
+        return None
+    return {"labels": dict(stored.get("labels", {})), "rules": list(stored.get("rules", []))}
 
 
 def author_record(record: AuthorRecord) -> dict[str, Any]:

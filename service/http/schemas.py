@@ -170,6 +170,12 @@ def queue_query(settings: Settings) -> Fields:
             "risk (highest first, default) or age (oldest first).",
             choices=("risk", "age"),
         ),
+        "include": Field(
+            "string",
+            "details: each item also carries `details` (its scores, evidence and parent), "
+            "so a screen of cards needs one request, not one per card.",
+            choices=("details",),
+        ),
         **page_fields(settings),
     }
 

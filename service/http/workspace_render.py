@@ -8,8 +8,9 @@ from typing import Any
 
 from service.claims import Claim
 from service.domain import Comment, Page
-from service.http.render import comment_full, timestamp
+from service.http.render import comment_full, evidence_spans, timestamp
 from service.store.authors import AuthorPolicySetting
+from service.store.cards import CardDetails
 from service.store.decisions import Decided
 from service.workspace import AuthorView, BatchReceipt, BulkPreview
 
@@ -23,19 +24,34 @@ def claim(entry: Claim) -> dict[str, Any]:
     }
 
 
-def queue_page(page: Page[Comment], claims: Mapping[str, Claim]) -> dict[str, Any]:
-    """A page of a queue, each comment with its claim (null when nobody holds it)."""
+def queue_page(
+    page: Page[Comment],
+    claims: Mapping[str, Claim],
+    details: Mapping[str, CardDetails] | None = None,
+) -> dict[str, Any]:
+    """A page of a queue, each comment with its claim (null when nobody holds it) and, when
+    asked for, its card details."""
     items = []
     for comment in page.items:
         held = claims.get(comment.id)
-        items.append(
-            {
-                **comment_full(comment),
-                "claimed_by": held.claimed_by if held is not None else None,
-                "claim_expires_at": timestamp(held.expires_at) if held is not None else None,
-            }
-        )
+        item = {
+            **comment_full(comment),
+            "claimed_by": held.claimed_by if held is not None else None,
+            "claim_expires_at": timestamp(held.expires_at) if held is not None else None,
+        }
+        if details is not None:
+            item["details"] = card(details[comment.id])
+        items.append(item)
     return {"items": items, "next_cursor": page.next_cursor}
+
+
+def card(details: CardDetails) -> dict[str, Any]:
+    """A card's scores, evidence (as the moderation view shows it) and parent comment."""
+    return {
+        "scores": details.scores,
+        "evidence": evidence_spans(details.evidence),
+        "parent": comment_full(details.parent) if details.parent is not None else None,
+    }
 
 
 def decision(decided: Decided, undo_window_seconds: float) -> dict[str, Any]:

@@ -30,7 +30,9 @@ async def list_queue(call: Call) -> Response:
             cursor,
             limit,
         )
-    claims = await run_in_threadpool(
-        call.resources.workspace.claims_for, [c.id for c in page.items]
-    )
-    return JSONResponse(workspace_render.queue_page(page, claims))
+    workspace = call.resources.workspace
+    claims = await run_in_threadpool(workspace.claims_for, [c.id for c in page.items])
+    details = None
+    if call.query["include"] == "details":
+        details = await run_in_threadpool(workspace.card_details, page.items)
+    return JSONResponse(workspace_render.queue_page(page, claims, details))

@@ -8,6 +8,7 @@ Every page asks for a signed-in session (else 303 to the sign-in form) and the o
 from __future__ import annotations
 
 import html
+import re
 from functools import cache
 from pathlib import Path
 from string import Template
@@ -34,6 +35,24 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
 }
 
 
+# `import { … } from "./name.js";` in the team's modules (relative imports only, by convention).
+_IMPORT = re.compile(r'^import\s[^;]*?\sfrom\s+"\./([\w.-]+\.js)";', re.MULTILINE | re.DOTALL)
+
+
+@cache
+def module_dependencies(script: str) -> tuple[str, ...]:
+    """Every module ``script`` imports, directly or not, in first-seen order."""
+    found: list[str] = []
+    pending = [script]
+    while pending:
+        source = (STATIC / pending.pop(0)).read_text(encoding="utf-8")
+        for name in _IMPORT.findall(source):
+            if name != script and name not in found:
+                found.append(name)
+                pending.append(name)
+    return tuple(found)
+
+
 @cache
 def _template(name: str) -> Template:
     return Template((TEMPLATES / name).read_text(encoding="utf-8"))
@@ -41,7 +60,14 @@ def _template(name: str) -> Template:
 
 def render_page(title: str, body: str, script: str | None) -> str:
     """The shared layout around one page's body; ``script`` is a module in /ui/static/."""
-    module = f'<script type="module" src="/ui/static/{quote(script)}"></script>' if script else ""
+    module = ""
+    if script:
+        # Preloading the whole import graph fetches it in one round, not one round per level.
+        preloads = "".join(
+            f'<link rel="modulepreload" href="/ui/static/{quote(name)}">\n'
+            for name in module_dependencies(script)
+        )
+        module = f'{preloads}<script type="module" src="/ui/static/{quote(script)}"></script>'
     return _template("layout.html").substitute(title=html.escape(title), body=body, script=module)
 
 

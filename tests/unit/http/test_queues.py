@@ -3,6 +3,8 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from service.moderation import Moderation
+from service.shadow import Shadow
+from tests.factories import scores
 from tests.unit.http.conftest import Headers, classify, post_comment
 
 
@@ -74,3 +76,36 @@ def test_queue_rejects_bad_parameters_with_query_pointers(
     assert response.status_code == 422
     pointers = {e["pointer"] for e in response.json()["errors"]}
     assert pointers == {"/query/min_score", "/query/sort", "/query/limit", "/query/colour"}
+
+
+def test_queue_items_carry_card_details_when_asked(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    parent = post_comment(client, site, body="The parent comment.")
+    reply = post_comment(client, site, body="Send BTC now", parent_id=parent)
+    evidence = {"labels": {"spam": [{"start": 5, "end": 8, "text": "BTC"}]}, "rules": []}
+    moderation.record_classifications(
+        [scores(parent, spam=0.6), scores(reply, spam=0.7, toxic=0.2)],
+        explain=lambda held: [evidence if c.id == reply else None for c in held],
+    )
+    # A challenger's shadow scores for the same comment are not the card's scores.
+    Shadow(moderation.sessions, moderation.settings).record_scores(
+        [scores(reply, spam=0.01, version="v-challenger")]
+    )
+
+    plain = client.get("/v1/queues/review", headers=moderator).json()["items"]
+    detailed = client.get("/v1/queues/review?include=details", headers=moderator).json()["items"]
+
+    assert all("details" not in item for item in plain)
+    cards = {item["id"]: item["details"] for item in detailed}
+    assert cards[reply]["scores"] == {"spam": 0.7, "toxic": 0.2}
+    assert cards[reply]["evidence"] == evidence
+    assert cards[reply]["parent"]["id"] == parent
+    assert cards[reply]["parent"]["body"] == "The parent comment."
+    assert cards[parent] == {
+        "scores": {"spam": 0.6, "toxic": 0.01},
+        "evidence": None,
+        "parent": None,
+    }
+    bad = client.get("/v1/queues/review?include=everything", headers=moderator)
+    assert bad.status_code == 422

@@ -44,7 +44,9 @@ export async function switchQueue(name) {
 }
 
 function queueUrl() {
-  const params = new URLSearchParams({ sort: state.sort, limit: String(PAGE_SIZE) });
+  // include=details: each item brings its scores, evidence and parent, so a page of cards is
+  // one request rather than one per card.
+  const params = new URLSearchParams({ sort: state.sort, limit: String(PAGE_SIZE), include: "details" });
   for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
   if (state.cursor) params.set("cursor", state.cursor);
   return `/v1/queues/${encodeURIComponent(state.queue)}?${params}`;
@@ -74,23 +76,41 @@ export async function loadMore() {
   document.getElementById("queue-empty").hidden = state.cards.size > 0;
 }
 
-/** Make (but do not place) the card of an item, and fetch its details. */
+/** Make (but do not place) the card of an item, with its details (fetched if not given). */
 export function addCard(item) {
   const node = cardElement(item);
   const card = { item, view: null, node, decided: false, busy: false, claimedBy: null, claimUntil: null };
   state.cards.set(item.id, card);
   setClaim(item.id, item.claimed_by || null, item.claim_expires_at || null);
-  loadDetails(card);
+  if (item.details) showDetails(card, viewOf(item));
+  else loadDetails(card);
   return node;
+}
+
+/** A queue item with details, in the shape of a moderation view (what fill() reads). */
+function viewOf(item) {
+  const { details, ...comment } = item;
+  return {
+    comment,
+    scores: { [comment.model_version]: details.scores },
+    model_version: comment.model_version,
+    reasons: comment.reasons,
+    evidence: details.evidence,
+    parent: details.parent,
+  };
+}
+
+function showDetails(card, view) {
+  card.view = view;
+  card.item = { ...card.item, ...view.comment };
+  fill(card.node, view);
 }
 
 /** Fetch the moderation view of a card: evidence, scores, parent, current version. */
 export async function loadDetails(card) {
   try {
     const view = await api("GET", `/v1/comments/${encodeURIComponent(card.item.id)}/moderation`);
-    card.view = view;
-    card.item = { ...card.item, ...view.comment };
-    fill(card.node, view);
+    showDetails(card, view);
   } catch (error) {
     showConflict(card.node, `Could not load details: ${error.message}`);
   }
