@@ -15,6 +15,7 @@ characters, or made only of whitespace and punctuation, are dropped: a moderator
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import weakref
@@ -106,6 +107,9 @@ def _vocabulary(model: TextModel) -> _Vocabulary:
     return built
 
 
+# Compiling is most of an explanation's cost, and the same common n-grams come up comment after
+# comment; ``re``'s own cache holds only 512 patterns. Bounded: a long-running worker sees many.
+@functools.lru_cache(maxsize=50_000)
 def _pattern(term: str, kind: int) -> re.Pattern[str]:
     if kind == 0:
         # Word 1-2-grams: tokens of two or more word characters, joined by one space; in the

@@ -169,7 +169,7 @@ def _cmd_api(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from workers.__main__ import run_worker
+    from workers.__main__ import lower_priority, run_worker
 
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
     unknown = set(queues) - _QUEUES
@@ -178,6 +178,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             f"commentdesk: --queues {args.queues!r}: choose from classify, train", file=sys.stderr
         )
         return 2
+    lower_priority(settings.worker_nice)
     run_worker(settings, burst=args.burst, name=args.name, queues=queues)
     return 0
 

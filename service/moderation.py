@@ -42,9 +42,12 @@ from service.transaction import transaction
 
 CHAMPION = "champion"
 
-# Given the comments the policy withheld or rejected, one evidence mapping (or None) per comment;
-# see Classification.evidence. Supplied by the workers, which hold the model.
-Explainer = Callable[[Sequence[Comment]], Sequence[Mapping[str, Any] | None]]
+# Given the comments the policy withheld or rejected and, per comment, the reasons it was held
+# (the model labels among them are the ones worth explaining), one evidence mapping (or None) per
+# comment; see Classification.evidence. Supplied by the workers, which hold the model.
+Explainer = Callable[
+    [Sequence[Comment], Sequence[Sequence[str]]], Sequence[Mapping[str, Any] | None]
+]
 
 
 def utcnow() -> datetime:
@@ -403,11 +406,13 @@ def _evidence(
     explain: Explainer | None,
 ) -> dict[str, Mapping[str, Any]]:
     """Evidence of the withheld or rejected comments: given, or from one ``explain`` call."""
-    held = [(c, r) for c, r, status, _ in decided if status is not Status.APPROVED]
-    found = {c.id: r.evidence for c, r in held if r.evidence is not None}
-    missing = [c for c, r in held if r.evidence is None and r.error is None]
+    held = [(c, r, why) for c, r, status, why in decided if status is not Status.APPROVED]
+    found = {c.id: r.evidence for c, r, _ in held if r.evidence is not None}
+    missing = [(c, why) for c, r, why in held if r.evidence is None and r.error is None]
     if explain is not None and missing:
-        for comment, evidence in zip(missing, explain(missing), strict=True):
+        comments = [c for c, _ in missing]
+        explained = explain(comments, [why for _, why in missing])
+        for comment, evidence in zip(comments, explained, strict=True):
             if evidence is not None:
                 found[comment.id] = evidence
     return found

@@ -68,6 +68,9 @@ class Settings:
     log_level: str = "INFO"
     # The public labelled datasets training jobs read (relative to the worker's directory).
     training_data: Path = Path("../shared/data")
+    # Workers yield the CPU to the API on a shared host: moderation decisions can wait a few
+    # milliseconds, a site waiting on its POST should not (0 keeps the inherited priority).
+    worker_nice: int = 10
     # Web workspace (issue 4).
     session_ttl_seconds: float = 8 * 3600.0  # a signed-in browser session lasts one shift
     claim_ttl_seconds: float = 180.0  # a card a moderator works on stays theirs this long
@@ -136,6 +139,7 @@ class Settings:
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
             training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
+            worker_nice=env.get("WORKER_NICE", _niceness, defaults.worker_nice),
             session_ttl_seconds=env.get(
                 "SESSION_TTL_SECONDS", _positive_float, defaults.session_ttl_seconds
             ),
@@ -196,6 +200,13 @@ def _non_negative_float(raw: str) -> float:
 
 def _milliseconds(raw: str) -> float:
     return _non_negative_float(raw) / 1000.0
+
+
+def _niceness(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value <= 19:
+        raise ValueError("must be an integer from 0 (no change) to 19 (lowest priority)")
+    return value
 
 
 def _auto_bool(raw: str) -> bool | None:

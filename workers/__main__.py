@@ -66,6 +66,16 @@ def run_worker(
             log.info("worker %s stopped", context.name)
 
 
+def lower_priority(niceness: int) -> None:
+    """Let the API (and anything else latency-bound on this host) run first.
+
+    Called by the worker process entry points only: the niceness is the whole process's, and
+    tests or tools that call run_worker in their own process keep theirs.
+    """
+    if niceness > 0 and hasattr(os, "nice"):
+        os.nice(niceness)
+
+
 def _configure_logging(settings: Settings) -> None:
     # Only when the embedding program (a CLI, a test runner) has not configured logging itself.
     if not logging.getLogger().handlers:
@@ -114,7 +124,9 @@ def _work(
 
 def main() -> None:
     """Entry point of ``python -m workers``: settings from the environment."""
-    run_worker(Settings.from_env(os.environ), burst="--burst" in sys.argv[1:])
+    settings = Settings.from_env(os.environ)
+    lower_priority(settings.worker_nice)
+    run_worker(settings, burst="--burst" in sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -74,20 +74,26 @@ def explainer(model: LoadedModel | None) -> Explainer | None:
         return None
     scorer = model.scorer
 
-    def explain_comments(comments: Sequence[Comment]) -> list[Mapping[str, Any] | None]:
+    def explain_comments(
+        comments: Sequence[Comment], reasons: Sequence[Sequence[str]]
+    ) -> list[Mapping[str, Any] | None]:
         bodies = [c.body for c in comments]
+        # Only the labels that held a comment explain it (a low score's top words are noise),
+        # and each label explained costs a search per top feature: one batch call for the union.
+        wanted = [[r for r in why if r in scorer.labels] for why in reasons]
+        union = sorted({label for labels in wanted for label in labels})
         try:
-            spans = explain(scorer, bodies)
+            spans = explain(scorer, bodies, union) if union else [{} for _ in bodies]
             rules = rule_evidence(bodies)
         except Exception as exc:  # evidence is an aid for moderators, never a reason to fail
             log.warning("explaining %d comment(s) failed: %r", len(comments), exc)
             return [None] * len(comments)
         return [
             {
-                "labels": {label: [_span(e) for e in found] for label, found in by_label.items()},
+                "labels": {label: [_span(e) for e in by_label[label]] for label in labels},
                 "rules": [_span(e) for e in hits],
             }
-            for by_label, hits in zip(spans, rules, strict=True)
+            for by_label, labels, hits in zip(spans, wanted, rules, strict=True)
         ]
 
     return explain_comments

@@ -165,6 +165,10 @@ def test_withheld_comment_shows_evidence_spans_of_its_stored_body(
     evidence = view["evidence"]
     spam_spans = evidence["labels"]["spam"]
     assert spam_spans
+    # Only the labels that held the comment are explained.
+    assert set(evidence["labels"]) == set(view["reasons"]) & set(
+        view["scores"][view["model_version"]]
+    )
     rules = evidence["rules"]
     for span in [*spam_spans, *rules, *(s for v in evidence["labels"].values() for s in v)]:
         assert body[span["start"] : span["end"]] == span["text"], span

@@ -74,9 +74,13 @@ def test_record_classifications_explains_only_held_comments_in_one_call(
 ) -> None:
     clean, held, rejected = (submit_one(moderation, body=f"comment {i}") for i in range(3))
     calls: list[list[str]] = []
+    reasons_given: dict[str, list[str]] = {}
 
-    def explain(comments: Sequence[Comment]) -> list[Mapping[str, Any] | None]:
+    def explain(
+        comments: Sequence[Comment], reasons: Sequence[Sequence[str]]
+    ) -> list[Mapping[str, Any] | None]:
         calls.append([c.id for c in comments])
+        reasons_given.update({c.id: list(why) for c, why in zip(comments, reasons, strict=True)})
         return [
             {"labels": {"spam": [{"start": 0, "end": 7, "text": c.body[:7]}]}, "rules": []}
             for c in comments
@@ -86,6 +90,7 @@ def test_record_classifications_explains_only_held_comments_in_one_call(
     assert moderation.record_classifications(results, explain=explain) == 3
     assert len(calls) == 1
     assert sorted(calls[0]) == sorted([held, rejected])
+    assert reasons_given == {held: ["spam"], rejected: ["spam"]}  # what the explainer is told
     for comment_id in (held, rejected):
         view = moderation.moderation_view(comment_id)
         assert view.comment.status is not Status.APPROVED

@@ -144,3 +144,17 @@ def _read_until(process: subprocess.Popen[str], marker: str) -> str:
         if marker in line:
             return seen
     raise AssertionError(f"worker ended before {marker!r}:\n{seen}")
+
+
+def test_worker_process_runs_below_the_api_priority() -> None:
+    # The entry point lowers the process's own priority; a child shows it without touching ours.
+    probe = (
+        "import os; from workers.__main__ import lower_priority; "
+        "lower_priority(7); print(os.nice(0))"
+    )
+    before = os.nice(0)
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert int(shown) == min(19, before + 7)
+    assert os.nice(0) == before

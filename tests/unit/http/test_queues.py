@@ -86,7 +86,7 @@ def test_queue_items_carry_card_details_when_asked(
     evidence = {"labels": {"spam": [{"start": 5, "end": 8, "text": "BTC"}]}, "rules": []}
     moderation.record_classifications(
         [scores(parent, spam=0.6), scores(reply, spam=0.7, toxic=0.2)],
-        explain=lambda held: [evidence if c.id == reply else None for c in held],
+        explain=lambda held, _why: [evidence if c.id == reply else None for c in held],
     )
     # A challenger's shadow scores for the same comment are not the card's scores.
     Shadow(moderation.sessions, moderation.settings).record_scores(

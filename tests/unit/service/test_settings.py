@@ -34,6 +34,10 @@ def test_settings_reads_conventional_urls() -> None:
         ("COMMENTDESK_THRESHOLDS", "spam=1.5:0.99"),
         ("COMMENTDESK_THRESHOLDS", "spam=0.9:0.5"),
         ("COMMENTDESK_THRESHOLDS", "spma=0.5:0.9"),
+        ("COMMENTDESK_WORKER_NICE", "20"),
+        ("COMMENTDESK_WORKER_NICE", "-5"),
+        ("COMMENTDESK_COOKIE_SECURE", "maybe"),
+        ("COMMENTDESK_CLAIM_TTL_SECONDS", "0"),
     ],
 )
 def test_settings_bad_value_names_variable_and_value(name: str, value: str) -> None:
@@ -56,3 +60,20 @@ def test_settings_hold_rules_parse_a_list() -> None:
 
 def test_settings_hold_rules_none_turns_all_rules_off() -> None:
     assert Settings.from_env({"COMMENTDESK_HOLD_RULES": "none"}).hold_rules == frozenset()
+
+
+def test_settings_workspace_and_priority_values_parse() -> None:
+    settings = Settings.from_env(
+        {
+            "COMMENTDESK_WORKER_NICE": "0",
+            "COMMENTDESK_COOKIE_SECURE": "true",
+            "COMMENTDESK_UNDO_WINDOW_SECONDS": "0",
+            "COMMENTDESK_SESSION_TTL_SECONDS": "60",
+        }
+    )
+    assert settings.worker_nice == 0
+    assert settings.cookie_secure is True
+    assert settings.undo_window_seconds == 0.0
+    assert settings.session_ttl_seconds == 60.0
+    assert Settings.from_env({"COMMENTDESK_COOKIE_SECURE": "auto"}).cookie_secure is None
+    assert Settings().worker_nice == 10
