@@ -158,6 +158,18 @@ class IdempotencyConflictError(ConflictError):
     title = "Idempotency key reused with a different request"
 
 
+class TooManySignInsError(CommentDeskError):
+    """Sign-in refused for a while after too many failures (see service.login_throttle)."""
+
+    code = "too-many-sign-ins"
+    status = 429
+    title = "Too many failed sign-ins"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class UnavailableError(CommentDeskError):
     """A dependency (database, Redis) is down; the request may be retried."""
 

@@ -73,6 +73,10 @@ class Settings:
     worker_nice: int = 10
     # Web workspace (issue 4).
     session_ttl_seconds: float = 8 * 3600.0  # a signed-in browser session lasts one shift
+    # Failed sign-ins per username within the window before sign-in is refused (per address:
+    # five times as many).
+    login_max_failures: int = 10
+    login_window_seconds: float = 900.0
     claim_ttl_seconds: float = 180.0  # a card a moderator works on stays theirs this long
     undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
     # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
@@ -140,6 +144,12 @@ class Settings:
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
             training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
             worker_nice=env.get("WORKER_NICE", _niceness, defaults.worker_nice),
+            login_max_failures=env.get(
+                "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures
+            ),
+            login_window_seconds=env.get(
+                "LOGIN_WINDOW_SECONDS", _positive_float, defaults.login_window_seconds
+            ),
             session_ttl_seconds=env.get(
                 "SESSION_TTL_SECONDS", _positive_float, defaults.session_ttl_seconds
             ),

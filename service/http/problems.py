@@ -16,7 +16,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from service.errors import AuthenticationError, CommentDeskError, ValidationError
+from service.errors import (
+    AuthenticationError,
+    CommentDeskError,
+    TooManySignInsError,
+    ValidationError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +128,8 @@ def _extensions(exc: CommentDeskError) -> dict[str, Any]:
 def _headers(exc: CommentDeskError) -> dict[str, str] | None:
     if isinstance(exc, AuthenticationError):
         return {"WWW-Authenticate": 'Bearer realm="commentdesk"'}
+    if isinstance(exc, TooManySignInsError):
+        return {"Retry-After": str(exc.retry_after)}
     return None
 
 

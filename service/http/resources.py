@@ -17,6 +17,7 @@ from service.db import engine_from_settings, session_factory
 from service.events import RedisEvents
 from service.http.sse import LiveEvents, connect_async_redis
 from service.intake import Enqueuer, Intake
+from service.login_throttle import LoginThrottle
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
@@ -36,6 +37,7 @@ class Resources:
     intake: Intake
     authenticator: Authenticator
     users: Users
+    login_throttle: LoginThrottle
     openapi: dict[str, Any]
     workspace: Workspace
     live: LiveEvents | None = None  # None without Redis: GET /v1/events answers 503
@@ -66,6 +68,9 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
         intake=Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max),
         authenticator=Authenticator(sessions, settings.key_cache_seconds),
         users=Users(sessions, settings.session_ttl_seconds),
+        login_throttle=LoginThrottle(
+            redis, settings.login_max_failures, settings.login_window_seconds
+        ),
         openapi=openapi,
         workspace=_workspace(sessions, settings, redis, events),
         live=live,

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from service.errors import AuthenticationError, MalformedRequestError
+from service.errors import AuthenticationError, MalformedRequestError, TooManySignInsError
 from service.http.auth import CSRF_HEADER, SESSION_COOKIE, check_csrf, session_of
 from service.http.body import read_bounded
 from service.http.resources import resources_of
@@ -69,12 +69,24 @@ async def login(request: Request) -> Response:
     if not _same_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf")):
         message = "This sign-in form has expired. Please try again."
         return render_form(request, target=target, username=username, error=message, status=403)
-    users = resources_of(request).users
+    resources = resources_of(request)
+    users, throttle = resources.users, resources.login_throttle
+    address = request.client.host if request.client is not None else "unknown"
     try:
+        await run_in_threadpool(throttle.check, username, address)
         user = await run_in_threadpool(users.authenticate, username, form.get("password", ""))
+    except TooManySignInsError as exc:
+        minutes = max(1, round(exc.retry_after / 60))
+        message = f"Too many failed sign-ins. Try again in about {minutes} minute(s)."
+        response = render_form(request, target=target, username=username, error=message,
+                               status=429)  # fmt: skip
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except AuthenticationError:
+        await run_in_threadpool(throttle.failed, username, address)
         message = "Wrong username or password."
         return render_form(request, target=target, username=username, error=message, status=401)
+    await run_in_threadpool(throttle.succeeded, username)
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # a fresh token on every sign-in: a planted cookie never becomes a signed-in one
         await run_in_threadpool(users.close_session, old)
