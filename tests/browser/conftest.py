@@ -56,9 +56,14 @@ def _free_port() -> int:
 class Service:
     """The running API and worker, and what tests need to feed them."""
 
-    def __init__(self, url: str, site_key: str) -> None:
+    def __init__(self, url: str, site_key: str, env: dict[str, str]) -> None:
         self.url = url
         self.site_key = site_key
+        self.env = env
+
+    def cli(self, *args: str) -> str:
+        """Run a `commentdesk` command against this service's data directory and Valkey."""
+        return _run(list(args), self.env)
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = None) -> Any:
         """One JSON request with an API key (the site key by default)."""
@@ -166,7 +171,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
                 )
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url, processes, data)
-        yield Service(url, site_key)
+        yield Service(url, site_key, env)
     finally:
         for process in processes:
             process.terminate()
