@@ -22,7 +22,7 @@ export async function openAuthor(id = state.focusId) {
   replace(document.getElementById("side-body"),
     el("p", { class: "muted" }, `${author.id} on ${siteId}`),
     countsList(record.counts || {}),
-    policyForm(siteId, author.id, record.policy),
+    policyForm(siteId, author.id, record.policy, () => openAuthor(id)),
     el("h3", {}, "Recent comments"),
     el("ol", { class: "recent" }, (record.recent || []).map((c) => el("li", {},
       el("div", { class: "muted" }, el("span", { class: `status status-${c.status}` }, c.status), " ", c.article_id, " · ", time(c.created_at)),
@@ -36,16 +36,22 @@ function countsList(counts) {
   return el("dl", { class: "counts" }, entries.map(([status, n]) => [el("dt", {}, status), el("dd", {}, String(n))]));
 }
 
-function policyForm(siteId, authorId, policy) {
+/** The policy form; ``reload`` reopens this same author's panel (not the focused card's). */
+function policyForm(siteId, authorId, policy, reload) {
   const form = el("form", { class: "policy" },
     el("h3", {}, "Policy"),
     el("p", { class: "muted" }, policy ? `Current: ${policy.policy} (set by ${policy.set_by || "?"})` : "No policy: the model and rules decide."),
     el("label", {}, "Policy ", el("select", { name: "policy" }, POLICIES.map(([value, label]) => el("option", { value, selected: policy?.policy === value }, label)))),
-    el("label", {}, "Trust threshold ", el("input", { name: "trust_threshold", type: "number", min: "0", max: "1", step: "0.05", value: policy?.trust_threshold ?? "0.3" })),
+    el("label", { class: "trust-threshold" }, "Trust threshold ", el("input", { name: "trust_threshold", type: "number", min: "0", max: "1", step: "0.05", value: policy?.trust_threshold ?? "0.3" })),
     el("label", {}, "Note ", el("input", { name: "note", maxlength: "2000", value: policy?.note ?? "" })),
     el("div", { class: "dialog-actions" },
       el("button", { type: "submit", class: "primary" }, "Set policy"),
       policy ? el("button", { type: "button", class: "danger", "data-remove": "1" }, "Remove policy") : null));
+  // The threshold means something only for trust.
+  const threshold = form.querySelector(".trust-threshold");
+  const showThreshold = () => { threshold.hidden = form.elements.policy.value !== "trust"; };
+  form.elements.policy.addEventListener("change", showThreshold);
+  showThreshold();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -56,14 +62,14 @@ function policyForm(siteId, authorId, policy) {
     try {
       await api("PUT", `${authorPath(siteId, authorId)}/policy`, body);
       toast(`Policy set: ${body.policy}.`);
-      await openAuthor();
+      await reload();
     } catch (error) { showError(error, "Policy not saved:"); }
   });
   form.querySelector("[data-remove]")?.addEventListener("click", async () => {
     try {
       await api("DELETE", `${authorPath(siteId, authorId)}/policy`);
       toast("Policy removed.");
-      await openAuthor();
+      await reload();
     } catch (error) { showError(error, "Policy not removed:"); }
   });
   return form;
