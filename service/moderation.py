@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,25 +28,15 @@ from service.domain import (
     Status,
 )
 from service.events import EventSink, NoEvents
-from service.policy import apply_policy, author_verdict, failed_classification
 from service.queue import GuardedQueue
-from service.rules import rule_hits
-from service.settings import LabelThreshold, Settings
-from service.store import authors, comments, decisions, maintenance, queues, registry
-from service.store.authors import AuthorPolicySetting
+from service.settings import Settings
+from service.store import comments, decisions, maintenance, queues, registry
 from service.store.comments import Stored
 from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
-from service.thresholds import effective_thresholds, version_thresholds
 from service.transaction import transaction
+from service.verdicts import Explainer, VerdictMaker
 
 CHAMPION = "champion"
-
-# Given the comments the policy withheld or rejected and, per comment, the reasons it was held
-# (the model labels among them are the ones worth explaining), one evidence mapping (or None) per
-# comment; see Classification.evidence. Supplied by the workers, which hold the model.
-Explainer = Callable[
-    [Sequence[Comment], Sequence[Sequence[str]]], Sequence[Mapping[str, Any] | None]
-]
 
 
 def utcnow() -> datetime:
@@ -91,6 +80,7 @@ class Moderation:
         self.queue = queue
         self.clock = clock
         self.events: EventSink = events if events is not None else NoEvents()
+        self._verdict_maker = VerdictMaker(settings)
 
     def _transaction(self) -> AbstractContextManager[Session]:
         return transaction(self.sessions)
@@ -270,7 +260,7 @@ class Moderation:
         now = self.clock()
         try:
             with self._transaction() as session:
-                verdicts = self._verdicts(session, results, comments, explain)
+                verdicts = self._verdict_maker.verdicts(session, results, comments, explain)
                 decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
@@ -284,7 +274,7 @@ class Moderation:
     ) -> list[decisions.SystemVerdict]:
         recorded: list[decisions.SystemVerdict] = []
         with self._transaction() as session:
-            for verdict in self._verdicts(session, results, explain=explain):
+            for verdict in self._verdict_maker.verdicts(session, results, explain=explain):
                 try:
                     decisions.record_system_verdicts(session, [verdict], now)
                 except decisions.PartialBatchError:
@@ -305,75 +295,6 @@ class Moderation:
                 "approved": statuses.count(Status.APPROVED),
             },
         )
-
-    def _verdicts(
-        self,
-        session: Session,
-        results: Sequence[Classification],
-        comments: Sequence[Comment] | None = None,
-        explain: Explainer | None = None,
-    ) -> list[decisions.SystemVerdict]:
-        # One read and one repeat-post query for the batch; decided or unknown ids are skipped
-        # (and the conditional UPDATE skips any decided since ``comments`` was read).
-        if comments is None:
-            comments = decisions.pending_comments(session, [r.comment_id for r in results])
-        pending = {c.id: c for c in comments}
-        window = timedelta(seconds=self.settings.repeat_window_seconds)
-        repeats = queues.repeat_posts(session, list(pending.values()), window)
-        policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
-        # The scoring versions' stored bands: one query per batch, resolved once per site.
-        stored = version_thresholds(
-            session, {r.model_version for r in results if r.model_version is not None}
-        )
-        bands: dict[tuple[str | None, str], Mapping[str, LabelThreshold]] = {}
-        decided: list[tuple[Comment, Classification, Status, list[str]]] = []
-        for result in results:
-            comment = pending.get(result.comment_id)
-            if comment is not None:
-                key = (result.model_version, comment.site_id)
-                if key not in bands:
-                    bands[key] = effective_thresholds(
-                        self.settings.thresholds,
-                        stored.get(result.model_version or ""),
-                        self.settings.site_thresholds.get(comment.site_id),
-                    )
-                policy = policies.get((comment.site_id, comment.author.id))
-                status, reasons = self._verdict(
-                    comment, result, comment.id in repeats, bands[key], policy
-                )
-                decided.append((comment, result, status, reasons))
-        evidence = _evidence(decided, explain)
-        return [
-            decisions.SystemVerdict(
-                comment.id,
-                status,
-                reasons,
-                result.scores,
-                result.model_version,
-                evidence.get(comment.id),
-            )
-            for comment, result, status, reasons in decided
-        ]
-
-    def _verdict(
-        self,
-        comment: Comment,
-        result: Classification,
-        is_repeat: bool,
-        thresholds: Mapping[str, LabelThreshold],
-        policy: AuthorPolicySetting | None = None,
-    ) -> tuple[Status, list[str]]:
-        if policy is not None:
-            scored = result.scores if result.error is None else {}
-            forced = author_verdict(policy.policy, policy.trust_threshold, scored)
-            if forced is not None:
-                return forced
-        if result.error is not None:
-            return failed_classification()
-        hits = rule_hits(
-            comment, is_repeat=is_repeat, new_author_days=self.settings.new_author_days
-        )
-        return apply_policy(result.scores, thresholds, hits, self.settings.hold_rules)
 
     def sweep(self, limit: int = 10_000) -> int:
         """Re-enqueue comments left pending too long (Redis was down, a worker died).
@@ -399,20 +320,3 @@ class Moderation:
 
 def _age(now: datetime, oldest: datetime | None) -> float | None:
     return None if oldest is None else max(0.0, (now - oldest).total_seconds())
-
-
-def _evidence(
-    decided: Sequence[tuple[Comment, Classification, Status, list[str]]],
-    explain: Explainer | None,
-) -> dict[str, Mapping[str, Any]]:
-    """Evidence of the withheld or rejected comments: given, or from one ``explain`` call."""
-    held = [(c, r, why) for c, r, status, why in decided if status is not Status.APPROVED]
-    found = {c.id: r.evidence for c, r, _ in held if r.evidence is not None}
-    missing = [(c, why) for c, r, why in held if r.evidence is None and r.error is None]
-    if explain is not None and missing:
-        comments = [c for c, _ in missing]
-        explained = explain(comments, [why for _, why in missing])
-        for comment, evidence in zip(comments, explained, strict=True):
-            if evidence is not None:
-                found[comment.id] = evidence
-    return found

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from classifier.explain import Evidence, explain, rule_evidence
 from classifier.model import TextModel
 from service.domain import Classification, Comment
-from service.moderation import Explainer
+from service.verdicts import Explainer
 from workers.model_cache import LoadedModel
 
 NO_MODEL = "no champion model is loaded"
