@@ -52,7 +52,7 @@ function renderShadow(comparison) {
     el("td", {}, fmt(c.champion.precision)), el("td", {}, fmt(c.champion.recall)),
     el("td", {}, fmt(c.challenger.precision)), el("td", {}, fmt(c.challenger.recall))));
   replace(box,
-    el("p", {}, `Challenger ${comparison.challenger} vs champion ${comparison.champion}: ${comparison.compared} moderator-decided comments compared, agreement ${fmt(comparison.agreement)}.`),
+    el("p", {}, `Challenger ${comparison.challenger} vs champion ${comparison.champion}: ${comparison.compared} moderator-decided comment${comparison.compared === 1 ? "" : "s"} compared, agreement ${fmt(comparison.agreement)}.`),
     el("p", {}, `Verdicts changed: ${comparison.changed.total} (${comparison.changed.toward_moderator} toward the moderators, ${comparison.changed.away_from_moderator} away).`),
     el("div", { class: "table-wrap" }, el("table", { class: "table" },
       el("thead", {}, el("tr", {}, ["Label", "Positives", "Champion precision", "Champion recall", "Challenger precision", "Challenger recall"].map((h) => el("th", {}, h)))),
