@@ -129,6 +129,10 @@ def _announce(out: Printer, url: str, keys: dict[Role, str]) -> None:
         for role, key in keys.items():
             out(f"  {role.value:<10} {key}")
     out(f"try: curl -s {url}/readyz")
+    out(
+        f"moderator workspace: {url}/ui/  "
+        "(create a sign-in: commentdesk create-user --role moderator NAME)"
+    )
 
 
 class _StopFlag:

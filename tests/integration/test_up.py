@@ -110,6 +110,10 @@ def test_up_runs_everything_and_stops_cleanly(
     assert status == 202
     decided = wait_for_decision(url, keys["site"], created["id"])
     assert decided["status"] in {"approved", "withheld", "rejected", "spam"}
+    with urllib.request.urlopen(f"{url}/ui/login", timeout=10) as page:  # the workspace is up too
+        assert page.status == 200
+        assert 'name="password"' in page.read().decode()
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     with pytest.raises(urllib.error.URLError):
