@@ -1,5 +1,5 @@
 """The `commentdesk` command line: up, api, worker, migrate, create-key, train, status, models,
-promote, rollback, register, thresholds."""
+promote, rollback, register, thresholds; account commands live in commentdesk.accounts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from commentdesk import accounts
 from service.domain import Role
 from service.errors import CommentDeskError
 from service.settings import Settings
@@ -72,12 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
-    user = _add(commands, "create-user", _cmd_create_user, "create a moderator or ops sign-in")
-    user.add_argument("--role", required=True, choices=[Role.MODERATOR.value, Role.OPS.value])
-    user.add_argument("username", help="2-64 characters: a-z, 0-9, '.', '_', '-'")
-    user.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin, not a prompt"
-    )
+    accounts.add_commands(commands, _add)
     train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
     train.add_argument(
         "--register",
@@ -143,7 +139,7 @@ def _add(
 
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
-_ACCOUNTS = {"create-key", "create-user"}
+_ACCOUNTS = {"create-key", *accounts.COMMANDS}
 _QUEUES = {"classify", "train"}
 
 
@@ -196,34 +192,6 @@ def _cmd_create_key(args: argparse.Namespace, settings: Settings) -> int:
 
     print(create_key(settings, Role(args.role), args.name))
     return 0
-
-
-def _cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from service.db import engine_from_settings, session_factory
-    from service.users import Users
-
-    password = _read_password(args.password_stdin)
-    if password is None:
-        print("commentdesk: the two passwords differ", file=sys.stderr)
-        return 2
-    engine = engine_from_settings(settings)
-    try:
-        users = Users(session_factory(engine), settings.session_ttl_seconds)
-        user = users.create_user(args.username, password, Role(args.role))
-    finally:
-        engine.dispose()
-    print(f"created {user.role.value} {user.username!r}; sign in at /ui/login")
-    return 0
-
-
-def _read_password(from_stdin: bool) -> str | None:
-    """The new password from stdin's first line, or typed twice (None if the two differ)."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    first = getpass.getpass("password: ")
-    return first if getpass.getpass("again: ") == first else None
 
 
 def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:

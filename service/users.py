@@ -1,18 +1,15 @@
-"""People who sign in to the web workspace: scrypt password hashes and browser sessions.
+"""People who sign in to the web workspace: accounts, passwords and browser sessions.
 
 API clients use keys (``service.auth``); users are moderators and ops who sign in with a password
-and get a session cookie. Passwords are hashed with scrypt, which is memory-hard, and the stored
-string carries its parameters and salt (``scrypt$n$r$p$salt$hash``) so the cost can be raised later
-without invalidating existing hashes.
+and get a session cookie. Passwords are hashed with scrypt (``service.passwords``), which is
+memory-hard.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import functools
 import hashlib
-import hmac
 import re
 import secrets
 import threading
@@ -23,33 +20,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Role
-from service.errors import AuthenticationError, FieldError, UserExistsError, ValidationError
+from service.errors import (
+    AuthenticationError,
+    FieldError,
+    NotFoundError,
+    UserExistsError,
+    ValidationError,
+)
+from service.passwords import DEFAULT_PARAMS, hash_password, verify_password
+from service.passwords import ScryptParams as ScryptParams  # part of Users' signature
 from service.store import users as store
 
 USER_ROLES = (Role.MODERATOR, Role.OPS)  # site keys are machines: they never sign in
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024  # scrypt reads the whole password; bound the work a login can ask for
-SCHEME = "scrypt"
 # Each check holds 32 MiB for ~0.1 s; a flood of sign-ins waits here instead of exhausting memory.
 CONCURRENT_HASHES = 4
-
-
-@dataclasses.dataclass(frozen=True)
-class ScryptParams:
-    """scrypt's cost parameters; memory used is 128 * n * r bytes (32 MiB by default)."""
-
-    n: int = 2**15
-    r: int = 8
-    p: int = 1
-
-    @property
-    def maxmem(self) -> int:
-        """The memory limit to hand OpenSSL (its default, 32 MiB, is just too small)."""
-        return 128 * self.n * self.r * self.p + 16 * 1024 * 1024
-
-
-DEFAULT_PARAMS = ScryptParams()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,54 +49,22 @@ class User:
 
 
 @dataclasses.dataclass(frozen=True)
+class Account:
+    """An account as an administrator sees it (``disabled_at`` None while it may sign in)."""
+
+    username: str
+    role: Role
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
 class WebSession:
     """A signed-in browser session (the cookie token itself is only known to the browser)."""
 
     user: User
     csrf_token: str
     expires_at: datetime
-
-
-def hash_password(password: str, params: ScryptParams = DEFAULT_PARAMS) -> str:
-    """The stored form of ``password``: scheme, parameters, a random salt and the scrypt hash."""
-    salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, params)
-    return "$".join([SCHEME, str(params.n), str(params.r), str(params.p), _b64(salt), _b64(digest)])
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches ``stored`` (constant-time comparison of the hashes)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        params = ScryptParams(int(n), int(r), int(p))
-        expected = _unb64(digest)
-        salt_bytes = _unb64(salt)
-        if scheme != SCHEME or len(expected) < 16 or not salt_bytes:
-            return False
-        computed = _scrypt(password, salt_bytes, params, len(expected))
-    except ValueError:  # malformed fields, or parameters scrypt refuses
-        return False
-    return hmac.compare_digest(computed, expected)
-
-
-def _scrypt(password: str, salt: bytes, params: ScryptParams, length: int = 32) -> bytes:
-    return hashlib.scrypt(
-        password.encode(),
-        salt=salt,
-        n=params.n,
-        r=params.r,
-        p=params.p,
-        maxmem=params.maxmem,
-        dklen=length,
-    )
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def digest_token(token: str) -> str:
@@ -128,14 +83,17 @@ def check_new_user(username: str, password: str, role: Role) -> None:
                 "starting with a letter or digit",
             )
         )
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        errors.append(
-            FieldError("/password", f"must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
-        )
+    errors.extend(_password_errors(password))
     if role not in USER_ROLES:
         errors.append(FieldError("/role", "people sign in as moderator or ops, never site"))
     if errors:
         raise ValidationError(errors)
+
+
+def _password_errors(password: str) -> list[FieldError]:
+    if PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return []
+    return [FieldError("/password", f"must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")]
 
 
 def _utcnow() -> datetime:
@@ -178,6 +136,43 @@ class Users:
                 )  # fmt: skip
         except IntegrityError as exc:  # a concurrent create of the same name won the race
             raise UserExistsError(f"a user named {username!r} already exists") from exc
+
+    def list_users(self) -> list[Account]:
+        """Every account, enabled or not, ordered by username."""
+        with self._sessions() as session:
+            return store.list_accounts(session)
+
+    def disable_user(self, username: str) -> int:
+        """Lock an account out and end its sessions (how many); NotFoundError if unknown."""
+        with self._sessions.begin() as session:
+            user_id = self._existing(session, username)
+            store.set_disabled(session, user_id, self._clock())  # keeps an earlier timestamp
+            return store.delete_user_sessions(session, user_id)
+
+    def enable_user(self, username: str) -> None:
+        """Let a disabled account sign in again; NotFoundError if unknown."""
+        with self._sessions.begin() as session:
+            store.set_disabled(session, self._existing(session, username), None)
+
+    def set_password(self, username: str, password: str) -> int:
+        """Replace the password and end every session (how many); NotFoundError, ValidationError."""
+        errors = _password_errors(password)
+        if errors:
+            raise ValidationError(errors)
+        with self._hashing:
+            password_hash = hash_password(password, self._params)
+        with self._sessions.begin() as session:
+            user_id = self._existing(session, username)
+            store.set_password_hash(session, user_id, password_hash)
+            return store.delete_user_sessions(session, user_id)
+
+    @staticmethod
+    def _existing(session: Session, username: str) -> int:
+        name = username.strip().lower()
+        user_id = store.find_user_id(session, name)
+        if user_id is None:
+            raise NotFoundError(f"no user named {name!r}")
+        return user_id
 
     def authenticate(self, username: str, password: str) -> User:
         """The user if the password is right; the same AuthenticationError for any failure."""

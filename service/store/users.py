@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import Role
 from service.models import UserRow, WebSessionRow
 
 if TYPE_CHECKING:  # service.users imports this module; the types are only for annotations
-    from service.users import User, WebSession
+    from service.users import Account, User, WebSession
 
 
 def _user(row: UserRow) -> User:
@@ -37,6 +37,40 @@ def find_user(session: Session, username: str) -> tuple[User, str] | None:
         select(UserRow).where(UserRow.username == username, UserRow.disabled_at.is_(None))
     ).first()
     return None if row is None else (_user(row), row.password_hash)
+
+
+def find_user_id(session: Session, username: str) -> int | None:
+    """The id of the account of this name, enabled or not."""
+    return session.scalars(select(UserRow.id).where(UserRow.username == username)).first()
+
+
+def list_accounts(session: Session) -> list[Account]:
+    """Every account, ordered by username."""
+    from service.users import Account
+
+    rows = session.scalars(select(UserRow).order_by(UserRow.username))
+    return [Account(r.username, Role(r.role), r.created_at, r.disabled_at) for r in rows]
+
+
+def set_disabled(session: Session, user_id: int, disabled_at: datetime | None) -> None:
+    """Disable an account (one already disabled keeps its time) or, with None, enable it."""
+    query = update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at)
+    if disabled_at is not None:
+        query = query.where(UserRow.disabled_at.is_(None))
+    session.execute(query)
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    """Replace an account's stored password hash."""
+    session.execute(
+        update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+    )
+
+
+def delete_user_sessions(session: Session, user_id: int) -> int:
+    """Forget every session of one user; returns how many."""
+    result = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def add_web_session(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from commentdesk.cli import main
 from service.domain import Role
 from service.models import UserRow
-from service.users import Users, verify_password
+from service.passwords import verify_password
+from service.users import Users
 
 PASSWORD = "correct horse battery"
 

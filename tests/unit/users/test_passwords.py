@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.users import DEFAULT_PARAMS, ScryptParams, hash_password, verify_password
+from service.passwords import DEFAULT_PARAMS, ScryptParams, hash_password, verify_password
 
 CHEAP = ScryptParams(n=2**8, r=8, p=1)
 

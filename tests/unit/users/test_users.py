@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.domain import Role
 from service.errors import AuthenticationError, UserExistsError, ValidationError
 from service.models import UserRow, WebSessionRow
-from service.users import ScryptParams, Users, digest_token, verify_password
+from service.passwords import ScryptParams, verify_password
+from service.users import Users, digest_token
 
 CHEAP = ScryptParams(n=2**8, r=8, p=1)
 PASSWORD = "correct horse battery"
