@@ -226,6 +226,8 @@ def sign_in(context: Any, service: Service, username: str, path: str = "/ui/") -
     page.click("button[type=submit]")
     page.wait_for_url(f"**{path.split('?')[0]}**")
     page.wait_for_selector("body[data-ready='1']")
+    if path == "/ui/" or path.startswith("/ui/?"):  # the workspace: wait until it is live too
+        page.wait_for_selector("body[data-live='1']")
     page.script_errors = errors
     return page
 

@@ -3,7 +3,7 @@
 // by others update their cards.
 import { api, showError } from "./api.js";
 import { showConflict, showOutcome } from "./card.js";
-import { addCard, cardOf, loadCounts, matchesFilters, setClaim, state } from "./queue.js";
+import { addCard, cardOf, loadCounts, matchesFilters, refreshClaims, setClaim, state } from "./queue.js";
 
 const waiting = new Set(); // ids of new comments in the current queue not yet shown
 let countsTimer = null;
@@ -96,7 +96,13 @@ export function startLive() {
       }
     });
   }
-  source.addEventListener("open", () => document.body.classList.remove("offline"));
+  source.addEventListener("open", () => {
+    document.body.classList.remove("offline");
+    document.body.dataset.live = "1"; // subscribed: every change from now on arrives as an event
+    // What changed while (re)connecting arrived as no event: read it back.
+    refreshClaims().catch(() => {});
+    refreshCountsSoon();
+  });
   source.addEventListener("error", () => document.body.classList.add("offline"));
   return source;
 }

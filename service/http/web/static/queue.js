@@ -116,6 +116,21 @@ export async function loadDetails(card) {
   }
 }
 
+/** Re-read who holds the loaded cards: events published while the live stream was (re)connecting
+ * are lost, and the database is the truth. */
+export async function refreshClaims() {
+  if (!state.cards.size) return;
+  const params = new URLSearchParams({ sort: state.sort, limit: String(Math.min(100, state.cards.size)) });
+  for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
+  const page = await api("GET", `/v1/queues/${encodeURIComponent(state.queue)}?${params}`);
+  for (const item of page.items) {
+    const card = cardOf(item.id);
+    if (card && item.claimed_by !== state.me && card.claimedBy !== state.me) {
+      setClaim(item.id, item.claimed_by || null, item.claim_expires_at || null);
+    }
+  }
+}
+
 export function setClaim(id, holder, until) {
   const card = cardOf(id);
   if (!card) return;
