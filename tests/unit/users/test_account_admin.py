@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,30 +13,10 @@ from service.errors import AuthenticationError, NotFoundError, ValidationError
 from service.models import UserRow, WebSessionRow
 from service.passwords import ScryptParams
 from service.users import Account, Users
+from tests.unit.http.signin import CHEAP, PASSWORD
+from tests.unit.users.conftest import Clock
 
-CHEAP = ScryptParams(n=2**8, r=8, p=1)
-PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new passphrase"
-
-
-class Clock:
-    """A settable clock, so disabled_at and created_at are predictable."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def users(sessions: sessionmaker[Session], clock: Clock) -> Users:
-    return Users(sessions, 600.0, clock=clock, params=CHEAP)
 
 
 def session_count(sessions: sessionmaker[Session]) -> int:

@@ -11,11 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from commentdesk.cli import main
 from service.domain import Role
 from service.errors import AuthenticationError
-from service.passwords import ScryptParams
 from service.users import Users
+from tests.unit.http.signin import CHEAP, PASSWORD
 
-CHEAP = ScryptParams(n=2**8, r=8, p=1)
-PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new passphrase"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -11,31 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.domain import Role
 from service.errors import AuthenticationError, UserExistsError, ValidationError
 from service.models import UserRow, WebSessionRow
-from service.passwords import ScryptParams, verify_password
+from service.passwords import verify_password
 from service.users import Users, digest_token
-
-CHEAP = ScryptParams(n=2**8, r=8, p=1)
-PASSWORD = "correct horse battery"
-
-
-class Clock:
-    """A settable clock for the session-expiry tests."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def users(sessions: sessionmaker[Session], clock: Clock) -> Users:
-    return Users(sessions, 600.0, clock=clock, params=CHEAP)
+from tests.unit.http.signin import PASSWORD
+from tests.unit.users.conftest import Clock
 
 
 def test_create_user_stores_a_salted_hash_not_the_password(
