@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from service.domain import Role
 from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
@@ -20,12 +19,8 @@ from service.http.endpoints import (
     shadow,
     workspace,
 )
+from service.http.roles import MODERATOR, OPS, PUBLIC, SITE
 from service.settings import Settings
-
-SITE = (Role.SITE,)
-MODERATOR = (Role.MODERATOR, Role.OPS)  # ops may do all a moderator may
-OPS = (Role.OPS,)
-PUBLIC: tuple[Role, ...] = ()
 
 
 def api_routes(settings: Settings) -> list[ApiRoute]:

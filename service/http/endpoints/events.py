@@ -8,16 +8,14 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from service.domain import Role
 from service.errors import UnavailableError
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
 from service.http.render import timestamp
+from service.http.roles import MODERATOR, OPS
 from service.settings import Settings
 from service.stats import MAX_HOURS, Stats, moderation_stats
 
-STAFF = (Role.MODERATOR, Role.OPS)
-OPS = (Role.OPS,)
 DEFAULT_HOURS = 24
 # Proxies must pass each event on at once (nginx buffers responses unless told not to).
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -26,7 +24,7 @@ STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signature as the others)
     """This module's operations, added to the route table."""
     return [
-        ApiRoute("GET", "/v1/events", stream_events, STAFF,
+        ApiRoute("GET", "/v1/events", stream_events, MODERATOR,
                  "Live events as text/event-stream (classified, decided, undone, claimed, "
                  "released, reported)", response="EventStream", errors=(503,)),
         ApiRoute("GET", "/v1/stats", get_stats, OPS,

@@ -8,15 +8,14 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.domain import Role
 from service.http import render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
+from service.http.roles import OPS
 from service.lifecycle import CHALLENGER, CHAMPION, Lifecycle
 from service.settings import Settings
 from service.training_queue import TrainingQueue
 
-OPS = (Role.OPS,)
 NOTE_MAX = 2000
 HISTORY_MAX = 200
 

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse, Response
 
-from service.domain import Role
 from service.http.auth import session_of
 from service.http.call import ApiRoute, Call
 from service.http.render import timestamp
+from service.http.roles import MODERATOR
 from service.settings import Settings
-
-PEOPLE = (Role.MODERATOR, Role.OPS)
 
 
 def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (no limits to read)
     """This module's operations, added to the route table."""
     return [
-        ApiRoute("GET", "/v1/session", get_session, PEOPLE,
+        ApiRoute("GET", "/v1/session", get_session, MODERATOR,
                  "The signed-in user and the session's CSRF token", response="Session"),
     ]  # fmt: skip
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.domain import Role
 from service.http import render, schemas
 from service.http.call import ApiRoute, Call
 from service.http.endpoints.labels import export_labels
+from service.http.roles import OPS
 from service.settings import Settings
 from service.shadow import Shadow
-
-OPS = (Role.OPS,)
 
 
 def routes(settings: Settings) -> list[ApiRoute]:

@@ -7,16 +7,16 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.domain import AuthorPolicy, Decision, Role
+from service.domain import AuthorPolicy, Decision
 from service.errors import FieldError, ValidationError
 from service.http import workspace_render as render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
+from service.http.roles import MODERATOR
 from service.http.schemas import NOTE_MAX, queue_named
 from service.settings import Settings
 from service.store.bulk import BULK_MAX, Selection
 
-MODERATOR = (Role.MODERATOR, Role.OPS)
 ID_MAX = 36
 AUTHOR_ID_MAX = 200
 SITE_ID_MAX = 100
