@@ -7,6 +7,8 @@ it returns.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -29,6 +31,16 @@ Explainer = Callable[
 ]
 
 
+@dataclasses.dataclass(frozen=True)
+class _BatchFacts:
+    """What deciding a batch needs besides the scores, read once for the whole batch."""
+
+    pending: dict[str, Comment]
+    repeats: set[str]
+    policies: Mapping[tuple[str, str], AuthorPolicySetting]
+    bands: Callable[[str | None, str], Mapping[str, LabelThreshold]]
+
+
 class VerdictMaker:
     """Decides each scored comment of a batch with one query per kind of fact it needs."""
 
@@ -43,47 +55,58 @@ class VerdictMaker:
         explain: Explainer | None = None,
     ) -> list[decisions.SystemVerdict]:
         """The verdict (status, reasons, scores, evidence) of each result still pending."""
-        # One read and one repeat-post query for the batch; decided or unknown ids are skipped
-        # (and the conditional UPDATE skips any decided since ``comments`` was read).
-        if comments is None:
-            comments = decisions.pending_comments(session, [r.comment_id for r in results])
-        pending = {c.id: c for c in comments}
-        window = timedelta(seconds=self.settings.repeat_window_seconds)
-        repeats = queues.repeat_posts(session, list(pending.values()), window)
-        policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
-        # The scoring versions' stored bands: one query per batch, resolved once per site.
-        stored = version_thresholds(
-            session, {r.model_version for r in results if r.model_version is not None}
-        )
-        bands: dict[tuple[str | None, str], Mapping[str, LabelThreshold]] = {}
+        facts = self._facts(session, results, comments)
         decided: list[tuple[Comment, Classification, Status, list[str]]] = []
         for result in results:
-            comment = pending.get(result.comment_id)
-            if comment is not None:
-                key = (result.model_version, comment.site_id)
-                if key not in bands:
-                    bands[key] = effective_thresholds(
-                        self.settings.thresholds,
-                        stored.get(result.model_version or ""),
-                        self.settings.site_thresholds.get(comment.site_id),
-                    )
-                policy = policies.get((comment.site_id, comment.author.id))
-                status, reasons = self._verdict(
-                    comment, result, comment.id in repeats, bands[key], policy
-                )
-                decided.append((comment, result, status, reasons))
+            comment = facts.pending.get(result.comment_id)
+            if comment is None:
+                continue  # decided meanwhile, or unknown
+            status, reasons = self._verdict(
+                comment,
+                result,
+                comment.id in facts.repeats,
+                facts.bands(result.model_version, comment.site_id),
+                facts.policies.get((comment.site_id, comment.author.id)),
+            )
+            decided.append((comment, result, status, reasons))
         evidence = _evidence(decided, explain)
         return [
             decisions.SystemVerdict(
-                comment.id,
-                status,
-                reasons,
-                result.scores,
-                result.model_version,
+                comment.id, status, reasons, result.scores, result.model_version,
                 evidence.get(comment.id),
             )
             for comment, result, status, reasons in decided
-        ]
+        ]  # fmt: skip
+
+    def _facts(
+        self,
+        session: Session,
+        results: Sequence[Classification],
+        comments: Sequence[Comment] | None,
+    ) -> _BatchFacts:
+        # One query per kind of fact for the whole batch; decided or unknown ids are left out
+        # (and the conditional UPDATE skips any decided since ``comments`` was read).
+        if comments is None:
+            comments = decisions.pending_comments(session, [r.comment_id for r in results])
+        window = timedelta(seconds=self.settings.repeat_window_seconds)
+        stored = version_thresholds(
+            session, {r.model_version for r in results if r.model_version is not None}
+        )
+
+        @functools.cache  # resolved once per (version, site) of the batch
+        def bands(version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
+            return effective_thresholds(
+                self.settings.thresholds,
+                stored.get(version or ""),
+                self.settings.site_thresholds.get(site_id),
+            )
+
+        return _BatchFacts(
+            pending={c.id: c for c in comments},
+            repeats=queues.repeat_posts(session, list(comments), window),
+            policies=authors.policies_for(session, {(c.site_id, c.author.id) for c in comments}),
+            bands=bands,
+        )
 
     def _verdict(
         self,
