@@ -49,6 +49,10 @@ class Band:
     rows: int
 
 
+class _RefusedError(Exception):
+    """A plain message for the operator; the command exits 2 without storing anything."""
+
+
 def compute_thresholds(
     settings: Settings,
     data: Path,
@@ -60,50 +64,67 @@ def compute_thresholds(
     load: Loader = load_verified,
 ) -> int:
     """Compute, print and store the bands for ``targets``; returns the exit status."""
-    if not targets:
-        err("commentdesk thresholds: give at least one --target, e.g. spam:reject:precision=0.99")
-        return 2
     try:
-        parsed = [parse_target(raw) for raw in targets]
-    except ValueError as exc:
+        parsed = _parse_targets(targets)
+        version = _version(settings, version_id, parsed)
+        pooled = _pooled_scores(data, version, parsed, load)
+    except _RefusedError as exc:
         err(f"commentdesk thresholds: {exc}")
         return 2
+    bands = [_band(t, *pooled[t.label]) for t in parsed]
+    for line in render(version.id, bands):
+        out(line)
+    _store(settings, version.id, _to_store(bands))
+    out(f"stored with model version {version.id}")
+    return 0
+
+
+def _parse_targets(targets: Sequence[str]) -> list[Target]:
+    if not targets:
+        raise _RefusedError("give at least one --target, e.g. spam:reject:precision=0.99")
+    try:
+        return [parse_target(raw) for raw in targets]
+    except ValueError as exc:
+        raise _RefusedError(str(exc)) from exc
+
+
+def _version(settings: Settings, version_id: str | None, parsed: list[Target]) -> ModelVersion:
+    """The version to compute for (default: the champion), which must score every label."""
     with open_lifecycle(settings) as lifecycle:
         try:
             version = lifecycle.version(version_id) if version_id else lifecycle.alias(CHAMPION)
         except NotFoundError as exc:
-            err(f"commentdesk thresholds: {exc.detail}")
-            return 2
+            raise _RefusedError(exc.detail) from exc
     if version is None:
-        err("commentdesk thresholds: no champion is set (run `commentdesk migrate`)")
-        return 2
+        raise _RefusedError("no champion is set (run `commentdesk migrate`)")
     missing = sorted({t.label for t in parsed} - set(version.labels))
     if missing:
-        err(f"commentdesk thresholds: model version {version.id} has no label(s) {missing}")
-        return 2
+        raise _RefusedError(f"model version {version.id} has no label(s) {missing}")
+    return version
+
+
+def _pooled_scores(
+    data: Path, version: ModelVersion, parsed: list[Target], load: Loader
+) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]:
     labels = sorted({t.label for t in parsed})
     try:
         datasets = load_datasets(data, labels)  # before the model: bad data fails fast
         pooled = _test_scores(load(version), datasets, labels)
     except (ModelLoadError, ClassifierError) as exc:
-        err(f"commentdesk thresholds: {exc}")
-        return 2
+        raise _RefusedError(str(exc)) from exc
     empty = sorted(t.label for t in parsed if not pooled[t.label][1].any())
     if empty:
-        err(f"commentdesk thresholds: no labelled positive test rows for {empty} under {data}")
-        return 2
-    bands = [_band(t, *pooled[t.label]) for t in parsed]
-    for line in render(version.id, bands):
-        out(line)
-    stored = _to_store(bands)
+        raise _RefusedError(f"no labelled positive test rows for {empty} under {data}")
+    return pooled
+
+
+def _store(settings: Settings, version_id: str, stored: dict[str, Any]) -> None:
     engine = engine_from_settings(settings)
     try:
         with session_factory(engine).begin() as session:
-            store_version_thresholds(session, version.id, stored)
+            store_version_thresholds(session, version_id, stored)
     finally:
         engine.dispose()
-    out(f"stored with model version {version.id}")
-    return 0
 
 
 def _test_scores(
