@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import json
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -72,3 +73,10 @@ def write_dataset(folder: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
         for index, (text, spam, toxic) in enumerate(rows):
             writer.writerow([f"row{index}", text, spam, toxic])
     return path
+
+
+def next_event(pubsub: Any, timeout: float = 2.0) -> dict[str, Any]:
+    """The next event published on a subscription, as ``{"type", "data"}``."""
+    message = pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
+    assert message is not None, "no event was published"
+    return dict(json.loads(message["data"]))

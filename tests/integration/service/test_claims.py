@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 from redis import Redis
+from redis.client import PubSub
 
 from service.claims import Claims
 from service.errors import ClaimedError
-from service.events import CHANNEL, RedisEvents
+from service.events import RedisEvents
 from service.moderation import Moderation
 from service.workspace import Workspace
-from tests.factories import new_comment
+from tests.factories import new_comment, next_event
 
 
 def test_claim_is_taken_extended_by_its_holder_and_refused_to_others(redis: Redis) -> None:
@@ -64,25 +64,16 @@ def test_lookup_finds_the_live_claims_of_a_page(redis: Redis) -> None:
 
 
 def test_workspace_claims_publish_claimed_and_released(
-    moderation: Moderation, redis: Redis
+    moderation: Moderation, redis: Redis, events: PubSub
 ) -> None:
     [stored] = moderation.submit([new_comment()])
     workspace = Workspace(
         moderation.sessions, moderation.settings, Claims(redis, 60), RedisEvents(redis)
     )
-    pubsub = redis.pubsub()  # type: ignore[no-untyped-call]
-    pubsub.subscribe(CHANNEL)
-    assert pubsub.get_message(timeout=2) is not None  # the subscription confirmation
-
     claim = workspace.claim(stored.comment_id, "ann")
     workspace.release(stored.comment_id, "ann")
 
-    kinds = []
-    for _ in range(2):
-        message = pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
-        assert message is not None
-        kinds.append(json.loads(message["data"]))
-    pubsub.close()
+    kinds = [next_event(events) for _ in range(2)]
     assert kinds[0]["type"] == "claimed"
     assert kinds[0]["data"]["comment_id"] == claim.comment_id
     assert kinds[0]["data"]["claimed_by"] == "ann"

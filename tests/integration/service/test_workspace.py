@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,29 +21,11 @@ from service.errors import (
     StaleDecisionError,
     UndoExpiredError,
 )
-from service.events import CHANNEL, RedisEvents
+from service.events import RedisEvents
 from service.moderation import Moderation, utcnow
 from service.store.bulk import Selection
 from service.workspace import Workspace
-from tests.factories import new_comment, scores
-
-
-@pytest.fixture
-def events(redis: Redis) -> Iterator[PubSub]:
-    """A real subscription to the events channel, confirmed before the test acts."""
-    pubsub = redis.pubsub()  # type: ignore[no-untyped-call]
-    pubsub.subscribe(CHANNEL)
-    confirmation = pubsub.get_message(timeout=2)
-    assert confirmation is not None
-    assert confirmation["type"] == "subscribe"
-    yield pubsub
-    pubsub.close()
-
-
-def next_event(pubsub: PubSub) -> dict[str, Any]:
-    message = pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
-    assert message is not None, "no event was published"
-    return dict(json.loads(message["data"]))
+from tests.factories import new_comment, next_event, scores
 
 
 def held(moderation: Moderation, n: int = 1, **overrides: Any) -> list[str]:

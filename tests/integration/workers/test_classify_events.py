@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from redis import Redis
+from redis.client import PubSub
 
 from service.domain import ModelVersion
-from service.events import CHANNEL
 from service.moderation import Moderation
 from service.settings import Settings
+from tests.factories import next_event
 from tests.integration.workers.worker_factories import make_comment
 from workers.context import WorkerContext, build_context, install
 from workers.model_cache import ModelCache, Scorer
@@ -35,22 +33,13 @@ def built_context(
     context.close()
 
 
-def next_message(subscription: Any, timeout: float = 5.0) -> dict[str, Any]:
-    message = subscription.get_message(timeout=timeout)
-    assert message is not None, "no event was published"
-    return dict(json.loads(message["data"]))
-
-
 def test_classification_publishes_a_classified_event(
     moderation: Moderation,
     champion: ModelVersion,
     built_context: WorkerContext,
-    redis: Redis,
+    events: PubSub,
     run_burst: Callable[[], bool],
 ) -> None:
-    subscription = redis.pubsub(ignore_subscribe_messages=True)
-    subscription.subscribe(CHANNEL)
-    subscription.get_message(timeout=1.0)  # the subscribe confirmation
     _, linked, _ = moderation.submit(
         [
             make_comment(),
@@ -61,25 +50,19 @@ def test_classification_publishes_a_classified_event(
 
     assert run_burst()
 
-    event = next_message(subscription)
+    event = next_event(events, timeout=5.0)
     assert event == {
         "type": "classified",
         "data": {"withheld": [linked.comment_id], "rejected": 1, "approved": 1},
     }
-    subscription.close()
 
 
 def test_a_batch_with_nothing_pending_publishes_nothing(
     moderation: Moderation,
     champion: ModelVersion,
     built_context: WorkerContext,
-    redis: Redis,
+    events: PubSub,
 ) -> None:
-    subscription = redis.pubsub(ignore_subscribe_messages=True)
-    subscription.subscribe(CHANNEL)
-    subscription.get_message(timeout=1.0)
-
     assert built_context.moderation.record_classifications([]) == 0
 
-    assert subscription.get_message(timeout=0.5) is None
-    subscription.close()
+    assert events.get_message(ignore_subscribe_messages=True, timeout=0.5) is None
