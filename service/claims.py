@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
 
+from service.clock import utcnow
 from service.errors import ClaimedError, UnavailableError
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,6 @@ class Claim:
     comment_id: str
     claimed_by: str
     expires_at: datetime
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 class Claims:

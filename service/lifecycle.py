@@ -11,10 +11,11 @@ import csv
 import io
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
 from service.errors import ConflictError, FieldError, QueueError, ValidationError
 from service.store import registry
@@ -34,11 +35,6 @@ class NoPreviousChampionError(ConflictError):
 
     code = "no-previous-champion"
     title = "No previous champion to roll back to"
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 class Lifecycle:

@@ -10,11 +10,12 @@ import dataclasses
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import (
     Action,
     Classification,
@@ -37,11 +38,6 @@ from service.transaction import transaction
 from service.verdicts import Explainer, VerdictMaker
 
 CHAMPION = "champion"
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 @dataclasses.dataclass(frozen=True)

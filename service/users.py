@@ -14,11 +14,12 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import Role
 from service.errors import (
     AuthenticationError,
@@ -96,10 +97,6 @@ def _password_errors(password: str) -> list[FieldError]:
     return [FieldError("/password", f"must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Users:
     """Use cases for accounts and their browser sessions."""
 
@@ -107,7 +104,7 @@ class Users:
         self,
         sessions: sessionmaker[Session],
         session_ttl_seconds: float,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
         params: ScryptParams = DEFAULT_PARAMS,
     ) -> None:
         self._sessions = sessions

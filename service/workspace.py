@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.claims import Claim, Claims
+from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
 from service.errors import UnavailableError
 from service.events import EventSink, NoEvents
@@ -25,11 +26,6 @@ from service.store.bulk import BulkDecision, Selection
 from service.store.cards import CardDetails
 from service.store.queues import AuthorRecord
 from service.transaction import transaction
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 @dataclasses.dataclass(frozen=True)

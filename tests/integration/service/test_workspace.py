@@ -12,6 +12,7 @@ from redis import Redis
 from redis.client import PubSub
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import ActionKind, Author, AuthorPolicy, Decision, Queue, Reason, Status
 from service.errors import (
     ConflictError,
@@ -22,7 +23,7 @@ from service.errors import (
     UndoExpiredError,
 )
 from service.events import RedisEvents
-from service.moderation import Moderation, utcnow
+from service.moderation import Moderation
 from service.store.bulk import Selection
 from service.workspace import Workspace
 from tests.factories import new_comment, next_event, scores

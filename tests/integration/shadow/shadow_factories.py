@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.moderation import utcnow
+from service.clock import utcnow
 from service.shadow import CHALLENGER
 from service.store import registry
 from tests.integration.workers.worker_factories import FakeScorer

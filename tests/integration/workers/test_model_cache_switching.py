@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import ModelVersion
-from service.moderation import CHAMPION, Moderation, utcnow
+from service.moderation import CHAMPION, Moderation
 from service.store import registry
 from tests.integration.workers.worker_factories import FakeScorer, make_version
 from workers.model_cache import ModelCache, ModelLoadError, Scorer, load_verified

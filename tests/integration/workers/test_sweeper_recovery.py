@@ -11,8 +11,9 @@ import pytest
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import ModelVersion, Status
-from service.moderation import Moderation, utcnow
+from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
 from tests.integration.workers.worker_factories import make_comment
