@@ -58,7 +58,6 @@ def _open_users(settings: Settings) -> Iterator[Users]:
 def _cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_password(args.password_stdin)
     if password is None:
-        print("commentdesk: the two passwords differ", file=sys.stderr)
         return 2
     with _open_users(settings) as users:
         user = users.create_user(args.username, password, Role(args.role))
@@ -102,7 +101,6 @@ def _cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_password(args.password_stdin)
     if password is None:
-        print("commentdesk: the two passwords differ", file=sys.stderr)
         return 2
     with _open_users(settings) as users:
         ended = users.set_password(args.username, password)
@@ -111,10 +109,13 @@ def _cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_password(from_stdin: bool) -> str | None:
-    """The new password from stdin's first line, or typed twice (None if the two differ)."""
+    """The new password from stdin's first line, or typed twice (None, said, if they differ)."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
 
     first = getpass.getpass("password: ")
-    return first if getpass.getpass("again: ") == first else None
+    if getpass.getpass("again: ") != first:
+        print("commentdesk: the two passwords differ", file=sys.stderr)
+        return None
+    return first
