@@ -3,7 +3,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifier.features import FEATURE_NAMES, TextStatsTransformer, text_stats
+from classifier.features import (
+    FEATURE_NAMES,
+    LEGACY_FEATURE_NAMES,
+    MAX_COUNT,
+    TextStatsTransformer,
+    text_stats,
+)
 from classifier.vectorizer import CompactTfidfVectorizer, FoldedTfidfVectorizer
 
 
@@ -25,8 +31,30 @@ def test_text_stats_counts_signals() -> None:
     assert round(stats[0, _column("log1p_wallet_like")]) == 1
     assert round(stats[0, _column("log1p_links")]) == 1
     assert round(stats[1, _column("log1p_phone_like")]) == 1
-    assert np.log1p(stats[2, _column("upper_ratio")]) == 1.0
+    # "THIS IS LOUD" has 10 letters: half the 20 it needs before the share counts in full.
+    assert np.log1p(stats[2, _column("upper_ratio")]) == pytest.approx(0.5)
     assert np.all(stats[3] == 0)
+
+
+def test_text_stats_do_not_grow_with_length() -> None:
+    clean = "The ETF inflows explain most of the move; volumes were 12,000 BTC on 3 March 2024."
+    once, many = text_stats([clean, " ".join([clean] * 40)])
+    assert np.allclose(once, many)
+
+
+def test_text_stats_stay_bounded_on_repeated_signals() -> None:
+    spammy = "Visit www.example.com, call +1 (555) 123-4567 now!"
+    stats = text_stats([" ".join([spammy] * 40)])[0]
+    assert stats.max() <= np.log1p(MAX_COUNT)
+
+
+def test_text_stats_cap_pattern_counts() -> None:
+    links = " ".join(f"site{i}.com" for i in range(10))
+    assert np.expm1(text_stats([links])[0, _column("log1p_links")]) == pytest.approx(MAX_COUNT)
+
+
+def test_text_stats_have_no_length_or_digit_signal() -> None:
+    assert not {"log1p_length", "log1p_digits"} & set(FEATURE_NAMES)
 
 
 def test_text_stats_batch_matches_one_at_a_time() -> None:
@@ -41,6 +69,16 @@ def test_text_stats_transformer_is_stateless() -> None:
     assert transformer.fit(["a"]) is transformer
     assert transformer.transform(["a", "b"]).shape == (2, len(FEATURE_NAMES))
     assert list(transformer.get_feature_names_out()) == list(FEATURE_NAMES)
+
+
+def test_text_stats_transformer_without_the_attribute_keeps_legacy_signals() -> None:
+    # How skops restores a transformer saved before ``bounded`` existed: no __init__, no state.
+    legacy = TextStatsTransformer.__new__(TextStatsTransformer)
+    legacy.__setstate__({})
+    assert list(legacy.get_feature_names_out()) == list(LEGACY_FEATURE_NAMES)
+    stats = legacy.transform(["call 0800 555 0199 " * 3])
+    length = stats[0, LEGACY_FEATURE_NAMES.index("log1p_length")]
+    assert np.expm1(length) == pytest.approx(len("call 0800 555 0199 " * 3))
 
 
 def test_compact_tfidf_vectorizer_state_round_trips() -> None:
