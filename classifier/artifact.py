@@ -18,15 +18,20 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 from classifier.errors import ArtifactError, UntrustedArtifactError
 from classifier.model import TextModel
+from classifier.site import SiteModel
 
-__all__ = ["TRUSTED_TYPES", "artifact_sha256", "load_model", "save_model"]
+__all__ = ["TRUSTED_TYPES", "SavedModel", "artifact_sha256", "load_model", "save_model"]
 
-# Exactly the non-default types a TextModel artifact contains (what skops.io.get_untrusted_types
-# reports for one); a test keeps this list in step with the code. Add a type here only when a new
-# class of this package becomes part of the model.
+# What an artifact holds: the shipped kind of model, or a site head on top of one.
+SavedModel = TextModel | SiteModel
+
+# Exactly the non-default types a TextModel or SiteModel artifact contains (what
+# skops.io.get_untrusted_types reports for one); a test keeps this list in step with the code.
+# Add a type here only when a new class of this package becomes part of the model.
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.TextStatsTransformer",
     "classifier.model.TextModel",
+    "classifier.site.SiteModel",
     "classifier.vectorizer.FoldedTfidfVectorizer",
 )
 
@@ -49,7 +54,7 @@ def artifact_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: TextModel, path: Path) -> str:
+def save_model(model: SavedModel, path: Path) -> str:
     """Write ``model`` to ``path`` as a compressed skops file.
 
     The file is written next to ``path`` and renamed into place, so a reader never sees a
@@ -57,7 +62,7 @@ def save_model(model: TextModel, path: Path) -> str:
 
     Parameters
     ----------
-    model : TextModel
+    model : TextModel or SiteModel
         Fitted model.
     path : Path
         Destination, conventionally ``*.skops``. Parent directories are created.
@@ -70,10 +75,10 @@ def save_model(model: TextModel, path: Path) -> str:
     Raises
     ------
     ArtifactError
-        If the model is not a TextModel or the file cannot be written.
+        If the model is not a TextModel or SiteModel, or the file cannot be written.
     """
-    if not isinstance(model, TextModel):
-        raise ArtifactError(f"expected a TextModel, got {type(model).__name__}")
+    if not isinstance(model, TextModel | SiteModel):
+        raise ArtifactError(f"expected a TextModel or SiteModel, got {type(model).__name__}")
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,8 +104,8 @@ def _untrusted_types(path: Path) -> list[str]:
     return [name for name in found if name not in TRUSTED_TYPES]
 
 
-def load_model(path: Path) -> TextModel:
-    """Load a :class:`TextModel` saved by :func:`save_model`.
+def load_model(path: Path) -> SavedModel:
+    """Load a :class:`TextModel` or :class:`SiteModel` saved by :func:`save_model`.
 
     Parameters
     ----------
@@ -109,7 +114,7 @@ def load_model(path: Path) -> TextModel:
 
     Returns
     -------
-    TextModel
+    TextModel or SiteModel
         The model; ``metadata`` gains ``artifact_sha256`` (of this file) and, when absent,
         ``version_id`` (``v0-`` plus its first 12 hex digits) since neither can live inside the
         file they describe.
@@ -119,7 +124,7 @@ def load_model(path: Path) -> TextModel:
     UntrustedArtifactError
         If the file holds any type outside the skops defaults and ``TRUSTED_TYPES``.
     ArtifactError
-        If the file is missing, corrupt, or does not hold a TextModel.
+        If the file is missing, corrupt, or does not hold a TextModel or SiteModel.
     """
     path = Path(path)
     sha256 = artifact_sha256(path)
@@ -132,8 +137,8 @@ def load_model(path: Path) -> TextModel:
         raise UntrustedArtifactError(f"{path} contains untrusted types: {exc}") from exc
     except Exception as exc:  # a corrupt file can fail anywhere inside skops/numpy/zipfile
         raise ArtifactError(f"cannot load model artifact {path}: {exc}") from exc
-    if not isinstance(model, TextModel):
-        raise ArtifactError(f"{path} holds a {type(model).__name__}, not a TextModel")
+    if not isinstance(model, TextModel | SiteModel):
+        raise ArtifactError(f"{path} holds a {type(model).__name__}, not a TextModel or SiteModel")
     model.metadata_.setdefault("version_id", f"v0-{sha256[:12]}")
     model.metadata_["artifact_sha256"] = sha256
     return model

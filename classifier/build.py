@@ -13,7 +13,7 @@ from classifier.artifact import save_model
 from classifier.datasets import Dataset, load_datasets, load_domain_examples
 from classifier.model import DEFAULT_LABELS, TextModel
 from classifier.quality import DEFAULT_OPERATING_POINTS, LabelQuality, score_datasets
-from classifier.training import train_on_datasets
+from classifier.training import train_prior_on
 
 __all__ = [
     "ARTIFACT_NAME",
@@ -224,14 +224,14 @@ def build_default_model(
     domain = load_domain_examples(labels)
     datasets = [*public, domain] if with_domain else public
     start = time.perf_counter()
-    model = train_on_datasets(datasets, labels=labels)
+    model = train_prior_on(datasets, labels=labels)
     train_seconds = round(time.perf_counter() - start, 1)
     scored = [*public, domain]
     model.metadata["metrics"] = _card_metrics(model, scored)
     model.metadata["domain_examples"] = with_domain
     without: dict[str, dict[str, dict[str, Any]]] = {}
     if with_domain and compare_without_domain:
-        without = _card_metrics(train_on_datasets(public, labels=labels), scored)
+        without = _card_metrics(train_prior_on(public, labels=labels), scored)
     out_dir = Path(out_dir)
     artifact = out_dir / ARTIFACT_NAME
     sha256 = save_model(model, artifact)

@@ -54,7 +54,9 @@ def out_of_fold_margins(
     return margins
 
 
-def platt_scaling(margins: FloatArray, y: npt.NDArray[np.int64]) -> tuple[float, float]:
+def platt_scaling(
+    margins: FloatArray, y: npt.NDArray[np.int64], weight: FloatArray | None = None
+) -> tuple[float, float]:
     """Fit Platt's sigmoid ``p = sigmoid(a * margin + b)`` by maximum likelihood.
 
     Parameters
@@ -63,6 +65,8 @@ def platt_scaling(margins: FloatArray, y: npt.NDArray[np.int64]) -> tuple[float,
         Out-of-fold decision-function values.
     y : ndarray of int
         0/1 targets.
+    weight : ndarray, optional
+        Each row's weight in the likelihood (default 1).
 
     Returns
     -------
@@ -74,14 +78,15 @@ def platt_scaling(margins: FloatArray, y: npt.NDArray[np.int64]) -> tuple[float,
     Uses Platt's smoothed targets ``(n+ + 1) / (n+ + 2)`` and ``1 / (n- + 2)`` so a separable
     training set does not push the slope to infinity.
     """
-    positives = int(y.sum())
-    negatives = len(y) - positives
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
+    positives = float(w[y == 1].sum())
+    negatives = float(w[y != 1].sum())
     target = np.where(y == 1, (positives + 1.0) / (positives + 2.0), 1.0 / (negatives + 2.0))
 
     def loss(params: FloatArray) -> tuple[float, FloatArray]:
         z = params[0] * margins + params[1]
-        value = -float(np.sum(target * log_expit(z) + (1.0 - target) * log_expit(-z)))
-        residual = expit(z) - target
+        value = -float(np.sum(w * (target * log_expit(z) + (1.0 - target) * log_expit(-z))))
+        residual = w * (expit(z) - target)
         return value, np.array([np.dot(residual, margins), residual.sum()])
 
     prior = np.log((negatives + 1.0) / (positives + 1.0))

@@ -63,6 +63,10 @@ class Dataset:
         dataset does not label that row.
     is_test : ndarray of bool
         Content-hash split, see :func:`is_test_text`.
+    label_weight : mapping of str to float
+        Per label, the weight of this dataset's rows when training (default 1): labels inferred
+        rather than annotated (see :func:`classifier.training.with_weak_spam_negatives`) count
+        for less.
     """
 
     name: str
@@ -70,6 +74,7 @@ class Dataset:
     texts: tuple[str, ...]
     labels: Mapping[str, npt.NDArray[np.float64]]
     is_test: npt.NDArray[np.bool_] = field(repr=False)
+    label_weight: Mapping[str, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.texts)

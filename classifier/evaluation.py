@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from classifier.datasets import Dataset
-from classifier.model import TextModel
 
-__all__ = ["evaluate"]
+__all__ = ["Scorer", "evaluate"]
+
+
+class Scorer(Protocol):
+    """What scoring a test split needs: label names and batched probabilities."""
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]: ...
 
 
 def _scores(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, float | int | None]:
@@ -26,14 +36,14 @@ def _scores(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, float | int | 
 
 
 def evaluate(
-    model: TextModel, datasets: Sequence[Dataset]
+    model: Scorer, datasets: Sequence[Dataset]
 ) -> dict[str, dict[str, dict[str, float | int | None]]]:
     """Score each dataset's test split and compute ranking metrics per label.
 
     Parameters
     ----------
-    model : TextModel
-        Fitted model.
+    model : TextModel or SiteModel
+        Fitted model (anything with ``labels`` and ``predict_proba``).
     datasets : sequence of Dataset
         Datasets to evaluate on; only labels that both the model and the dataset carry are scored.
 

@@ -25,11 +25,12 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from classifier.features import _ASCII_LOWER, _CASELESS, _PATTERNS
 from classifier.model import TextModel
+from classifier.site import SiteModel
 from classifier.text import NormalisedBatch, normalise_texts
+from textsignals import ASCII_LOWER, CASELESS, PATTERNS
 
-__all__ = ["RULE_PATTERNS", "Evidence", "explain", "rule_evidence"]
+__all__ = ["RULEPATTERNS", "Evidence", "explain", "rule_evidence"]
 
 # Candidate features read per label before giving up on finding ``top_k`` of them in the text.
 _MAX_CANDIDATES = 50
@@ -38,7 +39,7 @@ _MAX_OCCURRENCES = 10
 # Shorter spans ("a", "on", a char bigram) point at nothing a moderator can read.
 _MIN_SPAN_CHARS = 3
 # The rule patterns that point at something in the text (not "!" or letter repeats).
-RULE_PATTERNS: tuple[str, ...] = (
+RULEPATTERNS: tuple[str, ...] = (
     "links",
     "wallet_like",
     "phone_like",
@@ -185,7 +186,7 @@ def _label_evidence(
 
 
 def explain(
-    model: TextModel,
+    model: TextModel | SiteModel,
     texts: Sequence[str],
     labels: Sequence[str] | None = None,
     top_k: int = 5,
@@ -220,6 +221,9 @@ def explain(
     ValueError
         If a requested label is not one of the model's.
     """
+    if isinstance(model, SiteModel):
+        # The head follows the prior's margin; its own n-grams are not located yet.
+        model = model.prior
     chosen = tuple(model.labels if labels is None else labels)
     unknown = [label for label in chosen if label not in model.classifiers_]
     if unknown:
@@ -263,11 +267,11 @@ def rule_evidence(texts: Sequence[str]) -> list[list[Evidence]]:
     """
     results = []
     for text in texts:
-        lower = text.translate(_ASCII_LOWER)
+        lower = text.translate(ASCII_LOWER)
         hits = [
             Evidence(m.start(), m.end(), text[m.start() : m.end()], 1.0, "rule", name)
-            for name in RULE_PATTERNS
-            for m in _PATTERNS[name].finditer(lower if name in _CASELESS else text)
+            for name in RULEPATTERNS
+            for m in PATTERNS[name].finditer(lower if name in CASELESS else text)
         ]
         # A hit inside a longer one (the domain of an e-mail address read as a link) says nothing.
         kept = [

@@ -16,13 +16,14 @@ string, regexes run once over it, and match positions are mapped back to comment
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, TransformerMixin
+
+from textsignals import ASCII_LOWER, CASELESS, PATTERNS
 
 __all__ = [
     "FEATURE_NAMES",
@@ -36,52 +37,9 @@ __all__ = [
 # inside a text and no pattern below can match across two comments.
 _SEPARATOR = "\n"
 
-_BASE58 = "[1-9A-HJ-NP-Za-km-z]"
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "links": re.compile(
-        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
-        r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)\b"
-    ),
-    "phone_like": re.compile(r"\+?\d[\d ().-]{7,}\d"),
-    # Bitcoin (legacy base58 and bech32), Ethereum-style 0x + 40 hex, and TRON (T + 33 base58).
-    "wallet_like": re.compile(
-        rf"\b(?:0x[0-9a-fA-F]{{40}}|bc1[02-9ac-hj-np-z]{{25,60}}|[13]{_BASE58}{{25,34}}"
-        rf"|T{_BASE58}{{33}})\b"
-    ),
-    "emails": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
-    # Messaging apps scammers move victims to; plain "signal" is finance jargon, so not counted.
-    "messaging_apps": re.compile(
-        r"\b(?:whats\s?app|telegram|wechat|viber|kik|snapchat|signal\s+app)\b|\b(?:t|wa)\.me/"
-    ),
-    "contact_calls": re.compile(
-        r"\b(?:dm|pm|inbox|message|text|contact|call|reach(?:\s+out\s+to)?|write\s+to|"
-        r"chat\s+with)\s+(?:me|him|her|us|them)\b|\bdm\s+(?:for|now)\b"
-    ),
-    "promised_returns": re.compile(
-        r"\b\d{2,5}\s?%\s*(?:profit|returns?|roi|gains?|interest|bonus)\b"
-        r"|\bdoubled?\s+(?:your|my|his|her|their)\b"
-        r"|\bguarantee(?:d|s)?\s+(?:\w+\s+)?(?:returns?|profits?|income|payouts?)\b"
-        r"|\b(?:daily|weekly)\s+(?:profits?|returns?|income|payouts?)\b"
-        r"|\brisk[- ]free\b|\bpassive\s+income\b"
-    ),
-    "scam_roles": re.compile(
-        r"\b(?:account|investment|fund|portfolio|trading)\s+(?:manager|expert|mentor)\b"
-        r"|\brecovery\s+(?:expert|specialist|agent|service|hacker|company)\b"
-        r"|\brecover(?:ed)?\s+(?:my|your|his|her|lost|stolen)\b|\bgiveaway\b|\bairdrop\b"
-    ),
-    "exclamations": re.compile(r"!"),
-    "repeated_chars": re.compile(r"(.)\1{3,}"),
-}
-
-# These run on an ASCII-lower-cased copy with lower-case patterns: re.IGNORECASE made each of them
-# about twice as slow, and str.translate keeps every offset (str.lower() may not, e.g. for "İ").
-_CASELESS = frozenset(
-    {"links", "messaging_apps", "contact_calls", "promised_returns", "scam_roles"}
-)
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-# Counted patterns; exclamation marks are a density instead (see text_stats).
-_COUNTED = tuple(name for name in _PATTERNS if name != "exclamations")
+# The patterns are the shared text-signal vocabulary (``textsignals``): the policy reads the same
+# ones as evidence before an automatic rejection. Exclamation marks are a density, not a count.
+_COUNTED = tuple(name for name in PATTERNS if name != "exclamations")
 FEATURE_NAMES: tuple[str, ...] = (
     *(f"log1p_{name}" for name in _COUNTED),
     "exclamation_density",
@@ -89,7 +47,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 # The columns of artifacts trained before the signals were bounded (issue 8).
 LEGACY_FEATURE_NAMES: tuple[str, ...] = (
-    *(f"log1p_{name}" for name in _PATTERNS),
+    *(f"log1p_{name}" for name in PATTERNS),
     "log1p_digits",
     "log1p_length",
     "upper_ratio",
@@ -141,8 +99,8 @@ def _legacy_stats(
     counts = [
         exclamations
         if name == "exclamations"
-        else _count_matches(pattern, lower if name in _CASELESS else blob, starts)
-        for name, pattern in _PATTERNS.items()
+        else _count_matches(pattern, lower if name in CASELESS else blob, starts)
+        for name, pattern in PATTERNS.items()
     ]
     codes = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -178,17 +136,17 @@ def text_stats(texts: Sequence[str], *, legacy: bool = False) -> npt.NDArray[np.
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
     blob = _SEPARATOR.join(texts)
-    lower = blob.translate(_ASCII_LOWER)
+    lower = blob.translate(ASCII_LOWER)
     counts = [
         np.log1p(
             np.minimum(
-                _count_matches(_PATTERNS[name], lower if name in _CASELESS else blob, starts),
+                _count_matches(PATTERNS[name], lower if name in CASELESS else blob, starts),
                 MAX_COUNT,
             )
         )
         for name in _COUNTED
     ]
-    exclamations = _count_matches(_PATTERNS["exclamations"], blob, starts)
+    exclamations = _count_matches(PATTERNS["exclamations"], blob, starts)
     upper, letters = _char_class_counts(blob, lengths)
     upper_ratio = np.divide(upper, letters, out=np.zeros(n), where=letters > 0)
     if legacy:

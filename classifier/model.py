@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from classifier.errors import TrainingError
 from classifier.pipeline import build_classifier, build_features
 from classifier.text import NormalisedBatch, normalise_texts
 
-__all__ = ["DEFAULT_LABELS", "DEFAULT_LABEL_C", "TextModel"]
+__all__ = ["DEFAULT_LABELS", "DEFAULT_LABEL_C", "TextModel", "check_texts"]
 
 # spam and toxic come first: the workers' policy reads them by name, the sub-labels follow.
 DEFAULT_LABELS: tuple[str, ...] = (
@@ -38,7 +38,11 @@ DEFAULT_LABEL_C: tuple[tuple[str, float], ...] = tuple(
 )
 
 
-def _check_texts(texts: Sequence[str]) -> None:
+def _silent(message: str) -> None:
+    del message
+
+
+def check_texts(texts: Sequence[str]) -> None:
     # A bare string is a Sequence[str] too; scoring it would score each character.
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of strings, not a single string")
@@ -125,7 +129,13 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         metadata: dict[str, object] = self.metadata_
         return metadata
 
-    def fit(self, texts: Sequence[str], y: npt.ArrayLike) -> TextModel:
+    def fit(
+        self,
+        texts: Sequence[str],
+        y: npt.ArrayLike,
+        progress: Callable[[str], None] | None = None,
+        sample_weight: npt.ArrayLike | None = None,
+    ) -> TextModel:
         """Fit the shared features on all texts, then one classifier per label.
 
         Parameters
@@ -135,6 +145,12 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         y : array-like of shape (n_texts, len(labels))
             ``1``/``0`` per label, ``NaN`` where a row is not labelled for that label; such rows
             are left out of that label's classifier.
+        progress : callable, optional
+            Called with a short message before each step (features, then each label), so a
+            long fit can report how far it got.
+        sample_weight : array-like of shape (n_texts, len(labels)), optional
+            Weight of each row in each label's classifier and calibration (default 1): rows
+            whose label is inferred rather than annotated can count for less.
 
         Returns
         -------
@@ -146,8 +162,13 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         TrainingError
             If a label has no rows, or only one class.
         """
-        _check_texts(texts)
+        check_texts(texts)
         targets = np.asarray(y, dtype=np.float64).reshape(len(texts), len(self.labels))
+        weights = (
+            np.ones_like(targets)
+            if sample_weight is None
+            else np.asarray(sample_weight, dtype=np.float64).reshape(targets.shape)
+        )
         # Check every label before the (slow) feature fit, so a bad target fails fast.
         known_rows: dict[str, npt.NDArray[np.bool_]] = {}
         for column, label in enumerate(self.labels):
@@ -156,6 +177,8 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
             if classes.size != 2:
                 raise TrainingError(f"label {label!r} needs both classes, got {classes}")
             known_rows[label] = known
+        report = progress or _silent
+        report(f"fitting word and character n-grams on {len(texts)} texts")
         features = build_features(
             word_max_features=self.word_max_features,
             char_max_features=self.char_max_features,
@@ -167,12 +190,16 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         counts: dict[str, int] = {}
         for column, label in enumerate(self.labels):
             known = known_rows[label]
+            report(f"fitting {label} ({column + 1} of {len(self.labels)}) on {known.sum()} rows")
             rows, target = matrix[known], targets[known, column].astype(np.int64)
-            classifiers[label] = _compact(self._classifier(label).fit(rows, target))
+            weight = weights[known, column]
+            classifiers[label] = _compact(
+                self._classifier(label).fit(rows, target, sample_weight=weight)
+            )
             # Each fold needs both classes; a label this rare keeps its raw probabilities.
             folds = min(self.calibration_folds, int(np.bincount(target).min()))
             if folds >= 2:
-                calibration[column] = self._calibrate(label, rows, target, folds)
+                calibration[column] = self._calibrate(label, rows, target, weight, folds)
             counts[label] = int(known.sum())
         self.features_ = features
         self.classifiers_ = classifiers
@@ -186,18 +213,25 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         return build_classifier(C=C, random_state=self.random_state)
 
     def _calibrate(
-        self, label: str, rows: Any, target: npt.NDArray[np.int64], folds: int
+        self,
+        label: str,
+        rows: Any,
+        target: npt.NDArray[np.int64],
+        weight: npt.NDArray[np.float64],
+        folds: int,
     ) -> tuple[float, float]:
         def fit_margin(
             train: npt.NDArray[np.int64], score: npt.NDArray[np.int64]
         ) -> npt.NDArray[np.float64]:
-            fold = self._classifier(label).fit(rows[train], target[train])
+            fold = self._classifier(label).fit(
+                rows[train], target[train], sample_weight=weight[train]
+            )
             return np.asarray(fold.decision_function(rows[score]), dtype=np.float64)
 
         margins = out_of_fold_margins(
             fit_margin, target, folds=folds, random_state=self.random_state
         )
-        return platt_scaling(margins, target)
+        return platt_scaling(margins, target, weight)
 
     def decision_function(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Return each label's logistic-regression margin (before calibration) for each text.
@@ -214,15 +248,25 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
             ``sigmoid(a * margin + b)`` with ``(a, b) = calibration_[j]``.
         """
         check_is_fitted(self, "classifiers_")
-        _check_texts(texts)
-        out = np.empty((len(texts), len(self.labels)), dtype=np.float64)
-        if len(texts) == 0:
+        check_texts(texts)
+        return self.margins(NormalisedBatch(normalise_texts(texts)))
+
+    def margins(self, batch: NormalisedBatch) -> npt.NDArray[np.float64]:
+        """:meth:`decision_function` of texts already normalised (shared with a site head)."""
+        out = np.empty((len(batch), len(self.labels)), dtype=np.float64)
+        if len(batch) == 0:
             return out
         # Tokenise and n-gram each text once; every label's classifier reads the same matrix.
-        matrix = self.features_.transform(NormalisedBatch(normalise_texts(texts)))
+        matrix = self.features_.transform(batch)
         for column, label in enumerate(self.labels):
             out[:, column] = self.classifiers_[label].decision_function(matrix)
         return out
+
+    def calibrated_logits(self, batch: NormalisedBatch) -> npt.NDArray[np.float64]:
+        """The log-odds behind :meth:`predict_proba` (``a * margin + b``) of normalised texts."""
+        slope, intercept = self.calibration_[:, 0], self.calibration_[:, 1]
+        logits: npt.NDArray[np.float64] = self.margins(batch) * slope + intercept
+        return logits
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Return the probability of each label for each text.
@@ -238,9 +282,10 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         ndarray of shape (n_texts, len(labels))
             Probabilities in [0, 1]; column ``j`` is ``labels[j]``.
         """
-        margins = self.decision_function(texts)
-        slope, intercept = self.calibration_[:, 0], self.calibration_[:, 1]
-        proba: npt.NDArray[np.float64] = expit(margins * slope + intercept)
+        check_is_fitted(self, "classifiers_")
+        check_texts(texts)
+        logits = self.calibrated_logits(NormalisedBatch(normalise_texts(texts)))
+        proba: npt.NDArray[np.float64] = expit(logits)
         return proba
 
     def __sklearn_is_fitted__(self) -> bool:

@@ -16,7 +16,7 @@ from sklearn.pipeline import FeatureUnion
 from classifier.features import TextStatsTransformer
 from classifier.vectorizer import FoldedTfidfVectorizer
 
-__all__ = ["build_classifier", "build_features"]
+__all__ = ["build_classifier", "build_features", "build_site_features"]
 
 
 def build_features(
@@ -70,6 +70,22 @@ def build_features(
     return FeatureUnion(
         [("word", word), ("char", char), ("stats", TextStatsTransformer())],
         transformer_weights={"stats": stats_weight},
+    )
+
+
+def build_site_features(*, max_features: int = 50_000) -> FoldedTfidfVectorizer:
+    """Return the unfitted word n-gram view a site head learns the site's own vocabulary with.
+
+    Word 1-2-grams of the evasion-folded text, like the prior's word view but fitted on the
+    site's decided comments only (``min_df=2``: a term seen once teaches nothing general).
+    """
+    return FoldedTfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        min_df=2,
+        max_features=max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
     )
 
 

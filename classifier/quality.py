@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +31,9 @@ from classifier.artifact import save_model
 from classifier.baseline import BaselineModel
 from classifier.calibration import expected_calibration_error
 from classifier.datasets import Dataset, load_datasets, load_domain_examples
+from classifier.evaluation import Scorer
 from classifier.model import DEFAULT_LABELS, TextModel
-from classifier.training import _training_rows, train_on_datasets
+from classifier.training import _training_rows, train_prior_on
 
 __all__ = [
     "DEFAULT_OPERATING_POINTS",
@@ -76,12 +77,6 @@ try:
 except (OSError, StopIteration):
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
-
-
-class _Scorer(Protocol):
-    labels: tuple[str, ...]
-
-    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]: ...
 
 
 @dataclass(frozen=True)
@@ -194,7 +189,7 @@ def label_quality(
 
 
 def score_datasets(
-    model: _Scorer,
+    model: Scorer,
     datasets: Sequence[Dataset],
     thresholds: Mapping[str, Sequence[float]],
 ) -> list[LabelQuality]:
@@ -285,7 +280,7 @@ def _model_cost(model: TextModel, seconds: float, texts: Sequence[str]) -> Model
 
 def _timed_model(datasets: Sequence[Dataset], labels: Sequence[str]) -> tuple[TextModel, float]:
     start = time.perf_counter()
-    model = train_on_datasets(datasets, labels=labels)
+    model = train_prior_on(datasets, labels=labels)
     return model, time.perf_counter() - start
 
 

@@ -78,19 +78,32 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--register",
         action="store_true",
-        help="train a new version like POST /v1/models (public data + moderator decisions), "
-        "evaluate it against the champion and register it; never promotes",
+        help="train a new version like POST /v1/models: learn the site's moderator decisions "
+        "on top of the champion's prior, judge it against the champion on the newest "
+        "decisions, register it with its own bands; never promotes",
     )
     train.add_argument(
-        "--data", help="folder of labelled datasets (--register: env COMMENTDESK_TRAINING_DATA)"
+        "--data",
+        help="folder of public labelled datasets (without --register: rebuild the shipped "
+        "model; with it: also retrain the prior on them; env COMMENTDESK_TRAINING_DATA)",
     )
-    train.add_argument("--labels", help="--register: an extra labelled CSV (text,spam,toxic,...)")
+    train.add_argument(
+        "--labels",
+        help="--register: labelled comments older than every decision, as CSV "
+        "(text,spam,toxic,...)",
+    )
     train.add_argument("--note", help="--register: a note stored in the version's data manifest")
     train.add_argument("--out", help="output folder (default: the shipped default model folder)")
     _add(commands, "status", _cmd_status, "show database, queue, model and worker state")
     _add(commands, "models", _cmd_models, "list model versions with aliases and ROC-AUC")
     promote = _add(commands, "promote", _cmd_promote, "make a model version the champion")
     promote.add_argument("version", help="a registered version id (see `commentdesk models`)")
+    promote.add_argument(
+        "--force",
+        metavar="REASON",
+        help="promote although the gate refuses it (worse on the site's newest decisions, or "
+        "judged against another champion); the reason is kept in the alias history",
+    )
     _add(commands, "rollback", _cmd_rollback, "move the champion back to the previous one")
     register = _add(commands, "register", _cmd_register, "verify and register a .skops artifact")
     register.add_argument("path", help="the artifact file")
@@ -224,7 +237,13 @@ def _train_version(args: argparse.Namespace, settings: Settings) -> int:
     if labels is not None and not labels.is_file():
         print(f"commentdesk: --labels {labels} is not a file", file=sys.stderr)
         return 2
-    train_and_register(settings, print, data=data, labels_file=labels, note=args.note)
+    from commentdesk.training import LabelsFileError
+
+    try:
+        train_and_register(settings, print, data=data, labels_file=labels, note=args.note)
+    except LabelsFileError as exc:
+        print(f"commentdesk: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -243,7 +262,11 @@ def _cmd_models(_args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_promote(args: argparse.Namespace, settings: Settings) -> int:
     from commentdesk.lifecycle import promote
 
-    return promote(settings, args.version, print)
+    if args.force is not None and not args.force.strip():
+        print("commentdesk: --force needs a reason, e.g. --force 'fixes the March spam wave'",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    return promote(settings, args.version, print, force_reason=args.force)
 
 
 def _cmd_rollback(_args: argparse.Namespace, settings: Settings) -> int:

@@ -2,8 +2,9 @@
 
 Each model's verdict is the policy (``apply_policy``) applied to that model's scores alone, with
 the bands that model decides with in the workers (``effective_thresholds``: the comment's site
-override > that version's stored bands > settings): rule hits are the same for both models, so
-they are left out and the comparison measures the models. A label counts as flagged when the
+override > that version's stored bands > settings) and the same evidence rule for automatic
+rejection: rule hits are the same for both models, so they are left out and the comparison
+measures the models. A label counts as flagged when the
 policy lists it as a reason (its score is at or above the label's withhold threshold).
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.domain import Status
+from service.evidence import HasEvidence, RejectEvidence
 from service.labels import LABELS, decision_labels
 from service.policy import apply_policy
 from service.settings import LabelThreshold, Settings
@@ -41,7 +43,8 @@ class LabelledScores:
     reasons: tuple[str, ...]
     champion: Mapping[str, float]
     challenger: Mapping[str, float]
-    site_id: str | None = None  # for the site's threshold override
+    site_id: str | None = None  # for the site's threshold override and link allowlist
+    body: str = ""  # what an automatic rejection needs evidence from
 
 
 @dataclasses.dataclass
@@ -117,6 +120,7 @@ class Tally:
     ) -> None:
         """``stored``: each version's stored thresholds (version id → ``thresholds``)."""
         self.settings = settings
+        self.evidence = RejectEvidence(settings)
         self.stored = stored or {}
         self.result = ShadowComparison(challenger, champion)
         self._bands: dict[tuple[str | None, str | None], Mapping[str, LabelThreshold]] = {}
@@ -124,9 +128,12 @@ class Tally:
     def add(self, item: LabelledScores) -> None:
         """Count one moderator-decided comment."""
         result = self.result
-        champion, champion_flags = self._verdict(item.champion, result.champion, item.site_id)
+        has_evidence = self.evidence.checker(item.body, item.site_id or "")
+        champion, champion_flags = self._verdict(
+            item.champion, result.champion, item.site_id, has_evidence
+        )
         challenger, challenger_flags = self._verdict(
-            item.challenger, result.challenger, item.site_id
+            item.challenger, result.challenger, item.site_id, has_evidence
         )
         result.compared += 1
         result.verdicts["champion"][champion] += 1
@@ -140,10 +147,14 @@ class Tally:
         self._count_labels(item, champion_flags, challenger_flags)
 
     def _verdict(
-        self, scores: Mapping[str, float], version: str | None, site: str | None
+        self,
+        scores: Mapping[str, float],
+        version: str | None,
+        site: str | None,
+        has_evidence: HasEvidence,
     ) -> tuple[Verdict, set[str]]:
         bands = self._bands_for(version, site)
-        status, reasons = apply_policy(scores, bands, [], self.settings.hold_rules)
+        status, reasons = apply_policy(scores, bands, [], self.settings.hold_rules, has_evidence)
         return _VERDICTS.get(status, Verdict.REJECT), set(reasons)
 
     def _bands_for(self, version: str | None, site: str | None) -> Mapping[str, LabelThreshold]:

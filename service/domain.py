@@ -61,6 +61,7 @@ class Reason(enum.StrEnum):
     SPAM = "spam"
     TOXIC = "toxic"
     LINKS = "links"
+    CONTACT_DETAILS = "contact_details"  # a phone number, e-mail, messaging app or wallet
     REPEAT_POST = "repeat_post"
     NEW_AUTHOR = "new_author"
     REPORTED = "reported"
@@ -233,6 +234,7 @@ class AliasEvent:
     previous_version_id: str | None
     actor: str | None
     created_at: datetime
+    reason: str | None = None  # why ops forced a promotion the gate refused
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,6 +245,7 @@ class ModeratorLabel:
     body: str
     status: Status
     reasons: tuple[str, ...]
+    site_id: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

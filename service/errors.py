@@ -60,6 +60,14 @@ class MalformedRequestError(CommentDeskError):
     title = "Malformed request"
 
 
+class UnsupportedMediaTypeError(CommentDeskError):
+    """The body is not in a media type the endpoint reads."""
+
+    code = "unsupported-media-type"
+    status = 415
+    title = "Unsupported media type"
+
+
 class PayloadTooLargeError(CommentDeskError):
     """The request body exceeds the configured limit."""
 

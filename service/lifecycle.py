@@ -8,7 +8,10 @@ champion within ``model_poll_seconds`` (``workers.model_cache``); nothing restar
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import io
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -18,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.clock import utcnow
 from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
 from service.errors import ConflictError, FieldError, QueueError, ValidationError
-from service.store import registry
+from service.promotion import check_promotion
+from service.store import registry, training_uploads
 from service.store.moderator_labels import moderator_labels
 from service.training_queue import TrainingJob, TrainingQueue
 from service.transaction import transaction
@@ -79,12 +83,27 @@ class Lifecycle:
                 registry.set_alias(session, CHAMPION, version.id, self.clock())
             return is_new
 
-    def promote(self, version_id: str, actor: str) -> AliasEvent:
-        """Make a version the champion; promoting the challenger also clears that alias."""
+    def promote(
+        self, version_id: str, actor: str, *, force_reason: str | None = None
+    ) -> AliasEvent:
+        """Make a version the champion; promoting the challenger also clears that alias.
+
+        The promotion gate (``service.promotion``) refuses a version its training judged worse
+        than the champion on the site's recent decisions, or judged against another champion,
+        unless ``force_reason`` says why ops promote it anyway (kept with the alias move).
+        """
         now = self.clock()
         with self._transaction() as session:
+            version = registry.get_version(session, version_id)
+            check_promotion(version, registry.alias_target(session, CHAMPION), force_reason)
             event = registry.set_alias(
-                session, CHAMPION, version_id, now, actor=actor, kind=AliasKind.PROMOTE
+                session,
+                CHAMPION,
+                version_id,
+                now,
+                actor=actor,
+                kind=AliasKind.PROMOTE,
+                reason=force_reason or None,
             )
             if registry.alias_target(session, CHALLENGER) == version_id:
                 registry.unset_alias(session, CHALLENGER, now, actor=actor)
@@ -125,11 +144,49 @@ class Lifecycle:
         with self._transaction() as session:
             return moderator_labels(session, upto_action_id)
 
-    def start_training(self, *, note: str | None, extra_labels_csv: str | None, actor: str) -> str:
-        """Check an uploaded CSV, then enqueue a training job; returns the job id."""
+    def start_training(
+        self,
+        *,
+        note: str | None,
+        extra_labels_csv: str | None,
+        actor: str,
+        upload_id: str | None = None,
+    ) -> str:
+        """Check the labels (inline CSV or a stored upload), then enqueue a training job;
+        returns the job id."""
         if extra_labels_csv:
             check_labels_csv(extra_labels_csv, "/extra_labels_csv")
-        return self._queue().enqueue(note=note, extra_labels_csv=extra_labels_csv, actor=actor)
+        if upload_id is not None:
+            self.training_upload(upload_id)  # NotFoundError before anything is queued
+        return self._queue().enqueue(
+            note=note, extra_labels_csv=extra_labels_csv, actor=actor, upload_id=upload_id
+        )
+
+    def store_training_upload(self, text: str, actor: str) -> TrainingUpload:
+        """Check and keep a labels file for a later training run (any worker host reads it)."""
+        rows = check_labels_csv(text, "")
+        upload = TrainingUpload(
+            id=f"upload-{uuid.uuid4().hex}",
+            rows=rows,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            created_at=self.clock(),
+        )
+        with self._transaction() as session:
+            training_uploads.add_upload(
+                session,
+                upload_id=upload.id,
+                created_by=actor,
+                rows=rows,
+                sha256=upload.sha256,
+                body=text,
+                now=upload.created_at,
+            )
+        return upload
+
+    def training_upload(self, upload_id: str) -> str:
+        """The CSV text of a stored labels upload; raises NotFoundError."""
+        with self._transaction() as session:
+            return training_uploads.upload_body(session, upload_id)
 
     def training_job(self, job_id: str) -> TrainingJob:
         """A training job's status, progress and result."""
@@ -141,8 +198,19 @@ class Lifecycle:
         return self.training
 
 
-def check_labels_csv(text: str, pointer: str) -> None:
-    """Raise ValidationError unless ``text`` is a CSV with ``text`` and 0/1/empty label columns."""
+@dataclasses.dataclass(frozen=True)
+class TrainingUpload:
+    """A stored labels file, referred to by id when training is started."""
+
+    id: str
+    rows: int
+    sha256: str
+    created_at: datetime
+
+
+def check_labels_csv(text: str, pointer: str) -> int:
+    """The number of rows; ValidationError unless ``text`` is a CSV with ``text`` and 0/1/empty
+    label columns."""
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     labels = [name for name in header if name in CSV_LABELS]
@@ -151,11 +219,14 @@ def check_labels_csv(text: str, pointer: str) -> None:
         raise ValidationError(
             [FieldError(pointer, f"needs a header with 'text' and at least one of: {known}")]
         )
+    rows = 0
     try:
         for row in reader:
+            rows += 1
             for label in labels:
                 if (row.get(label) or "").strip() not in ("", "0", "1"):
                     detail = f"line {reader.line_num}: {label} must be 0, 1 or empty"
                     raise ValidationError([FieldError(pointer, detail)])
     except csv.Error as exc:
         raise ValidationError([FieldError(pointer, f"not valid CSV: {exc}")]) from exc
+    return rows

@@ -208,8 +208,23 @@ class ModelAliasEventRow(Base):
     previous_version_id: Mapped[str | None] = mapped_column(ForeignKey("model_versions.id"))
     actor: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Why ops promoted a version the promotion gate refused (forced), or None.
+    reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_model_alias_events_alias", "alias", "id"),)
+
+
+class TrainingUploadRow(Base):
+    """A labelled CSV uploaded for a training run, kept so any worker host can read it."""
+
+    __tablename__ = "training_uploads"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
 
 
 class UserRow(Base):

@@ -1,12 +1,13 @@
 """The automatic moderation policy: scores and rule hits in, a status and reasons out.
 
 Machines hold, humans judge: a comment is approved only when every score is below its withhold
-band and no hold rule fired; it is rejected only above a reject threshold that ops set.
+band and no hold rule fired; it is rejected only above a reject threshold that ops set *and* with
+specific evidence for that label in its text (``service.evidence``): a score alone holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from service.domain import AuthorPolicy, Reason, Status
 from service.settings import LabelThreshold
@@ -20,12 +21,20 @@ def apply_policy(
     thresholds: Mapping[str, LabelThreshold],
     rule_reasons: Sequence[Reason],
     hold_rules: frozenset[str],
+    has_evidence: Callable[[str], bool],
 ) -> tuple[Status, list[str]]:
-    """Decide a status and the reasons for it."""
+    """Decide a status and the reasons for it.
+
+    ``has_evidence(label)`` says whether the comment's text backs rejecting it for ``label``; a
+    label over its reject band without evidence only withholds.
+    """
     rejecting = [
         label
         for label, score in scores.items()
-        if (band := thresholds.get(label)) and band.reject is not None and score >= band.reject
+        if (band := thresholds.get(label))
+        and band.reject is not None
+        and score >= band.reject
+        and has_evidence(label)
     ]
     withholding = [
         label

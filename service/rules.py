@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection
 
 from service.domain import Comment, Reason
-
-# A URL scheme, a www. host, or a bare domain with a common TLD followed by a path or boundary.
-_LINK = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|co|xyz|info|biz|me|ly|gg|app|finance|exchange)\b",
-    re.IGNORECASE,
-)
+from textsignals import find_signals, is_allowlisted, link_host
 
 
-def has_link(body: str) -> bool:
-    """Whether the body carries a link or a bare domain."""
-    return _LINK.search(body) is not None
+def has_link(body: str, allowlist: Collection[str] = ()) -> bool:
+    """Whether the body carries a link or a bare domain to a host the allowlist does not name."""
+    return any(
+        not is_allowlisted(link_host(signal.text), allowlist)
+        for signal in find_signals(body, ("links",))
+    )
 
 
-def rule_hits(comment: Comment, *, is_repeat: bool, new_author_days: float) -> list[Reason]:
+# Ways to reach or pay someone: what a scam needs, whatever the text around it says.
+CONTACT_SIGNALS = ("phone_like", "emails", "messaging_apps", "wallet_like")
+
+
+def has_contact_details(body: str) -> bool:
+    """Whether the body gives a phone number, e-mail address, messaging app or wallet."""
+    return bool(find_signals(body, CONTACT_SIGNALS))
+
+
+def rule_hits(
+    comment: Comment,
+    *,
+    is_repeat: bool,
+    new_author_days: float,
+    link_allowlist: Collection[str] = (),
+) -> list[Reason]:
     """The rule reasons that apply to a comment, in a stable order."""
     hits: list[Reason] = []
-    if has_link(comment.body):
+    if has_link(comment.body, link_allowlist):
         hits.append(Reason.LINKS)
+    if has_contact_details(comment.body):
+        hits.append(Reason.CONTACT_DETAILS)
     if is_repeat:
         hits.append(Reason.REPEAT_POST)
     age = comment.author.account_age_days

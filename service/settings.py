@@ -7,6 +7,7 @@ a message that names the variable and the value it had.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +33,31 @@ DEFAULT_THRESHOLDS: Mapping[str, LabelThreshold] = {
 }
 
 
+# Hosts a comment may link to without that link counting as spam evidence or holding the comment:
+# regulators, exchanges, major outlets and reference sites a finance reader cites. Ops replace it
+# (COMMENTDESK_LINK_ALLOWLIST) or extend it per site (COMMENTDESK_SITE_LINK_ALLOWLIST).
+DEFAULT_LINK_ALLOWLIST: frozenset[str] = frozenset(
+    {
+        # regulators, central banks, statistics offices
+        "sec.gov", "cftc.gov", "federalreserve.gov", "treasury.gov", "finra.org", "bls.gov",
+        "bea.gov", "fca.org.uk", "bankofengland.co.uk", "europa.eu", "bis.org", "imf.org",
+        # exchanges and market data
+        "nasdaq.com", "nyse.com", "cmegroup.com", "coinbase.com", "kraken.com", "gemini.com",
+        "bitstamp.net", "coingecko.com", "coinmarketcap.com", "tradingview.com",
+        "etherscan.io", "mempool.space", "blockchain.com",
+        # outlets
+        "reuters.com", "bloomberg.com", "ft.com", "wsj.com", "cnbc.com", "apnews.com",
+        "bbc.co.uk", "bbc.com", "nytimes.com", "theguardian.com", "economist.com",
+        "coindesk.com", "theblock.co",
+        # reference
+        "wikipedia.org", "github.com", "bitcoin.org", "ethereum.org", "arxiv.org",
+    }
+)  # fmt: skip
+# What retraining aims its bands at on the site's own decisions (COMMENTDESK_TARGET_*).
+DEFAULT_REJECT_PRECISION = 0.99
+DEFAULT_HOLD_RECALL = 0.8
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """Everything a process needs to know about its environment."""
@@ -43,6 +69,8 @@ class Settings:
     port: int = 8000
     worker_count: int = 2
     max_body_bytes: int = 64 * 1024
+    # A labels file uploaded for training (POST /v1/models/uploads): read in chunks, stored whole.
+    max_upload_bytes: int = 64 * 1024 * 1024
     max_comment_chars: int = 10_000
     default_page_size: int = 50
     max_page_size: int = 200
@@ -58,7 +86,18 @@ class Settings:
     site_thresholds: Mapping[str, Mapping[str, LabelThreshold]] = dataclasses.field(
         default_factory=dict
     )
-    hold_rules: frozenset[str] = frozenset({"links", "repeat_post", "new_author"})
+    # A scam hidden in a long, otherwise ordinary comment barely moves a whole-text score; its
+    # way to be contacted or paid (contact_details) holds it for a human anyway.
+    hold_rules: frozenset[str] = frozenset(
+        {"links", "contact_details", "repeat_post", "new_author"}
+    )
+    # Links to these hosts (and their subdomains) neither hold a comment nor back a spam reject.
+    link_allowlist: frozenset[str] = DEFAULT_LINK_ALLOWLIST
+    # Per site, hosts allowed on top of ``link_allowlist``.
+    site_link_allowlists: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    # Words or phrases whose presence backs an automatic rejection for a toxicity label (without
+    # one, toxicity over its reject band is held for a human, never rejected).
+    banned_words: frozenset[str] = frozenset()
     new_author_days: float = 2.0
     repeat_window_seconds: float = 3600.0
     report_threshold: int = 3
@@ -66,8 +105,14 @@ class Settings:
     model_poll_seconds: float = 5.0
     envelope_retention_days: float = 30.0
     log_level: str = "INFO"
-    # The public labelled datasets training jobs read (relative to the worker's directory).
-    training_data: Path = Path("../shared/data")
+    # Public labelled datasets retraining may add to the site's own decisions (a folder of
+    # <name>/normalized.csv); None: retrain on the site's decisions alone, as a fresh install does.
+    training_data: Path | None = None
+    # Bands every retrained version gets from the site's decisions: automatic rejection from the
+    # lowest score at which this share of comments was rejected by moderators, hold from the score
+    # that holds this share of the comments moderators rejected.
+    target_reject_precision: float = DEFAULT_REJECT_PRECISION
+    target_hold_recall: float = DEFAULT_HOLD_RECALL
     # Workers yield the CPU to the API on a shared host: moderation decisions can wait a few
     # milliseconds, a site waiting on its POST should not (0 keeps the inherited priority).
     worker_nice: int = 10
@@ -81,6 +126,10 @@ class Settings:
     undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
     # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
     cookie_secure: bool | None = None
+
+    def links_allowed_for(self, site_id: str) -> frozenset[str]:
+        """The link allowlist a site's comments are judged with."""
+        return self.link_allowlist | self.site_link_allowlists.get(site_id, frozenset())
 
     @property
     def effective_database_url(self) -> str:
@@ -102,6 +151,7 @@ class Settings:
             port=env.get("PORT", _port, defaults.port),
             worker_count=env.get("WORKERS", _positive_int, defaults.worker_count),
             max_body_bytes=env.get("MAX_BODY_BYTES", _positive_int, defaults.max_body_bytes),
+            max_upload_bytes=env.get("MAX_UPLOAD_BYTES", _positive_int, defaults.max_upload_bytes),
             max_comment_chars=env.get(
                 "MAX_COMMENT_CHARS", _positive_int, defaults.max_comment_chars
             ),
@@ -125,6 +175,9 @@ class Settings:
             thresholds=env.get("THRESHOLDS", parse_thresholds, dict(DEFAULT_THRESHOLDS)),
             site_thresholds=env.get("SITE_THRESHOLDS", parse_site_thresholds, {}),
             hold_rules=env.get("HOLD_RULES", _rule_set, defaults.hold_rules),
+            link_allowlist=env.get("LINK_ALLOWLIST", parse_domains, defaults.link_allowlist),
+            site_link_allowlists=env.get("SITE_LINK_ALLOWLIST", parse_site_domains, {}),
+            banned_words=env.get("BANNED_WORDS", parse_words, defaults.banned_words),
             new_author_days=env.get(
                 "NEW_AUTHOR_DAYS", _non_negative_float, defaults.new_author_days
             ),
@@ -142,7 +195,11 @@ class Settings:
                 "ENVELOPE_RETENTION_DAYS", _positive_float, defaults.envelope_retention_days
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
-            training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
+            training_data=env.get("TRAINING_DATA", Path, defaults.training_data),
+            target_reject_precision=env.get(
+                "TARGET_REJECT_PRECISION", _share, defaults.target_reject_precision
+            ),
+            target_hold_recall=env.get("TARGET_HOLD_RECALL", _share, defaults.target_hold_recall),
             worker_nice=env.get("WORKER_NICE", _niceness, defaults.worker_nice),
             login_max_failures=env.get(
                 "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures
@@ -237,7 +294,7 @@ def _log_level(raw: str) -> str:
     return level
 
 
-KNOWN_RULES = frozenset({"links", "repeat_post", "new_author"})
+KNOWN_RULES = frozenset({"links", "contact_details", "repeat_post", "new_author"})
 KNOWN_LABELS = frozenset(
     {"spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}
 )
@@ -296,3 +353,47 @@ def _probability(raw: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"threshold {raw!r} must be between 0 and 1")
     return value
+
+
+def _share(raw: str) -> float:
+    value = float(raw)
+    if not 0.0 < value <= 1.0:
+        raise ValueError("must be a share greater than 0 and at most 1, e.g. 0.99")
+    return value
+
+
+# A host name: labels of letters, digits and hyphens joined by dots, with at least one dot.
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}")
+
+
+def parse_domains(raw: str) -> frozenset[str]:
+    """Parse comma-separated host names (``sec.gov,reuters.com``); ``none`` is the empty list."""
+    if raw.strip().lower() == "none":
+        return frozenset()
+    domains = frozenset(part.strip().lower() for part in raw.split(",") if part.strip())
+    bad = sorted(d for d in domains if not _DOMAIN.fullmatch(d))
+    if bad:
+        raise ValueError(f"{bad} are not host names (write sec.gov, not https://sec.gov/)")
+    return domains
+
+
+def parse_site_domains(raw: str) -> dict[str, frozenset[str]]:
+    """Parse ``site:host,host;site:host``: hosts each site allows on top of the global list."""
+    sites: dict[str, frozenset[str]] = {}
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        site, sep, spec = (p.strip() for p in part.partition(":"))
+        if not sep or not site or not spec:
+            raise ValueError(f"{part!r}: expected site:host[,host...]")
+        if site in sites:
+            raise ValueError(f"site {site!r} is listed twice")
+        try:
+            sites[site] = parse_domains(spec)
+        except ValueError as exc:
+            raise ValueError(f"site {site!r}: {exc}") from exc
+    return sites
+
+
+def parse_words(raw: str) -> frozenset[str]:
+    """Parse comma-separated words or phrases, compared case-insensitively."""
+    words = frozenset(" ".join(part.split()).casefold() for part in raw.split(","))
+    return words - {""}

@@ -52,13 +52,25 @@ class TrainingQueue:
         self.redis = redis
         self._queue = Queue(TRAIN_QUEUE, connection=redis, serializer=JSONSerializer)
 
-    def enqueue(self, *, note: str | None, extra_labels_csv: str | None, actor: str) -> str:
+    def enqueue(
+        self,
+        *,
+        note: str | None,
+        extra_labels_csv: str | None,
+        actor: str,
+        upload_id: str | None = None,
+    ) -> str:
         """Enqueue one training run; returns its job id."""
         job_id = f"train-{uuid.uuid4().hex}"
         try:
             self._queue.enqueue_call(
                 TRAIN_JOB,
-                kwargs={"note": note, "extra_labels_csv": extra_labels_csv, "requested_by": actor},
+                kwargs={
+                    "note": note,
+                    "extra_labels_csv": extra_labels_csv,
+                    "requested_by": actor,
+                    "upload_id": upload_id,
+                },
                 job_id=job_id,
                 timeout=TRAIN_TIMEOUT_SECONDS,
                 result_ttl=TRAIN_RESULT_TTL_SECONDS,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.domain import Classification, Comment, Status
+from service.evidence import RejectEvidence
 from service.policy import apply_policy, author_verdict, failed_classification
 from service.rules import rule_hits
 from service.settings import LabelThreshold, Settings
@@ -46,6 +47,7 @@ class VerdictMaker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.evidence = RejectEvidence(settings)
 
     def verdicts(
         self,
@@ -124,9 +126,18 @@ class VerdictMaker:
         if result.error is not None:
             return failed_classification()
         hits = rule_hits(
-            comment, is_repeat=is_repeat, new_author_days=self.settings.new_author_days
+            comment,
+            is_repeat=is_repeat,
+            new_author_days=self.settings.new_author_days,
+            link_allowlist=self.settings.links_allowed_for(comment.site_id),
         )
-        return apply_policy(result.scores, thresholds, hits, self.settings.hold_rules)
+        return apply_policy(
+            result.scores,
+            thresholds,
+            hits,
+            self.settings.hold_rules,
+            self.evidence.checker(comment.body, comment.site_id),
+        )
 
 
 def _evidence(

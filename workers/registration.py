@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from classifier import DEFAULT_MODEL_DIR, TextModel
-from classifier.artifact import artifact_sha256, load_model
+from classifier import DEFAULT_MODEL_DIR
+from classifier.artifact import SavedModel, artifact_sha256, load_model
 from classifier.errors import ArtifactError
 from service.domain import ModelVersion
 from service.errors import CommentDeskError, ConflictError
@@ -68,7 +68,7 @@ def register_artifact(
     return version
 
 
-def verify_artifact(path: Path) -> tuple[str, TextModel]:
+def verify_artifact(path: Path) -> tuple[str, SavedModel]:
     """Hash, load (skops, trusted types only) and probe an artifact; raises RegistrationError."""
     try:
         sha256 = artifact_sha256(path)
@@ -81,7 +81,7 @@ def verify_artifact(path: Path) -> tuple[str, TextModel]:
     return sha256, model
 
 
-def _probe(model: TextModel, path: Path) -> None:
+def _probe(model: SavedModel, path: Path) -> None:
     labels = tuple(model.labels)
     if not labels or len(set(labels)) != len(labels):
         raise RegistrationError(f"refused {path}: bad label list {labels}")
@@ -122,6 +122,6 @@ def _copy(source: Path, target: Path) -> None:
         Path(tmp_name).unlink(missing_ok=True)
 
 
-def _library_versions(model: TextModel) -> dict[str, str]:
+def _library_versions(model: SavedModel) -> dict[str, str]:
     versions = model.metadata.get("library_versions")
     return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}

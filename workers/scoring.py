@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from classifier.explain import Evidence, explain, rule_evidence
 from classifier.model import TextModel
+from classifier.site import SiteModel
 from service.domain import Classification, Comment
 from service.verdicts import Explainer
 from workers.model_cache import LoadedModel
@@ -70,7 +71,7 @@ def explainer(model: LoadedModel | None) -> Explainer | None:
     while explaining is logged and leaves the comments without evidence; it never changes or
     delays a verdict beyond the call itself.
     """
-    if model is None or not isinstance(model.scorer, TextModel):
+    if model is None or not isinstance(model.scorer, TextModel | SiteModel):
         return None
     scorer = model.scorer
 

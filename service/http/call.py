@@ -62,6 +62,8 @@ class ApiRoute:
     response: str = ""  # the name of its success schema in openapi components
     query: Fields = dataclasses.field(default_factory=dict)
     body: BodyFields | None = None
+    body_optional: bool = False  # an empty body counts as {} (every field then optional)
+    raw_body: str = ""  # media type of a body the handler reads itself (documented as a string)
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)  # documented headers
     errors: tuple[int, ...] = ()  # documented error statuses besides the common ones
 
@@ -69,6 +71,12 @@ class ApiRoute:
     def operation_id(self) -> str:
         """A stable operation id: the handler's name."""
         return self.handler.__name__
+
+
+async def _payload(request: Request, route: ApiRoute, max_bytes: int) -> Any:
+    if route.body_optional and request.headers.get("content-length") in (None, "0"):
+        return {}
+    return await read_json(request, max_bytes)
 
 
 def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
@@ -83,7 +91,7 @@ def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         payload: Any = None
         body: dict[str, Any] = {}
         if route.body is not None:
-            payload = await read_json(request, resources.settings.max_body_bytes)
+            payload = await _payload(request, route, resources.settings.max_body_bytes)
             body = parse_body(route.body(resources.settings), payload)
         return await route.handler(Call(request, resources, client, query, body, payload))
 

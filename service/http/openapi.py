@@ -61,8 +61,13 @@ def operation(route: ApiRoute, settings: Settings) -> dict[str, Any]:
     }
     if route.body is not None:
         op["requestBody"] = {
-            "required": True,
+            "required": not route.body_optional,
             "content": {"application/json": {"schema": json_schema(route.body(settings))}},
+        }
+    if route.raw_body:
+        op["requestBody"] = {
+            "required": True,
+            "content": {route.raw_body: {"schema": {"type": "string"}}},
         }
     return op
 
@@ -112,8 +117,10 @@ def _responses(route: ApiRoute) -> dict[str, Any]:
         errors |= set(_PROTECTED_ERRORS)
     if route.query or route.body:
         errors |= {422}
-    if route.body:
+    if route.body or route.raw_body:
         errors |= {400}
+    if route.raw_body:
+        errors |= {413, 415, 422}
     for status in sorted(errors):
         responses[str(status)] = {
             "description": HTTPStatus(status).phrase,

@@ -102,13 +102,20 @@ SCHEMAS: dict[str, Any] = {
         ["id", "artifact_sha256", "labels", "created_at", "aliases"], id=STR,
         artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},
         data_manifest={"type": "object"}, library_versions={"type": "object"},
-        created_at=TIME, aliases=STRS, thresholds={"type": "object"})}),
+        created_at=TIME, aliases=STRS, thresholds={"type": "object"},
+        evaluation={"type": ["object", "null"], "description":
+                    "the promotion gate's comparison with the champion on the site's newest "
+                    "decisions (verdict, ROC-AUC per label and outcomes with intervals)"})}),
+    "TrainingUpload": _obj(
+        ["upload_id", "rows", "sha256", "created_at"], upload_id=STR,
+        rows={"type": "integer"}, sha256=STR, created_at=TIME),
     "AliasEvent": _obj(
         ["id", "changed", "alias", "kind", "version_id", "previous_version_id", "actor",
-         "created_at"], id={"type": ["integer", "null"]}, changed={"type": "boolean"},
+         "created_at", "reason"], id={"type": ["integer", "null"]}, changed={"type": "boolean"},
         alias={"type": "string", "enum": ["champion", "challenger"]},
         kind={"type": "string", "enum": ["set", "promote", "rollback", "unset"]},
-        version_id=NSTR, previous_version_id=NSTR, actor=NSTR, created_at=TIME),
+        version_id=NSTR, previous_version_id=NSTR, actor=NSTR, created_at=TIME,
+        reason={"type": ["string", "null"], "description": "why a refused promotion was forced"}),
     "AliasEventList": _obj(["items"], items={"type": "array", "items": _ref("AliasEvent")}),
     "TrainingJobAccepted": _obj(["job_id", "status"], job_id=STR, status=STR),
     "TrainingJob": _obj(

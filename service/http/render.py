@@ -8,7 +8,9 @@ from typing import Any
 
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
+from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
+from service.promotion import evaluation_of
 from service.store.queues import AuthorRecord
 from service.training_queue import TrainingJob
 
@@ -165,6 +167,7 @@ def model_version(version: ModelVersion) -> dict[str, Any]:
         "created_at": timestamp(version.created_at),
         "aliases": list(version.aliases),
         "thresholds": dict(version.thresholds),
+        "evaluation": evaluation_of(version),
     }
 
 
@@ -179,6 +182,17 @@ def alias_event(event: AliasEvent) -> dict[str, Any]:
         "previous_version_id": event.previous_version_id,
         "actor": event.actor,
         "created_at": timestamp(event.created_at),
+        "reason": event.reason,
+    }
+
+
+def training_upload(upload: TrainingUpload) -> dict[str, Any]:
+    """A stored labels file, to name in ``POST /v1/models``."""
+    return {
+        "upload_id": upload.id,
+        "rows": upload.rows,
+        "sha256": upload.sha256,
+        "created_at": timestamp(upload.created_at),
     }
 
 

@@ -22,13 +22,21 @@ def moderator_labels(session: Session, upto_action_id: int | None = None) -> lis
         latest = latest.where(ActionRow.id <= upto_action_id)
     latest_ids = latest.group_by(ActionRow.comment_id).subquery()
     rows = session.execute(
-        select(ActionRow.id, ActionRow.to_status, ActionRow.reasons, CommentRow.body)
+        select(
+            ActionRow.id,
+            ActionRow.to_status,
+            ActionRow.reasons,
+            CommentRow.body,
+            CommentRow.site_id,
+        )
         .join(latest_ids, latest_ids.c.id == ActionRow.id)
         .join(CommentRow, CommentRow.id == ActionRow.comment_id)
         .order_by(ActionRow.id)
     ).all()
     return [
-        ModeratorLabel(row.id, row.body, Status(row.to_status), tuple(row.reasons or ()))
+        ModeratorLabel(
+            row.id, row.body, Status(row.to_status), tuple(row.reasons or ()), row.site_id
+        )
         for row in rows
         if row.to_status is not None
     ]

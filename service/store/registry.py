@@ -66,6 +66,7 @@ def set_alias(
     *,
     actor: str | None = None,
     kind: AliasKind = AliasKind.SET,
+    reason: str | None = None,
 ) -> AliasEvent:
     """Point an alias at a registered version and record the move (a no-op records nothing)."""
     if session.get(ModelVersionRow, version_id) is None:
@@ -79,7 +80,7 @@ def set_alias(
     else:
         row.version_id = version_id
         row.updated_at = now
-    return _record(session, alias, kind, version_id, previous, actor, now)
+    return _record(session, alias, kind, version_id, previous, actor, now, reason)
 
 
 def unset_alias(session: Session, alias: str, now: datetime, *, actor: str | None) -> AliasEvent:
@@ -100,6 +101,7 @@ def _record(
     previous: str | None,
     actor: str | None,
     now: datetime,
+    reason: str | None = None,
 ) -> AliasEvent:
     event = ModelAliasEventRow(
         alias=alias,
@@ -108,6 +110,7 @@ def _record(
         previous_version_id=previous,
         actor=actor,
         created_at=now,
+        reason=reason,
     )
     session.add(event)
     session.flush()
@@ -152,6 +155,7 @@ def _to_event(row: ModelAliasEventRow) -> AliasEvent:
         previous_version_id=row.previous_version_id,
         actor=row.actor,
         created_at=row.created_at,
+        reason=row.reason,
     )
 
 

@@ -67,7 +67,13 @@ def labelled_scores(
         .subquery()
     )
     decided = session.execute(
-        select(ActionRow.comment_id, ActionRow.to_status, ActionRow.reasons, CommentRow.site_id)
+        select(
+            ActionRow.comment_id,
+            ActionRow.to_status,
+            ActionRow.reasons,
+            CommentRow.site_id,
+            CommentRow.body,
+        )
         .join(latest, ActionRow.id == latest.c.action_id)
         .join(CommentRow, CommentRow.id == ActionRow.comment_id)
         .order_by(ActionRow.comment_id)
@@ -81,6 +87,7 @@ def labelled_scores(
             champion=scores.get((d.comment_id, champion), {}),
             challenger=scores.get((d.comment_id, challenger), {}),
             site_id=d.site_id,
+            body=d.body,
         )
         for d in decided
     ]

@@ -5,10 +5,14 @@ Every alias move records the calling key's name as its actor (``GET /v1/models/h
 
 from __future__ import annotations
 
+import functools
+
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from service.errors import MalformedRequestError, UnsupportedMediaTypeError
 from service.http import render
+from service.http.body import read_bounded
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
 from service.http.roles import OPS
@@ -17,6 +21,7 @@ from service.settings import Settings
 from service.training_queue import TrainingQueue
 
 NOTE_MAX = 2000
+UPLOAD_ID_MAX = 80
 HISTORY_MAX = 200
 
 
@@ -25,7 +30,11 @@ def routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/v1/models", start_training, OPS,
                  "Train a new model version (a job on the train queue)", status=202,
-                 response="TrainingJobAccepted", body=training_fields, errors=(413, 503)),
+                 response="TrainingJobAccepted", body=training_fields, body_optional=True,
+                 errors=(404, 413, 503)),
+        ApiRoute("POST", "/v1/models/uploads", upload_labels, OPS,
+                 "Store a labelled CSV for training (larger than a JSON body may be)",
+                 status=201, response="TrainingUpload", raw_body="text/csv"),
         ApiRoute("GET", "/v1/models/jobs/{job_id}", get_training_job, OPS,
                  "A training job's status, progress and registered version",
                  response="TrainingJob", errors=(404, 503)),
@@ -33,7 +42,9 @@ def routes(settings: Settings) -> list[ApiRoute]:
                  "Every move of the champion and challenger aliases, newest first",
                  response="AliasEventList", query=history_query(settings)),
         ApiRoute("POST", "/v1/models/{version_id}/promote", promote_model, OPS,
-                 "Make a version the champion", response="AliasEvent", errors=(404,)),
+                 "Make a version the champion (the promotion gate may refuse: 409)",
+                 response="AliasEvent", body=promotion_fields, body_optional=True,
+                 errors=(404, 409)),
         ApiRoute("POST", "/v1/models/rollback", rollback_champion, OPS,
                  "Move the champion back to the previous one", response="AliasEvent",
                  errors=(409,)),
@@ -46,14 +57,28 @@ def routes(settings: Settings) -> list[ApiRoute]:
 
 
 def training_fields(settings: Settings) -> Fields:
-    """Fields of ``POST /v1/models`` (the CSV is bounded by the request body limit)."""
+    """Fields of ``POST /v1/models`` (an inline CSV is bounded by the request body limit; a
+    larger one goes through ``POST /v1/models/uploads``)."""
     return {
         "note": Field("string", "Why this version is trained, for the registry.",
                       max_length=NOTE_MAX, example="add March moderator decisions"),
         "extra_labels_csv": Field(
             "string", "Extra labelled rows as CSV: a header with `text` and label columns "
-                      "(`spam`, `toxic`, …), cells 0, 1 or empty.",
+                      "(`spam`, `toxic`, …), cells 0, 1 or empty; older than every decision.",
             max_length=settings.max_body_bytes, example="text,spam\nDM me for 10x returns,1\n"),
+        "labels_upload": Field(
+            "string", "The id of a labels file stored by `POST /v1/models/uploads`.",
+            max_length=UPLOAD_ID_MAX, example="upload-0f6b1c2d3e4f40a1b2c3d4e5f6a7b8c9"),
+    }  # fmt: skip
+
+
+def promotion_fields(_settings: Settings) -> Fields:
+    """Fields of ``POST /v1/models/{version_id}/promote`` (the body is optional)."""
+    return {
+        "force_reason": Field(
+            "string", "Promote although the gate refuses (worse on the site's newest decisions, "
+                      "or judged against another champion); kept in the alias history.",
+            max_length=NOTE_MAX, example="the March spam wave needs the new scam words now"),
     }  # fmt: skip
 
 
@@ -77,9 +102,10 @@ async def start_training(call: Call) -> Response:
     """Enqueue a training run; poll ``GET /v1/models/jobs/{job_id}`` for progress."""
     job_id = await run_in_threadpool(
         lifecycle_of(call).start_training,
-        note=call.body["note"],
-        extra_labels_csv=call.body["extra_labels_csv"],
+        note=call.body.get("note"),
+        extra_labels_csv=call.body.get("extra_labels_csv"),
         actor=call.caller.name,
+        upload_id=call.body.get("labels_upload"),
     )
     body = {"job_id": job_id, "status": "queued"}
     return JSONResponse(body, status_code=202, headers={"Location": f"/v1/models/jobs/{job_id}"})
@@ -102,9 +128,30 @@ async def list_alias_events(call: Call) -> Response:
 async def promote_model(call: Call) -> Response:
     """Point ``champion`` at a version; workers switch within their poll interval."""
     event = await run_in_threadpool(
-        lifecycle_of(call).promote, call.path_param("version_id"), call.caller.name
+        functools.partial(
+            lifecycle_of(call).promote,
+            call.path_param("version_id"),
+            call.caller.name,
+            force_reason=call.body.get("force_reason"),
+        )
     )
     return JSONResponse(render.alias_event(event))
+
+
+async def upload_labels(call: Call) -> Response:
+    """Store a labels CSV (``text/csv``, UTF-8) for ``POST /v1/models`` to train on."""
+    media_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "text/csv":
+        raise UnsupportedMediaTypeError("send the labels file as text/csv (UTF-8)")
+    raw = await read_bounded(call.request, call.resources.settings.max_upload_bytes)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedRequestError(f"the labels file is not UTF-8: {exc}") from exc
+    upload = await run_in_threadpool(
+        lifecycle_of(call).store_training_upload, text, call.caller.name
+    )
+    return JSONResponse(render.training_upload(upload), status_code=201)
 
 
 async def rollback_champion(call: Call) -> Response:

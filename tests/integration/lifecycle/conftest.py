@@ -12,6 +12,9 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
+from classifier.artifact import save_model
+from classifier.training import train_model
+from service.domain import ModelVersion
 from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
@@ -20,6 +23,7 @@ from tests.integration.workers.worker_factories import FakeScorer
 from tests.unit.lifecycle.corpus import write_corpus
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache, Scorer
+from workers.registration import register_artifact
 
 
 @pytest.fixture
@@ -60,3 +64,21 @@ def burst(redis: Redis) -> Callable[[str], bool]:
         return bool(worker.work(burst=True))
 
     return run
+
+
+@pytest.fixture
+def site_settings(settings: Settings) -> Settings:
+    """A fresh install's settings: no public training data anywhere."""
+    return dataclasses.replace(settings, training_data=None)
+
+
+@pytest.fixture
+def prior_champion(lifecycle: Lifecycle, site_settings: Settings, tmp_path: Path) -> ModelVersion:
+    """A real (tiny) prior model registered and made champion, as `migrate` does with the
+    shipped one."""
+    model = train_model(write_corpus(tmp_path / "prior-data"))
+    path = tmp_path / "prior.skops"
+    save_model(model, path)
+    version = register_artifact(lifecycle, site_settings, path, {"id": "v0-prior"})
+    lifecycle.promote(version.id, "migrate")
+    return version

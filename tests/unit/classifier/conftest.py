@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,30 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model(data_dir: Path) -> TextModel:
     """A model trained on the synthetic corpus (shared: training is the slow part)."""
     return train_model(data_dir)
+
+
+# A site's own scam, in made-up words the synthetic corpus never uses.
+SITE_SCAM = [
+    f"{opening} the Orchid Harbor circle pays {rate} weekly"
+    for opening, rate in itertools.product(
+        ["Friends", "Listen", "Honestly", "Trust me", "Folks", "Psst"], ["9%", "12%", "15%"]
+    )
+]
+
+
+@pytest.fixture(scope="session")
+def site_decisions() -> tuple[list[str], list[list[float]]]:
+    """Decided comments of one site: its own scam as spam, ordinary comments as not spam."""
+    texts = SITE_SCAM + HAM + POLITE
+    nan = float("nan")
+    spam = [[1.0, nan]] * len(SITE_SCAM) + [[0.0, 0.0]] * (len(HAM) + len(POLITE))
+    return texts, spam
+
+
+@pytest.fixture(scope="session")
+def site_model(tiny_model: TextModel, site_decisions: tuple[list[str], list[list[float]]]) -> Any:
+    """A site head on the tiny model, fitted on the site's decisions."""
+    from classifier.site import SiteModel
+
+    texts, targets = site_decisions
+    return SiteModel(tiny_model).fit(texts, targets)

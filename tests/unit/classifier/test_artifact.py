@@ -11,6 +11,7 @@ import skops.io as sio
 from classifier.artifact import TRUSTED_TYPES, artifact_sha256, load_model, save_model
 from classifier.errors import ArtifactError, UntrustedArtifactError
 from classifier.model import TextModel
+from classifier.site import SiteModel
 
 TEXTS = ["Grab a free phone, message me on telegram", "the chart seemed well argued", "go away"]
 
@@ -43,8 +44,22 @@ def test_load_model_round_trips_probabilities(tiny_model: TextModel, artifact: P
     assert loaded.metadata["version_id"] == f"v0-{artifact_sha256(artifact)[:12]}"
 
 
-def test_trusted_types_match_what_an_artifact_contains(artifact: Path) -> None:
-    assert sorted(sio.get_untrusted_types(file=artifact)) == sorted(TRUSTED_TYPES)
+def test_trusted_types_match_what_artifacts_contain(
+    artifact: Path, site_model: SiteModel, tmp_path: Path
+) -> None:
+    site_artifact = tmp_path / "site.skops"
+    save_model(site_model, site_artifact)
+    found = set(sio.get_untrusted_types(file=artifact))
+    found |= set(sio.get_untrusted_types(file=site_artifact))
+    assert sorted(found) == sorted(TRUSTED_TYPES)
+
+
+def test_load_model_round_trips_a_site_model(site_model: SiteModel, tmp_path: Path) -> None:
+    path = tmp_path / "site.skops"
+    save_model(site_model, path)
+    loaded = load_model(path)
+    assert isinstance(loaded, SiteModel)
+    assert np.array_equal(loaded.predict_proba(TEXTS), site_model.predict_proba(TEXTS))
 
 
 def test_load_model_refuses_unknown_class(tmp_path: Path) -> None:

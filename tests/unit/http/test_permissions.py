@@ -108,6 +108,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/stats",
         "POST /v1/models",
         "POST /v1/models/rollback",
+        "POST /v1/models/uploads",
         "POST /v1/models/{version_id}/challenger",
         "POST /v1/models/{version_id}/promote",
     ]

@@ -11,6 +11,7 @@ from rq.serializers import JSONSerializer
 from starlette.testclient import TestClient
 
 from service.moderation import Moderation
+from service.promotion import EVALUATION
 from service.training_queue import TRAIN_JOB, TRAIN_QUEUE
 from tests.factories import model_version
 from tests.unit.http.conftest import Headers
@@ -34,7 +35,7 @@ def test_promote_then_rollback_over_http(
     assert promoted.status_code == 200, promoted.text
     assert promoted.json() | {"id": 0, "created_at": ""} == {
         "id": 0, "changed": True, "alias": "champion", "kind": "promote", "version_id": "v2",
-        "previous_version_id": "v1", "actor": "ops-olu", "created_at": "",
+        "previous_version_id": "v1", "actor": "ops-olu", "created_at": "", "reason": None,
     }  # fmt: skip
     assert aliases(client, ops) == {"v1": [], "v2": ["champion"]}
 
@@ -90,3 +91,92 @@ def test_start_training_refuses_a_csv_it_cannot_use(client: TestClient, ops: Hea
 @pytest.mark.parametrize("job_id", ["train-" + "0" * 32, "classify-abc", "x"])
 def test_unknown_training_jobs_are_404(client: TestClient, ops: Headers, job_id: str) -> None:
     assert client.get(f"/v1/models/jobs/{job_id}", headers=ops).status_code == 404
+
+
+@pytest.fixture
+def judged_worse(moderation: Moderation, registered: None) -> None:
+    """v3: trained, and judged worse than v1 on the site's newest decisions."""
+    evaluation = {
+        "verdict": "worse", "champion": "v1", "why": ["spam ROC-AUC -0.0400 [-0.0700, -0.0100]"],
+        "labels": {}, "outcomes": {},
+    }  # fmt: skip
+    moderation.register_model(model_version("v3", metrics={EVALUATION: evaluation}))
+
+
+def test_promoting_a_version_the_gate_refuses_is_a_409_until_forced(
+    client: TestClient, ops: Headers, judged_worse: None
+) -> None:
+    client.post("/v1/models/v1/promote", headers=ops)
+
+    refused = client.post("/v1/models/v3/promote", headers=ops)
+
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["code"] == "promotion-refused"
+    assert "worse than v1" in refused.json()["detail"]
+    assert aliases(client, ops)["v1"] == ["champion"]
+
+    forced = client.post(
+        "/v1/models/v3/promote", json={"force_reason": "the March wave"}, headers=ops
+    )
+
+    assert forced.status_code == 200, forced.text
+    assert (forced.json()["version_id"], forced.json()["reason"]) == ("v3", "the March wave")
+    history = client.get("/v1/models/history", headers=ops).json()["items"]
+    assert history[0]["reason"] == "the March wave"
+
+
+def test_the_models_list_carries_each_version_s_evaluation(
+    client: TestClient, ops: Headers, judged_worse: None
+) -> None:
+    items = {m["id"]: m for m in client.get("/v1/models", headers=ops).json()["items"]}
+    assert items["v3"]["evaluation"]["verdict"] == "worse"
+    assert items["v1"]["evaluation"] is None
+
+
+def test_a_labels_file_is_uploaded_as_csv_and_named_when_training(
+    client: TestClient, ops: Headers, redis: Redis
+) -> None:
+    csv_text = "text,spam\n" + "".join(f"comment number {i},{i % 2}\n" for i in range(5000))
+    assert len(csv_text) > 64 * 1024  # more than a JSON body may carry
+
+    uploaded = client.post(
+        "/v1/models/uploads", content=csv_text, headers={**ops, "Content-Type": "text/csv"}
+    )
+
+    assert uploaded.status_code == 201, uploaded.text
+    upload = uploaded.json()
+    assert upload["rows"] == 5000
+    started = client.post("/v1/models", json={"labels_upload": upload["upload_id"]}, headers=ops)
+    assert started.status_code == 202, started.text
+    [job] = Queue(TRAIN_QUEUE, connection=redis, serializer=JSONSerializer).get_jobs()
+    assert job.kwargs["upload_id"] == upload["upload_id"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code"),
+    [
+        ("text,spam\nhi,1\n", "application/json", 415, "unsupported-media-type"),
+        ("text,spam\nhi,maybe\n", "text/csv", 422, "validation-failed"),
+        ("a,b\n1,2\n", "text/csv", 422, "validation-failed"),
+        (b"text,spam\n\xff\xfe,1\n", "text/csv", 400, "malformed-request"),
+    ],
+)
+def test_a_labels_upload_it_cannot_use_is_refused(
+    client: TestClient,
+    ops: Headers,
+    content: str | bytes,
+    content_type: str,
+    status: int,
+    code: str,
+) -> None:
+    response = client.post(
+        "/v1/models/uploads", content=content, headers={**ops, "Content-Type": content_type}
+    )
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
+
+
+def test_training_with_an_unknown_upload_is_a_404(client: TestClient, ops: Headers) -> None:
+    response = client.post("/v1/models", json={"labels_upload": "upload-nope"}, headers=ops)
+    assert response.status_code == 404

@@ -58,3 +58,54 @@ def test_rule_hits_new_author_needs_the_site_to_send_an_age() -> None:
     assert rule_hits(comment, is_repeat=False, new_author_days=2) == []
     older = dataclasses.replace(comment, author=Author("u1", "R", account_age_days=30))
     assert rule_hits(older, is_repeat=False, new_author_days=2) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "the filing: https://www.sec.gov/Archives/edgar/data/1/x.pdf",
+        "as reuters.com reported",
+        "see https://markets.reuters.com/x",
+    ],
+)
+def test_has_link_ignores_allowlisted_hosts(body: str) -> None:
+    assert has_link(body)
+    assert not has_link(body, {"sec.gov", "reuters.com"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "https://sec.gov.claim-now.xyz/login",
+        "https://sec.gov@claim-now.xyz/",
+        "notsec.gov.example.com",
+        "https://www.sec.gov/x and quick-profit.xyz",
+    ],
+)
+def test_has_link_is_not_fooled_by_look_alike_hosts(body: str) -> None:
+    assert has_link(body, {"sec.gov"})
+
+
+def test_rule_hits_links_rule_uses_the_allowlist() -> None:
+    comment = make_comment("source: https://www.sec.gov/x.pdf")
+    assert rule_hits(comment, is_repeat=False, new_author_days=2, link_allowlist={"sec.gov"}) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Great analysis. Also, my mentor helped me, WhatsApp +1 555 010 0199",
+        "write to recover@funds-back.example",
+        "send it to 0x" + "ab" * 20,
+        "find us on telegram",
+    ],
+)
+def test_rule_hits_hold_contact_details_anywhere_in_the_text(body: str) -> None:
+    long_body = "The ETF inflows explain most of the move this week. " * 20 + body
+    hits = rule_hits(make_comment(long_body), is_repeat=False, new_author_days=2)
+    assert Reason.CONTACT_DETAILS in hits
+
+
+def test_rule_hits_ignore_dates_and_figures() -> None:
+    body = "On 2024-03-05 BTC hit $68,000; from 2019 - 2024 it rose 1,200%."
+    assert rule_hits(make_comment(body), is_repeat=False, new_author_days=2) == []

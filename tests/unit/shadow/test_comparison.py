@@ -12,12 +12,26 @@ from service.labels import LABELS, decision_labels
 from service.settings import LabelThreshold, Settings
 
 LOW, WITHHOLD, REJECT = {"spam": 0.1}, {"spam": 0.6}, {"spam": 0.995}
+# A comment whose text backs an automatic spam rejection (a messaging app and a phone number).
+PITCH = "Message my manager on WhatsApp +1 555 010 0199"
 
 
 def _item(
-    decision: Status, champion: dict[str, float], challenger: dict[str, float]
+    decision: Status,
+    champion: dict[str, float],
+    challenger: dict[str, float],
+    body: str = PITCH,
 ) -> LabelledScores:
-    return LabelledScores("c", decision, (), champion, challenger)
+    return LabelledScores("c", decision, (), champion, challenger, body=body)
+
+
+def test_tally_holds_a_reject_score_without_evidence_in_the_text() -> None:
+    tally = Tally(Settings(), "v2", "v1")
+
+    tally.add(_item(Status.APPROVED, REJECT, REJECT, body="A long, clean comment about ETFs."))
+    verdicts = tally.finish().verdicts
+
+    assert verdicts["champion"][Verdict.WITHHOLD] == verdicts["challenger"][Verdict.WITHHOLD] == 1
 
 
 def test_decision_labels_approve_is_negative_for_every_label() -> None:

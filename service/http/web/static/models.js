@@ -1,15 +1,68 @@
-// Ops: model versions with their metrics, the challenger's shadow comparison, promote/rollback.
-import { api, showError, toast } from "./api.js";
+// Ops: model versions, how each compares with the champion on the site's newest decisions (what
+// the promotion gate reads), training with live progress, promote (forced with a reason when the
+// gate refuses), roll back, the challenger's shadow comparison and the alias history.
+import { api, send, showError, toast } from "./api.js";
 import { el, replace, time } from "./dom.js";
 import { startPage } from "./shell.js";
+
+const POLL_MS = 1000;
+const OUTCOMES = [
+  ["auto_reject_precision", "auto-reject precision"],
+  ["approved_held", "approved comments held"],
+  ["rejected_caught", "rejected comments caught"],
+];
 
 function fmt(value) {
   return typeof value === "number" ? value.toFixed(3) : "—";
 }
 
+function pct(value) {
+  return typeof value === "number" ? `${(100 * value).toFixed(1)}%` : "—";
+}
+
+/** "0.912 [0.880, 0.940]" from a {value, low, high} estimate. */
+function estimate(e, show = fmt) {
+  if (!e || typeof e.value !== "number") return "—";
+  return typeof e.low === "number" ? `${show(e.value)} [${show(e.low)}, ${show(e.high)}]` : show(e.value);
+}
+
+function signed(e) {
+  if (!e || typeof e.value !== "number") return "—";
+  const s = (v) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
+  return typeof e.low === "number" ? `${s(e.value)} [${s(e.low)}, ${s(e.high)}]` : s(e.value);
+}
+
+/** The gate's verdict, ROC-AUC per label and outcomes, each version at its own bands. */
+function evaluationCell(evaluation) {
+  if (!evaluation) return el("span", { class: "muted" }, "not compared (registered, not trained)");
+  const verdict = evaluation.verdict || "not_evaluated";
+  const badge = el("span", { class: `badge gate-${verdict}` }, verdict.replace("_", " "));
+  const against = evaluation.champion ? ` vs ${evaluation.champion}` : "";
+  const d = evaluation.decisions;
+  const scope = d ? `trained on the older ${d.older} decisions, judged on the newest ${d.recent}` : "";
+  const why = (evaluation.why || []).map((line) => el("li", {}, line));
+  const labels = Object.entries(evaluation.labels || {}).map(([label, c]) => el("tr", {},
+    el("td", {}, `${label} ROC-AUC`), el("td", {}, estimate(c.champion)), el("td", {}, estimate(c.candidate)),
+    el("td", {}, signed(c.difference))));
+  const outcomes = OUTCOMES.filter(([name]) => evaluation.outcomes && evaluation.outcomes[name]).map(([name, title]) => {
+    const o = evaluation.outcomes[name];
+    return el("tr", {}, el("td", {}, title), el("td", {}, estimate(o.champion, pct)),
+      el("td", {}, estimate(o.candidate, pct)), el("td", {}, ""));
+  });
+  const table = labels.length || outcomes.length
+    ? el("table", { class: "table compact" },
+      el("thead", {}, el("tr", {}, ["", "Champion", "This version", "Difference"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, labels, outcomes))
+    : null;
+  return el("details", { open: verdict === "worse" ? true : null },
+    el("summary", {}, badge, against, scope ? ` — ${scope}` : ""),
+    why.length ? el("ul", { class: "metrics" }, why) : null, table);
+}
+
 /** ROC-AUC per dataset and label, from either metrics shape (shipped or trained). */
 function metricsCell(metrics) {
   const datasets = metrics.candidate || metrics;
+  if (metrics.candidate && !Object.keys(metrics.candidate).length) return el("span", { class: "muted" }, "not retrained on public data");
   const rows = [];
   const values = [];
   for (const [dataset, labels] of Object.entries(datasets || {})) {
@@ -28,11 +81,56 @@ function metricsCell(metrics) {
 
 async function promote(id) {
   if (!window.confirm(`Make ${id} the champion? Workers switch to it within seconds.`)) return;
+  const path = `/v1/models/${encodeURIComponent(id)}/promote`;
   try {
-    const event = await api("POST", `/v1/models/${encodeURIComponent(id)}/promote`);
+    const event = await api("POST", path);
     toast(event.changed ? `${id} is now the champion.` : `${id} already was the champion.`);
-    await load();
-  } catch (error) { showError(error, "Promote failed:"); }
+  } catch (error) {
+    if (error.code !== "promotion-refused") { showError(error, "Promote failed:"); return; }
+    const reason = window.prompt(`The promotion gate refuses: ${error.problem.detail}\n\nTo promote anyway, say why (kept in the alias history):`);
+    if (!reason || !reason.trim()) return;
+    try {
+      await api("POST", path, { force_reason: reason.trim() });
+      toast(`${id} is now the champion (forced).`);
+    } catch (forced) { showError(forced, "Promote failed:"); return; }
+  }
+  await load();
+}
+
+/** Upload the optional labels file, start a training job, follow its progress to the end. */
+async function train(event) {
+  event.preventDefault();
+  const form = event.target;
+  const button = document.getElementById("train-start");
+  button.disabled = true;
+  try {
+    const body = { note: form.note.value.trim() || undefined };
+    const file = form.labels.files[0];
+    if (file) body.labels_upload = (await send("POST", "/v1/models/uploads", file, { "Content-Type": "text/csv" })).upload_id;
+    const accepted = await api("POST", "/v1/models", body);
+    await follow(accepted.job_id);
+  } catch (error) {
+    showError(error, "Training failed:");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function follow(jobId) {
+  const box = document.getElementById("train-progress");
+  box.hidden = false;
+  for (;;) {
+    const job = await api("GET", `/v1/models/jobs/${encodeURIComponent(jobId)}`);
+    document.getElementById("train-bar").value = job.percent;
+    document.getElementById("train-stage").textContent = `${job.status} · ${job.stage || "queued"} · ${job.percent}%`;
+    replace(document.getElementById("train-messages"), job.messages.map((m) => el("li", {}, m)));
+    if (job.status === "finished") { toast(`Registered ${job.version_id}; compare it above before promoting.`); await load(); return; }
+    if (job.status === "failed" || job.status === "stopped" || job.status === "canceled") {
+      toast(`Training ${job.status}: ${job.error || "no detail"}`, { kind: "error", timeout: 15000 });
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
 async function rollback() {
@@ -65,11 +163,13 @@ async function load() {
     el("td", {}, el("code", {}, m.id)),
     el("td", {}, m.aliases.map((a) => el("span", { class: `badge alias-${a}` }, a))),
     el("td", {}, time(m.created_at)),
+    el("td", {}, evaluationCell(m.evaluation)),
     el("td", {}, metricsCell(m.metrics)),
     el("td", {}, m.aliases.includes("champion") ? "" : el("button", { type: "button", onclick: () => promote(m.id) }, "Promote")))));
   replace(document.querySelector("#history tbody"), history.items.map((e) => el("tr", {},
     el("td", {}, time(e.created_at)), el("td", {}, e.alias), el("td", {}, e.kind),
-    el("td", {}, e.version_id || "—"), el("td", {}, e.previous_version_id || "—"), el("td", {}, e.actor || "system"))));
+    el("td", {}, e.version_id || "—"), el("td", {}, e.previous_version_id || "—"), el("td", {}, e.actor || "system"),
+    el("td", {}, e.reason || ""))));
   const challenger = models.items.find((m) => m.aliases.includes("challenger"));
   renderShadow(challenger ? await api("GET", `/v1/models/${encodeURIComponent(challenger.id)}/shadow`) : null);
 }
@@ -77,6 +177,7 @@ async function load() {
 async function main() {
   await startPage();
   document.getElementById("rollback").addEventListener("click", rollback);
+  document.getElementById("train").addEventListener("submit", train);
   await load();
   document.body.dataset.ready = "1";
 }

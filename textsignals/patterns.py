@@ -1,0 +1,105 @@
+"""The patterns, and finding them in one text."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Collection, Iterable
+from typing import NamedTuple
+
+from textsignals.links import is_allowlisted, link_host
+
+_BASE58 = "[1-9A-HJ-NP-Za-km-z]"
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "links": re.compile(
+        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
+        r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)\b"
+    ),
+    # Nine or more characters of digits and separators: "+1 (555) 010-0199", "0800 555 0199".
+    # Without a leading "+" it needs a separator, and dates (2005-08-10), year ranges
+    # (1911 - 2011) and IPv4 addresses are not phone numbers; nor is a bare digit run (an id).
+    "phone_like": re.compile(
+        r"(?<![\w.+])(?:\+\d[\d ().-]{6,}\d"
+        r"|(?!\d{4}-\d\d-\d\d\b|\d{1,3}(?:\.\d{1,3}){3}\b|\d{4} ?- ?\d{4}\b)"
+        r"\d(?=[\d ().-]*?[ ().-]\d)[\d ().-]{7,}\d)(?![\w.])"
+    ),
+    # Bitcoin (legacy base58 and bech32), Ethereum-style 0x + 40 hex, and TRON (T + 33 base58).
+    "wallet_like": re.compile(
+        rf"\b(?:0x[0-9a-fA-F]{{40}}|bc1[02-9ac-hj-np-z]{{25,60}}|[13]{_BASE58}{{25,34}}"
+        rf"|T{_BASE58}{{33}})\b"
+    ),
+    "emails": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    # Messaging apps scammers move victims to; plain "signal" is finance jargon, so not counted.
+    "messaging_apps": re.compile(
+        r"\b(?:whats\s?app|telegram|wechat|viber|kik|snapchat|signal\s+app)\b|\b(?:t|wa)\.me/"
+    ),
+    "contact_calls": re.compile(
+        r"\b(?:dm|pm|inbox|message|text|contact|call|reach(?:\s+out\s+to)?|write\s+to|"
+        r"chat\s+with)\s+(?:me|him|her|us|them)\b|\bdm\s+(?:for|now)\b"
+    ),
+    "promised_returns": re.compile(
+        r"\b\d{2,5}\s?%\s*(?:profit|returns?|roi|gains?|interest|bonus)\b"
+        r"|\bdoubled?\s+(?:your|my|his|her|their)\b"
+        r"|\bguarantee(?:d|s)?\s+(?:\w+\s+)?(?:returns?|profits?|income|payouts?)\b"
+        r"|\b(?:daily|weekly)\s+(?:profits?|returns?|income|payouts?)\b"
+        r"|\brisk[- ]free\b|\bpassive\s+income\b"
+    ),
+    "scam_roles": re.compile(
+        r"\b(?:account|investment|fund|portfolio|trading)\s+(?:manager|expert|mentor)\b"
+        r"|\brecovery\s+(?:expert|specialist|agent|service|hacker|company)\b"
+        r"|\brecover(?:ed)?\s+(?:my|your|his|her|lost|stolen)\b|\bgiveaway\b|\bairdrop\b"
+    ),
+    "exclamations": re.compile(r"!"),
+    "repeated_chars": re.compile(r"(.)\1{3,}"),
+}
+
+# These run on an ASCII-lower-cased copy with lower-case patterns: re.IGNORECASE made each of them
+# about twice as slow, and str.translate keeps every offset (str.lower() may not, e.g. for "İ").
+CASELESS = frozenset({"links", "messaging_apps", "contact_calls", "promised_returns", "scam_roles"})
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+# The signals specific enough to justify rejecting a comment as spam automatically, next to a high
+# spam score: a way to contact or pay someone, or the pitch itself. Exclamation marks and letter
+# repeats are style; "contact me" / "call him" is everyday talk ("contact me on my talk page").
+EVIDENCE: tuple[str, ...] = (
+    "links",
+    "wallet_like",
+    "phone_like",
+    "emails",
+    "messaging_apps",
+    "promised_returns",
+    "scam_roles",
+)
+
+
+class Signal(NamedTuple):
+    """One occurrence of a signal: ``text[start:end]``."""
+
+    name: str
+    start: int
+    end: int
+    text: str
+
+
+def find_signals(text: str, names: Iterable[str] = EVIDENCE) -> list[Signal]:
+    """Every occurrence of the named signals in ``text``, ordered by offset."""
+    lower = text.translate(ASCII_LOWER)
+    found = [
+        Signal(name, m.start(), m.end(), text[m.start() : m.end()])
+        for name in names
+        for m in PATTERNS[name].finditer(lower if name in CASELESS else text)
+    ]
+    return sorted(found, key=lambda s: (s.start, s.end))
+
+
+def spam_evidence(text: str, allowlist: Collection[str] = ()) -> list[Signal]:
+    """The evidence signals in ``text`` that may back an automatic spam rejection.
+
+    A link to an allowlisted host (a regulator, an exchange, a major outlet: ops choose) is a
+    citation, not evidence; any other link, and every other evidence signal, counts.
+    """
+    return [
+        signal
+        for signal in find_signals(text)
+        if signal.name != "links" or not is_allowlisted(link_host(signal.text), allowlist)
+    ]
