@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from classifier.build import REBUILD_COMMAND
 from service.auth import generate_api_key
 from service.db import engine_from_settings, session_factory
 from service.domain import ModelVersion, Role
+from service.lifecycle import CHAMPION, Lifecycle
 from service.migrate import upgrade_to_head
 from service.models import ApiKeyRow
 from service.moderation import Moderation
@@ -22,21 +24,46 @@ from service.store.keys import add_api_key
 BUILTIN_PREFIX = "builtin:"
 DEFAULT_ARTIFACT = "default.skops"
 
+log = logging.getLogger(__name__)
+
 
 class BootstrapError(Exception):
     """Preparing the database failed in a way the operator must fix."""
 
 
 def migrate(settings: Settings) -> ModelVersion:
-    """Apply migrations and register the shipped model (champion if none is set)."""
+    """Apply migrations and register the shipped model (champion if none is set).
+
+    After an upgrade, a champion that is an *older* shipped model cannot load any more (the
+    package now carries another file under the same name, so its sha256 no longer matches and
+    every comment would go to review): the new shipped model takes over from it.
+    """
     engine = engine_from_settings(settings)
     try:
         upgrade_to_head(engine)
         version = shipped_model_version()
-        Moderation(session_factory(engine), settings).register_model(version)
+        sessions = session_factory(engine)
+        Moderation(sessions, settings).register_model(version)
+        _replace_stale_shipped_champion(Lifecycle(sessions), version)
         return version
     finally:
         engine.dispose()
+
+
+def _replace_stale_shipped_champion(lifecycle: Lifecycle, shipped: ModelVersion) -> None:
+    champion = lifecycle.alias(CHAMPION)
+    if champion is None or champion.id == shipped.id:
+        return
+    if not champion.artifact_path.startswith(BUILTIN_PREFIX):
+        return  # a trained or registered champion: ops chose it, leave it
+    if champion.artifact_sha256 == shipped.artifact_sha256:
+        return
+    lifecycle.promote(shipped.id, "migrate")
+    log.warning(
+        "the champion %s was a shipped model this package no longer carries; %s decides now",
+        champion.id,
+        shipped.id,
+    )
 
 
 def shipped_model_version() -> ModelVersion:

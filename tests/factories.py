@@ -17,6 +17,11 @@ from service.domain import Author, Classification, Envelope, ModelVersion, NewCo
 _sequence = itertools.count(1)
 
 
+# A body whose text backs an automatic spam rejection (a contact channel and a pitch): a score
+# over the reject band rejects it; without such evidence the same score only holds a comment.
+SPAM_PITCH = "Made 300% profit with my account manager, WhatsApp +1 555 010 0199"
+
+
 def new_comment(**overrides: Any) -> NewComment:
     """A valid submission; each call gets a distinct author and body unless overridden."""
     n = next(_sequence)

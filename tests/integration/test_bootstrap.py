@@ -16,6 +16,7 @@ from commentdesk.bootstrap import DEFAULT_ARTIFACT
 from commentdesk.cli import main
 from service.lifecycle import CHAMPION, Lifecycle
 from service.settings import Settings
+from tests.factories import model_version
 
 needs_shipped_model = pytest.mark.skipif(
     not (DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT).is_file(), reason="the shipped model is not built"
@@ -87,3 +88,32 @@ def test_migrate_registers_an_intact_shipped_model_as_champion(
     assert champion is not None
     assert f"champion model registered: {champion.id}" in capsys.readouterr().out
     assert len(champion.labels) >= 2
+
+
+@needs_shipped_model
+def test_migrate_after_an_upgrade_replaces_a_stale_shipped_champion(
+    shipped: Path, sessions: sessionmaker[Session]
+) -> None:
+    lifecycle = Lifecycle(sessions)
+    # What an older release registered: the shipped file under another version and sha256.
+    old = model_version("v0-older", artifact_path="builtin:default.skops", artifact_sha256="1" * 64)
+    lifecycle.register(old, champion_if_unset=True)
+
+    assert main(["migrate"]) == 0
+
+    champion = lifecycle.alias(CHAMPION)
+    assert champion is not None
+    assert champion.id != "v0-older"
+    assert lifecycle.history(CHAMPION, 1)[0].actor == "migrate"
+
+
+@needs_shipped_model
+def test_migrate_leaves_a_champion_ops_chose(
+    shipped: Path, sessions: sessionmaker[Session]
+) -> None:
+    lifecycle = Lifecycle(sessions)
+    lifecycle.register(model_version("m-trained"), champion_if_unset=True)
+
+    assert main(["migrate"]) == 0
+
+    assert lifecycle.alias(CHAMPION) == lifecycle.version("m-trained")

@@ -13,7 +13,7 @@ from service.models import ActionRow
 from service.moderation import Moderation
 from service.settings import Settings
 from service.stats import ModeratorCount, Percentiles, Stats, moderation_stats
-from tests.factories import new_comment, scores
+from tests.factories import SPAM_PITCH, new_comment, scores
 
 NOW = datetime.now(UTC)
 BASE = NOW - timedelta(hours=3)  # every comment is submitted then
@@ -31,7 +31,9 @@ class History:
         return Moderation(self.sessions, self.settings, clock=lambda: moment)
 
     def classified(self, status: Status, spam: float) -> str:
-        [stored] = self.at(0).store([new_comment()])
+        # An automatic rejection needs evidence in the text, so the comments it rejects carry some.
+        body = {"body": SPAM_PITCH} if status is Status.SPAM else {}
+        [stored] = self.at(0).store([new_comment(**body)])
         self.at(1).record_classifications([scores(stored.comment_id, spam=spam)])
         assert self.at(1).get_comment(stored.comment_id).status is status
         return stored.comment_id

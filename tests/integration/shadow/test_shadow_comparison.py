@@ -18,6 +18,7 @@ from service.domain import Classification, Decision
 from service.moderation import Moderation
 from service.settings import LabelThreshold, Settings
 from service.shadow import Shadow
+from tests.factories import SPAM_PITCH
 from tests.integration.shadow.shadow_factories import set_challenger
 from tests.integration.workers.worker_factories import make_comment, make_version
 from tests.unit.http.conftest import Headers
@@ -105,7 +106,9 @@ def crafted(moderation: Moderation, sessions: sessionmaker[Session], settings: S
     moderation.register_model(make_version(CHALLENGER), champion_if_unset=False)
     set_challenger(sessions, CHALLENGER)
     shadow = Shadow(sessions, settings)
-    stored = moderation.submit([make_comment(f"case {n}") for n in range(len(CASES) + 4)])
+    stored = moderation.submit(
+        [make_comment(f"case {n}: {SPAM_PITCH}") for n in range(len(CASES) + 4)]
+    )
     ids = [s.comment_id for s in stored]
     for cid, (champ, chall, decision, reason) in zip(ids, CASES, strict=False):
         _score(moderation, shadow, cid, champ, chall)
@@ -199,7 +202,7 @@ def test_shadow_comparison_judges_the_challenger_with_its_stored_bands(
     moderation.register_model(make_version(CHALLENGER, thresholds=banded), champion_if_unset=False)
     set_challenger(sessions, CHALLENGER)
     shadow = Shadow(sessions, settings)
-    stored = moderation.submit([make_comment(f"banded {n}") for n in range(3)])
+    stored = moderation.submit([make_comment(f"banded {n}: {SPAM_PITCH}") for n in range(3)])
     for item, spam in zip(stored, (0.1, 0.4, 0.7), strict=True):
         scores = {"spam": spam, "toxic": 0.1}
         _score(moderation, shadow, item.comment_id, scores, scores)

@@ -12,14 +12,15 @@ from service.domain import Status
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue
 from service.settings import LabelThreshold, Settings
-from tests.factories import model_version, new_comment, scores
+from tests.factories import SPAM_PITCH, model_version, new_comment, scores
 
 # Default spam band withholds from 0.5: a score of 0.3 is approved by the settings alone.
 STORED = {"spam": {"withhold": 0.2, "targets": {"withhold": "recall=0.95"}}}
 
 
-def submit(moderation: Moderation, site: str = "news-site") -> str:
-    (stored,) = moderation.submit([new_comment(site_id=site)])
+def submit(moderation: Moderation, site: str = "news-site", body: str | None = None) -> str:
+    changes = {"body": body} if body is not None else {}
+    (stored,) = moderation.submit([new_comment(site_id=site, **changes)])
     return stored.comment_id
 
 
@@ -47,7 +48,8 @@ def test_site_override_wins_over_version_and_default(
         sessions, dataclasses.replace(settings, site_thresholds=sites), GuardedQueue(job_queue)
     )
     moderation.register_model(model_version("v-banded", thresholds=STORED))
-    a, b, other = submit(moderation, "news-a"), submit(moderation, "news-b"), submit(moderation)
+    b = submit(moderation, "news-b", body=SPAM_PITCH)  # evidence: its band may reject it
+    a, other = submit(moderation, "news-a"), submit(moderation)
 
     moderation.record_classifications(
         [scores(c, spam=0.3, version="v-banded") for c in (a, b, other)]
