@@ -115,8 +115,11 @@ def _step(
     later = site.rows.take(slice(site.split(), None))
     trainer = SiteTrainer(prior, rows.texts, rows.targets)
     gate = judge_candidate(trainer, rows, prior, {}, settings, lambda _: None)
-    model = trainer.fit()
-    bands = site_bands(rows, LABELS, trainer.out_of_fold(), settings) if model else {}
+    label_c = trainer.choose_c()
+    model = trainer.fit(label_c=label_c)
+    bands = (
+        site_bands(rows, LABELS, trainer.out_of_fold(label_c=label_c), settings) if model else {}
+    )
     seconds = time.perf_counter() - start
     model_later = model.predict_proba(later.texts) if model else prior_later
     truth = compare(later, LABELS, (prior_later, {}), (model_later, bands), settings)
@@ -130,6 +133,7 @@ def _step(
     )
     return {
         "decisions": decisions,
+        "label_c": dict(label_c),
         "train_seconds": round(seconds, 1),
         "later": truth,
         "baseline_auc": plain["labels"].get(site.label, {}).get("candidate"),
@@ -193,7 +197,8 @@ def _line(step: dict[str, Any], label: str) -> str:
         return f"{_fmt(o.get('champion'))} → {_fmt(o.get('candidate'))}"
 
     return (
-        f"{step['decisions']:>5} decisions ({step['train_seconds']}s): ROC-AUC prior "
+        f"{step['decisions']:>5} decisions ({step['train_seconds']}s, C {step['label_c']}): "
+        f"ROC-AUC prior "
         f"{_fmt(auc.get('champion'))}, site {_fmt(auc.get('candidate'))}, "
         f"diff {_fmt(auc.get('difference'))}, baseline {_fmt(step['baseline_auc'])}\n"
         f"      auto-reject precision {pair('auto_reject_precision')}; approved held "

@@ -43,6 +43,7 @@ def fit_offset_logistic(
     slope_C: float = 100.0,  # noqa: N803
     sample_weight: FloatArray | None = None,
     max_iter: int = 500,
+    start: FloatArray | None = None,
 ) -> FloatArray:
     """Fit the head; returns ``[slope, intercept, *coef]``.
 
@@ -62,6 +63,8 @@ def fit_offset_logistic(
         Weight of each row (default 1).
     max_iter : int
         L-BFGS iterations at most.
+    start : ndarray, optional
+        Parameters to start from (a fit at a nearby ``C``); default: the prior itself.
     """
     y = np.asarray(target, dtype=np.float64)
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
@@ -79,8 +82,9 @@ def fit_offset_logistic(
         gradient[2:] = np.asarray(transposed @ residual, dtype=np.float64).ravel() + coef / C
         return loss, gradient
 
-    start = np.zeros(matrix.shape[1] + 2)
-    start[0] = 1.0
+    if start is None:
+        start = np.zeros(matrix.shape[1] + 2)
+        start[0] = 1.0
     result = minimize(objective, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
     fitted: FloatArray = np.asarray(result.x, dtype=np.float64)
     return fitted

@@ -48,6 +48,9 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
         The fitted model whose scores the heads start from; its labels are this model's labels.
     C : float
         Inverse L2 strength on each head's n-gram weights.
+    label_C : tuple of (str, float) pairs
+        Per-label overrides of ``C`` (:class:`~classifier.adaptation.SiteTrainer` chooses them
+        on the site's own decisions).
     slope_C : float
         Inverse strength pulling each head's slope on the prior's log-odds toward 1.
     max_features : int
@@ -72,12 +75,14 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
         prior: TextModel,
         *,
         C: float = 1.0,  # noqa: N803 - scikit-learn's name
+        label_C: tuple[tuple[str, float], ...] = (),  # noqa: N803
         slope_C: float = 100.0,  # noqa: N803
         max_features: int = 50_000,
         min_class_rows: int = 5,
     ) -> None:
         self.prior = prior
         self.C = C
+        self.label_C = label_C
         self.slope_C = slope_C
         self.max_features = max_features
         self.min_class_rows = min_class_rows
@@ -148,7 +153,7 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
                 site[rows],
                 targets[rows, column].astype(np.int64),
                 logits[rows, column],
-                C=self.C,
+                C=dict(self.label_C).get(label, self.C),
                 slope_C=self.slope_C,
             )
         self.features_ = features

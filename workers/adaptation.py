@@ -323,10 +323,11 @@ def judge_candidate(
     older = np.arange(split.older)
     recent = np.arange(split.older, len(rows))
     labels = trainer.prior.labels
-    candidate = trainer.fit(older)
+    label_c = trainer.choose_c(older)
+    candidate = trainer.fit(older, label_c)
     candidate_proba = trainer.score(candidate, recent) if candidate else trainer.prior_proba[recent]
     older_bands = site_bands(
-        rows.take(slice(0, split.older)), labels, trainer.out_of_fold(older), settings
+        rows.take(slice(0, split.older)), labels, trainer.out_of_fold(older, label_c), settings
     )
     champion_proba = aligned_proba(champion, [rows.texts[i] for i in recent], labels)
     judged = compare(

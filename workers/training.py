@@ -297,13 +297,15 @@ def _adapt(
     else:
         champion_bands = champion_version.thresholds
         evaluation = judge_candidate(trainer, rows, champion, champion_bands, settings, step)
+    step("choosing each head's penalty on the newest decisions")
+    label_c = trainer.choose_c()
     step("fitting on every decision")
-    model = trainer.fit()
+    model = trainer.fit(label_c=label_c)
     if model is None:
         if settings.training_data is None:
             raise TrainingJobError(_too_few(rows, prior.labels, trainer))
         return prior, evaluation, {}
-    bands = site_bands(rows, prior.labels, trainer.out_of_fold(), settings)
+    bands = site_bands(rows, prior.labels, trainer.out_of_fold(label_c=label_c), settings)
     model.metadata_.update(prior.metadata_ | {"site_decisions": len(rows)})
     return model, evaluation, bands
 

@@ -85,3 +85,26 @@ def test_trainer_scores_like_the_model_it_fitted(
     rows = np.arange(0, len(texts), 3)
     direct = model.predict_proba([texts[i] for i in rows])
     assert np.allclose(trainer.score(model, rows), direct)
+
+
+def test_trainer_chooses_a_looser_penalty_when_the_site_pattern_is_clear(
+    tiny_model: TextModel,
+) -> None:
+    from tests.unit.classifier.conftest import HAM, POLITE, SITE_SCAM
+
+    texts = (SITE_SCAM + HAM + POLITE) * 3
+    spam = [1.0] * len(SITE_SCAM) + [0.0] * (len(HAM) + len(POLITE))
+    order = np.random.default_rng(0).permutation(len(texts))
+    targets = [[spam[i % len(spam)], np.nan] for i in order]
+    trainer = SiteTrainer(tiny_model, [texts[i] for i in order], targets)
+    [(label, c)] = trainer.choose_c()
+    assert label == "spam"
+    assert c >= 3.0
+
+
+def test_trainer_keeps_the_default_penalty_with_too_few_decisions(
+    tiny_model: TextModel, site_decisions: tuple[list[str], list[list[float]]]
+) -> None:
+    texts, targets = site_decisions
+    trainer = SiteTrainer(tiny_model, texts[:40], targets[:40])
+    assert trainer.choose_c() == ()
