@@ -159,11 +159,13 @@ def service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         _run(["create-user", "--role", role, "--password-stdin", username], env, PASSWORD + "\n")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for name in ("api", "worker"):
+        # The worker also runs training jobs (the models page trains a version).
+        commands = {"api": ["api"], "worker": ["worker", "--queues", "classify,train"]}
+        for name, command in commands.items():
             with (data / f"{name}.log").open("wb") as log:  # the child keeps its own descriptor
                 processes.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "commentdesk", name],
+                        [sys.executable, "-m", "commentdesk", *command],
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,

@@ -98,10 +98,12 @@ def test_promote_and_roll_back_from_the_models_page(
         assert page.locator("#shadow table tbody tr").count() >= 1
         save_screenshot(page, "models-shadow")
         assert row(page, champion).locator(".alias-champion").count() == 1
-        assert "mean " in row(page, champion).locator("td").nth(3).inner_text()
+        assert "mean " in row(page, champion).locator("td").nth(4).inner_text()
         assert row(page, version).locator(".alias-challenger").count() == 1
         # `commentdesk register` records no evaluation: the page says so rather than inventing one.
-        assert row(page, version).locator("td").nth(3).inner_text() == "none"
+        comparison = row(page, version).locator("td").nth(3).inner_text()
+        assert comparison == "not compared (registered, not trained)"
+        assert row(page, version).locator("td").nth(4).inner_text() == "none"
 
         row(page, version).get_by_role("button", name="Promote").click()
         row(page, version).locator(".alias-champion").wait_for()
@@ -112,7 +114,7 @@ def test_promote_and_roll_back_from_the_models_page(
         assert aliases(page, service) == {"champion": version}
         # Promoting the challenger also unsets that alias: two history rows, same moment.
         history = page.locator("#history tbody tr").nth(1).inner_text().split("\t")
-        assert history[1:] == ["champion", "promote", version, champion, "olga"]
+        assert history[1:] == ["champion", "promote", version, champion, "olga", ""]
         save_screenshot(page, "models-promoted")
 
         page.click("#rollback")
@@ -120,7 +122,7 @@ def test_promote_and_roll_back_from_the_models_page(
         assert page_champion(page) == champion
         assert aliases(page, service) == {"champion": champion}
         history = page.locator("#history tbody tr").first.inner_text().split("\t")
-        assert history[1:] == ["champion", "rollback", champion, version, "olga"]
+        assert history[1:] == ["champion", "rollback", champion, version, "olga", ""]
         assert dialogs == [
             f"Make {version} the champion? Workers switch to it within seconds.",
             "Move the champion back to the previous version?",

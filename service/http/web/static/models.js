@@ -26,10 +26,11 @@ function estimate(e, show = fmt) {
   return typeof e.low === "number" ? `${show(e.value)} [${show(e.low)}, ${show(e.high)}]` : show(e.value);
 }
 
-function signed(e) {
+function signed(e, percent = false) {
   if (!e || typeof e.value !== "number") return "—";
-  const s = (v) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
-  return typeof e.low === "number" ? `${s(e.value)} [${s(e.low)}, ${s(e.high)}]` : s(e.value);
+  const s = (v) => `${v >= 0 ? "+" : ""}${percent ? (100 * v).toFixed(1) : v.toFixed(3)}`;
+  const unit = percent ? " pts" : "";
+  return typeof e.low === "number" ? `${s(e.value)} [${s(e.low)}, ${s(e.high)}]${unit}` : `${s(e.value)}${unit}`;
 }
 
 /** The gate's verdict, ROC-AUC per label and outcomes, each version at its own bands. */
@@ -47,7 +48,7 @@ function evaluationCell(evaluation) {
   const outcomes = OUTCOMES.filter(([name]) => evaluation.outcomes && evaluation.outcomes[name]).map(([name, title]) => {
     const o = evaluation.outcomes[name];
     return el("tr", {}, el("td", {}, title), el("td", {}, estimate(o.champion, pct)),
-      el("td", {}, estimate(o.candidate, pct)), el("td", {}, ""));
+      el("td", {}, estimate(o.candidate, pct)), el("td", {}, signed(o.difference, true)));
   });
   const table = labels.length || outcomes.length
     ? el("table", { class: "table compact" },
