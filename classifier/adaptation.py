@@ -21,7 +21,6 @@ from sklearn.model_selection import KFold
 from classifier.errors import TrainingError
 from classifier.model import TextModel
 from classifier.offset_logistic import fit_offset_logistic, offset_logits
-from classifier.pipeline import build_site_features
 from classifier.site import SiteModel
 from classifier.text import NormalisedBatch, normalise_texts
 
@@ -96,7 +95,9 @@ class SiteTrainer:
         self.params = params
         self._progress = progress
         progress(f"scoring {len(self.texts)} decided comments with the prior")
-        self.logits = prior.calibrated_logits(NormalisedBatch(normalise_texts(self.texts)))
+        self._all = NormalisedBatch(normalise_texts(self.texts))
+        self.logits = prior.calibrated_logits(self._all)
+        self._views: dict[int, tuple[Any, Any]] = {}
 
     @property
     def prior_proba(self) -> npt.NDArray[np.float64]:
@@ -104,20 +105,33 @@ class SiteTrainer:
         proba: npt.NDArray[np.float64] = expit(self.logits)
         return proba
 
-    def choose_c(self, rows: npt.NDArray[np.int64] | None = None) -> tuple[tuple[str, float], ...]:
-        """Per label, the ``C`` whose head, fitted on the older 80% of ``rows``, predicts the
-        newest 20% best (log loss); labels it cannot judge keep the default."""
-        chosen = np.arange(len(self.texts)) if rows is None else np.asarray(rows)
+    def view(self, upto: int | None = None) -> tuple[Any, Any]:
+        """The site's n-gram views fitted on the oldest ``upto`` decisions (all by default),
+        and the matrix of *every* decided comment under them; computed once per ``upto``.
+
+        Fitting a vocabulary reads no label, so cross-fitting shares one view across its folds;
+        the time-ordered evaluation uses a view fitted on the older decisions only.
+        """
+        upto = len(self.texts) if upto is None else upto
+        if upto not in self._views:
+            features = SiteModel(self.prior, **self.params).site_features()
+            features.fit(self._batch(np.arange(upto)))
+            self._views[upto] = (features, features.transform(self._all))
+        return self._views[upto]
+
+    def choose_c(self, upto: int | None = None) -> tuple[tuple[str, float], ...]:
+        """Per label, the ``C`` whose head, fitted on the older 80% of the oldest ``upto``
+        decisions, predicts the newest 20% of them best (log loss); labels it cannot judge keep
+        the default."""
+        chosen = np.arange(len(self.texts) if upto is None else upto)
         split = time_split(len(chosen), RECENT_SHARE)
         if split.recent < MIN_VALIDATION_ROWS:
             return ()
         older, newer = chosen[: split.older], chosen[split.older :]
-        features = build_site_features()
-        fitted = features.fit_transform(self._batch(older))
-        held = features.transform(self._batch(newer))
+        _, matrix = self.view(upto)
         picks: list[tuple[str, float]] = []
         for column, label in enumerate(self.prior.labels):
-            best = self._best_c(column, older, newer, fitted, held)
+            best = self._best_c(column, older, newer, matrix)
             if best is not None:
                 picks.append((label, best))
         return tuple(picks)
@@ -127,73 +141,85 @@ class SiteTrainer:
         column: int,
         older: npt.NDArray[np.int64],
         newer: npt.NDArray[np.int64],
-        fitted: Any,
-        held: Any,
+        matrix: Any,
     ) -> float | None:
-        train = ~np.isnan(self.targets[older, column])
-        check = ~np.isnan(self.targets[newer, column])
-        y, y_held = self.targets[older[train], column], self.targets[newer[check], column]
+        train = older[~np.isnan(self.targets[older, column])]
+        check = newer[~np.isnan(self.targets[newer, column])]
+        y, y_held = self.targets[train, column], self.targets[check, column]
         if min(int(y.sum()), int((1 - y).sum())) < 5 or len(np.unique(y_held)) < 2:
             return None
-        offset = np.clip(self.logits[older[train], column], -30, 30)
-        offset_held = np.clip(self.logits[newer[check], column], -30, 30)
+        offset = np.clip(self.logits[train, column], -30, 30)
+        offset_held = np.clip(self.logits[check, column], -30, 30)
         losses: list[float] = []
         start = None
         for c in C_GRID:  # ascending, each fit starting from the last: few iterations each
-            start = fit_offset_logistic(fitted[train], y.astype(np.int64), offset, C=c, start=start)
-            z = offset_logits(start, offset_held, held[check])
+            start = fit_offset_logistic(matrix[train], y.astype(np.int64), offset, C=c, start=start)
+            z = offset_logits(start, offset_held, matrix[check])
             losses.append(-float(np.mean(y_held * log_expit(z) + (1 - y_held) * log_expit(-z))))
         return C_GRID[int(np.argmin(losses))]
 
     def _batch(self, rows: npt.NDArray[np.int64]) -> NormalisedBatch:
-        return NormalisedBatch(normalise_texts([self.texts[i] for i in rows]))
+        return NormalisedBatch([self._all[i] for i in rows])
 
     def fit(
-        self,
-        rows: npt.NDArray[np.int64] | slice | None = None,
-        label_c: tuple[tuple[str, float], ...] = (),
+        self, upto: int | None = None, label_c: tuple[tuple[str, float], ...] = ()
     ) -> SiteModel | None:
-        """A site model fitted on ``rows`` (all by default); None when they teach no label.
+        """A site model fitted on the oldest ``upto`` decisions (all by default), with the view
+        fitted on them; None when they teach no label. ``label_c`` (from :meth:`choose_c`) sets
+        each head's penalty."""
+        rows = np.arange(len(self.texts) if upto is None else upto)
+        return self._fit_rows(rows, self.view(upto), label_c)
 
-        ``label_c`` (from :meth:`choose_c`) sets each head's penalty.
-        """
-        chosen = slice(None) if rows is None else rows
-        texts = [self.texts[i] for i in np.arange(len(self.texts))[chosen]]
+    def _fit_rows(
+        self,
+        rows: npt.NDArray[np.int64],
+        view: tuple[Any, Any],
+        label_c: tuple[tuple[str, float], ...],
+    ) -> SiteModel | None:
+        features, matrix = view
         model = SiteModel(self.prior, **{**self.params, "label_C": label_c})
         try:
-            return model.fit(texts, self.targets[chosen], prior_logits=self.logits[chosen])
+            return model.fit_matrix(features, matrix[rows], self.targets[rows], self.logits[rows])
         except TrainingError:
             return None
 
     def out_of_fold(
         self,
-        rows: npt.NDArray[np.int64] | None = None,
+        upto: int | None = None,
         label_c: tuple[tuple[str, float], ...] = (),
         folds: int = 5,
         seed: int = 0,
     ) -> npt.NDArray[np.float64]:
-        """The probabilities of ``rows`` (all by default), each from a head fitted without it.
+        """The probabilities of the oldest ``upto`` decisions (all by default), each from a head
+        fitted on the other folds of them.
 
-        Only ``rows`` take part: each fold's head is fitted on the other folds of ``rows``.
         Labels a fold's training rows do not teach keep the prior's probability for that fold's
-        held-out rows, as the deployed model would. Returns one row per entry of ``rows``.
+        held-out rows, as the deployed model would. Returns one row per decision.
         """
-        chosen = np.arange(len(self.texts)) if rows is None else np.asarray(rows)
+        chosen = np.arange(len(self.texts) if upto is None else upto)
         proba = self.prior_proba[chosen]
         splits = min(folds, len(chosen))
         if splits < 2:
             return proba
+        view = self.view(upto)
         splitter = KFold(n_splits=splits, shuffle=True, random_state=seed)
         for number, (train, held) in enumerate(splitter.split(chosen), start=1):
             self._progress(f"cross-fitting fold {number} of {splits}")
-            model = self.fit(chosen[train], label_c)
+            model = self._fit_rows(chosen[train], view, label_c)
             if model is not None:
-                proba[held] = self.score(model, chosen[held])
+                logits = model.logits_from_matrix(view[1][chosen[held]], self.logits[chosen[held]])
+                proba[held] = expit(logits)
         return proba
 
     def score(self, model: SiteModel, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        """``model``'s probabilities of the given decided comments (the prior scored once)."""
-        batch = NormalisedBatch(normalise_texts([self.texts[i] for i in rows]))
-        logits = model.logits_from_prior(batch, self.logits[rows])
+        """``model``'s probabilities of the given decided comments (the prior scored once, the
+        view's matrix reused when ``model`` was fitted here)."""
+        matrix = next(
+            (m for features, m in self._views.values() if features is model.features_), None
+        )
+        if matrix is None:
+            logits = model.logits_from_prior(self._batch(rows), self.logits[rows])
+        else:
+            logits = model.logits_from_matrix(matrix[rows], self.logits[rows])
         proba: npt.NDArray[np.float64] = expit(logits)
         return proba

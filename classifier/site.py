@@ -19,6 +19,7 @@ install; the prior inside is whatever the site ran before (the shipped model by 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -135,22 +136,45 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
         """
         check_texts(texts)
         targets = np.asarray(y, dtype=np.float64).reshape(len(texts), len(self.labels))
-        taught = self._taught_rows(targets)
-        if not taught:
+        if not self._taught_rows(targets):
             raise TrainingError(
                 f"no label has {self.min_class_rows} decisions of each class to learn from"
             )
         batch = NormalisedBatch(normalise_texts(texts))
         if prior_logits is None:
             prior_logits = self.prior.calibrated_logits(batch)
+        features = self.site_features()
+        return self.fit_matrix(features, features.fit_transform(batch), targets, prior_logits)
+
+    def site_features(self) -> Any:
+        """The unfitted n-gram views this model's heads read (fitted on the site's texts)."""
+        return build_site_features(max_features=self.max_features)
+
+    def fit_matrix(
+        self,
+        features: Any,
+        matrix: Any,
+        y: npt.ArrayLike,
+        prior_logits: npt.NDArray[np.float64],
+    ) -> SiteModel:
+        """Fit the heads on texts already turned into ``features``' matrix.
+
+        :meth:`fit` for callers that fit many heads on the same texts (cross-fitting): the
+        n-gram views, fitted once on the site's texts (``features``), are shared by every fit,
+        and ``matrix`` holds their rows for the decisions in ``y``.
+        """
+        targets = np.asarray(y, dtype=np.float64).reshape(matrix.shape[0], len(self.labels))
+        taught = self._taught_rows(targets)
+        if not taught:
+            raise TrainingError(
+                f"no label has {self.min_class_rows} decisions of each class to learn from"
+            )
         logits = np.clip(prior_logits, -_LOGIT_CLIP, _LOGIT_CLIP)
-        features = build_site_features(max_features=self.max_features)
-        site = features.fit_transform(batch)
         heads: dict[str, npt.NDArray[np.float64]] = {}
         for label, rows in taught.items():
             column = self.labels.index(label)
             heads[label] = fit_offset_logistic(
-                site[rows],
+                matrix[rows],
                 targets[rows, column].astype(np.int64),
                 logits[rows, column],
                 C=dict(self.label_C).get(label, self.C),
@@ -180,10 +204,15 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
         self, batch: NormalisedBatch, prior_logits: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
         """:meth:`calibrated_logits` given the prior's log-odds of the same texts."""
-        logits = np.clip(prior_logits, -_LOGIT_CLIP, _LOGIT_CLIP)
         if not self.heads_ or len(batch) == 0:
-            return logits
-        site = self.features_.transform(batch)
+            return np.clip(prior_logits, -_LOGIT_CLIP, _LOGIT_CLIP)
+        return self.logits_from_matrix(self.features_.transform(batch), prior_logits)
+
+    def logits_from_matrix(
+        self, site: Any, prior_logits: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """:meth:`calibrated_logits` given ``features_``'s matrix and the prior's log-odds."""
+        logits = np.clip(prior_logits, -_LOGIT_CLIP, _LOGIT_CLIP)
         for label, head in self.heads_.items():
             column = self.labels.index(label)
             logits[:, column] = offset_logits(head, logits[:, column], site)

@@ -320,14 +320,16 @@ def judge_candidate(
             f"{split.recent} recent decisions; at least {MIN_RECENT_ROWS} are needed to judge"
         )
     step(f"judging: trained on the older {split.older}, scored on the newest {split.recent}")
-    older = np.arange(split.older)
     recent = np.arange(split.older, len(rows))
     labels = trainer.prior.labels
-    label_c = trainer.choose_c(older)
-    candidate = trainer.fit(older, label_c)
+    label_c = trainer.choose_c(split.older)
+    candidate = trainer.fit(split.older, label_c)
     candidate_proba = trainer.score(candidate, recent) if candidate else trainer.prior_proba[recent]
     older_bands = site_bands(
-        rows.take(slice(0, split.older)), labels, trainer.out_of_fold(older, label_c), settings
+        rows.take(slice(0, split.older)),
+        labels,
+        trainer.out_of_fold(split.older, label_c),
+        settings,
     )
     champion_proba = aligned_proba(champion, [rows.texts[i] for i in recent], labels)
     judged = compare(
