@@ -42,7 +42,7 @@ from classifier.model import TextModel
 from classifier.training import train_prior_on
 from service.domain import Status
 from service.settings import Settings
-from workers.adaptation import SiteRows, compare, judge_candidate, site_bands
+from workers.adaptation import SiteRows, adapt, compare, site_bands
 
 LABELS = ("spam", "toxic")
 DEFAULT_STEPS = (100, 300, 1000, 3000)
@@ -114,12 +114,11 @@ def _step(
     rows = site.rows.take(slice(0, decisions))
     later = site.rows.take(slice(site.split(), None))
     trainer = SiteTrainer(prior, rows.texts, rows.targets)
-    gate = judge_candidate(trainer, rows, prior, {}, settings, lambda _: None)
-    label_c = trainer.choose_c()
+    # The production path (workers.training): judge on the decisions, fit on all, bands.
+    adaptation = adapt(trainer, rows, prior, {}, settings, lambda _: None)
+    gate, label_c = adaptation.evaluation, adaptation.label_c
     model = trainer.fit(label_c=label_c)
-    bands = (
-        site_bands(rows, LABELS, trainer.out_of_fold(label_c=label_c), settings) if model else {}
-    )
+    bands = site_bands(rows, LABELS, adaptation.out_of_sample, settings) if model else {}
     seconds = time.perf_counter() - start
     model_later = model.predict_proba(later.texts) if model else prior_later
     truth = compare(later, LABELS, (prior_later, {}), (model_later, bands), settings)

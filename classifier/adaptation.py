@@ -187,7 +187,7 @@ class SiteTrainer:
         self,
         upto: int | None = None,
         label_c: tuple[tuple[str, float], ...] = (),
-        folds: int = 5,
+        folds: int = 3,
         seed: int = 0,
     ) -> npt.NDArray[np.float64]:
         """The probabilities of the oldest ``upto`` decisions (all by default), each from a head

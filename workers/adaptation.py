@@ -301,36 +301,50 @@ def _achieved(point: Any, rows: int) -> dict[str, Any]:
 MIN_RECENT_ROWS = 20
 
 
-def judge_candidate(
+@dataclasses.dataclass(frozen=True)
+class Adaptation:
+    """What learning a site's decisions produced besides the fitted model."""
+
+    evaluation: dict[str, Any]  # the promotion gate's comparison (or why there is none)
+    label_c: tuple[tuple[str, float], ...]  # each head's penalty, chosen on older decisions
+    out_of_sample: FloatArray  # every decision's probabilities from a head that did not see it
+
+
+def adapt(
     trainer: SiteTrainer,
     rows: SiteRows,
-    champion: Scorer,
+    champion: Scorer | None,
     champion_bands: Mapping[str, Any] | None,
     settings: Settings,
     step: Callable[[str], None],
-) -> dict[str, Any]:
-    """Train a candidate on the older decisions and compare it with the champion on the newest.
+) -> Adaptation:
+    """Judge a candidate trained on the older decisions against the champion on the newest,
+    and gather what the final fit and its bands need.
 
     The candidate decides at bands chosen from its own training rows (out-of-fold), the champion
-    at the bands it decides with today; both are scored on exactly the same recent rows.
+    at the bands it decides with today; both are scored on exactly the same recent rows. The
+    penalties chosen on the older rows are kept for the fit on every row, and the older rows'
+    out-of-fold scores with the candidate's scores of the newest rows are every decision's
+    out-of-sample score, which the final bands are chosen from.
     """
     split = time_split(len(rows))
-    if split.recent < MIN_RECENT_ROWS:
-        return not_evaluated(
-            f"{split.recent} recent decisions; at least {MIN_RECENT_ROWS} are needed to judge"
+    if champion is None or split.recent < MIN_RECENT_ROWS:
+        why = (
+            "no champion to compare with"
+            if champion is None
+            else f"{split.recent} recent decisions; at least {MIN_RECENT_ROWS} are needed to judge"
         )
+        step("choosing each head's penalty on the newest decisions")
+        label_c = trainer.choose_c()
+        return Adaptation(not_evaluated(why), label_c, trainer.out_of_fold(None, label_c))
     step(f"judging: trained on the older {split.older}, scored on the newest {split.recent}")
     recent = np.arange(split.older, len(rows))
     labels = trainer.prior.labels
     label_c = trainer.choose_c(split.older)
     candidate = trainer.fit(split.older, label_c)
     candidate_proba = trainer.score(candidate, recent) if candidate else trainer.prior_proba[recent]
-    older_bands = site_bands(
-        rows.take(slice(0, split.older)),
-        labels,
-        trainer.out_of_fold(split.older, label_c),
-        settings,
-    )
+    older_proba = trainer.out_of_fold(split.older, label_c)
+    older_bands = site_bands(rows.take(slice(0, split.older)), labels, older_proba, settings)
     champion_proba = aligned_proba(champion, [rows.texts[i] for i in recent], labels)
     judged = compare(
         rows.take(slice(split.older, None)),
@@ -340,7 +354,7 @@ def judge_candidate(
         settings,
     )
     judged["decisions"] = {"rows": len(rows), "older": split.older, "recent": split.recent}
-    return judged
+    return Adaptation(judged, label_c, np.vstack([older_proba, candidate_proba]))
 
 
 def aligned_proba(scorer: Scorer, texts: list[str], labels: Sequence[str]) -> FloatArray:

@@ -46,7 +46,7 @@ from service.labels import LABELS, decision_labels
 from service.lifecycle import CHAMPION, Lifecycle
 from service.promotion import EVALUATION
 from service.settings import Settings
-from workers.adaptation import SiteRows, judge_candidate, not_evaluated, site_bands
+from workers.adaptation import SiteRows, adapt, not_evaluated, site_bands
 from workers.context import current
 from workers.model_cache import ModelLoadError, Scorer, load_verified
 from workers.registration import register_artifact
@@ -292,22 +292,19 @@ def _adapt(
         return prior, not_evaluated("no site decisions to judge it on"), {}
     step = progress.within("learning the site", 60, 90)
     trainer = SiteTrainer(prior, rows.texts, rows.targets, progress=step)
-    if champion is None or champion_version is None:
-        evaluation = not_evaluated("no champion to compare with")
-    else:
-        champion_bands = champion_version.thresholds
-        evaluation = judge_candidate(trainer, rows, champion, champion_bands, settings, step)
-    step("choosing each head's penalty on the newest decisions")
-    label_c = trainer.choose_c()
+    bands_then = champion_version.thresholds if champion_version else None
+    adaptation = adapt(trainer, rows, champion, bands_then, settings, step)
     step("fitting on every decision")
-    model = trainer.fit(label_c=label_c)
+    model = trainer.fit(label_c=adaptation.label_c)
     if model is None:
         if settings.training_data is None:
             raise TrainingJobError(_too_few(rows, prior.labels, trainer))
-        return prior, evaluation, {}
-    bands = site_bands(rows, prior.labels, trainer.out_of_fold(label_c=label_c), settings)
-    model.metadata_.update(prior.metadata_ | {"site_decisions": len(rows)})
-    return model, evaluation, bands
+        return prior, adaptation.evaluation, {}
+    bands = site_bands(rows, prior.labels, adaptation.out_of_sample, settings)
+    model.metadata_.update(
+        prior.metadata_ | {"site_decisions": len(rows), "label_C": dict(adaptation.label_c)}
+    )
+    return model, adaptation.evaluation, bands
 
 
 def _too_few(rows: SiteRows, labels: Sequence[str], trainer: SiteTrainer) -> str:
