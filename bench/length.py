@@ -5,7 +5,8 @@ Clean rows are the test-split rows of every public dataset (and the team's domai
 no label marks positive. They are scored through the workers' path (the model's probabilities,
 the default bands, the evidence rule for automatic rejection, the default link allowlist), by
 natural length bucket and as concatenations of k clean rows (the baseline is k = 1: the same
-kind of text at its natural length, in the same run):
+kind of text at its natural length, in the same run; a length "raises" the score only when the
+bootstrap interval of its mean lies wholly above the baseline's):
 
     python -m bench.length --data ../shared/data [--model PATH] [--json out.json]
 
@@ -52,6 +53,15 @@ def clean_test_texts(datasets: Sequence[Dataset]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def _mean_interval(values: np.ndarray, resamples: int = 2000) -> tuple[float, float]:
+    """A 95% bootstrap percentile interval of the mean."""
+    rng = np.random.default_rng(SEED)
+    draws = rng.integers(0, len(values), size=(resamples, len(values)))
+    means = values[draws].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def _measure(model: Any, verdicts: Verdicts, texts: list[str]) -> dict[str, Any]:
     proba = np.asarray(model.predict_proba(texts), dtype=np.float64)
     labels = tuple(model.labels)
@@ -63,10 +73,12 @@ def _measure(model: Any, verdicts: Verdicts, texts: list[str]) -> dict[str, Any]
     )
     decided = verdicts.of(rows, labels, proba, None)
     spam = proba[:, labels.index("spam")]
+    low, high = _mean_interval(spam)
     return {
         "rows": len(texts),
         "mean_chars": round(float(np.mean([len(t) for t in texts])), 0),
         "mean_spam": round(float(spam.mean()), 4),
+        "mean_spam_interval": [round(low, 4), round(high, 4)],
         "spam_over_0_99": round(float(np.mean(spam >= 0.99)), 4),
         "auto_rejected": round(float(np.mean(decided == Verdicts.REJECT)), 4),
         "held": round(float(np.mean(decided == Verdicts.WITHHOLD)), 4),
@@ -92,27 +104,29 @@ def run(data: Path, model_path: Path) -> dict[str, Any]:
         str(k): _measure(model, verdicts, [" ".join(rng.sample(clean, k)) for _ in range(SAMPLES)])
         for k in CONCATENATIONS
     }
-    base = concatenated["1"]["mean_spam"] or 1e-9
+    base = concatenated["1"]["mean_spam_interval"]
     for entry in concatenated.values():
-        entry["mean_spam_ratio_to_k1"] = round(entry["mean_spam"] / base, 3)
+        # "Rises" only when the whole interval is above the baseline's (k = 1, same run).
+        entry["rises_above_k1"] = entry["mean_spam_interval"][0] > base[1]
     return {"model": str(model_path), "buckets": buckets, "concatenations": concatenated}
 
 
 def render(report: dict[str, Any]) -> str:
     """The report as Markdown tables."""
-    head = "| {} | rows | mean chars | mean spam | spam ≥ 0.99 | auto-rejected | held |"
+    head = "| {} | rows | mean chars | mean spam [95% CI] | spam ≥ 0.99 | auto-rejected | held |"
     lines = [f"model: `{report['model']}`", "", head.format("length"), "|---" * 7 + "|"]
     for name, m in report["buckets"].items():
         lines.append(_row(name, m))
-    lines += ["", head.format("k clean rows joined") + " spam / k=1 |", "|---" * 8 + "|"]
+    lines += ["", head.format("k clean rows joined") + " above k=1? |", "|---" * 8 + "|"]
     for k, m in report["concatenations"].items():
-        lines.append(_row(k, m) + f" {m['mean_spam_ratio_to_k1']} |")
+        lines.append(_row(k, m) + f" {'yes' if m['rises_above_k1'] else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
 def _row(name: str, m: dict[str, Any]) -> str:
     return (
         f"| {name} | {m['rows']} | {m['mean_chars']:.0f} | {m['mean_spam']:.4f} "
+        f"[{m['mean_spam_interval'][0]:.4f}, {m['mean_spam_interval'][1]:.4f}] "
         f"| {m['spam_over_0_99']:.2%} | {m['auto_rejected']:.2%} | {m['held']:.2%} |"
     )
 
