@@ -22,11 +22,13 @@ from classifier.model import TextModel
 __all__ = ["TRUSTED_TYPES", "artifact_sha256", "load_model", "save_model"]
 
 # Exactly the non-default types a TextModel artifact contains (what skops.io.get_untrusted_types
-# reports for one); a test keeps this list in step with the code. Add a type here only when a new
-# class of this package becomes part of the model.
+# reports for one), plus the n-gram view of artifacts saved before classifier.ngrams replaced it
+# (they must keep loading); a test keeps this list in step with the code. Add a type here only
+# when a new class of this package becomes part of the model.
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.TextStatsTransformer",
     "classifier.model.TextModel",
+    "classifier.ngrams.vectorizer.FoldedNgramTfidfVectorizer",
     "classifier.vectorizer.FoldedTfidfVectorizer",
 )
 

@@ -6,10 +6,15 @@ import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.pipeline import FeatureUnion
 
+from classifier import model as model_module
+from classifier.features import TextStatsTransformer
 from classifier.model import TextModel
 from classifier.training import train_model
+from classifier.vectorizer import FoldedTfidfVectorizer
 from tests.factories import write_dataset
 
 SPAM = [
@@ -77,3 +82,39 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model(data_dir: Path) -> TextModel:
     """A model trained on the synthetic corpus (shared: training is the slow part)."""
     return train_model(data_dir)
+
+
+def legacy_features(
+    *, word_max_features: int, char_max_features: int, stats_weight: float
+) -> FeatureUnion:
+    """The feature union of artifacts saved before classifier.ngrams: scikit-learn's views."""
+    word = FoldedTfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        min_df=2,
+        max_df=0.9,
+        max_features=word_max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    char = FoldedTfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=3,
+        max_df=0.9,
+        max_features=char_max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    return FeatureUnion(
+        [("word", word), ("char", char), ("stats", TextStatsTransformer())],
+        transformer_weights={"stats": stats_weight},
+    )
+
+
+@pytest.fixture(scope="session")
+def legacy_model(data_dir: Path) -> TextModel:
+    """The tiny model trained with the scikit-learn views older artifacts hold."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model_module, "build_features", legacy_features)
+        return train_model(data_dir)
