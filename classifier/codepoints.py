@@ -57,7 +57,8 @@ def char_classes() -> npt.NDArray[np.uint8]:
 
     Built from ``re`` on first use (about 0.2 s, 1.1 MB) and shared by the process.
     """
-    every = "".join(map(chr, range(_CODE_POINTS)))
+    # Decoded in one go: "".join(map(chr, ...)) would hold a million small strings at once.
+    every = decode(np.arange(_CODE_POINTS, dtype=np.uint32))
     table = np.zeros(_CODE_POINTS, dtype=np.uint8)
     for flag, pattern in ((WORD, r"\w+"), (DIGIT, r"\d+"), (SPACE, r"\s+")):
         for match in re.finditer(pattern, every):

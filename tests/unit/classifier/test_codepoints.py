@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tracemalloc
 
 from classifier.codepoints import DIGIT, SPACE, WORD, char_classes, decode, encode
 
@@ -26,3 +27,14 @@ def test_char_classes_are_res_classes() -> None:
 def test_char_classes_table_is_shared_and_read_only() -> None:
     assert char_classes() is char_classes()
     assert not char_classes().flags.writeable
+
+
+def test_char_classes_build_in_a_few_megabytes() -> None:
+    # Every scoring process builds the table; a million one-character strings took ~90 MB.
+    tracemalloc.start()
+    try:
+        char_classes.__wrapped__()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 2**20
