@@ -38,7 +38,8 @@ from classifier.text import NormalisedBatch, fold_texts, normalise_texts
 from classifier.vectorizer import FoldedTfidfVectorizer
 
 STAGES = ("normalise", "fold", "word view", "char view", "signals", "rest")
-_SETTINGS = ("analyzer", "ngram_range", "min_df", "max_df", "max_features", "sublinear_tf")
+# The settings both vectorizers share (all of NgramTfidfVectorizer's parameters).
+_SETTINGS = tuple(NgramTfidfVectorizer().get_params())
 
 
 def _to_ngrams(view: Any) -> Any:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from sklearn.pipeline import FeatureUnion
 
 from classifier import model as model_module
-from classifier.features import TextStatsTransformer
 from classifier.model import TextModel
+from classifier.pipeline import build_features
 from classifier.training import train_model
 from classifier.vectorizer import FoldedTfidfVectorizer
 from tests.factories import write_dataset
@@ -84,32 +85,16 @@ def tiny_model(data_dir: Path) -> TextModel:
     return train_model(data_dir)
 
 
-def legacy_features(
-    *, word_max_features: int, char_max_features: int, stats_weight: float
-) -> FeatureUnion:
-    """The feature union of artifacts saved before classifier.ngrams: scikit-learn's views."""
-    word = FoldedTfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        min_df=2,
-        max_df=0.9,
-        max_features=word_max_features,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-    char = FoldedTfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        min_df=3,
-        max_df=0.9,
-        max_features=char_max_features,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-    return FeatureUnion(
-        [("word", word), ("char", char), ("stats", TextStatsTransformer())],
-        transformer_weights={"stats": stats_weight},
-    )
+def legacy_features(**params: Any) -> FeatureUnion:
+    """build_features' union with scikit-learn's n-gram views, as artifacts saved before hold."""
+    union = build_features(**params)
+    union.transformer_list = [
+        (name, FoldedTfidfVectorizer(dtype=np.float32, **view.get_params()))
+        if name in ("word", "char")
+        else (name, view)
+        for name, view in union.transformer_list
+    ]
+    return union
 
 
 @pytest.fixture(scope="session")
