@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -88,15 +87,19 @@ def _inside(starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], size: int)
     return np.cumsum(marks[:-1]) > 0
 
 
-def _count_in(values: Mask, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]) -> Any:
-    totals = np.concatenate(([0], np.cumsum(values)))
-    return totals[ends] - totals[starts]
+def _count_in(
+    values: Mask, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int64]:
+    """How many positions ``values`` marks in each range ``[starts, ends)``."""
+    totals = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
+    counts: npt.NDArray[np.int64] = totals[ends] - totals[starts]
+    return counts
 
 
 def _unleet(codes: Codes) -> Codes:
-    """The regex ``(?<![\\w@$.])(?=[\\w@$]*[^\\W\\d_])(?=[\\w@$]*[013457@$])[\\w@$]{2,}+(?!\\.\\w)``
-    translated through the leet table.
+    """Undo leetspeak inside words: the leet table applied where a regex matches.
 
+    The regex: ``(?<![\\w@$.])(?=[\\w@$]*[^\\W\\d_])(?=[\\w@$]*[013457@$])[\\w@$]{2,}+(?!\\.\\w)``.
     It matches a whole maximal run of ``[\\w@$]`` (the lookbehind only lets it start a run, the
     possessive repeat takes the rest) of two or more characters, not preceded by ``.``, not
     followed by ``.`` and a word character, holding a letter and a leet character.
@@ -175,10 +178,11 @@ def _unspace(codes: Codes) -> Codes:
 
 
 def _cut_repeats(codes: Codes) -> Codes:
-    """The regex ``([^\\W\\d_]|[^\\w\\s])\\1{2,}`` replaced by ``\\1\\1``.
+    """Cut runs of one letter or punctuation mark to two.
 
-    A match is a whole maximal run of one character, three or more long, that is a letter or
-    punctuation (not a digit, underscore or whitespace); it is cut to its first two.
+    The regex: ``([^\\W\\d_]|[^\\w\\s])\\1{2,}``, replaced by ``\\1\\1``. A match is a
+    whole maximal run of one character, three or more long, that is a letter or punctuation
+    (not a digit, underscore or whitespace); it is cut to its first two.
     """
     size = len(codes)
     if size < 3 or not np.any((codes[2:] == codes[1:-1]) & (codes[1:-1] == codes[:-2])):

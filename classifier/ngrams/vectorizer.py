@@ -60,7 +60,10 @@ def _smooth_idf(document_frequency: npt.NDArray[np.int64], n_documents: int) -> 
 def _count_matrix(
     grams: Ngrams, columns: npt.NDArray[np.int32], n_documents: int, n_terms: int
 ) -> sp.csr_matrix:
-    """Counts of each (document, term), in canonical CSR form (sorted, no duplicates)."""
+    """Counts of each (document, term), in canonical CSR form (sorted, no duplicates).
+
+    ``grams`` must be ordered by document (the extractors make them so).
+    """
     found = columns >= 0
     docs = grams.docs[found]
     indptr = np.zeros(n_documents + 1, dtype=np.int64)
