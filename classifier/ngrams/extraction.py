@@ -15,6 +15,7 @@ default ``token_pattern``):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -23,11 +24,15 @@ import numpy.typing as npt
 
 from classifier.codepoints import BOUNDARY, SPACE, WORD, Codes, char_classes, decode, encode
 
-__all__ = ["Ngrams", "char_wb_ngrams", "term_strings", "word_ngrams"]
+__all__ = ["Ngrams", "char_wb_ngrams", "chunks", "term_strings", "word_ngrams"]
 
 Index = npt.NDArray[np.intp]
 
 _SPACE_CODE = ord(" ")
+# Characters extracted at once: the arrays of one chunk take ~150 bytes per character, so this
+# bounds a transform or a fit to tens of MB whatever the batch (a scoring batch of 500 news
+# comments is one chunk).
+CHUNK_CHARACTERS = 500_000
 # Separates terms when they are decoded in one go; no n-gram holds it (char_wb words and word
 # tokens contain no whitespace, and their padding and joins are plain spaces).
 _TERM_SEPARATOR = "\n"
@@ -51,6 +56,18 @@ def _joined(docs: Sequence[str]) -> tuple[Codes, Index]:
     lengths = np.fromiter(map(len, lowered), dtype=np.intp, count=len(lowered))
     starts = np.cumsum(lengths + 1) - (lengths + 1)
     return encode(" ".join(lowered)), starts
+
+
+def chunks(documents: Sequence[str]) -> list[slice]:
+    """Consecutive slices of ``documents`` of about :data:`CHUNK_CHARACTERS` (at least one each)."""
+    if not documents:
+        return []
+    budget = CHUNK_CHARACTERS
+    lengths = np.fromiter(map(len, documents), dtype=np.intp, count=len(documents))
+    totals = np.cumsum(lengths + 1)
+    cuts = np.searchsorted(totals, np.arange(budget, int(totals[-1]), budget), side="right")
+    edges = np.unique(np.concatenate(([0], cuts, [len(documents)]))).tolist()
+    return [slice(start, end) for start, end in itertools.pairwise(edges)]
 
 
 def _runs(mask: npt.NDArray[np.bool_]) -> tuple[Index, Index]:

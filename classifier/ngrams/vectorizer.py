@@ -27,7 +27,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.codepoints import encode
-from classifier.ngrams.extraction import Ngrams, char_wb_ngrams, term_strings, word_ngrams
+from classifier.ngrams.extraction import (
+    Ngrams,
+    char_wb_ngrams,
+    chunks,
+    term_strings,
+    word_ngrams,
+)
 from classifier.ngrams.hashing import BASES, HashIndex, substring_hashes
 from classifier.ngrams.vocabulary import HashCollisionError, fit_vocabulary
 from classifier.text import folded
@@ -35,8 +41,6 @@ from classifier.text import folded
 __all__ = ["FoldedNgramTfidfVectorizer", "NgramTfidfVectorizer"]
 
 _ANALYZERS = {"word": word_ngrams, "char_wb": char_wb_ngrams}
-# Documents transformed at once; a scoring batch is one chunk, a training set several.
-_CHUNK_DOCUMENTS = 4096
 
 
 def _not_a_string(raw_documents: Iterable[str]) -> Iterable[str]:
@@ -234,10 +238,7 @@ class NgramTfidfVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[mis
         return self._transform(self._documents(raw_documents))
 
     def _transform(self, documents: Sequence[str]) -> sp.csr_matrix:
-        blocks = [
-            self._transform_chunk(documents[begin : begin + _CHUNK_DOCUMENTS])
-            for begin in range(0, len(documents), _CHUNK_DOCUMENTS)
-        ]
+        blocks = [self._transform_chunk(documents[chunk]) for chunk in chunks(documents)]
         if len(blocks) == 1:
             return blocks[0]
         if not blocks:

@@ -2,12 +2,12 @@
 
 Every distinct n-gram of the training documents is counted by hash: its document frequency
 (``df``, for ``min_df``/``max_df``) and its total count (``tf``, for ``max_features``). The
-documents are counted in chunks, so memory follows the chunk, not the corpus. The selection then
-follows ``CountVectorizer.fit`` step by step: the df bounds, then, when more terms remain than
-``max_features``, the ones with the largest total count, taken by the same
-``(-tf).argsort()[:max_features]`` over the same float32 array in the same (alphabetical)
-order, so even ties at the cut fall the same way; the kept terms are sorted alphabetically and a
-term's column is its rank.
+documents are counted in chunks (:func:`classifier.ngrams.extraction.chunks`), so memory follows
+the chunk, not the corpus. The selection then follows ``CountVectorizer.fit`` step by step: the
+df bounds, then, when more terms remain than ``max_features``, the ones with the largest total
+count, taken by the same ``(-tf).argsort()[:max_features]`` over the same float32 array in the
+same (alphabetical) order, so even ties at the cut fall the same way; the kept terms are sorted
+alphabetically and a term's column is its rank.
 """
 
 from __future__ import annotations
@@ -20,16 +20,13 @@ import numpy as np
 import numpy.typing as npt
 
 from classifier.codepoints import Codes
-from classifier.ngrams.extraction import Ngrams, term_strings
+from classifier.ngrams.extraction import Ngrams, chunks, term_strings
 from classifier.ngrams.hashing import Hashes, substring_hashes
 
 __all__ = ["HashCollisionError", "Vocabulary", "fit_vocabulary"]
 
 Index = npt.NDArray[np.intp]
 Extractor = Callable[[Sequence[str]], Ngrams]
-
-# Documents counted at once: bounds the memory of a fit (a few tens of MB per chunk).
-_CHUNK_DOCUMENTS = 4096
 
 
 class HashCollisionError(Exception):
@@ -117,8 +114,8 @@ def _count(
     parts: list[_Counts] = []
     streams: list[Codes] = []
     offset = 0
-    for begin in range(0, len(documents), _CHUNK_DOCUMENTS):
-        grams = extract(documents[begin : begin + _CHUNK_DOCUMENTS])
+    for chunk in chunks(documents):
+        grams = extract(documents[chunk])
         parts.append(_count_chunk(grams, bases, offset))
         streams.append(grams.stream)
         offset += len(grams.stream)

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.ngrams import FoldedNgramTfidfVectorizer, NgramTfidfVectorizer
+from classifier.ngrams import FoldedNgramTfidfVectorizer, NgramTfidfVectorizer, extraction
 from classifier.ngrams import vectorizer as vectorizer_module
 from classifier.ngrams.hashing import BASES
 from classifier.text import NormalisedBatch, fold_texts, normalise_texts
@@ -172,3 +172,17 @@ def test_from_terms_computes_what_the_source_vectorizer_computes() -> None:
         sublinear_tf=True,
     )
     assert abs(copied.transform(texts) - source.transform(texts)).max() <= 1e-7
+
+
+def test_chunking_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*HOSTILE_TEXTS, *fuzz_texts(300, seed=13)]
+    params = {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2, "max_features": 500}
+    whole = NgramTfidfVectorizer(**params).fit(texts)
+    expected = whole.transform(texts)
+    # A budget of 100 characters puts a few documents (or one long one) in each chunk.
+    monkeypatch.setattr(extraction, "CHUNK_CHARACTERS", 100)
+    assert len(extraction.chunks(texts)) > 50
+    chunked = NgramTfidfVectorizer(**params).fit(texts)
+    assert list(chunked.get_feature_names_out()) == list(whole.get_feature_names_out())
+    assert np.array_equal(chunked.idf_, whole.idf_)
+    assert (chunked.transform(texts) != expected).nnz == 0
