@@ -186,3 +186,16 @@ def test_chunking_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert list(chunked.get_feature_names_out()) == list(whole.get_feature_names_out())
     assert np.array_equal(chunked.idf_, whole.idf_)
     assert (chunked.transform(texts) != expected).nnz == 0
+
+
+def test_a_base_above_two_to_the_63_survives_skops(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(vectorizer_module, "BASES", (BASES[1],))
+    assert BASES[1] >= 2**63
+    fitted = NgramTfidfVectorizer.from_terms(["aa", "bb"], [1.0, 2.0])
+    path = tmp_path / "vectorizer.skops"
+    sio.dump(fitted, path)
+    loaded = sio.load(path, trusted=["classifier.ngrams.vectorizer.NgramTfidfVectorizer"])
+    assert loaded.hash_base_ == BASES[1]
+    assert (loaded.transform(["aa bb bb"]) != fitted.transform(["aa bb bb"])).nnz == 0
