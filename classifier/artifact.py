@@ -26,11 +26,13 @@ __all__ = ["TRUSTED_TYPES", "SavedModel", "artifact_sha256", "load_model", "save
 SavedModel = TextModel | SiteModel
 
 # Exactly the non-default types a TextModel or SiteModel artifact contains (what
-# skops.io.get_untrusted_types reports for one); a test keeps this list in step with the code.
-# Add a type here only when a new class of this package becomes part of the model.
+# skops.io.get_untrusted_types reports for one), plus the n-gram view of artifacts saved before
+# classifier.ngrams replaced it (they must keep loading); a test keeps this list in step with the
+# code. Add a type here only when a new class of this package becomes part of the model.
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.TextStatsTransformer",
     "classifier.model.TextModel",
+    "classifier.ngrams.vectorizer.FoldedNgramTfidfVectorizer",
     "classifier.site.SiteModel",
     "classifier.vectorizer.FoldedTfidfVectorizer",
 )

@@ -91,18 +91,13 @@ def _vocabulary(model: TextModel) -> _Vocabulary:
         return cached
     kinds: list[npt.NDArray[np.int8]] = []
     terms: list[str] = []
+    # Every view names its columns: the n-gram views (classifier.ngrams, or the scikit-learn
+    # vectorizer of older artifacts) by their terms, the engineered signals by signal.
     for name, transformer in model.features_.transformer_list:
-        vocabulary: dict[str, int] | None = getattr(transformer, "vocabulary_", None)
-        if vocabulary is None:
-            width = len(transformer.get_feature_names_out())
-            kinds.append(np.full(width, 2, dtype=np.int8))
-            terms.extend([""] * width)
-            continue
-        block = [""] * len(vocabulary)
-        for term, index in vocabulary.items():
-            block[index] = term
-        kinds.append(np.full(len(block), _KINDS.index(name) if name in _KINDS else 2, np.int8))
-        terms.extend(block)
+        names = [str(term) for term in transformer.get_feature_names_out()]
+        kind = _KINDS.index(name) if name in _KINDS else 2
+        kinds.append(np.full(len(names), kind, dtype=np.int8))
+        terms.extend(names if kind < 2 else [""] * len(names))
     built = _Vocabulary(np.concatenate(kinds), terms)
     _VOCABULARIES[model] = built
     return built

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.text import NormalisedBatch, fold_texts
+from classifier.text import folded
 
 __all__ = ["CompactTfidfVectorizer", "FoldedTfidfVectorizer"]
 
@@ -65,20 +65,13 @@ class FoldedTfidfVectorizer(CompactTfidfVectorizer):
 
     def fit(self, raw_documents: Any, y: Any = None) -> FoldedTfidfVectorizer:
         """Fit the vocabulary and idf on the folded texts."""
-        super().fit(_folded(raw_documents), y)
+        super().fit(folded(raw_documents), y)
         return self
 
     def fit_transform(self, raw_documents: Any, y: Any = None) -> Any:
         """Fit on the folded texts and return their TF-IDF matrix."""
-        return super().fit_transform(_folded(raw_documents), y)
+        return super().fit_transform(folded(raw_documents), y)
 
     def transform(self, raw_documents: Any) -> Any:
         """Return the TF-IDF matrix of the folded texts."""
-        return super().transform(_folded(raw_documents))
-
-
-def _folded(raw_documents: Any) -> list[str]:
-    # A NormalisedBatch shares one folded copy between the word and the char view.
-    if isinstance(raw_documents, NormalisedBatch):
-        return raw_documents.folded()
-    return fold_texts(list(raw_documents))
+        return super().transform(folded(raw_documents))

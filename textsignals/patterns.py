@@ -10,11 +10,13 @@ from typing import NamedTuple
 from textsignals.links import is_allowlisted, link_host
 
 _BASE58 = "[1-9A-HJ-NP-Za-km-z]"
+# Top-level domains a bare domain ("quick-profit.xyz", no scheme) is recognised by.
+LINK_DOMAINS = (
+    r"(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
+    r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)"
+)
 PATTERNS: dict[str, re.Pattern[str]] = {
-    "links": re.compile(
-        r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
-        r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)\b"
-    ),
+    "links": re.compile(rf"(?:https?://|www\.)\S+|\b[\w-]+\.{LINK_DOMAINS}\b"),
     # Nine or more characters of digits and separators: "+1 (555) 010-0199", "0800 555 0199".
     # Without a leading "+" it needs a separator, and dates (2005-08-10), year ranges
     # (1911 - 2011) and IPv4 addresses are not phone numbers; nor is a bare digit run (an id).

@@ -7,10 +7,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from sklearn.pipeline import FeatureUnion
 
+from classifier import model as model_module
 from classifier.model import TextModel
+from classifier.pipeline import build_features
 from classifier.training import train_model
+from classifier.vectorizer import FoldedTfidfVectorizer
 from tests.factories import write_dataset
 
 SPAM = [
@@ -105,3 +110,23 @@ def site_model(tiny_model: TextModel, site_decisions: tuple[list[str], list[list
 
     texts, targets = site_decisions
     return SiteModel(tiny_model).fit(texts, targets)
+
+
+def legacy_features(**params: Any) -> FeatureUnion:
+    """build_features' union with scikit-learn's n-gram views, as artifacts saved before hold."""
+    union = build_features(**params)
+    union.transformer_list = [
+        (name, FoldedTfidfVectorizer(dtype=np.float32, **view.get_params()))
+        if name in ("word", "char")
+        else (name, view)
+        for name, view in union.transformer_list
+    ]
+    return union
+
+
+@pytest.fixture(scope="session")
+def legacy_model(data_dir: Path) -> TextModel:
+    """The tiny model trained with the scikit-learn views older artifacts hold."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model_module, "build_features", legacy_features)
+        return train_model(data_dir)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,7 @@ import pytest
 from classifier.artifact import artifact_sha256, load_model
 from classifier.build import DEFAULT_MODEL_DIR, REBUILD_COMMAND, build_default_model
 from classifier.datasets import load_datasets, load_domain_examples
-
-SHARED_DATA = Path(os.environ.get("COMMENTDESK_DATA_DIR", "/work/shared/data"))
+from tests.unit.classifier.public_data import SHARED_DATA
 
 
 def test_build_default_model_writes_artifact_metadata_and_card(

@@ -165,3 +165,10 @@ def test_locate_drops_short_and_punctuation_only_matches(
 
     assert [(s.start, s.end, s.text) for s in found] == expected
     assert all(text[s.start : s.end] == s.text for s in found)
+
+
+def test_explains_models_with_scikit_learn_views_alike(
+    tiny_model: TextModel, legacy_model: TextModel
+) -> None:
+    texts = ["Claim bonus crypto, message me on Telegram", "you are a pathetic clown"]
+    assert explain(legacy_model, texts) == explain(tiny_model, texts)

@@ -125,3 +125,18 @@ def test_folded_vectorizer_shares_ngrams_across_evasions() -> None:
     plain, evasive = vectorizer.transform(["free bitcoin", "FR33 b1tc0in"]).toarray()
     assert np.allclose(plain, evasive)
     assert "free" in vectorizer.vocabulary_
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "name"),
+    [
+        ("Feel free to call", "me later if you want", "log1p_contact_calls"),
+        ("I never use whats", "app for this", "log1p_messaging_apps"),
+        ("Nothing is guaranteed", "returns matter more than hype", "log1p_promised_returns"),
+        ("the fund", "manager spoke", "log1p_scam_roles"),
+    ],
+)
+def test_text_stats_do_not_read_across_comments(first: str, second: str, name: str) -> None:
+    # A pattern with \s used to match from the end of one comment into the next one.
+    alone = text_stats([first])
+    assert text_stats([first, second])[0, _column(name)] == alone[0, _column(name)] == 0.0

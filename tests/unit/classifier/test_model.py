@@ -8,6 +8,7 @@ from sklearn.exceptions import NotFittedError
 import classifier.text as text_module
 from classifier.errors import TrainingError
 from classifier.model import TextModel
+from classifier.text import NormalisedBatch
 
 
 def test_text_model_predict_proba_shape_and_range(tiny_model: TextModel) -> None:
@@ -138,3 +139,14 @@ def test_text_model_folds_each_batch_once(
     monkeypatch.setattr(text_module, "fold_texts", counting_fold)
     tiny_model.predict_proba(["Claim a gift card", "fair report"])
     assert calls == [2]
+
+
+def test_text_model_scores_as_with_scikit_learn_views(
+    tiny_model: TextModel, legacy_model: TextModel
+) -> None:
+    # classifier.ngrams computes scikit-learn's TF-IDF, so the same training gives the same model.
+    texts = ["Claim a gift card now", "you pathetic clown", "fair report", "", "fr33 c@sh!!!"]
+    ours = tiny_model.features_.transform(NormalisedBatch(texts))
+    theirs = legacy_model.features_.transform(NormalisedBatch(texts))
+    assert (ours != theirs).nnz == 0
+    assert np.array_equal(tiny_model.predict_proba(texts), legacy_model.predict_proba(texts))

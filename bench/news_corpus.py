@@ -1,0 +1,49 @@
+"""Comments as long as a news site's: lognormal lengths, median ~250, mean ~420, tail past 3,000.
+
+Real news comments average about 420 characters (median about 250, a few past 3,000), four times
+the bodies of :mod:`bench.corpus`. Each comment here is pieces of text joined with spaces until
+it reaches a length drawn from that distribution, then cut there. The pieces are either the
+template bodies of :mod:`bench.corpus` (no data needed) or texts read at run time from a
+dataset folder; nothing is copied into the repository.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+from bench.corpus import comment_payload
+
+MEDIAN_CHARS = 250
+# exp(sigma**2 / 2) = 420 / 250: mean ~420; about 0.7% of comments are longer than 3,000.
+SIGMA = math.sqrt(2 * math.log(420 / MEDIAN_CHARS))
+SHORTEST = 20
+
+
+def news_length(rng: random.Random) -> int:
+    """One comment length in characters."""
+    return max(SHORTEST, int(rng.lognormvariate(math.log(MEDIAN_CHARS), SIGMA)))
+
+
+def template_pieces(count: int, seed: int) -> list[str]:
+    """``count`` comment bodies from :mod:`bench.corpus`'s templates."""
+    rng = random.Random(seed)
+    return [str(comment_payload(rng)["body"]) for _ in range(count)]
+
+
+def news_comments(count: int, seed: int, pieces: Sequence[str]) -> list[str]:
+    """``count`` comments of news-site length assembled from ``pieces``, reproducible from seed."""
+    if not pieces:
+        raise ValueError("news_comments needs at least one piece of text")
+    rng = random.Random(seed)
+    comments = []
+    for _ in range(count):
+        length = news_length(rng)
+        parts = [rng.choice(pieces)]
+        total = len(parts[0])
+        while total < length:
+            parts.append(rng.choice(pieces))
+            total += 1 + len(parts[-1])
+        comments.append(" ".join(parts)[:length])
+    return comments
