@@ -82,24 +82,25 @@ class _Vocabulary(NamedTuple):
 
 
 _KINDS = ("word", "char")
-_VOCABULARIES: weakref.WeakKeyDictionary[TextModel, _Vocabulary] = weakref.WeakKeyDictionary()
+_VOCABULARIES: weakref.WeakKeyDictionary[Any, _Vocabulary] = weakref.WeakKeyDictionary()
 
 
-def _vocabulary(model: TextModel) -> _Vocabulary:
-    cached = _VOCABULARIES.get(model)
+def _vocabulary(features: Any) -> _Vocabulary:
+    """Each column's kind and term, for a fitted feature union (a model's or a site head's)."""
+    cached = _VOCABULARIES.get(features)
     if cached is not None:
         return cached
     kinds: list[npt.NDArray[np.int8]] = []
     terms: list[str] = []
     # Every view names its columns: the n-gram views (classifier.ngrams, or the scikit-learn
     # vectorizer of older artifacts) by their terms, the engineered signals by signal.
-    for name, transformer in model.features_.transformer_list:
+    for name, transformer in features.transformer_list:
         names = [str(term) for term in transformer.get_feature_names_out()]
         kind = _KINDS.index(name) if name in _KINDS else 2
         kinds.append(np.full(len(names), kind, dtype=np.int8))
         terms.extend(names if kind < 2 else [""] * len(names))
     built = _Vocabulary(np.concatenate(kinds), terms)
-    _VOCABULARIES[model] = built
+    _VOCABULARIES[features] = built
     return built
 
 
@@ -119,6 +120,18 @@ def _pattern(term: str, kind: int) -> re.Pattern[str]:
     return re.compile(f"{head}{body}{tail}", re.IGNORECASE)
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to the words it touches: "Bitc" is read as "Bitcoin", not a fragment."""
+    while start > 0 and _WORD_CHAR.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text[end]):
+        end += 1
+    return start, end
+
+
 def _locate(text: str, term: str, kind: int, weight: float) -> list[Evidence]:
     if not term.strip(" "):
         return []
@@ -126,7 +139,9 @@ def _locate(text: str, term: str, kind: int, weight: float) -> list[Evidence]:
     for match in _pattern(term, kind).finditer(text):
         if not _is_readable(match.group()):
             continue
-        found.append(Evidence(match.start(), match.end(), match.group(), weight, _KINDS[kind]))
+        # A char n-gram is a piece of a word; a moderator reads the word it is a piece of.
+        start, end = _whole_words(text, *match.span()) if kind == 1 else match.span()
+        found.append(Evidence(start, end, text[start:end], weight, _KINDS[kind]))
         if len(found) == _MAX_OCCURRENCES:
             break
     return found
@@ -153,31 +168,50 @@ def _merge(text: str, spans: list[Evidence]) -> list[Evidence]:
     return sorted(merged, key=lambda s: (-s.weight, s.start))
 
 
-def _label_evidence(
-    text: str,
-    columns: npt.NDArray[np.int64],
-    values: npt.NDArray[np.float64],
-    coef: npt.NDArray[Any],
-    vocabulary: _Vocabulary,
-    top_k: int,
-) -> list[Evidence]:
-    contributions = values * coef[columns]
-    order = np.argsort(-contributions, kind="stable")[:_MAX_CANDIDATES]
+class _Source(NamedTuple):
+    """One linear part of a label's log-odds: a row of features and the weights on them."""
+
+    columns: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    coef: npt.NDArray[Any]
+    vocabulary: _Vocabulary
+
+    def candidates(self) -> list[tuple[float, str, int]]:
+        """(contribution, term, kind) of the largest positive n-gram contributions."""
+        contributions = self.values * self.coef[self.columns]
+        order = np.argsort(-contributions, kind="stable")[:_MAX_CANDIDATES]
+        found = []
+        for position in order:
+            weight = float(contributions[position])
+            if weight <= 0.0:
+                break
+            column = int(self.columns[position])
+            kind = int(self.vocabulary.kinds[column])
+            if kind <= 1:  # engineered signals have no span; rule_evidence covers them
+                found.append((weight, self.vocabulary.terms[column], kind))
+        return found
+
+
+def _label_evidence(text: str, sources: Sequence[_Source], top_k: int) -> list[Evidence]:
+    candidates = sorted(
+        (c for source in sources for c in source.candidates()), key=lambda c: -c[0]
+    )[:_MAX_CANDIDATES]
     spans: list[Evidence] = []
     located = 0
-    for position in order:
-        weight = float(contributions[position])
-        if weight <= 0.0 or located == top_k:
+    for weight, term, kind in candidates:
+        if located == top_k:
             break
-        column = int(columns[position])
-        kind = int(vocabulary.kinds[column])
-        if kind > 1:
-            continue  # engineered signals have no span; rule_evidence covers them
-        found = _locate(text, vocabulary.terms[column], kind, weight)
+        found = _locate(text, term, kind, weight)
         if found:
             spans.extend(found)
             located += 1
     return _merge(text, spans)
+
+
+def _row(matrix: Any, row: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    columns = np.asarray(matrix.indices[lo:hi], dtype=np.int64)
+    return columns, np.asarray(matrix.data[lo:hi], dtype=np.float64)
 
 
 def explain(
@@ -190,8 +224,10 @@ def explain(
 
     Parameters
     ----------
-    model : TextModel
-        A fitted model.
+    model : TextModel or SiteModel
+        A fitted model. For a site model, a label with a site head is explained by both parts
+        of its log-odds: the prior's n-grams (weighted by the head's slope on the prior) and
+        the site's own n-grams.
     texts : sequence of str
         Raw texts, as stored; offsets in the result index into these strings. The batch is
         normalised and transformed once.
@@ -209,39 +245,65 @@ def explain(
         weight, largest first. Features that cannot be found in the original text (those that
         exist only in the folded copy) are dropped, and so are matches shorter than three
         characters or made only of whitespace and punctuation (they do not count toward
-        ``top_k``). Each span's ``text`` is exactly ``text[start:end]``.
+        ``top_k``). A char n-gram's span is widened to the words it lies in. Each span's
+        ``text`` is exactly ``text[start:end]``.
 
     Raises
     ------
     ValueError
         If a requested label is not one of the model's.
     """
-    if isinstance(model, SiteModel):
-        # The head follows the prior's margin; its own n-grams are not located yet.
-        model = model.prior
     chosen = tuple(model.labels if labels is None else labels)
-    unknown = [label for label in chosen if label not in model.classifiers_]
+    unknown = [label for label in chosen if label not in model.labels]
     if unknown:
         raise ValueError(f"unknown label(s) {unknown}; the model has {model.labels}")
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of strings, not a single string")
     if len(texts) == 0:
         return []
-    matrix = model.features_.transform(NormalisedBatch(normalise_texts(texts))).tocsr()
-    vocabulary = _vocabulary(model)
-    coefs = {label: np.ravel(model.classifiers_[label].coef_) for label in chosen}
+    batch = NormalisedBatch(normalise_texts(texts))
+    parts = _linear_parts(model, batch, chosen)
     results: list[dict[str, list[Evidence]]] = []
     for row, text in enumerate(texts):
-        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-        columns = np.asarray(matrix.indices[lo:hi], dtype=np.int64)
-        values = np.asarray(matrix.data[lo:hi], dtype=np.float64)
         results.append(
             {
-                label: _label_evidence(text, columns, values, coefs[label], vocabulary, top_k)
+                label: _label_evidence(
+                    text,
+                    [
+                        _Source(*_row(matrix, row), coef, vocab)
+                        for matrix, coef, vocab in parts[label]
+                    ],
+                    top_k,
+                )
                 for label in chosen
             }
         )
     return results
+
+
+def _linear_parts(
+    model: TextModel | SiteModel, batch: NormalisedBatch, labels: Sequence[str]
+) -> dict[str, list[tuple[Any, npt.NDArray[Any], _Vocabulary]]]:
+    """Per label, the (feature matrix, weights, vocabulary) whose products add up to its
+    log-odds: the prior's features (scaled by a site head's slope on them) and, for a label
+    with a site head, the site's own n-grams."""
+    prior = model.prior if isinstance(model, SiteModel) else model
+    matrix = prior.features_.transform(batch).tocsr()
+    vocabulary = _vocabulary(prior.features_)
+    heads = model.heads_ if isinstance(model, SiteModel) else {}
+    site = model.features_.transform(batch).tocsr() if heads else None
+    parts: dict[str, list[tuple[Any, npt.NDArray[Any], _Vocabulary]]] = {}
+    for label in labels:
+        coef = np.ravel(prior.classifiers_[label].coef_)
+        head = heads.get(label)
+        if head is None:
+            parts[label] = [(matrix, coef, vocabulary)]
+            continue
+        # logit = slope * (a * prior margin + b) + intercept + site weights . site features
+        slope = float(head[0]) * float(prior.calibration_[prior.labels.index(label), 0])
+        site_vocabulary = _vocabulary(model.features_)
+        parts[label] = [(matrix, coef * slope, vocabulary), (site, head[2:], site_vocabulary)]
+    return parts
 
 
 def rule_evidence(texts: Sequence[str]) -> list[list[Evidence]]:

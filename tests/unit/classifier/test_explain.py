@@ -8,6 +8,7 @@ import pytest
 
 from classifier.explain import Evidence, _locate, _merge, explain, rule_evidence
 from classifier.model import TextModel
+from classifier.site import SiteModel
 
 
 def _assert_slices(text: str, spans: list[Evidence]) -> None:
@@ -155,7 +156,9 @@ def test_deep_explanations_hold_no_short_or_punctuation_spans(tiny_model: TextMo
         ("wait ... , what", ". ,", 1, []),  # punctuation and whitespace only
         ("pay $$$ today", "$$$", 1, [(4, 7, "$$$")]),  # symbols can be evidence
         ("Win a free phone", "free", 0, [(6, 10, "free")]),
-        ("FREE!!! offer", "ee!!", 1, [(2, 6, "EE!!")]),
+        # A char n-gram is shown as the words it lies in, never as a fragment of one.
+        ("FREE!!! offer", "ee!!", 1, [(0, 6, "FREE!!")]),
+        ("Bitcoin ETFs", " bitc", 1, [(0, 7, "Bitcoin")]),
     ],
 )
 def test_locate_drops_short_and_punctuation_only_matches(
@@ -172,3 +175,19 @@ def test_explains_models_with_scikit_learn_views_alike(
 ) -> None:
     texts = ["Claim bonus crypto, message me on Telegram", "you are a pathetic clown"]
     assert explain(legacy_model, texts) == explain(tiny_model, texts)
+
+
+def test_a_site_model_is_explained_by_the_prior_and_its_own_ngrams(
+    tiny_model: TextModel, site_model: SiteModel
+) -> None:
+    from tests.unit.classifier.conftest import SITE_SCAM
+
+    text = SITE_SCAM[0]
+    [prior_only] = explain(tiny_model, [text], ["spam"])
+    [adapted] = explain(site_model, [text], ["spam", "toxic"])
+    _assert_slices(text, adapted["spam"])
+    # The site learnt its own scam: its words are evidence now, as they were not for the prior.
+    assert _covered(text, adapted["spam"], "Orchid") or _covered(text, adapted["spam"], "Harbor")
+    assert not (_covered(text, prior_only["spam"], "Orchid"))
+    # A label without a site head is explained by the prior alone.
+    assert adapted["toxic"] == explain(tiny_model, [text], ["toxic"])[0]["toxic"]
