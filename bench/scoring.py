@@ -21,6 +21,7 @@ import argparse
 import copy
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,10 +31,11 @@ import numpy as np
 
 from bench.news_corpus import news_comments, template_pieces
 from classifier import DEFAULT_MODEL_DIR
-from classifier.artifact import load_model
+from classifier.artifact import load_model, save_model
 from classifier.datasets import load_datasets
 from classifier.model import TextModel
 from classifier.ngrams import FoldedNgramTfidfVectorizer, NgramTfidfVectorizer
+from classifier.site import SiteModel
 from classifier.text import NormalisedBatch, fold_texts, normalise_texts
 from classifier.vectorizer import FoldedTfidfVectorizer
 
@@ -151,6 +153,46 @@ def _render(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def site_model_cost(
+    prior: Any, comments: Sequence[str], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The cost of what a site runs after retraining: the prior plus site heads (word and char
+    views of its own) for spam and toxic, fitted on other news-length comments labelled by the
+    prior's own top scores (the labels do not change the cost, only the heads' existence)."""
+    decisions, _ = _comments(args.data, args.datasets, args.site_decisions, args.seed + 1)
+    proba = prior.predict_proba(decisions)
+    targets = np.full(proba.shape, np.nan)
+    for label, share in (("spam", 0.1), ("toxic", 0.2)):
+        column = list(prior.labels).index(label)
+        targets[:, column] = proba[:, column] >= np.quantile(proba[:, column], 1 - share)
+    site = SiteModel(prior).fit(decisions, targets)
+    batches = [list(comments[i : i + args.batch]) for i in range(0, len(comments), args.batch)]
+    site.predict_proba(batches[0])
+    prior_micros = _cpu(lambda: [prior.predict_proba(b) for b in batches], args.repeats)
+    site_micros = _cpu(lambda: [site.predict_proba(b) for b in batches], args.repeats)
+    with tempfile.TemporaryDirectory() as tmp:
+        size = Path(tmp, "site.skops")
+        save_model(site, size)
+        artifact_bytes = size.stat().st_size
+    return {
+        "decisions": len(decisions),
+        "heads": list(site.adapted_labels()),
+        "prior_us_per_comment": prior_micros / len(comments) * 1e6,
+        "site_us_per_comment": site_micros / len(comments) * 1e6,
+        "artifact_bytes": artifact_bytes,
+    }
+
+
+def _render_site(cost: dict[str, Any]) -> str:
+    prior, site = cost["prior_us_per_comment"], cost["site_us_per_comment"]
+    return (
+        f"\nafter retraining (prior + site heads for {', '.join(cost['heads'])}, fitted on "
+        f"{cost['decisions']} decisions): {site:,.1f} µs per comment, {1e6 / site:,.0f} "
+        f"comments per CPU-second ({site / prior:.2f}x the prior alone, {prior:,.1f} µs, in "
+        f"the same run); artifact {cost['artifact_bytes'] / 1e6:.1f} MB\n"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the scoring benchmark; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bench.scoring", description=__doc__)
@@ -161,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--site-decisions", type=int, default=3000, help="decisions the site heads are fitted on"
+    )
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args(argv)
     if args.data is not None and not Path(args.data).is_dir():
@@ -188,7 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ngrams": measure(fast, comments, args.batch, args.repeats),
         "scikit_learn": measure(base, comments, args.batch, args.repeats),
     }
+    result["site_model"] = site_model_cost(model, comments, args)
     sys.stdout.write(_render(result))
+    sys.stdout.write(_render_site(result["site_model"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
