@@ -34,7 +34,9 @@ FloatArray = npt.NDArray[np.float64]
 
 def offset_logits(params: FloatArray, offset: FloatArray, matrix: Any) -> FloatArray:
     """``slope * offset + intercept + matrix @ coef`` for ``params = [slope, intercept, *coef]``."""
-    linear = np.asarray(matrix @ params[2:], dtype=np.float64).ravel()
+    # Mixed float32-by-float64 products make scipy copy the matrix each time (twice the cost).
+    coef = params[2:].astype(matrix.dtype, copy=False)
+    linear = np.asarray(matrix @ coef, dtype=np.float64).ravel()
     logits: FloatArray = params[0] * offset + params[1] + linear
     return logits
 
@@ -73,7 +75,12 @@ def fit_offset_logistic(
     """
     y = np.asarray(target, dtype=np.float64)
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+    matrix = matrix.astype(np.float64)  # the solver works in float64; convert once, not per product
     transposed = matrix.T.tocsr() if hasattr(matrix, "tocsr") else matrix.T
+    # The solver sees the objective per unit of row weight: the minimiser is the same, and the
+    # gradient tolerance means the same thing for 100 decisions as for 10,000 (on the raw sum it
+    # grew with the rows, and large fits iterated long past any useful precision).
+    scale = 1.0 / max(float(w.sum()), 1.0)
 
     def objective(params: FloatArray) -> tuple[float, FloatArray]:
         z = offset_logits(params, offset, matrix)
@@ -85,7 +92,7 @@ def fit_offset_logistic(
         gradient[0] = residual @ offset + (params[0] - 1.0) / slope_C
         gradient[1] = residual.sum()
         gradient[2:] = np.asarray(transposed @ residual, dtype=np.float64).ravel() + coef / C
-        return loss, gradient
+        return loss * scale, gradient * scale
 
     # The Hessian's row weights at the point the conjugate-gradient steps are taken from: the
     # solver asks for many products at one point, so they are computed once per point.
@@ -100,7 +107,7 @@ def fit_offset_logistic(
         product[0] = moved @ offset + vector[0] / slope_C
         product[1] = moved.sum()
         product[2:] = np.asarray(transposed @ moved, dtype=np.float64).ravel() + vector[2:] / C
-        return product
+        return product * scale
 
     if start is None:
         start = np.zeros(matrix.shape[1] + 2)
@@ -111,7 +118,7 @@ def fit_offset_logistic(
         jac=True,
         hessp=hessian_times,
         method="trust-ncg",
-        options={"maxiter": max_iter, "gtol": 1e-4},
+        options={"maxiter": max_iter, "gtol": 1e-5},
     )
     fitted: FloatArray = np.asarray(result.x, dtype=np.float64)
     return fitted
