@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.domain import ActionKind, AuthorPolicy, Status
+from service.http.openapi_integration import INTEGRATION_SCHEMAS
 
 
 def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
@@ -183,3 +184,5 @@ SCHEMAS: dict[str, Any] = {
                                                detail=STR)},
         checks={"type": "object", "description": "readiness checks (503 from /readyz)"}),
 }  # fmt: skip
+
+SCHEMAS.update(INTEGRATION_SCHEMAS)

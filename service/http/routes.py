@@ -8,6 +8,7 @@ from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
     articles,
+    changes,
     comments,
     events,
     health,
@@ -17,6 +18,7 @@ from service.http.endpoints import (
     queues,
     session,
     shadow,
+    webhooks,
     workspace,
 )
 from service.http.roles import MODERATOR, OPS, PUBLIC, SITE
@@ -59,6 +61,8 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *workspace.routes(settings),
         *events.routes(settings),
         *session.routes(settings),
+        *webhooks.routes(settings),
+        *changes.routes(settings),
         ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response="Health"),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
                  response="Readiness", errors=(503,)),

@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
+from service.changes import CommentRef, Decider, EventType, Transition
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
 from service.models import ACTIONS, COMMENTS, CommentRow
+from service.store import outbox
 from service.store.convert import to_comment
 from service.store.cursor import decode_cursor, encode_cursor
 
@@ -70,7 +72,13 @@ def insert_comments(session: Session, items: Sequence[NewComment], now: datetime
         # Core executemany: one statement for the batch instead of a unit-of-work flush per row.
         session.execute(insert(COMMENTS), rows)
         session.execute(insert(ACTIONS), [_submitted_action(r) for r in rows])
+        outbox.record(session, map(_accepted, rows), EventType.COMMENT_ACCEPTED)
     return results
+
+
+def _accepted(row: dict[str, Any]) -> Transition:
+    ref = CommentRef(row["id"], row["site_id"], row["article_id"], row["parent_id"], 1, 1)
+    return Transition(ref, None, Status.PENDING, [], Decider.SITE, row["created_at"])
 
 
 def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> dict[str, Any]:
@@ -104,6 +112,10 @@ def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> d
         "envelope_referrer": item.envelope.referrer,
         "envelope_permalink": item.envelope.permalink,
         "envelope_purged_at": None,
+        "revision": 1,
+        "intake_hold": item.hold,
+        "deleted_at": None,
+        "erased_at": None,
     }
 
 
