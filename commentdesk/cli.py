@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.add_argument("--name", help="worker name (default: host and pid)")
     worker.add_argument(
-        "--queues", default="classify", help="comma-separated queues: classify, train"
+        "--queues", default="classify", help="comma-separated queues: classify, train, webhooks"
     )
     _add(commands, "migrate", _cmd_migrate, "apply database migrations, register the shipped model")
     key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
@@ -140,7 +140,7 @@ def _add(
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
 _ACCOUNTS = {"create-key", *accounts.COMMANDS}
-_QUEUES = {"classify", "train"}
+_QUEUES = {"classify", "train", "webhooks"}
 
 
 def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
@@ -171,7 +171,8 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     unknown = set(queues) - _QUEUES
     if unknown or not queues:
         print(
-            f"commentdesk: --queues {args.queues!r}: choose from classify, train", file=sys.stderr
+            f"commentdesk: --queues {args.queues!r}: choose from classify, train, webhooks",
+            file=sys.stderr,
         )
         return 2
     lower_priority(settings.worker_nice)

@@ -80,6 +80,7 @@ class Outbox:
 
     def purge(self) -> int:
         """Delete events (and their deliveries) past ``COMMENTDESK_OUTBOX_RETENTION_DAYS``."""
+        self.sequence()  # nothing old is left unnumbered (and so unpurgeable)
         cutoff = self.clock() - timedelta(days=self.settings.outbox_retention_days)
         with transaction(self.sessions) as session:
             return outbox.purge(session, cutoff)

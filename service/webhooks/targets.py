@@ -104,10 +104,12 @@ def refusal_of(address: str, allowed: Sequence[IpNetwork]) -> str | None:
         return None
     if ip.is_loopback:
         return "a loopback address"
-    if ip.is_private:
-        return "a private address"
     if ip.is_link_local:
         return "a link-local address"
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved or not ip.is_global:
+    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return "not a public address"
+    if ip.is_private:
+        return "a private address"
+    if not ip.is_global:
         return "not a public address"
     return None
