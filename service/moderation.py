@@ -117,11 +117,24 @@ class Moderation:
             return comments.get_comment(session, comment_id, site_id)
 
     def published(
-        self, site_id: str, article_id: str, cursor: str | None, limit: int
-    ) -> Page[Comment]:
-        """What the site may show under an article."""
+        self,
+        site_id: str,
+        article_id: str,
+        cursor: str | None,
+        limit: int,
+        newest_first: bool = False,
+    ) -> tuple[Page[Comment], tuple[int, int]]:
+        """What the site may show under an article, and its (comments, threads) counts."""
         with self._transaction() as session:
-            return comments.list_published_threads(session, site_id, article_id, cursor, limit)
+            page = comments.list_published_threads(
+                session, site_id, article_id, cursor, limit, newest_first
+            )
+            return page, comments.article_counts(session, site_id, article_id)
+
+    def lookup(self, site_id: str, comment_ids: Sequence[str]) -> list[Comment]:
+        """Many of the site's comments at once (unknown ids are left out)."""
+        with self._transaction() as session:
+            return comments.site_comments(session, site_id, comment_ids)
 
     def report(
         self, site_id: str, comment_id: str, reporter_id: str, reason: str, note: str | None

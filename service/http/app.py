@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
+from service.check import CheckScorer
 from service.errors import CommentDeskError
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
@@ -21,14 +22,18 @@ from service.http.web.headers import SecurityHeadersMiddleware
 from service.settings import Settings
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The API as an ASGI app; connections open in its lifespan, not here."""
+def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> Starlette:
+    """The API as an ASGI app; connections open in its lifespan, not here.
+
+    ``check_scorer`` scores for ``POST /v1/check`` (without it that route answers 503).
+    """
     routes = api_routes(settings)
     document = build_document(routes, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.resources = open_resources(settings, document)
+        app.state.check_scorer = check_scorer
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
         restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:

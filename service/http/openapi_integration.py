@@ -68,4 +68,26 @@ INTEGRATION_SCHEMAS: dict[str, Any] = {
         site_id=STR, sequence={**INT, "description": "commit order across the site's events"},
         data={"type": "object", "description": "see docs/integration.md for each type"}),
     "ChangePage": _page("Event", has_more={"type": "boolean"}),
+    "Deleted": _obj(["id", "status"], id=STR, status=STATUS),
+    "Revisions": _obj(
+        ["comment_id", "revisions", "diffs"], comment_id=STR,
+        revisions={"type": "array", "items": _obj(
+            ["revision", "body", "submitted_at", "replaced_at"], revision=INT, body=STR,
+            submitted_at=TIME, replaced_at={**NTIME, "description": "null: the current body"})},
+        diffs={"type": "array", "items": _obj(["from", "to", "diff"], **{
+            "from": INT, "to": INT, "diff": {**STR, "description": "unified diff"}})}),
+    "AuthorExport": {"type": "object", "description": "site_id, author_id, exported_at, "
+                     "comments (with earlier revisions, envelope and history), reports_made, "
+                     "policy: see docs/integration.md"},
+    "Lookup": _obj(["items", "missing"], items={"type": "array", "items": _ref("CommentStatus")},
+                   missing={"type": "array", "items": STR}),
+    "CheckResult": _obj(
+        ["verdict", "status", "reasons", "scores", "model_version", "evidence"],
+        verdict={"type": "string", "enum": ["approve", "withhold", "reject"]}, status=STATUS,
+        reasons={"type": "array", "items": STR},
+        scores={"type": "object", "additionalProperties": {"type": "number"}},
+        model_version=NSTR, evidence={"type": ["object", "null"], "description":
+                                      "spans of the body behind a hold: labels, rules"}),
+    "Erasure": _obj(["erasure_id", "author_key", "comments", "erased_at"], erasure_id=STR,
+                    author_key=STR, comments=INT, erased_at=TIME),
 }  # fmt: skip
