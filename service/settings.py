@@ -390,7 +390,7 @@ class SiteSettings:
     erase_deleted: bool = False  # erase a deleted comment's text at once, not after retention
     deleted_retention_days: float = 30.0
     rejected_retention_days: float | None = 90.0  # None: keep rejected comments' text
-    flood_key: Rate | None = Rate(1000, 1.0)  # per site key
+    flood_key: Rate | None = Rate(20000, 10.0)  # per site key: 2,000/s, bursts of 20,000
     flood_author: Rate | None = Rate(10, 60.0)
     flood_address: Rate | None = Rate(30, 60.0)  # per client address (envelope.ip)
     flood_mode: FloodMode = "reject"

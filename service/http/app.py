@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 
 from service.check import CheckScorer
 from service.errors import CommentDeskError
+from service.http.flood import close_flood_limiter, open_flood_limiter
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
@@ -34,12 +35,14 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.resources = open_resources(settings, document)
         app.state.check_scorer = check_scorer
+        app.state.flood = open_flood_limiter(settings)
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
         restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:
             yield
         finally:
             restore_signals()
+            await close_flood_limiter(app.state.flood)
             await close_resources(app.state.resources)
 
     return Starlette(
