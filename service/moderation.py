@@ -29,6 +29,7 @@ from service.domain import (
     Status,
 )
 from service.events import EventSink, NoEvents
+from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
@@ -292,10 +293,12 @@ class Moderation:
         verdicts = [
             dataclasses.replace(v, revision=scored.get(v.comment_id, v.revision)) for v in verdicts
         ]
-        if comments is not None:
-            held = {c.id: c.hold for c in comments if c.hold is not None}
-        else:
-            held = maintenance.intake_holds(session, [v.comment_id for v in verdicts])
+        ids = [v.comment_id for v in verdicts]
+        if comments is None:
+            comments = decisions.pending_comments(session, ids)
+        decided = [c for c in comments if c.id in set(ids)]
+        held = {c.id: c.hold for c in decided if c.hold is not None}
+        held.update(burst_holds(session, self.settings, decided, self.clock()))
         return apply_holds(verdicts, held)
 
     def _record_one_by_one(

@@ -11,13 +11,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.changes import Decider, EventType, Transition
 from service.domain import ActionKind, Comment, Status
 from service.errors import CommentDeletedError, EditWindowClosedError, StaleDecisionError
-from service.models import ActionRow, CommentRevisionRow, CommentRow
+from service.models import ActionRow, CommentRevisionRow, CommentRow, ScoreRow
 from service.store import outbox
 from service.store.comments import body_digest, get_comment_row
 from service.store.convert import to_comment
@@ -70,6 +70,9 @@ def edit_comment(
         )
     )
     before = Status(row.status)
+    # The scores were for the old text (the classified actions keep a copy): the new revision
+    # gets its own, from the same model version too.
+    session.execute(delete(ScoreRow).where(ScoreRow.comment_id == row.id))
     _conditional_update(
         session,
         row,

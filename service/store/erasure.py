@@ -159,7 +159,9 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = session.scalars(
-            select(CommentRow).where(CommentRow.id.in_(chunk)).order_by(CommentRow.created_at)
+            select(CommentRow)
+            .where(CommentRow.id.in_(chunk))
+            .order_by(CommentRow.created_at, CommentRow.id)
         ).all()
         revisions = _by_comment(session, CommentRevisionRow, chunk, CommentRevisionRow.revision)
         actions = _by_comment(session, ActionRow, chunk, ActionRow.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -39,15 +38,3 @@ def purge_envelopes(session: Session, older_than: datetime, now: datetime) -> in
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def intake_holds(session: Session, comment_ids: Sequence[str]) -> dict[str, str]:
-    """The hold set at intake (``flood``) of each of these comments that has one."""
-    if not comment_ids:
-        return {}
-    rows = session.execute(
-        select(CommentRow.id, CommentRow.intake_hold).where(
-            CommentRow.id.in_(list(comment_ids)), CommentRow.intake_hold.is_not(None)
-        )
-    ).all()
-    return {cid: str(hold) for cid, hold in rows}

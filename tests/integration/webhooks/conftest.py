@@ -18,6 +18,7 @@ from service.settings import Settings, WebhookSettings
 from service.webhooks.dispatch import WEBHOOK_QUEUE
 from service.webhooks.endpoints import Webhooks
 from tests.integration.webhooks.receiver import Receiver, running_receiver
+from tests.integration.workers.worker_factories import FakeScorer
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache
 from workers.webhooks import build_webhook_work
@@ -58,7 +59,7 @@ def webhook_context(
     moderation: Moderation, redis: Redis, hook_settings: Settings, sessions: sessionmaker[Session]
 ) -> Iterator[WorkerContext]:
     """A worker context with webhook delivery, installed for the test's RQ workers."""
-    models = ModelCache(moderation.champion, poll_seconds=60.0)
+    models = ModelCache(moderation.champion, poll_seconds=60.0, loader=lambda _v: FakeScorer())
     work = build_webhook_work(sessions, hook_settings, redis)
     context = WorkerContext("hook-worker", hook_settings, moderation, redis, models, webhooks=work)
     install(context)
