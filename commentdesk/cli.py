@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from commentdesk import accounts
+from commentdesk import accounts, integration
 from service.domain import Role
 from service.errors import CommentDeskError
 from service.settings import Settings
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
     accounts.add_commands(commands, _add)
+    integration.add_commands(commands, _add)
     train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
     train.add_argument(
         "--register",
@@ -139,7 +140,7 @@ def _add(
 
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
-_ACCOUNTS = {"create-key", *accounts.COMMANDS}
+_ACCOUNTS = {"create-key", *accounts.COMMANDS, *integration.COMMANDS}
 _QUEUES = {"classify", "train", "webhooks"}
 
 
