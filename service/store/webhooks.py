@@ -379,35 +379,32 @@ def list_deliveries(
         select(WebhookDeliveryRow, OutboxRow)
         .join(OutboxRow, OutboxRow.id == WebhookDeliveryRow.outbox_id)
         .where(WebhookDeliveryRow.endpoint_id == endpoint_id)
-        .order_by(WebhookDeliveryRow.seq.desc())
     )
     if status is not None:
         query = query.where(WebhookDeliveryRow.status == status)
-    if cursor:
-        (before,) = decode_cursor(cursor, 1)
-        query = query.where(WebhookDeliveryRow.seq < int(before))
-    rows = session.execute(query.limit(limit + 1)).all()
+    rows = _newest_first(session, query, WebhookDeliveryRow.seq, cursor, limit)
     page = [to_delivery(d, o) for d, o in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1][0].seq) if len(rows) > limit else None
-    return Page(page, next_cursor)
+    return Page(page, encode_cursor(rows[limit - 1][0].seq) if len(rows) > limit else None)
 
 
 def list_attempts(
     session: Session, endpoint_id: str, cursor: str | None, limit: int
 ) -> Page[Attempt]:
     """An endpoint's delivery log, newest first."""
-    query = (
-        select(WebhookAttemptRow)
-        .where(WebhookAttemptRow.endpoint_id == endpoint_id)
-        .order_by(WebhookAttemptRow.id.desc())
-    )
+    query = select(WebhookAttemptRow).where(WebhookAttemptRow.endpoint_id == endpoint_id)
+    rows = [r for (r,) in _newest_first(session, query, WebhookAttemptRow.id, cursor, limit)]
+    page = [to_attempt(r) for r in rows[:limit]]
+    return Page(page, encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+
+
+def _newest_first(
+    session: Session, query: Any, key: Any, cursor: str | None, limit: int
+) -> list[Any]:
+    """Up to ``limit + 1`` rows in descending ``key`` order, after a cursor of that key."""
     if cursor:
         (before,) = decode_cursor(cursor, 1)
-        query = query.where(WebhookAttemptRow.id < int(before))
-    rows = session.scalars(query.limit(limit + 1)).all()
-    page = [to_attempt(r) for r in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return Page(page, next_cursor)
+        query = query.where(key < int(before))
+    return list(session.execute(query.order_by(key.desc()).limit(limit + 1)).all())
 
 
 def to_attempt(row: WebhookAttemptRow) -> Attempt:

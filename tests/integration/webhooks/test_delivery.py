@@ -60,6 +60,10 @@ def test_a_500_is_retried_with_the_same_event_id_and_body(
     assert len({r.body for r in receiver.requests}) == 1
     log = hooks.attempts(endpoint.id, None, None, 10).items
     assert [a.status_code for a in reversed(log)] == [500, 503, 200]
+    first = hooks.attempts(endpoint.id, None, None, 2)
+    rest = hooks.attempts(endpoint.id, None, first.next_cursor, 2)
+    assert [a.id for a in [*first.items, *rest.items]] == [a.id for a in log]
+    assert rest.next_cursor is None
     [delivery] = hooks.deliveries(endpoint.id, None, None, None, 10).items
     assert (delivery.status.value, delivery.attempts) == ("delivered", 3)
     assert hooks.get(endpoint.id, None).consecutive_failures == 0
