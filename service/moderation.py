@@ -293,10 +293,10 @@ class Moderation:
         verdicts = [
             dataclasses.replace(v, revision=scored.get(v.comment_id, v.revision)) for v in verdicts
         ]
-        ids = [v.comment_id for v in verdicts]
+        ids = {v.comment_id for v in verdicts}
         if comments is None:
-            comments = decisions.pending_comments(session, ids)
-        decided = [c for c in comments if c.id in set(ids)]
+            comments = decisions.pending_comments(session, sorted(ids))
+        decided = [c for c in comments if c.id in ids]
         held = {c.id: c.hold for c in decided if c.hold is not None}
         held.update(burst_holds(session, self.settings, decided, self.clock()))
         return apply_holds(verdicts, held)
