@@ -72,6 +72,10 @@ class ServiceStack:
             )
             for i in range(self.worker_count)
         ]
+        # As `commentdesk up` runs it: it numbers every outbox event (no endpoints here, so
+        # nothing is sent), and its CPU counts with the workers'.
+        hooks = [*CLI, "worker", "--queues", "webhooks", "--name", f"bench-{os.getpid()}-hooks"]
+        self.workers.append(self.children.start("webhooks", hooks, self.env))
         wait_ready(f"{self.base_url}/readyz", self.children, READY_TIMEOUT_S)
 
     def restart_api(self, extra_env: Mapping[str, str]) -> None:
