@@ -394,7 +394,7 @@ class SiteSettings:
     flood_author: Rate | None = Rate(10, 60.0)
     flood_address: Rate | None = Rate(30, 60.0)  # per client address (envelope.ip)
     flood_mode: FloodMode = "reject"
-    duplicate_burst: DuplicateBurst | None = DuplicateBurst(3, 2, 600.0)
+    duplicate_burst: DuplicateBurst | None = DuplicateBurst(4, 3, 600.0)
 
     @classmethod
     def from_env(cls, env: _Env) -> SiteSettings:

@@ -34,7 +34,7 @@ def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site
     )
     assert moderation.get_comment(early.comment_id).status is Status.APPROVED
 
-    later = moderation.submit([_from("a-2", SCAM.format(n=2)), _from("a-3", SCAM.format(n=3))])
+    later = moderation.submit([_from(f"a-{n}", SCAM.format(n=n)) for n in (2, 3, 4)])
     ids = [s.comment_id for s in later]
     moderation.record_classifications([scores(i, spam=0.01) for i in ids], moderation.pending(ids))
 
@@ -63,7 +63,7 @@ def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site
 
 
 def test_one_author_repeating_or_different_texts_are_no_burst(moderation: Moderation) -> None:
-    same_author = moderation.submit([_from("b-1", SCAM.format(n=n)) for n in range(3)])
+    same_author = moderation.submit([_from("b-1", SCAM.format(n=n)) for n in range(5)])
     views = [
         "The yield curve inverted again, which historically preceded a slowdown by a year",
         "Gold miners lag the metal because their costs rose faster than the gold price did",
