@@ -1,9 +1,11 @@
 """Bursts of near-duplicates across authors, held as a group at verdict time.
 
-When a worker records a batch, each comment's fingerprint is stored and compared with the
-site's comments of the last ``DUPLICATE_BURST`` seconds. A comment with enough near-duplicates
-by enough distinct authors is held (reason ``flood``), and so is the rest of its group: still
+When a worker records a batch, each comment's cluster keys are stored, then every key of the
+batch is counted over the site's last ``DUPLICATE_BURST`` seconds (one aggregate query). A
+comment whose cluster has enough comments by enough distinct authors is held (reason ``flood``).
+The batch in which a cluster first reaches the threshold also holds the rest of it: still
 pending ones will be held by their verdict, published ones leave the site (a ``held`` action).
+Later members are held as they come, so the group is held once, not on every batch.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service.domain import Comment, Reason
-from service.flood.duplicates import fingerprint, is_near_duplicate
-from service.settings import Settings
+from service.flood.duplicates import fingerprint
+from service.settings import DuplicateBurst, Settings
 from service.store import fingerprints
-from service.store.fingerprints import Sketch
+from service.store.fingerprints import Cluster, Sketch
 
 
 def burst_holds(
     session: Session, settings: Settings, comments: Sequence[Comment], now: datetime
 ) -> dict[str, str]:
-    """Fingerprint the batch and find its bursts; returns the batch's ids to hold (→ reason)."""
+    """Store the batch's keys and find its bursts; returns the batch's ids to hold (→ reason)."""
     sketches = [
         Sketch(c.id, c.site_id, c.author.id, frozenset(values), c.created_at)
         for c in comments
@@ -31,30 +33,31 @@ def burst_holds(
     ]
     fingerprints.add(session, sketches)
     held: dict[str, str] = {}
-    for site_id in {s.site_id for s in sketches}:
+    for site_id in sorted({s.site_id for s in sketches}):
+        burst = settings.site(site_id).duplicate_burst
+        assert burst is not None
         mine = [s for s in sketches if s.site_id == site_id]
-        held.update(_site_bursts(session, settings, site_id, mine, now))
+        held.update(_site_bursts(session, site_id, burst, mine, now))
     return held
 
 
 def _site_bursts(
-    session: Session, settings: Settings, site_id: str, sketches: list[Sketch], now: datetime
+    session: Session, site_id: str, burst: DuplicateBurst, sketches: list[Sketch], now: datetime
 ) -> dict[str, str]:
-    burst = settings.site(site_id).duplicate_burst
-    assert burst is not None
     since = now - timedelta(seconds=burst.seconds)
-    found = fingerprints.recent(session, site_id, {v for s in sketches for v in s.values}, since)
+    counted = fingerprints.clusters(
+        session, site_id, {v for s in sketches for v in s.values}, since
+    )
+    bursting = {v for v, c in counted.items() if _is_burst(c, burst)}
+    held = {s.comment_id: Reason.FLOOD.value for s in sketches if s.values & bursting}
     batch_ids = {s.comment_id for s in sketches}
-    held: dict[str, str] = {}
-    elsewhere: set[str] = set()
-    for sketch in sketches:
-        group = {
-            cid: author
-            for cid, (author, shared) in found.items()
-            if cid == sketch.comment_id or is_near_duplicate(set(sketch.values), shared)
-        }
-        if len(group) >= burst.comments and len(set(group.values())) >= burst.authors:
-            held[sketch.comment_id] = Reason.FLOOD.value
-            elsewhere |= set(group) - batch_ids
-    fingerprints.hold(session, sorted(elsewhere), now)
+    for value in sorted(bursting):
+        in_batch = sum(value in s.values for s in sketches)
+        if counted[value].comments - in_batch < burst.comments:  # it crossed in this batch
+            earlier = set(fingerprints.members(session, site_id, value, since)) - batch_ids
+            fingerprints.hold(session, sorted(earlier), now)
     return held
+
+
+def _is_burst(cluster: Cluster, burst: DuplicateBurst) -> bool:
+    return cluster.comments >= burst.comments and cluster.authors >= burst.authors

@@ -1,4 +1,4 @@
-"""Near-duplicate fingerprints: stored per comment, looked up per site within a window."""
+"""Near-duplicate cluster keys: stored per comment, counted per site key within a window."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.changes import Decider, Transition
@@ -17,7 +17,7 @@ from service.store import outbox
 
 @dataclasses.dataclass(frozen=True)
 class Sketch:
-    """One comment's fingerprint."""
+    """One comment's cluster keys."""
 
     comment_id: str
     site_id: str
@@ -26,8 +26,16 @@ class Sketch:
     created_at: datetime
 
 
+@dataclasses.dataclass(frozen=True)
+class Cluster:
+    """How many comments, by how many authors, share one key in the window."""
+
+    comments: int
+    authors: int
+
+
 def add(session: Session, sketches: Sequence[Sketch]) -> None:
-    """Store the fingerprints of a batch (one row per value)."""
+    """Store the keys of a batch (one row per key)."""
     rows = [
         {"comment_id": s.comment_id, "site_id": s.site_id, "author_id": s.author_id,
          "value": v, "created_at": s.created_at}
@@ -38,21 +46,37 @@ def add(session: Session, sketches: Sequence[Sketch]) -> None:
         session.execute(insert(FINGERPRINTS), rows)
 
 
-def recent(
+def clusters(
     session: Session, site_id: str, values: set[int], since: datetime
-) -> dict[str, tuple[str, set[int]]]:
-    """Comments of the site since ``since`` sharing a value: id → (author, shared values)."""
+) -> dict[int, Cluster]:
+    """Per key: the site's comments (and distinct authors) since ``since`` that have it."""
     rows = session.execute(
-        select(FingerprintRow.comment_id, FingerprintRow.author_id, FingerprintRow.value).where(
+        select(
+            FingerprintRow.value,
+            func.count(),
+            func.count(func.distinct(FingerprintRow.author_id)),
+        )
+        .where(
             FingerprintRow.site_id == site_id,
             FingerprintRow.value.in_(sorted(values)),
             FingerprintRow.created_at >= since,
         )
+        .group_by(FingerprintRow.value)
     ).all()
-    found: dict[str, tuple[str, set[int]]] = {}
-    for comment_id, author_id, value in rows:
-        found.setdefault(comment_id, (author_id, set()))[1].add(int(value))
-    return found
+    return {int(value): Cluster(int(n), int(authors)) for value, n, authors in rows}
+
+
+def members(session: Session, site_id: str, value: int, since: datetime) -> list[str]:
+    """The site's comments since ``since`` that have this key."""
+    return list(
+        session.scalars(
+            select(FingerprintRow.comment_id).where(
+                FingerprintRow.site_id == site_id,
+                FingerprintRow.value == value,
+                FingerprintRow.created_at >= since,
+            )
+        ).all()
+    )
 
 
 def hold(session: Session, comment_ids: Sequence[str], now: datetime) -> list[str]:
