@@ -30,17 +30,21 @@ PREFIX = "commentdesk:flood"
 
 log = logging.getLogger(__name__)
 
-# ARGV: n, then per request: m, then per bucket: capacity, tokens per millisecond.
-# KEYS: every bucket of every request, in order. Returns per request {wait ms, bucket index}.
+# ARGV: the number of distinct rates r, then r pairs (capacity, tokens per millisecond), then
+# per request one string of its buckets' rate numbers ("1 2 3"). KEYS: every bucket of every
+# request, in order. Returns per request wait_ms * 4 + the index of the bucket that refused
+# (0: admitted). Few arguments and a flat reply keep the client's share of the work small.
 _SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local out, k, a = {}, 1, 2
-for r = 1, tonumber(ARGV[1]) do
-  local m = tonumber(ARGV[a]); a = a + 1
-  local wait, which, seen = 0, 0, {}
-  for b = 1, m do
-    local cap, rate = tonumber(ARGV[a]), tonumber(ARGV[a + 1]); a = a + 2
+local r = tonumber(ARGV[1])
+local out, k = {}, 1
+for q = 2 * r + 2, #ARGV do
+  local wait, which, seen, b = 0, 0, {}, 0
+  for rate_index in string.gmatch(ARGV[q], '%d+') do
+    b = b + 1
+    local cap = tonumber(ARGV[2 * rate_index])
+    local rate = tonumber(ARGV[2 * rate_index + 1])
     local s = redis.call('HMGET', KEYS[k], 'tokens', 'ts')
     local tokens = math.min(cap, (tonumber(s[1]) or cap) + (now - (tonumber(s[2]) or now)) * rate)
     if tokens < 1 then
@@ -51,12 +55,12 @@ for r = 1, tonumber(ARGV[1]) do
     k = k + 1
   end
   if wait == 0 then
-    for b = 1, m do
-      redis.call('HSET', seen[b][1], 'tokens', seen[b][2] - 1, 'ts', now)
-      redis.call('PEXPIRE', seen[b][1], seen[b][3] + 1000)
+    for i = 1, b do
+      redis.call('HSET', seen[i][1], 'tokens', seen[i][2] - 1, 'ts', now)
+      redis.call('PEXPIRE', seen[i][1], seen[i][3] + 1000)
     end
   end
-  out[r] = {wait, which}
+  out[#out + 1] = wait * 4 + which
 end
 return out
 """
@@ -130,22 +134,16 @@ class FloodLimiter:
             await self._check(batch)
 
     async def _check(self, batch: list[Pending]) -> None:
-        keys = [b.key for buckets, _ in batch for b in buckets]
-        args: list[float] = [len(batch)]
-        for buckets, _ in batch:
-            args.append(len(buckets))
-            for b in buckets:
-                args += [b.rate.count, b.rate.count / (b.rate.seconds * 1000)]
+        keys, args = _script_input(batch)
         try:
             answers = await self._script(keys=keys, args=args)
         except RedisError as exc:
             self._paused_until = time.monotonic() + PAUSE_SECONDS
             log.warning("flood limits not checked for %.0fs: Redis failed: %s", PAUSE_SECONDS, exc)
-            answers = [[0, 0]] * len(batch)
-        for (buckets, future), (wait_ms, which) in zip(batch, answers, strict=True):
-            refusal = None
-            if int(wait_ms) > 0:
-                refusal = Refusal(buckets[int(which) - 1].dimension, int(wait_ms) / 1000)
+            answers = [0] * len(batch)
+        for (buckets, future), answer in zip(batch, answers, strict=True):
+            wait_ms, which = divmod(int(answer), 4)
+            refusal = Refusal(buckets[which - 1].dimension, wait_ms / 1000) if wait_ms else None
             if not future.done():
                 future.set_result(refusal)
 
@@ -154,3 +152,19 @@ class FloodLimiter:
         if self._writer is not None:
             await self._writer
         await self._redis.aclose()
+
+
+def _script_input(batch: Sequence[Pending]) -> tuple[list[str], list[float | str]]:
+    """The script's KEYS and ARGV for a batch (each distinct rate sent once)."""
+    numbers: dict[Rate, int] = {}
+    keys: list[str] = []
+    requests: list[str] = []
+    for buckets, _ in batch:
+        keys += [b.key for b in buckets]
+        requests.append(
+            " ".join(str(numbers.setdefault(b.rate, len(numbers) + 1)) for b in buckets)
+        )
+    rates: list[float | str] = [len(numbers)]
+    for rate in numbers:
+        rates += [rate.count, rate.count / (rate.seconds * 1000)]
+    return keys, [*rates, *requests]
