@@ -124,16 +124,6 @@ def _create_counter(session: Session) -> None:
     session.execute(statement.on_conflict_do_nothing(index_elements=["name"]))
 
 
-def events_by_id(session: Session, outbox_ids: Sequence[int]) -> list[tuple[int, OutboxEvent, int]]:
-    """``(outbox id, event, seq)`` of sequenced events, in seq order."""
-    if not outbox_ids:
-        return []
-    rows = session.scalars(
-        select(OutboxRow).where(OutboxRow.id.in_(list(outbox_ids))).order_by(OutboxRow.seq)
-    ).all()
-    return [(row.id, to_event(row), int(row.seq or 0)) for row in rows]
-
-
 # -- reading ------------------------------------------------------------------------------------
 
 

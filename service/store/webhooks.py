@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import Page
@@ -490,20 +490,3 @@ def purge_attempts(session: Session, older_than: datetime) -> int:
         delete(WebhookAttemptRow).where(WebhookAttemptRow.attempted_at < older_than)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def pending_count(session: Session, endpoint_id: str) -> int:
-    """How many deliveries of the endpoint wait."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(WebhookDeliveryRow)
-            .where(
-                and_(
-                    WebhookDeliveryRow.endpoint_id == endpoint_id,
-                    WebhookDeliveryRow.status == PENDING,
-                )
-            )
-        )
-        or 0
-    )
