@@ -88,6 +88,21 @@ def print_table(result: Mapping[str, Any], out: Callable[[str], None] = print) -
     width = max(len(label) for label, _, _ in rows)
     for label, value, verdict in rows:
         out(f"  {label:<{width}}  {value:>24}  {verdict}")
+    if result.get("limiter"):
+        out(_limiter_line(result["limiter"]))
+
+
+def _limiter_line(limiter: Mapping[str, Any]) -> str:
+    """The flood limiter's cost (target: under 5% of service capacity)."""
+    off, on = limiter["median"]["off"], limiter["median"]["on"]
+    verdict = _yes(limiter["api_cpu_cost"] < 0.05)
+    return (
+        f"  flood limiter, medians of {len(limiter['rounds']['on'])} round(s): "
+        f"API CPU-s per 1,000 {off['api_cpu_s_per_1000']:.3f} off / "
+        f"{on['api_cpu_s_per_1000']:.3f} on ({limiter['api_cpu_cost']:+.1%}), "
+        f"max accepted/s {off['max_accepted_per_s']:,.0f} off / {on['max_accepted_per_s']:,.0f} "
+        f"on ({-limiter['capacity_cost']:+.1%})  cost < 5%: {verdict}"
+    )
 
 
 def write_json(result: Mapping[str, Any], path: Path) -> None:

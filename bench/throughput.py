@@ -27,6 +27,7 @@ from typing import Any
 from bench.backing import fresh_schema, start_redis
 from bench.children import Children, free_port
 from bench.decisions import DecisionReader
+from bench.limiter import limiter_cost
 from bench.phases import Load, ServiceRun, baseline
 from bench.report import print_table, targets, write_json
 from bench.stack import ServiceStack, service_env
@@ -49,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     add("--drain-timeout", type=float, default=60.0, help="seconds to wait for decisions")
     add("--out", type=Path, help="JSON result file (default bench/results/<date>-<db>.json)")
     add("--keep", action="store_true", help="keep the temporary work directory (logs, db)")
+    add(
+        "--limiter-rounds",
+        type=int,
+        default=0,
+        help="after the maximum, alternate closed-loop phases with the flood limiter off and on "
+        "this many times and report its cost (default 0: skip)",
+    )
     return parser
 
 
@@ -115,6 +123,12 @@ def run(args: argparse.Namespace, argv: Sequence[str], stack: contextlib.ExitSta
     print(f"service maximum: closed loop {args.max_duration:g}s", flush=True)
     # Another seed: fresh bodies, so the maximum phase does not replay the fixed-rate ones.
     smax = runner.maximum(dataclasses.replace(closed, seed=3), args.drain_timeout)
+    limiter = None
+    if args.limiter_rounds:
+        print(f"flood limiter: {args.limiter_rounds} round(s) off/on, closed loop", flush=True)
+        limiter = limiter_cost(
+            service, key, reader, closed, args.limiter_rounds, work, args.drain_timeout
+        )
     service.stop()
     result = {
         "meta": _meta(args, argv, storage),
@@ -122,6 +136,7 @@ def run(args: argparse.Namespace, argv: Sequence[str], stack: contextlib.ExitSta
         "service_max": smax,
         "ratio_service_to_baseline": smax["max_accepted_per_s"] / base["max_accepted_per_s"],
         "fixed_rate": fixed,
+        "limiter": limiter,
     }
     result["targets"] = targets(fixed, args.duration)
     return result

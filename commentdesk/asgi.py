@@ -6,10 +6,12 @@ import os
 
 from starlette.applications import Starlette
 
+from commentdesk.check import ChampionScorer
 from service.http.app import create_app
 from service.settings import Settings
 
 
 def create() -> Starlette:
     """Build the app for uvicorn's ``--factory`` mode (one per API process)."""
-    return create_app(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    return create_app(settings, check_scorer=ChampionScorer(settings))

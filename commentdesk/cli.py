@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from commentdesk import accounts
+from commentdesk import accounts, integration
 from service.domain import Role
 from service.errors import CommentDeskError
 from service.settings import Settings
@@ -67,13 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.add_argument("--name", help="worker name (default: host and pid)")
     worker.add_argument(
-        "--queues", default="classify", help="comma-separated queues: classify, train"
+        "--queues", default="classify", help="comma-separated queues: classify, train, webhooks"
     )
     _add(commands, "migrate", _cmd_migrate, "apply database migrations, register the shipped model")
     key = _add(commands, "create-key", _cmd_create_key, "create an API key and print it once")
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
     accounts.add_commands(commands, _add)
+    integration.add_commands(commands, _add)
     train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
     train.add_argument(
         "--register",
@@ -152,8 +153,8 @@ def _add(
 
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
-_ACCOUNTS = {"create-key", *accounts.COMMANDS}
-_QUEUES = {"classify", "train"}
+_ACCOUNTS = {"create-key", *accounts.COMMANDS, *integration.COMMANDS}
+_QUEUES = {"classify", "train", "webhooks"}
 
 
 def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
@@ -184,7 +185,8 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     unknown = set(queues) - _QUEUES
     if unknown or not queues:
         print(
-            f"commentdesk: --queues {args.queues!r}: choose from classify, train", file=sys.stderr
+            f"commentdesk: --queues {args.queues!r}: choose from classify, train, webhooks",
+            file=sys.stderr,
         )
         return 2
     lower_priority(settings.worker_nice)

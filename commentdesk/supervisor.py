@@ -92,6 +92,10 @@ def _start_children(settings: Settings, env: dict[str, str]) -> list[Child]:
     children.append(
         _spawn("trainer", ["worker", "--queues", "train", "--name", f"trainer-{pid}"], env)
     )
+    # Webhook runs wait on sites' servers (up to the timeout): never in front of classification.
+    children.append(
+        _spawn("webhooks", ["worker", "--queues", "webhooks", "--name", f"webhooks-{pid}"], env)
+    )
     return children
 
 

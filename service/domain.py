@@ -20,6 +20,7 @@ class Status(enum.StrEnum):
     REPORTED = "reported"
     REJECTED = "rejected"
     SPAM = "spam"
+    DELETED = "deleted"  # its author deleted it (through the site): hidden, never decided again
 
 
 class Queue(enum.StrEnum):
@@ -69,6 +70,7 @@ class Reason(enum.StrEnum):
     MODERATOR = "moderator"
     BANNED_AUTHOR = "banned_author"  # author policy ``ban``: rejected without review
     PREMODERATED = "premoderated"  # author policy ``premoderate``: always held for review
+    FLOOD = "flood"  # over a flood limit (accepted by setting) or part of a near-duplicate burst
 
 
 class Role(enum.StrEnum):
@@ -87,6 +89,10 @@ class ActionKind(enum.StrEnum):
     DECIDED = "decided"
     REPORTED = "reported"
     UNDONE = "undone"  # a moderator took back their own decision within the undo window
+    EDITED = "edited"  # the site replaced the body (a new revision); moderation starts again
+    DELETED = "deleted"  # the author deleted the comment (through the site)
+    ERASED = "erased"  # the text (and, for an erased author, who wrote it) was erased
+    HELD = "held"  # the system held a published comment back (a near-duplicate burst)
 
 
 class AuthorPolicy(enum.StrEnum):
@@ -148,6 +154,7 @@ class NewComment:
     envelope: Envelope
     idempotency_key: str | None = None
     request_hash: str | None = None
+    hold: str | None = None  # a reason to hold it whatever the model says (``flood``)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,6 +176,8 @@ class Comment:
     created_at: datetime
     decided_at: datetime | None
     version: int
+    revision: int = 1  # 1 as submitted; each edit by the site adds one
+    hold: str | None = None  # held at intake whatever the model says (``flood``)
 
 
 @dataclasses.dataclass(frozen=True)

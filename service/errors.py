@@ -122,6 +122,41 @@ class StaleDecisionError(ConflictError):
     title = "Comment was already decided"
 
 
+class CommentDeletedError(ConflictError):
+    """The comment was deleted by its author: nobody decides or edits it any more."""
+
+    code = "comment-deleted"
+    title = "Comment was deleted"
+
+
+class EditWindowClosedError(ConflictError):
+    """The site's edit window for this comment has passed."""
+
+    code = "edit-window-closed"
+    title = "Too late to edit"
+
+
+class CursorExpiredError(CommentDeskError):
+    """A change feed cursor from before the retention horizon: events may have been purged."""
+
+    code = "cursor-expired"
+    status = 410
+    title = "Cursor expired"
+
+
+class RateLimitedError(CommentDeskError):
+    """A flood limit of the site, the author or the client address is exhausted for now."""
+
+    code = "rate-limited"
+    status = 429
+    title = "Too many comments"
+
+    def __init__(self, detail: str, retry_after: int, limit: str) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.extensions = {"limit": limit, "retry_after": retry_after}
+
+
 class UserExistsError(ConflictError):
     """``create-user`` was given a username that is already taken."""
 

@@ -94,6 +94,14 @@ class CommentRow(Base):
     envelope_referrer: Mapped[str | None] = mapped_column(String(2048))
     envelope_permalink: Mapped[str | None] = mapped_column(String(2048))
     envelope_purged_at: Mapped[datetime | None]
+    # Issue 11. Each edit by the site keeps the previous body in comment_revisions and adds one;
+    # a verdict is recorded only for the revision that was scored.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # A reason to hold the comment whatever the model says, set at intake (``flood``).
+    intake_hold: Mapped[str | None] = mapped_column(String(32))
+    deleted_at: Mapped[datetime | None]
+    # When the text (body, revisions, envelope, evidence) was erased: retention or GDPR.
+    erased_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("site_id", "idempotency_key"),
@@ -269,7 +277,169 @@ class AuthorPolicyRow(Base):
     set_at: Mapped[datetime]
 
 
+class CommentRevisionRow(Base):
+    """A body a comment had before the site edited it (the current body is on the comment)."""
+
+    __tablename__ = "comment_revisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]  # when this revision was submitted
+    replaced_at: Mapped[datetime]  # when the edit replaced it
+
+    __table_args__ = (UniqueConstraint("comment_id", "revision"),)
+
+
+class OutboxRow(Base):
+    """A change a site is told about, written in the transaction that made the change.
+
+    ``seq`` is assigned after commit by the sequencer (service/outbox.py), in the order rows
+    become visible, so the change feed's cursor never skips a row that committed late.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    site_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    comment_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+
+    __table_args__ = (
+        Index("ix_outbox_site_seq", "site_id", "seq"),
+        Index(
+            "ix_outbox_unsequenced",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
+    )
+
+
+class OutboxSequenceRow(Base):
+    """The sequencer's counter (one row); its row lock serialises sequencers."""
+
+    __tablename__ = "outbox_sequence"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Events up to this seq were purged: a feed cursor below it may have missed some.
+    purged_through: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WebhookEndpointRow(Base):
+    """Where a site wants its events POSTed, signed with ``secret`` (and the previous one for a
+    while after a rotation)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(default=list)  # empty: every event type
+    secret: Mapped[str] = mapped_column(String(64))
+    previous_secret: Mapped[str | None] = mapped_column(String(64))
+    previous_secret_until: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None]  # no attempt before this after a failure (backoff)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_webhook_endpoints_site", "site_id"),)
+
+
+class WebhookDeliveryRow(Base):
+    """One event for one endpoint: pending until a 2xx (delivered) or given up (failed)."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    # Deliveries of one comment go out in seq order; NULL (author events) orders nothing.
+    comment_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "outbox_id"),
+        Index("ix_webhook_deliveries_due", "endpoint_id", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_order", "endpoint_id", "comment_id", "status", "seq"),
+        Index("ix_webhook_deliveries_outbox", "outbox_id"),
+    )
+
+
+class WebhookAttemptRow(Base):
+    """The delivery log: every request sent to an endpoint and what came back."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    delivery_id: Mapped[int | None] = mapped_column(BigInteger)  # None for a test ping
+    event_id: Mapped[str] = mapped_column(String(36))
+    event_type: Mapped[str] = mapped_column(String(32))
+    attempted_at: Mapped[datetime]
+    duration_ms: Mapped[float] = mapped_column(Float)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    response_excerpt: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_webhook_attempts_endpoint", "endpoint_id", "id"),)
+
+
+class ErasureRow(Base):
+    """A record that an author's data was erased, under the anonymised key that replaced them."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(100))
+    author_key: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    comments: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class FingerprintRow(Base):
+    """Bottom-k shingle hashes of a comment, to find near-duplicates across authors."""
+
+    __tablename__ = "comment_fingerprints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    site_id: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[str] = mapped_column(String(200))
+    value: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_comment_fingerprints_lookup", "site_id", "value", "created_at"),
+        Index("ix_comment_fingerprints_comment", "comment_id"),
+    )
+
+
 # Core views of the hot tables, for executemany statements that bypass the unit of work.
 COMMENTS = cast(Table, CommentRow.__table__)
 ACTIONS = cast(Table, ActionRow.__table__)
 SCORES = cast(Table, ScoreRow.__table__)
+OUTBOX = cast(Table, OutboxRow.__table__)
+FINGERPRINTS = cast(Table, FingerprintRow.__table__)

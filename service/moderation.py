@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
@@ -29,6 +29,8 @@ from service.domain import (
     Status,
 )
 from service.events import EventSink, NoEvents
+from service.flood.bursts import burst_holds
+from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
 from service.store import comments, decisions, maintenance, queues, registry
@@ -116,11 +118,24 @@ class Moderation:
             return comments.get_comment(session, comment_id, site_id)
 
     def published(
-        self, site_id: str, article_id: str, cursor: str | None, limit: int
-    ) -> Page[Comment]:
-        """What the site may show under an article."""
+        self,
+        site_id: str,
+        article_id: str,
+        cursor: str | None,
+        limit: int,
+        newest_first: bool = False,
+    ) -> tuple[Page[Comment], tuple[int, int]]:
+        """What the site may show under an article, and its (comments, threads) counts."""
         with self._transaction() as session:
-            return comments.list_published_threads(session, site_id, article_id, cursor, limit)
+            page = comments.list_published_threads(
+                session, site_id, article_id, cursor, limit, newest_first
+            )
+            return page, comments.article_counts(session, site_id, article_id)
+
+    def lookup(self, site_id: str, comment_ids: Sequence[str]) -> list[Comment]:
+        """Many of the site's comments at once (unknown ids are left out)."""
+        with self._transaction() as session:
+            return comments.site_comments(session, site_id, comment_ids)
 
     def report(
         self, site_id: str, comment_id: str, reporter_id: str, reason: str, note: str | None
@@ -254,23 +269,49 @@ class Moderation:
         their verdicts. Returns how many verdicts were recorded.
         """
         now = self.clock()
+        scored = {c.id: c.revision for c in comments} if comments is not None else {}
         try:
             with self._transaction() as session:
                 verdicts = self._verdict_maker.verdicts(session, results, comments, explain)
+                verdicts = self._finish(session, verdicts, scored, comments)
                 decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
-            # Rare: a duplicate job or a moderator decided some of these meanwhile. The batch
-            # was rolled back; record what is still pending one comment at a time.
-            verdicts = self._record_one_by_one(results, now, explain)
+            # Rare: a duplicate job, an edit or a moderator changed some of these meanwhile. The
+            # batch was rolled back; record what is still pending one comment at a time.
+            verdicts = self._record_one_by_one(results, now, explain, scored)
         self._publish_classified(verdicts)
         return len(verdicts)
 
+    def _finish(
+        self,
+        session: Session,
+        verdicts: list[decisions.SystemVerdict],
+        scored: Mapping[str, int],
+        comments: Sequence[Comment] | None,
+    ) -> list[decisions.SystemVerdict]:
+        """Verdicts tied to the revision that was scored, with intake and burst holds applied."""
+        verdicts = [
+            dataclasses.replace(v, revision=scored.get(v.comment_id, v.revision)) for v in verdicts
+        ]
+        ids = {v.comment_id for v in verdicts}
+        if comments is None:
+            comments = decisions.pending_comments(session, sorted(ids))
+        decided = [c for c in comments if c.id in ids]
+        held = {c.id: c.hold for c in decided if c.hold is not None}
+        held.update(burst_holds(session, self.settings, decided, self.clock()))
+        return apply_holds(verdicts, held)
+
     def _record_one_by_one(
-        self, results: Sequence[Classification], now: datetime, explain: Explainer | None
+        self,
+        results: Sequence[Classification],
+        now: datetime,
+        explain: Explainer | None,
+        scored: Mapping[str, int],
     ) -> list[decisions.SystemVerdict]:
         recorded: list[decisions.SystemVerdict] = []
         with self._transaction() as session:
-            for verdict in self._verdict_maker.verdicts(session, results, explain=explain):
+            verdicts = self._verdict_maker.verdicts(session, results, explain=explain)
+            for verdict in self._finish(session, verdicts, scored, None):
                 try:
                     decisions.record_system_verdicts(session, [verdict], now)
                 except decisions.PartialBatchError:

@@ -54,10 +54,10 @@ class JobQueue:
             CLASSIFY_QUEUE, connection=redis, serializer=JSONSerializer, is_async=is_async
         )
 
-    def enqueue_classify(self, comment_ids: Sequence[str]) -> str:
+    def enqueue_classify(self, comment_ids: Sequence[str], suffix: str = "") -> str:
         """Enqueue one job that classifies these comments; returns its job id."""
         ids = list(comment_ids)
-        job_id = classify_job_id(ids)
+        job_id = classify_job_id(ids) + suffix
         try:
             self._classify.enqueue_call(
                 CLASSIFY_JOB,
@@ -105,12 +105,12 @@ class GuardedQueue:
         except QueueError:
             return None
 
-    def enqueue_classify(self, comment_ids: Sequence[str]) -> str | None:
+    def enqueue_classify(self, comment_ids: Sequence[str], suffix: str = "") -> str | None:
         """Enqueue, or return None if Redis is failing; never raises QueueError."""
         if time.monotonic() < self._paused_until:
             return None
         try:
-            return self.queue.enqueue_classify(comment_ids)
+            return self.queue.enqueue_classify(comment_ids, suffix)
         except QueueError as exc:
             self._paused_until = time.monotonic() + self._pause_seconds
             log.warning("enqueue failed, the sweeper will retry these comments: %s", exc)

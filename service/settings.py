@@ -7,10 +7,12 @@ a message that names the variable and the value it had.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from service.errors import SettingsError
 
@@ -126,6 +128,14 @@ class Settings:
     undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
     # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
     cookie_secure: bool | None = None
+    # Webhooks, the change feed and retention (issue 11); per-site behaviour in ``sites``.
+    webhooks: WebhookSettings = dataclasses.field(default_factory=lambda: WebhookSettings())
+    outbox_retention_days: float = 14.0
+    sites: SiteTable = dataclasses.field(default_factory=lambda: SiteTable())
+
+    def site(self, site_id: str) -> SiteSettings:
+        """The settings that apply to one site: its overrides, else the defaults."""
+        return self.sites.overrides.get(site_id, self.sites.default)
 
     def links_allowed_for(self, site_id: str) -> frozenset[str]:
         """The link allowlist a site's comments are judged with."""
@@ -217,6 +227,11 @@ class Settings:
                 "UNDO_WINDOW_SECONDS", _non_negative_float, defaults.undo_window_seconds
             ),
             cookie_secure=env.get("COOKIE_SECURE", _auto_bool, defaults.cookie_secure),
+            webhooks=WebhookSettings.from_env(env),
+            outbox_retention_days=env.get(
+                "OUTBOX_RETENTION_DAYS", _positive_float, defaults.outbox_retention_days
+            ),
+            sites=SiteTable.from_env(env, environ),
         )
 
 
@@ -397,3 +412,220 @@ def parse_words(raw: str) -> frozenset[str]:
     """Parse comma-separated words or phrases, compared case-insensitively."""
     words = frozenset(" ".join(part.split()).casefold() for part in raw.split(","))
     return words - {""}
+
+
+# -- issue 11: webhooks, per-site behaviour (edits, deletion, retention, flood control) --------
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclasses.dataclass(frozen=True)
+class WebhookSettings:
+    """How webhooks are delivered; see docs/operations.md for each variable."""
+
+    # Targets in these networks are allowed although private or loopback (SSRF guard).
+    allowed_networks: tuple[IpNetwork, ...] = ()
+    timeout_seconds: float = 10.0
+    backoff_base_seconds: float = 2.0
+    backoff_max_seconds: float = 3600.0
+    max_attempts: int = 20  # per event and endpoint, then the delivery is given up ("failed")
+    disable_after: int = 15  # consecutive failed attempts that disable an endpoint
+    poll_seconds: float = 1.0  # how often a webhook worker dispatches due deliveries
+    lease_seconds: float = 60.0  # how long a delivery run owns its endpoint
+    secret_overlap_seconds: float = 24 * 3600.0  # both secrets sign after a rotation
+    log_retention_days: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: _Env) -> WebhookSettings:
+        """``COMMENTDESK_WEBHOOK_*``."""
+        d = cls()
+        return cls(
+            allowed_networks=env.get("WEBHOOK_ALLOWED_NETWORKS", parse_networks, ()),
+            timeout_seconds=env.get("WEBHOOK_TIMEOUT_SECONDS", _positive_float, d.timeout_seconds),
+            backoff_base_seconds=env.get(
+                "WEBHOOK_BACKOFF_BASE_SECONDS", _positive_float, d.backoff_base_seconds
+            ),
+            backoff_max_seconds=env.get(
+                "WEBHOOK_BACKOFF_MAX_SECONDS", _positive_float, d.backoff_max_seconds
+            ),
+            max_attempts=env.get("WEBHOOK_MAX_ATTEMPTS", _positive_int, d.max_attempts),
+            disable_after=env.get("WEBHOOK_DISABLE_AFTER", _positive_int, d.disable_after),
+            poll_seconds=env.get("WEBHOOK_POLL_SECONDS", _positive_float, d.poll_seconds),
+            lease_seconds=env.get("WEBHOOK_LEASE_SECONDS", _positive_float, d.lease_seconds),
+            secret_overlap_seconds=env.get(
+                "WEBHOOK_SECRET_OVERLAP_SECONDS", _non_negative_float, d.secret_overlap_seconds
+            ),
+            log_retention_days=env.get(
+                "WEBHOOK_LOG_RETENTION_DAYS", _positive_float, d.log_retention_days
+            ),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    """A token bucket: ``count`` requests at once, refilled at ``count`` per ``seconds``."""
+
+    count: int
+    seconds: float
+
+
+FloodMode = Literal["reject", "hold"]
+
+
+@dataclasses.dataclass(frozen=True)
+class DuplicateBurst:
+    """Near-duplicate comments of one site held as a group: this many, by this many authors,
+    within this many seconds."""
+
+    comments: int
+    authors: int
+    seconds: float
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteSettings:
+    """What may differ between sites. Defaults come from ``COMMENTDESK_<NAME>``; a site's
+    overrides from ``COMMENTDESK_SITE_SETTINGS`` (same names and value syntax)."""
+
+    edit_window_seconds: float = 900.0  # 0: the site may not edit comments
+    erase_deleted: bool = False  # erase a deleted comment's text at once, not after retention
+    deleted_retention_days: float = 30.0
+    rejected_retention_days: float | None = 90.0  # None: keep rejected comments' text
+    flood_key: Rate | None = Rate(20000, 10.0)  # per site key: 2,000/s, bursts of 20,000
+    flood_author: Rate | None = Rate(10, 60.0)
+    flood_address: Rate | None = Rate(30, 60.0)  # per client address (envelope.ip)
+    flood_mode: FloodMode = "reject"
+    duplicate_burst: DuplicateBurst | None = DuplicateBurst(4, 3, 600.0)
+
+    @classmethod
+    def from_env(cls, env: _Env) -> SiteSettings:
+        """The site settings named by ``env`` (defaults for anything unset)."""
+        d = cls()
+        return cls(
+            edit_window_seconds=env.get(
+                "EDIT_WINDOW_SECONDS", _non_negative_float, d.edit_window_seconds
+            ),
+            erase_deleted=env.get("ERASE_DELETED", _bool, d.erase_deleted),
+            deleted_retention_days=env.get(
+                "DELETED_RETENTION_DAYS", _positive_float, d.deleted_retention_days
+            ),
+            rejected_retention_days=env.get(
+                "REJECTED_RETENTION_DAYS", _optional(_positive_float), d.rejected_retention_days
+            ),
+            flood_key=env.get("FLOOD_KEY", _optional(parse_rate), d.flood_key),
+            flood_author=env.get("FLOOD_AUTHOR", _optional(parse_rate), d.flood_author),
+            flood_address=env.get("FLOOD_ADDRESS", _optional(parse_rate), d.flood_address),
+            flood_mode=env.get("FLOOD_MODE", _flood_mode, d.flood_mode),
+            duplicate_burst=env.get(
+                "DUPLICATE_BURST", _optional(parse_duplicate_burst), d.duplicate_burst
+            ),
+        )
+
+
+SITE_SETTING_NAMES = frozenset(
+    {
+        "EDIT_WINDOW_SECONDS",
+        "ERASE_DELETED",
+        "DELETED_RETENTION_DAYS",
+        "REJECTED_RETENTION_DAYS",
+        "FLOOD_KEY",
+        "FLOOD_AUTHOR",
+        "FLOOD_ADDRESS",
+        "FLOOD_MODE",
+        "DUPLICATE_BURST",
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteTable:
+    """The default site settings and each site's own."""
+
+    default: SiteSettings = dataclasses.field(default_factory=SiteSettings)
+    overrides: Mapping[str, SiteSettings] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: _Env, environ: Mapping[str, str]) -> SiteTable:
+        """Defaults from ``COMMENTDESK_<NAME>``, overrides from ``COMMENTDESK_SITE_SETTINGS``."""
+        empty: dict[str, SiteSettings] = {}
+        overrides = env.get("SITE_SETTINGS", lambda raw: _site_overrides(raw, environ), empty)
+        return cls(default=SiteSettings.from_env(env), overrides=overrides)
+
+
+def _site_overrides(raw: str, environ: Mapping[str, str]) -> dict[str, SiteSettings]:
+    """``{"site": {"NAME": value, ...}, ...}``: each site's values parsed like the defaults."""
+    try:
+        table = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc}") from exc
+    if not isinstance(table, dict):
+        raise ValueError('expected a JSON object {"site": {"NAME": value}}')
+    sites: dict[str, SiteSettings] = {}
+    for site, values in table.items():
+        if not isinstance(values, dict):
+            raise ValueError(f"site {site!r}: expected an object of settings")
+        unknown = set(values) - SITE_SETTING_NAMES
+        if unknown:
+            raise ValueError(
+                f"site {site!r}: unknown setting(s) {sorted(unknown)}; "
+                f"known: {sorted(SITE_SETTING_NAMES)}"
+            )
+        merged = {**environ, **{PREFIX + name: str(v) for name, v in values.items()}}
+        try:
+            sites[str(site)] = SiteSettings.from_env(_Env(merged))
+        except SettingsError as exc:
+            raise ValueError(f"site {site!r}: {exc.detail}") from exc
+    return sites
+
+
+def _optional(parse: Callable[[str], T]) -> Callable[[str], T | None]:
+    def parse_or_off(raw: str) -> T | None:
+        return None if raw.strip().lower() == "off" else parse(raw)
+
+    return parse_or_off
+
+
+def _bool(raw: str) -> bool:
+    value = _auto_bool(raw)
+    if value is None:
+        raise ValueError("must be true or false")
+    return value
+
+
+def _flood_mode(raw: str) -> FloodMode:
+    if raw == "reject":
+        return "reject"
+    if raw == "hold":
+        return "hold"
+    raise ValueError("must be reject (429) or hold (accept, hold for review)")
+
+
+def parse_rate(raw: str) -> Rate:
+    """``COUNT/SECONDS``, e.g. ``10/60``: ten at once, refilled at ten per minute."""
+    count, sep, seconds = raw.partition("/")
+    if not sep:
+        raise ValueError("expected COUNT/SECONDS, e.g. 10/60, or off")
+    return Rate(_positive_int(count.strip()), _positive_float(seconds.strip()))
+
+
+def parse_duplicate_burst(raw: str) -> DuplicateBurst:
+    """``COMMENTS:AUTHORS:SECONDS``, e.g. ``3:2:600``."""
+    parts = raw.split(":")
+    if len(parts) != 3:
+        raise ValueError("expected COMMENTS:AUTHORS:SECONDS, e.g. 3:2:600, or off")
+    comments, authors = _positive_int(parts[0]), _positive_int(parts[1])
+    if comments < 2 or authors > comments:
+        raise ValueError("needs at least 2 comments and no more authors than comments")
+    return DuplicateBurst(comments, authors, _positive_float(parts[2]))
+
+
+def parse_networks(raw: str) -> tuple[IpNetwork, ...]:
+    """Comma-separated CIDR networks, e.g. ``127.0.0.1/32,10.0.0.0/8``."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in raw.split(",")
+            if part.strip()
+        )
+    except ValueError as exc:
+        raise ValueError(f"expected CIDR networks, e.g. 10.0.0.0/8: {exc}") from exc

@@ -29,7 +29,7 @@ def new_comment(**overrides: Any) -> NewComment:
         "site_id": "news-site",
         "article_id": "article-1",
         "author": Author(f"author-{n}", f"Reader {n}"),
-        "body": f"Interesting take on the rate decision, number {n}.",
+        "body": f"Interesting take on rates, number {n}.",  # short: no near-duplicate sketch
         "language": "en",
         "parent_id": None,
         "envelope": Envelope(ip="192.0.2.1", user_agent="test-agent"),

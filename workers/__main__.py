@@ -20,12 +20,14 @@ from rq.serializers import JSONSerializer
 
 from service.queue import CLASSIFY_QUEUE, connect_redis
 from service.settings import Settings
+from service.webhooks.dispatch import WEBHOOK_QUEUE
 from workers import jobs
 from workers.context import WorkerContext, build_context, install, require_redis_url
 from workers.heartbeat import start_heartbeat
 from workers.periodic import Periodic
 from workers.rq_worker import ClassifyWorker, stop_signals
 from workers.sweeper import SweepLock, start_sweeper
+from workers.webhooks import start_dispatcher
 
 log = logging.getLogger("workers")
 
@@ -55,7 +57,7 @@ def run_worker(
         try:
             _load_model(context)
             if not stop.is_set():
-                threads = _start_threads(context, stop)
+                threads = _start_threads(context, stop, queues)
                 _work(context, stop, burst=burst, queues=queues)
         finally:
             stop.set()
@@ -90,15 +92,21 @@ def _load_model(context: WorkerContext) -> None:
         log.warning("no champion model loaded: comments will go to review (classifier_error)")
 
 
-def _start_threads(context: WorkerContext, stop: threading.Event) -> list[Periodic]:
+def _start_threads(
+    context: WorkerContext, stop: threading.Event, queues: Sequence[str]
+) -> list[Periodic]:
     settings = context.settings
     lock = SweepLock(context.redis, context.name, settings.sweep_interval_seconds)
-    return [
+    threads = [
         start_sweeper(lock, jobs.sweep, settings.sweep_interval_seconds, stop),
         start_heartbeat(
             context.redis, context.name, context.models, settings.model_poll_seconds, stop
         ),
     ]
+    if WEBHOOK_QUEUE in queues and context.webhooks is not None:
+        poll = settings.webhooks.poll_seconds
+        threads.append(start_dispatcher(context.webhooks, context.redis, context.name, poll, stop))
+    return threads
 
 
 def _work(

@@ -8,6 +8,7 @@ jobs read it with :func:`current`. Nothing here is built at import time.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from redis import Redis
 from sqlalchemy import Engine
@@ -21,6 +22,9 @@ from service.settings import Settings
 from workers.challenger import ShadowScorer, build_shadow_scorer
 from workers.heartbeat import announce
 from workers.model_cache import ModelCache
+
+if TYPE_CHECKING:
+    from workers.webhooks import WebhookWork
 
 
 class NoWorkerContextError(RuntimeError):
@@ -38,9 +42,12 @@ class WorkerContext:
     models: ModelCache
     engine: Engine | None = None  # None when a test owns the engine
     shadow: ShadowScorer | None = None  # None: no shadow scoring in this process
+    webhooks: WebhookWork | None = None  # None: this process delivers no webhooks
 
     def close(self) -> None:
         """Release the database pool and the Redis connections."""
+        if self.webhooks is not None:
+            self.webhooks.close()
         if self.engine is not None:
             self.engine.dispose()
         self.redis.close()
@@ -71,6 +78,8 @@ def require_redis_url(settings: Settings) -> str:
 
 def build_context(settings: Settings, name: str) -> WorkerContext:
     """Open the database and Redis for this process and set up its model cache."""
+    from workers.webhooks import build_webhook_work  # it imports this module's current()
+
     redis = connect_redis(require_redis_url(settings))
     engine = engine_from_settings(settings)
     sessions = session_factory(engine)
@@ -85,4 +94,5 @@ def build_context(settings: Settings, name: str) -> WorkerContext:
         on_load=lambda version: announce(redis, name, version.id),
     )
     shadow = build_shadow_scorer(sessions, settings)
-    return WorkerContext(name, settings, moderation, redis, models, engine, shadow)
+    webhooks = build_webhook_work(sessions, settings, redis)
+    return WorkerContext(name, settings, moderation, redis, models, engine, shadow, webhooks)

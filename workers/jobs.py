@@ -12,8 +12,10 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
-from workers.context import current
+from service.privacy import Privacy
+from workers.context import WorkerContext, current
 from workers.scoring import explainer, score_batch
+from workers.webhooks import purge_history
 
 PURGE_LOCK_KEY = "commentdesk:purge-lock"
 PURGE_INTERVAL_SECONDS = 3600
@@ -54,10 +56,19 @@ def sweep() -> dict[str, int]:
     """Re-enqueue comments left pending too long and purge expired envelopes."""
     context = current()
     requeued = context.moderation.sweep()
-    purged = context.moderation.purge_envelopes() if _is_purge_due(context.redis) else 0
+    purged = _purge(context) if _is_purge_due(context.redis) else 0
     if requeued or purged:
         log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)
     return {"requeued": requeued, "purged": purged}
+
+
+def _purge(context: WorkerContext) -> int:
+    """Everything kept for a limited time: envelopes, old text, outbox events, delivery logs."""
+    purged = context.moderation.purge_envelopes()
+    purged += Privacy(context.moderation.sessions, context.settings).apply_retention()
+    if context.webhooks is not None:
+        purged += purge_history(context.webhooks, context.settings)
+    return purged
 
 
 def _is_purge_due(redis: Redis) -> bool:

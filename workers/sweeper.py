@@ -24,15 +24,18 @@ log = logging.getLogger(__name__)
 class SweepLock:
     """A lock that at most one holder can take per ``interval_seconds``."""
 
-    def __init__(self, redis: Redis, owner: str, interval_seconds: float) -> None:
+    def __init__(
+        self, redis: Redis, owner: str, interval_seconds: float, key: str = LOCK_KEY
+    ) -> None:
         self._redis = redis
         self._owner = owner
         self._ttl_ms = max(1, int(interval_seconds * 1000))
+        self._key = key
 
     def try_acquire(self) -> bool:
         """Take the lock for this interval; False if another process has it or Redis fails."""
         try:
-            return bool(self._redis.set(LOCK_KEY, self._owner, nx=True, px=self._ttl_ms))
+            return bool(self._redis.set(self._key, self._owner, nx=True, px=self._ttl_ms))
         except RedisError as exc:
             log.warning("sweep skipped, Redis is unreachable: %s", exc)
             return False

@@ -9,7 +9,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
+from service.check import CheckScorer
 from service.errors import CommentDeskError
+from service.http.flood import close_flood_limiter, open_flood_limiter
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
@@ -21,20 +23,26 @@ from service.http.web.headers import SecurityHeadersMiddleware
 from service.settings import Settings
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The API as an ASGI app; connections open in its lifespan, not here."""
+def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> Starlette:
+    """The API as an ASGI app; connections open in its lifespan, not here.
+
+    ``check_scorer`` scores for ``POST /v1/check`` (without it that route answers 503).
+    """
     routes = api_routes(settings)
     document = build_document(routes, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.resources = open_resources(settings, document)
+        app.state.check_scorer = check_scorer
+        app.state.flood = open_flood_limiter(settings)
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
         restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:
             yield
         finally:
             restore_signals()
+            await close_flood_limiter(app.state.flood)
             await close_resources(app.state.resources)
 
     return Starlette(

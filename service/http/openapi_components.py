@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.domain import ActionKind, AuthorPolicy, Status
+from service.http.openapi_integration import INTEGRATION_SCHEMAS
 
 
 def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
@@ -39,7 +40,8 @@ SCHEMAS: dict[str, Any] = {
     "CommentStatus": _obj(
         ["id", "status", "reasons", "created_at"], id=STR, article_id=STR, parent_id=NSTR,
         author=BRIEF_AUTHOR, body=STR, language=NSTR, status=STATUS, reasons=STRS,
-        created_at=TIME, decided_at=NTIME),
+        created_at=TIME, decided_at=NTIME,
+        revision={"type": "integer", "description": "1 as submitted, +1 per edit"}),
     "Comment": _obj(
         ["id", "status", "version"], id=STR, site_id=STR, article_id=STR, parent_id=NSTR,
         root_id=STR, author={"type": "object"}, body=STR, language=NSTR, status=STATUS,
@@ -55,7 +57,10 @@ SCHEMAS: dict[str, Any] = {
         ["id", "replies"], id=STR, parent_id=NSTR, author=BRIEF_AUTHOR, body=STR,
         language=NSTR, created_at=TIME,
         replies={"type": "array", "items": _ref("ThreadedComment")}),
-    "Threads": _page("ThreadedComment"),
+    "Threads": {**_page("ThreadedComment"), "properties": {
+        **_page("ThreadedComment")["properties"],
+        "counts": _obj(["comments", "threads"], comments={"type": "integer"},
+                       threads={"type": "integer"})}},
     "ReportReceipt": _obj(["comment_id", "status", "duplicate"], comment_id=STR,
                           status=STATUS, duplicate={"type": "boolean"}),
     "QueueOverview": _obj(["queues"], queues={"type": "array", "items": _obj(
@@ -190,3 +195,5 @@ SCHEMAS: dict[str, Any] = {
                                                detail=STR)},
         checks={"type": "object", "description": "readiness checks (503 from /readyz)"}),
 }  # fmt: skip
+
+SCHEMAS.update(INTEGRATION_SCHEMAS)

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from service.errors import (
     AuthenticationError,
     CommentDeskError,
+    RateLimitedError,
     TooManySignInsError,
     ValidationError,
 )
@@ -128,7 +129,7 @@ def _extensions(exc: CommentDeskError) -> dict[str, Any]:
 def _headers(exc: CommentDeskError) -> dict[str, str] | None:
     if isinstance(exc, AuthenticationError):
         return {"WWW-Authenticate": 'Bearer realm="commentdesk"'}
-    if isinstance(exc, TooManySignInsError):
+    if isinstance(exc, TooManySignInsError | RateLimitedError):
         return {"Retry-After": str(exc.retry_after)}
     return None
 

@@ -36,6 +36,7 @@ def comment_status(comment: Comment) -> dict[str, Any]:
         "reasons": list(comment.reasons) if decided else [],
         "created_at": timestamp(comment.created_at),
         "decided_at": timestamp(comment.decided_at),
+        "revision": comment.revision,
     }
 
 

@@ -8,3 +8,4 @@ SITE = (Role.SITE,)
 MODERATOR = (Role.MODERATOR, Role.OPS)  # ops may do all a moderator may
 OPS = (Role.OPS,)
 PUBLIC: tuple[Role, ...] = ()
+SITE_OR_OPS = (Role.SITE, Role.OPS)  # a site for itself, ops for any site

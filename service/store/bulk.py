@@ -15,9 +15,11 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from service.changes import Decider, Transition
 from service.domain import ActionKind, Status
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
+from service.store import outbox
 
 BULK_MAX = 500
 Ts = TypeVarTuple("Ts")
@@ -82,6 +84,14 @@ def apply_bulk(
         raise StaleDecisionError("a selected comment changed meanwhile; nothing was decided")
     session.execute(
         insert(ACTIONS), [_decided_action(cid, status, decision, now) for cid, _ in rows]
+    )
+    refs = outbox.comment_refs(session, [cid for cid, _ in rows])
+    outbox.record(
+        session,
+        (
+            Transition(ref, status, decision.to_status, decision.reasons, Decider.MODERATOR, now)
+            for ref in refs.values()
+        ),
     )
     return [cid for cid, _ in rows]
 

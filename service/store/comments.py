@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from service.changes import CommentRef, Decider, EventType, Transition
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
 from service.models import ACTIONS, COMMENTS, CommentRow
+from service.store import outbox
 from service.store.convert import to_comment
 from service.store.cursor import decode_cursor, encode_cursor
 
@@ -70,7 +72,13 @@ def insert_comments(session: Session, items: Sequence[NewComment], now: datetime
         # Core executemany: one statement for the batch instead of a unit-of-work flush per row.
         session.execute(insert(COMMENTS), rows)
         session.execute(insert(ACTIONS), [_submitted_action(r) for r in rows])
+        outbox.record(session, map(_accepted, rows), EventType.COMMENT_ACCEPTED)
     return results
+
+
+def _accepted(row: dict[str, Any]) -> Transition:
+    ref = CommentRef(row["id"], row["site_id"], row["article_id"], row["parent_id"], 1, 1)
+    return Transition(ref, None, Status.PENDING, [], Decider.SITE, row["created_at"])
 
 
 def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> dict[str, Any]:
@@ -104,6 +112,10 @@ def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> d
         "envelope_referrer": item.envelope.referrer,
         "envelope_permalink": item.envelope.permalink,
         "envelope_purged_at": None,
+        "revision": 1,
+        "intake_hold": item.hold,
+        "deleted_at": None,
+        "erased_at": None,
     }
 
 
@@ -172,18 +184,24 @@ def get_comment(session: Session, comment_id: str, site_id: str | None = None) -
     return to_comment(row)
 
 
-def get_comment_row(session: Session, comment_id: str) -> CommentRow:
-    """The row itself, for use cases that update it inside the store."""
+def get_comment_row(session: Session, comment_id: str, site_id: str | None = None) -> CommentRow:
+    """The row itself, for use cases that update it inside the store (a site: only its own)."""
     row = session.get(CommentRow, comment_id)
-    if row is None:
+    if row is None or (site_id is not None and row.site_id != site_id):
         raise NotFoundError(f"comment {comment_id!r} does not exist")
     return row
 
 
 def list_published_threads(
-    session: Session, site_id: str, article_id: str, cursor: str | None, limit: int
+    session: Session,
+    site_id: str,
+    article_id: str,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = False,
 ) -> Page[Comment]:
-    """Approved top-level comments of an article, oldest first, with their approved replies.
+    """Approved top-level comments of an article, oldest (or newest) first, with their approved
+    replies (always oldest first under their thread).
 
     The page is over threads; each thread's approved replies follow their root in the items.
     """
@@ -194,25 +212,60 @@ def list_published_threads(
         CommentRow.parent_id.is_(None),
     )
     if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        after = datetime.fromisoformat(created)
-        query = query.where(
-            or_(
-                CommentRow.created_at > after,
-                and_(CommentRow.created_at == after, CommentRow.id > last_id),
-            )
-        )
-    roots = session.scalars(
-        query.order_by(CommentRow.created_at, CommentRow.id).limit(limit + 1)
-    ).all()
+        query = query.where(_after_cursor(cursor, newest_first))
+    order = (
+        (CommentRow.created_at.desc(), CommentRow.id.desc())
+        if newest_first
+        else (CommentRow.created_at, CommentRow.id)
+    )
+    roots = session.scalars(query.order_by(*order).limit(limit + 1)).all()
     has_more = len(roots) > limit
     roots = roots[:limit]
     replies = _approved_replies(session, [r.id for r in roots])
     items = [to_comment(r) for root in roots for r in _visible_thread(root, replies)]
-    next_cursor = (
-        encode_cursor(roots[-1].created_at.isoformat(), roots[-1].id) if has_more else None
-    )
+    next_cursor = None
+    if has_more:
+        key = (roots[-1].created_at.isoformat(), roots[-1].id)
+        next_cursor = encode_cursor(*key, "newest") if newest_first else encode_cursor(*key)
     return Page(items, next_cursor)
+
+
+def _after_cursor(cursor: str, newest_first: bool) -> Any:
+    """Rows after the cursor's (created_at, id) in the listing's order."""
+    if newest_first:
+        created, last_id, order = decode_cursor(cursor, 3)
+        if order != "newest":
+            raise ValidationError([FieldError("/cursor", "is not a cursor this service issued")])
+    else:
+        created, last_id = decode_cursor(cursor, 2)
+    at = datetime.fromisoformat(created)
+    same_time = CommentRow.created_at == at
+    if newest_first:
+        return or_(CommentRow.created_at < at, and_(same_time, CommentRow.id < last_id))
+    return or_(CommentRow.created_at > at, and_(same_time, CommentRow.id > last_id))
+
+
+def article_counts(session: Session, site_id: str, article_id: str) -> tuple[int, int]:
+    """Approved comments of an article, and how many of them start a thread."""
+    row = session.execute(
+        select(func.count(), func.count(CommentRow.parent_id)).where(
+            CommentRow.site_id == site_id,
+            CommentRow.article_id == article_id,
+            CommentRow.status == Status.APPROVED.value,
+        )
+    ).one()
+    total, replies = int(row[0]), int(row[1])
+    return total, total - replies
+
+
+def site_comments(session: Session, site_id: str, comment_ids: Sequence[str]) -> list[Comment]:
+    """The site's comments among ``comment_ids`` (others' and unknown ids are left out)."""
+    rows = session.scalars(
+        select(CommentRow).where(
+            CommentRow.id.in_(list(comment_ids)), CommentRow.site_id == site_id
+        )
+    ).all()
+    return [to_comment(r) for r in rows]
 
 
 def _visible_thread(root: CommentRow, replies: dict[str, list[CommentRow]]) -> list[CommentRow]:

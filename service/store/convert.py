@@ -30,6 +30,8 @@ def to_comment(row: CommentRow) -> Comment:
         created_at=row.created_at,
         decided_at=row.decided_at,
         version=row.version,
+        revision=row.revision,
+        hold=row.intake_hold,
     )
 
 

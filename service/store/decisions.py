@@ -11,12 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from service.changes import CommentRef, Decider, Transition
 from service.domain import ActionKind, Comment, Reason, Status
-from service.errors import StaleDecisionError
+from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow, ReportRow
+from service.store import outbox
 from service.store.comments import get_comment_row
 from service.store.convert import to_comment
 
@@ -41,6 +43,8 @@ class SystemVerdict:
     scores: Mapping[str, float]
     model_version: str | None
     evidence: Mapping[str, Any] | None = None
+    # The revision that was scored: a verdict never lands on a body edited since (None: any).
+    revision: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,12 +77,26 @@ def record_system_verdicts(
     scores = [_score_row(v, label, value) for v in verdicts for label, value in v.scores.items()]
     if scores:
         session.execute(insert(SCORES), scores)
+    refs = outbox.comment_refs(session, [v.comment_id for v in verdicts])
+    outbox.record(session, (_verdict_change(v, refs[v.comment_id], now) for v in verdicts))
     return len(verdicts)
+
+
+def _verdict_change(verdict: SystemVerdict, ref: CommentRef, now: datetime) -> Transition:
+    decider = Decider.MODEL if verdict.scores and verdict.model_version else Decider.SYSTEM
+    return Transition(
+        ref, Status.PENDING, verdict.status, verdict.reasons, decider, now, verdict.model_version
+    )
 
 
 _CONDITIONAL_VERDICT = (
     update(COMMENTS)
-    .where(COMMENTS.c.id == bindparam("b_id"), COMMENTS.c.status == Status.PENDING.value)
+    .where(
+        COMMENTS.c.id == bindparam("b_id"),
+        COMMENTS.c.status == Status.PENDING.value,
+        COMMENTS.c.revision
+        == func.coalesce(bindparam("b_revision", type_=Integer), COMMENTS.c.revision),
+    )
     .values(
         status=bindparam("b_status"),
         reasons=bindparam("b_reasons"),
@@ -98,6 +116,7 @@ def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "b_risk": max(verdict.scores.values()) if verdict.scores else None,
         "b_model_version": verdict.model_version,
         "b_now": now,
+        "b_revision": verdict.revision,
     }
 
 
@@ -144,6 +163,8 @@ def apply_decision(
     original's batch, so undoing the repeat undoes the original.
     """
     row = get_comment_row(session, comment_id)
+    if row.status == Status.DELETED.value:
+        raise CommentDeletedError(f"comment {comment_id!r} was deleted by its author")
     if _is_repeated_decision(session, row, actor, to_status, expected_version):
         previous = _last_human_decision(session, row.id)
         assert previous is not None  # a repeat is a repeat of something
@@ -167,6 +188,9 @@ def apply_decision(
     )
     session.flush()
     session.refresh(row)
+    ref = outbox.ref_of(row)
+    change = Transition(ref, Status(from_status), to_status, reasons, Decider.MODERATOR, now)
+    outbox.record(session, [change])
     return Decided(to_comment(row), batch_id, now)
 
 
@@ -265,3 +289,7 @@ def _reopen_reported(session: Session, row: CommentRow, reason: str, now: dateti
     row.status = Status.REPORTED.value
     row.reasons = reasons
     row.version += 1
+    change = Transition(
+        outbox.ref_of(row), Status.APPROVED, Status.REPORTED, reasons, Decider.SYSTEM, now
+    )
+    outbox.record(session, [change])

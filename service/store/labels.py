@@ -55,6 +55,7 @@ def labelled_page(session: Session, after_action_id: int, limit: int) -> list[La
             standing_decision(),
             ActionRow.id > after_action_id,
             ~superseded,
+            CommentRow.erased_at.is_(None),  # an erased text is no training example
         )
         .order_by(ActionRow.id)
         .limit(limit)

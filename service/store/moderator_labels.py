@@ -31,6 +31,7 @@ def moderator_labels(session: Session, upto_action_id: int | None = None) -> lis
         )
         .join(latest_ids, latest_ids.c.id == ActionRow.id)
         .join(CommentRow, CommentRow.id == ActionRow.comment_id)
+        .where(CommentRow.erased_at.is_(None))  # an erased text is no training example
         .order_by(ActionRow.id)
     ).all()
     return [

@@ -6,12 +6,14 @@ comment with the batch's id; the decisions it takes back stay in the log.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from service.changes import Decider, Transition
 from service.domain import ActionKind, Status
 from service.errors import (
     ConflictError,
@@ -21,6 +23,7 @@ from service.errors import (
     UndoExpiredError,
 )
 from service.models import ActionRow, CommentRow
+from service.store import outbox
 
 
 def undo_batch(
@@ -124,3 +127,6 @@ def _restore(
             batch_id=action.batch_id,
         )
     )
+    ref = dataclasses.replace(outbox.ref_of(row), version=row.version + 1)
+    change = Transition(ref, Status(row.status), Status(status), reasons, Decider.MODERATOR, now)
+    outbox.record(session, [change])

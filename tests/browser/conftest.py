@@ -152,6 +152,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         COMMENTDESK_MODEL_POLL_SECONDS="1",
         COMMENTDESK_ENQUEUE_LINGER_MS="5",
         COMMENTDESK_SWEEP_INTERVAL_SECONDS="1",
+        COMMENTDESK_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",  # the webhooks page pings loopback
     )
     _run(["migrate"], env)
     site_key = _run(["create-key", "--role", "site", "--name", "news"], env).strip().split()[-1]

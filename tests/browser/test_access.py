@@ -36,7 +36,7 @@ def test_post_without_csrf_token_is_refused(service: Service, new_context: Any) 
 def test_moderator_cannot_open_ops_pages(service: Service, new_context: Any) -> None:
     page = sign_in(new_context(), service, "alice")
     assert page.locator(".nav a[href='/ui/ops/stats']").is_hidden()
-    for path in ("/ui/ops/stats", "/ui/ops/audit", "/ui/ops/models"):
+    for path in ("/ui/ops/stats", "/ui/ops/audit", "/ui/ops/models", "/ui/ops/webhooks"):
         response = page.goto(service.url + path)
         assert response is not None
         assert response.status == 403

@@ -7,13 +7,14 @@ from starlette.responses import JSONResponse, Response
 
 from service.http import render
 from service.http.call import Call
+from service.http.flood import flood_checked
 from service.http.schemas import idempotency_key, new_comment
 
 
 async def submit_comment(call: Call) -> Response:
     """Store a comment for moderation; 202 once committed, 200 for an idempotent replay."""
     key = idempotency_key(call.request.headers.get("idempotency-key"))
-    item = new_comment(call.body, call.caller.name, call.payload, key)
+    item = await flood_checked(call, new_comment(call.body, call.caller.name, call.payload, key))
     # Intake groups concurrent submissions into one transaction and one enqueue per batch.
     stored = await call.resources.intake.submit(item)
     location = f"/v1/comments/{stored.comment_id}"

@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "/ui/ops/models": ("Models", "models.html", "models.js", True),
     "/ui/ops/audit": ("Audit log", "audit.html", "audit.js", True),
     "/ui/ops/stats": ("Statistics", "stats.html", "stats.js", True),
+    "/ui/ops/webhooks": ("Webhooks", "webhooks.html", "webhooks.js", True),
 }
 
 

@@ -120,10 +120,11 @@ def test_published_lists_approved_threads_with_cursor(moderation: Moderation) ->
     hidden = submit_one(moderation, article_id="thread")
     moderation.record_classifications([scores(c) for c in [*roots, reply]])
     moderation.record_classifications([scores(hidden, spam=0.8)])
-    first = moderation.published("news-site", "thread", None, 2)
+    first, counts = moderation.published("news-site", "thread", None, 2)
     assert [c.id for c in first.items] == [roots[0], reply, roots[1]]
     assert first.next_cursor is not None
-    second = moderation.published("news-site", "thread", first.next_cursor, 2)
+    assert counts == (4, 3)  # approved comments, of which threads (the held one not counted)
+    second, _ = moderation.published("news-site", "thread", first.next_cursor, 2)
     assert [c.id for c in second.items] == [roots[2]]
     assert second.next_cursor is None
 

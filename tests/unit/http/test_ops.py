@@ -69,6 +69,6 @@ def test_audit_pages_newest_first_with_a_cursor(
 
 
 def test_audit_rejects_an_unknown_kind(client: TestClient, ops: Headers) -> None:
-    response = client.get("/v1/audit?kind=deleted", headers=ops)
+    response = client.get("/v1/audit?kind=exploded", headers=ops)
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/query/kind"

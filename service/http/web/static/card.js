@@ -1,5 +1,6 @@
 // One comment as a card: text with its evidence spans marked, scores, reasons, claim and outcome.
 // The comment body is hostile: it is split into text nodes and <mark> elements, never parsed.
+import { api } from "./api.js";
 import { el, replace, time } from "./dom.js";
 
 /** The body as text nodes, with the evidence spans of the `flagged` labels (and rule hits) marked. */
@@ -79,11 +80,26 @@ export function fill(node, view) {
       el("span", { class: "score-label" }, label),
       el("meter", { min: "0", max: "1", low: "0.5", high: "0.8", optimum: "0", value: String(score) }),
       el("span", { class: "score-value" }, score.toFixed(2)))));
+  showRevisions(node, comment);
   const parent = node.querySelector(".parent");
   if (view.parent) {
     replace(parent, el("span", { class: "muted" }, `In reply to ${view.parent.author.display_name}: `), view.parent.body);
     parent.hidden = false;
   }
+}
+
+/** For an edited comment: "edited (revision N)", with the changes loaded when opened. */
+function showRevisions(node, comment) {
+  if (!comment.revision || comment.revision < 2 || node.querySelector(".revisions")) return;
+  const diff = el("pre", { class: "diff" });
+  const box = el("details", { class: "revisions" }, el("summary", {}, `edited (revision ${comment.revision}): show changes`), diff);
+  box.addEventListener("toggle", async () => {
+    if (!box.open || diff.textContent) return;
+    const found = await api("GET", `/v1/comments/${encodeURIComponent(comment.id)}/revisions`);
+    // Reader-written text: set as text, never parsed.
+    diff.textContent = found.diffs.map((d) => d.diff).join("\n\n") || "no changes";
+  });
+  node.querySelector(".body").after(box);
 }
 
 /** Show who holds a claim on the card (null clears it). */

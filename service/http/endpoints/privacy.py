@@ -1,0 +1,57 @@
+"""GDPR requests of a site (issue 11): export everything about an author, erase an author."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.http.call import ApiRoute, Call
+from service.http.render import timestamp
+from service.http.roles import SITE
+from service.privacy import Privacy
+from service.settings import Settings
+
+
+def routes(_settings: Settings) -> list[ApiRoute]:
+    """This module's operations, added to the route table."""
+    one = "/v1/privacy/authors/{author_id}"
+    return [
+        ApiRoute("GET", one, export_author, SITE,
+                 "Everything kept about one of the site's authors, as JSON",
+                 response="AuthorExport"),
+        ApiRoute("DELETE", one, erase_author, SITE,
+                 "Erase an author: texts, names, e-mail hashes, envelopes; decisions stay "
+                 "under an anonymised key", response="Erasure"),
+    ]  # fmt: skip
+
+
+def privacy_of(call: Call) -> Privacy:
+    """The privacy use cases over this process's database."""
+    return Privacy(call.resources.sessions, call.resources.settings)
+
+
+async def export_author(call: Call) -> Response:
+    """The export, as a download."""
+    author_id = call.path_param("author_id")
+    document = await run_in_threadpool(privacy_of(call).export_author, call.caller.name, author_id)
+    return JSONResponse(
+        document, headers={"Content-Disposition": 'attachment; filename="author-export.json"'}
+    )
+
+
+async def erase_author(call: Call) -> Response:
+    """Erase now (an author with nothing stored is erased trivially: 0 comments)."""
+    receipt = await run_in_threadpool(
+        privacy_of(call).erase_author,
+        call.caller.name,
+        call.path_param("author_id"),
+        call.caller.name,
+    )
+    return JSONResponse(
+        {
+            "erasure_id": receipt.erasure_id,
+            "author_key": receipt.author_key,
+            "comments": receipt.comments,
+            "erased_at": timestamp(receipt.erased_at),
+        }
+    )

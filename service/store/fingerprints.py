@@ -1,0 +1,117 @@
+"""Near-duplicate cluster keys: stored per comment, counted per site key within a window."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from service.changes import Decider, Transition
+from service.domain import ActionKind, Reason, Status
+from service.models import FINGERPRINTS, ActionRow, CommentRow, FingerprintRow
+from service.store import outbox
+
+
+@dataclasses.dataclass(frozen=True)
+class Sketch:
+    """One comment's cluster keys."""
+
+    comment_id: str
+    site_id: str
+    author_id: str
+    values: frozenset[int]
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Cluster:
+    """How many comments, by how many authors, share one key in the window."""
+
+    comments: int
+    authors: int
+
+
+def add(session: Session, sketches: Sequence[Sketch]) -> None:
+    """Store the keys of a batch (one row per key)."""
+    rows = [
+        {"comment_id": s.comment_id, "site_id": s.site_id, "author_id": s.author_id,
+         "value": v, "created_at": s.created_at}
+        for s in sketches
+        for v in s.values
+    ]  # fmt: skip
+    if rows:
+        session.execute(insert(FINGERPRINTS), rows)
+
+
+def clusters(
+    session: Session, site_id: str, values: set[int], since: datetime
+) -> dict[int, Cluster]:
+    """Per key: the site's comments (and distinct authors) since ``since`` that have it."""
+    rows = session.execute(
+        select(
+            FingerprintRow.value,
+            func.count(),
+            func.count(func.distinct(FingerprintRow.author_id)),
+        )
+        .where(
+            FingerprintRow.site_id == site_id,
+            FingerprintRow.value.in_(sorted(values)),
+            FingerprintRow.created_at >= since,
+        )
+        .group_by(FingerprintRow.value)
+    ).all()
+    return {int(value): Cluster(int(n), int(authors)) for value, n, authors in rows}
+
+
+def members(session: Session, site_id: str, value: int, since: datetime) -> list[str]:
+    """The site's comments since ``since`` that have this key."""
+    return list(
+        session.scalars(
+            select(FingerprintRow.comment_id).where(
+                FingerprintRow.site_id == site_id,
+                FingerprintRow.value == value,
+                FingerprintRow.created_at >= since,
+            )
+        ).all()
+    )
+
+
+def hold(session: Session, comment_ids: Sequence[str], now: datetime) -> list[str]:
+    """Hold for review what is still published, and mark what is pending to be held; returns
+    the ids that left the site."""
+    if not comment_ids:
+        return []
+    session.execute(
+        update(CommentRow)
+        .where(CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.PENDING.value)
+        .values(intake_hold=Reason.FLOOD.value)
+        .execution_options(synchronize_session=False)
+    )
+    published = session.scalars(
+        select(CommentRow).where(
+            CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.APPROVED.value
+        )
+    ).all()
+    for row in published:
+        _withhold(session, row, now)
+    return [row.id for row in published]
+
+
+def _withhold(session: Session, row: CommentRow, now: datetime) -> None:
+    reasons = [Reason.FLOOD.value]
+    session.add(
+        ActionRow(
+            comment_id=row.id, kind=ActionKind.HELD.value, actor=None,
+            from_status=Status.APPROVED.value, to_status=Status.WITHHELD.value, reasons=reasons,
+            scores={}, note="held with a burst of near-duplicate comments", created_at=now,
+        )
+    )  # fmt: skip
+    row.status, row.reasons, row.version = Status.WITHHELD.value, reasons, row.version + 1
+    session.flush()
+    change = Transition(
+        outbox.ref_of(row), Status.APPROVED, Status.WITHHELD, reasons, Decider.SYSTEM, now
+    )
+    outbox.record(session, [change])

@@ -1,0 +1,1 @@
+"""Webhooks: sites' endpoints, signed deliveries of outbox events, the delivery log."""
