@@ -17,13 +17,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from service.domain import NewComment
-from service.errors import IdempotencyConflictError, ValidationError
+from service.errors import StorageError
 from service.store.comments import Stored
 
 log = logging.getLogger(__name__)
-
-# Errors that belong to one submission, not to the batch it happened to share.
-_ITEM_ERRORS = (ValidationError, IdempotencyConflictError)
 
 StoreBatch = Callable[[Sequence[NewComment]], list[Stored]]
 EnqueueIds = Callable[[Sequence[str]], None]
@@ -110,21 +107,32 @@ class Intake:
     def _write_batch(self, batch: list[Pending]) -> None:
         try:
             results = self._store_batch([item for item, _ in batch])
-        except _ITEM_ERRORS as exc:
-            if len(batch) == 1:
-                _settle_all(batch, exc)
-                return
-            # Store one by one so only the offending submission fails.
-            for pair in batch:
-                self._write_batch([pair])
-            return
         except Exception as exc:
-            _settle_all(batch, exc)
+            if len(batch) == 1 or _is_outage(exc):
+                _settle_all(batch, exc)
+            else:
+                self._write_one_by_one(batch)
             return
         for (_, future), result in zip(batch, results, strict=True):
             _settle(future, result)
         if self._enqueuer is not None:
             self._enqueuer.add([r.comment_id for r in results if r.is_new])
+
+    def _write_one_by_one(self, batch: list[Pending]) -> None:
+        # Something in the batch was refused (a bad parent, a reused Idempotency-Key, a value
+        # the database would not take): store each alone, so only its sender gets the error.
+        for index, pair in enumerate(batch):
+            try:
+                result = self._store_batch([pair[0]])
+            except Exception as exc:
+                if _is_outage(exc):  # the database went away: the rest would fail the same way
+                    _settle_all(batch[index:], exc)
+                    return
+                _settle_all([pair], exc)
+                continue
+            _settle(pair[1], result[0])
+            if self._enqueuer is not None and result[0].is_new:
+                self._enqueuer.add([result[0].comment_id])
 
     async def close(self) -> None:
         """Finish writing and enqueueing what was accepted, then release the threads."""
@@ -133,6 +141,10 @@ class Intake:
         self._executor.shutdown(wait=True)
         if self._enqueuer is not None:
             self._enqueuer.close()
+
+
+def _is_outage(exc: Exception) -> bool:
+    return isinstance(exc, StorageError) and exc.is_outage
 
 
 def _settle(future: asyncio.Future[Stored], result: Stored) -> None:

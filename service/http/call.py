@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.domain import ApiClient, Role
-from service.errors import AuthenticationError
+from service.errors import AuthenticationError, FieldError, ValidationError
 from service.http.auth import authorise
 from service.http.body import read_json
-from service.http.fields import Fields, parse_body, parse_query
+from service.http.fields import Fields, character_problem, parse_body, parse_query
 from service.http.resources import Resources, resources_of
 from service.settings import Settings
 
@@ -46,6 +46,9 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Response]]
+# Ids a site chooses (an article id is often its URL path) may contain "/", sent as %2F; the
+# server decodes it before routing, so these parameters match across slashes.
+SLASHED_PARAMS = ("article_id", "author_id")
 BodyFields = Callable[[Settings], Fields]
 
 
@@ -66,9 +69,35 @@ class ApiRoute:
     errors: tuple[int, ...] = ()  # documented error statuses besides the common ones
 
     @property
+    def route_path(self) -> str:
+        """The path as Starlette matches it: site ids that may hold "/" take the rest of it."""
+        path = self.path
+        for name in SLASHED_PARAMS:
+            path = path.replace(f"{{{name}}}", f"{{{name}:path}}")
+        return path
+
+    @property
     def operation_id(self) -> str:
         """A stable operation id: the handler's name."""
         return self.handler.__name__
+
+
+# Path parameters are ids and names; none of ours is longer than this.
+PATH_PARAM_MAX = 400
+
+
+def check_path_params(params: Mapping[str, Any]) -> None:
+    """Raise ValidationError for a path parameter no stored id could equal (NUL, controls)."""
+    errors = []
+    for name, value in params.items():
+        text = str(value)
+        problem = character_problem(text, "line")
+        if problem is None and len(text) > PATH_PARAM_MAX:
+            problem = f"must be at most {PATH_PARAM_MAX} characters"
+        if problem is not None:
+            errors.append(FieldError(f"/path/{name}", problem))
+    if errors:
+        raise ValidationError(errors)
 
 
 def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
@@ -79,6 +108,7 @@ def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         client = None
         if route.roles:
             client = await authorise(request, resources.authenticator, route.roles)
+        check_path_params(request.path_params)
         query = parse_query(route.query, request.query_params)
         payload: Any = None
         body: dict[str, Any] = {}

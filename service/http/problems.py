@@ -7,6 +7,7 @@ code of the error class (also sent as the ``code`` member). Extension members: `
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -37,6 +38,11 @@ class ProblemResponse(JSONResponse):
     """A JSON response with the problem+json media type."""
 
     media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        # ASCII with escapes: a problem may quote what the client sent, and that can be text
+        # UTF-8 cannot encode (an unpaired surrogate), which must not turn a 4xx into a 500.
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 def problem(

@@ -69,4 +69,6 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
 
 def starlette_routes(routes: list[ApiRoute]) -> list[Route]:
     """Starlette routes enforcing each declaration."""
-    return [Route(r.path, as_endpoint(r), methods=[r.method], name=r.operation_id) for r in routes]
+    return [
+        Route(r.route_path, as_endpoint(r), methods=[r.method], name=r.operation_id) for r in routes
+    ]

@@ -16,7 +16,7 @@ from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store.convert import to_comment
-from service.store.cursor import decode_cursor, encode_cursor
+from service.store.cursor import decode_cursor, encode_cursor, moment, row_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,8 +194,7 @@ def list_published_threads(
         CommentRow.parent_id.is_(None),
     )
     if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        after = datetime.fromisoformat(created)
+        after, last_id = decode_cursor(cursor, moment, row_id)
         query = query.where(
             or_(
                 CommentRow.created_at > after,

@@ -49,11 +49,12 @@ def training_fields(settings: Settings) -> Fields:
     """Fields of ``POST /v1/models`` (the CSV is bounded by the request body limit)."""
     return {
         "note": Field("string", "Why this version is trained, for the registry.",
-                      max_length=NOTE_MAX, example="add March moderator decisions"),
+                      max_length=NOTE_MAX, text="text", example="add March moderator decisions"),
         "extra_labels_csv": Field(
             "string", "Extra labelled rows as CSV: a header with `text` and label columns "
                       "(`spam`, `toxic`, …), cells 0, 1 or empty.",
-            max_length=settings.max_body_bytes, example="text,spam\nDM me for 10x returns,1\n"),
+            max_length=settings.max_body_bytes, text="text",
+            example="text,spam\nDM me for 10x returns,1\n"),
     }  # fmt: skip
 
 

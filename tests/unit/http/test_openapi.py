@@ -36,7 +36,7 @@ def test_openapi_describes_every_route_with_its_methods(
 ) -> None:
     assert document["openapi"] == "3.1.0"
     served = {
-        (route.path, method.lower())
+        (route.path.replace(":path}", "}"), method.lower())  # ids that may hold "/" (call.py)
         for route in client.app.routes  # type: ignore[attr-defined]
         if isinstance(route, Route) and not route.path.startswith("/ui/")  # HTML, not the API
         for method in route.methods or ()
