@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.domain import ApiClient, Role
 from service.errors import AuthenticationError, PermissionDeniedError
 from service.store.keys import find_api_key
+from service.transaction import transaction
 
 KEY_PREFIX = "cdk_"
 
@@ -59,7 +60,7 @@ class Authenticator:
         cached = self._cached(digest)
         if cached is not None:
             return cached
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:  # an outage is a 503, not a 500
             found = find_api_key(session, digest)
         if found is None or not hmac.compare_digest(found[1], digest):
             raise AuthenticationError("the API key is not valid")

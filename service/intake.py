@@ -86,6 +86,9 @@ class Intake:
         self._max_batch = max_batch
         self._waiting: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        # When a write last failed for want of a database (0: never, or one succeeded since):
+        # readiness reports it, since a database that answers SELECT 1 may still refuse writes.
+        self._last_outage = 0.0
         # One thread: batches are written one after another, which is what makes them grow.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
 
@@ -108,11 +111,14 @@ class Intake:
         try:
             results = self._store_batch([item for item, _ in batch])
         except Exception as exc:
+            if _is_outage(exc):
+                self._last_outage = time.monotonic()
             if len(batch) == 1 or _is_outage(exc):
                 _settle_all(batch, exc)
             else:
                 self._write_one_by_one(batch)
             return
+        self._last_outage = 0.0
         for (_, future), result in zip(batch, results, strict=True):
             _settle(future, result)
         if self._enqueuer is not None:
@@ -133,6 +139,11 @@ class Intake:
             _settle(pair[1], result[0])
             if self._enqueuer is not None and result[0].is_new:
                 self._enqueuer.add([result[0].comment_id])
+
+    def is_failing(self, within_seconds: float) -> bool:
+        """Whether a write failed for want of a database in the last ``within_seconds``, with
+        no successful write since."""
+        return bool(self._last_outage) and time.monotonic() - self._last_outage < within_seconds
 
     async def close(self) -> None:
         """Finish writing and enqueueing what was accepted, then release the threads."""

@@ -87,7 +87,10 @@ async def handle_service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CommentDeskError)
     trace = trace_id(request)
     default_level = logging.WARNING if exc.status >= 500 else logging.DEBUG
-    log.log(exc.log_level or default_level, "%s trace_id=%s: %s", exc.code, trace, exc.detail)
+    # The client sees only the public detail; the log also gets the lower layer's own words.
+    cause = f" ({type(exc.__cause__).__name__}: {exc.__cause__})" if exc.__cause__ else ""
+    level = exc.log_level or default_level
+    log.log(level, "%s trace_id=%s: %s%s", exc.code, trace, exc.detail, cause)
     return problem(
         status=exc.status,
         code=exc.code,

@@ -42,6 +42,23 @@ def client(app_settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+def make_site_key(database_url: str, name: str = "news-site") -> Headers:
+    """A site key stored straight into the database at ``database_url``."""
+    from service.db import create_db_engine, session_factory
+
+    engine = create_db_engine(database_url)
+    try:
+        token, digest, prefix = generate_api_key()
+        with session_factory(engine).begin() as session:
+            add_api_key(
+                session, name=name, role=Role.SITE, key_hash=digest, prefix=prefix,
+                now=datetime.now(UTC),
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def make_key(sessions: sessionmaker[Session]) -> Callable[[Role, str], Headers]:
     """Create an API key for a named client; returns the Authorization header for it."""
