@@ -26,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
         logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+        # Alembic announces each of its plugins at INFO on every command that migrates.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         handler: Handler = args.handler
         return handler(args, settings)
     except CommentDeskError as exc:

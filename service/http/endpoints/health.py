@@ -24,7 +24,9 @@ class NotReadyError(UnavailableError):
 
     code = "not-ready"
     title = "Not ready"
-    log_level = logging.INFO  # an answer to a probe (e.g. during start-up), not a fault
+    # An answer to a probe, not a fault: `up` polls it while workers start, and monitors poll
+    # it all day; the failing checks are in the answer.
+    log_level = logging.DEBUG
 
     def __init__(self, detail: str, checks: dict[str, Any]) -> None:
         super().__init__(detail)
