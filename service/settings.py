@@ -7,6 +7,7 @@ a message that names the variable and the value it had.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -81,6 +82,9 @@ class Settings:
     undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
     # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
     cookie_secure: bool | None = None
+    # Proxies whose X-Forwarded-For / -Proto the API believes (comma-separated addresses or
+    # networks, or "*"); empty: none, the client address is the peer's.
+    forwarded_allow_ips: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -160,6 +164,7 @@ class Settings:
                 "UNDO_WINDOW_SECONDS", _non_negative_float, defaults.undo_window_seconds
             ),
             cookie_secure=env.get("COOKIE_SECURE", _auto_bool, defaults.cookie_secure),
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", _proxy_list, ""),
         )
 
 
@@ -228,6 +233,14 @@ def _auto_bool(raw: str) -> bool | None:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ValueError("must be auto, true or false")
+
+
+def _proxy_list(raw: str) -> str:
+    entries = [part.strip() for part in raw.split(",") if part.strip()]
+    for entry in entries:
+        if entry != "*":
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+    return ",".join(entries)
 
 
 def _log_level(raw: str) -> str:
