@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from commentdesk import accounts
+from commentdesk import accounts, keys
 from service.domain import Role
 from service.errors import CommentDeskError
 from service.settings import Settings
@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
     accounts.add_commands(commands, _add)
+    keys.add_commands(commands, _add)
     train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
     train.add_argument(
         "--register",
@@ -142,7 +143,7 @@ def _add(
 
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
-_ACCOUNTS = {"create-key", *accounts.COMMANDS}
+_ACCOUNTS = {"create-key", *accounts.COMMANDS, *keys.COMMANDS}
 _QUEUES = {"classify", "train"}
 
 

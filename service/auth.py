@@ -71,6 +71,12 @@ class Authenticator:
         """The client for ``token`` if it is in the cache; never touches the database."""
         return self._cached(digest_key(token)) if token else None
 
+    def forget(self, digest: str | bytes) -> None:
+        """Drop a key from the cache (it was revoked, possibly by another process)."""
+        key = digest.decode() if isinstance(digest, bytes) else digest
+        with self._lock:
+            self._cache.pop(key, None)
+
     def _cached(self, digest: str) -> ApiClient | None:
         with self._lock:
             entry = self._cache.get(digest)

@@ -85,6 +85,8 @@ class Settings:
     # Proxies whose X-Forwarded-For / -Proto the API believes (comma-separated addresses or
     # networks, or "*"); empty: none, the client address is the peer's.
     forwarded_allow_ips: str = ""
+    # Open GET /v1/events streams one API process serves; one more is a 503 with Retry-After.
+    max_event_streams: int = 1000
 
     @property
     def effective_database_url(self) -> str:
@@ -165,6 +167,9 @@ class Settings:
             ),
             cookie_secure=env.get("COOKIE_SECURE", _auto_bool, defaults.cookie_secure),
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", _proxy_list, ""),
+            max_event_streams=env.get(
+                "MAX_EVENT_STREAMS", _positive_int, defaults.max_event_streams
+            ),
         )
 
 

@@ -29,6 +29,8 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.resources = open_resources(settings, document)
+        if app.state.resources.live is not None:
+            app.state.resources.live.start()
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
         restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:

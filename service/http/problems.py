@@ -20,7 +20,6 @@ from starlette.responses import JSONResponse, Response
 from service.errors import (
     AuthenticationError,
     CommentDeskError,
-    TooManySignInsError,
     ValidationError,
 )
 
@@ -137,8 +136,9 @@ def _extensions(exc: CommentDeskError) -> dict[str, Any]:
 def _headers(exc: CommentDeskError) -> dict[str, str] | None:
     if isinstance(exc, AuthenticationError):
         return {"WWW-Authenticate": 'Bearer realm="commentdesk"'}
-    if isinstance(exc, TooManySignInsError):
-        return {"Retry-After": str(exc.retry_after)}
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:  # 429 sign-ins, 503 too many streams
+        return {"Retry-After": str(retry_after)}
     return None
 
 

@@ -44,6 +44,7 @@ async def stream_events(call: Call) -> Response:
     live = call.resources.live
     if live is None:
         raise UnavailableError("live events need Redis: set REDIS_URL")
+    await live.admit()
     return StreamingResponse(live.stream(), media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
