@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
+from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store.convert import to_comment
 from service.store.cursor import decode_cursor, encode_cursor, moment, row_id
@@ -82,6 +83,7 @@ def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> d
         "parent_id": item.parent_id,
         "root_id": roots[item.parent_id] if item.parent_id else comment_id,
         "author_id": item.author.id,
+        "author_key": author_key(item.author.id),
         "author_name": item.author.display_name,
         "author_email_hash": item.author.email_hash,
         "author_account_age_days": item.author.account_age_days,

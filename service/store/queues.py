@@ -204,7 +204,7 @@ def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) 
         .join(
             other,
             and_(
-                other.author_id == this.author_id,
+                other.author_key == this.author_key,  # look-alike ids are one author
                 other.site_id == this.site_id,
                 other.body_sha256 == this.body_sha256,
                 other.id != this.id,
