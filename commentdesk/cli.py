@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from commentdesk import accounts, keys
 from service.domain import Role
@@ -156,23 +155,10 @@ def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_api(_args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from commentdesk.server import server_options
+
     uvicorn.run("commentdesk.asgi:create", factory=True, **server_options(settings))
     return 0
-
-
-def server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn's options for the API process."""
-    return {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level.lower(),
-        "access_log": False,  # a log line per request costs more than the request at 1,000/s
-        "timeout_graceful_shutdown": 10,
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, so any local
-        # process could pose as any address (and dodge the per-address sign-in limit).
-        "proxy_headers": bool(settings.forwarded_allow_ips),
-        "forwarded_allow_ips": settings.forwarded_allow_ips or None,
-    }
 
 
 def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:

@@ -87,6 +87,9 @@ class Settings:
     forwarded_allow_ips: str = ""
     # Open GET /v1/events streams one API process serves; one more is a 503 with Retry-After.
     max_event_streams: int = 1000
+    # How long a client may take to send a request's headers, and then its body: a slow or
+    # short request must not hold a connection (and a request slot) for ever.
+    request_timeout_seconds: float = 10.0
 
     @property
     def effective_database_url(self) -> str:
@@ -169,6 +172,9 @@ class Settings:
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", _proxy_list, ""),
             max_event_streams=env.get(
                 "MAX_EVENT_STREAMS", _positive_int, defaults.max_event_streams
+            ),
+            request_timeout_seconds=env.get(
+                "REQUEST_TIMEOUT_SECONDS", _positive_float, defaults.request_timeout_seconds
             ),
         )
 

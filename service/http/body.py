@@ -18,18 +18,15 @@ from service.errors import (
 )
 from service.http.fields import character_problem, escape_pointer
 
-# A client that declares a body must send it briskly: a slow or short body would otherwise
-# hold a connection (and its request) open for ever.
-BODY_TIMEOUT_SECONDS = 10.0
 # No request of this API nests deeper than a few levels; deeper input is refused before it
 # can exhaust the recursion limit of anything that walks it.
 MAX_DEPTH = 32
 
 
-async def read_json(request: Request, max_bytes: int) -> Any:
+async def read_json(request: Request, max_bytes: int, timeout: float) -> Any:
     """Decode the JSON body, refusing more than ``max_bytes`` before reading it all."""
     require_json(request)
-    raw = await read_bounded(request, max_bytes)
+    raw = await read_bounded(request, max_bytes, timeout)
     if not raw:
         raise MalformedRequestError("the request needs a JSON body")
     try:
@@ -56,8 +53,10 @@ def require_json(request: Request) -> None:
         )
 
 
-async def read_bounded(request: Request, max_bytes: int) -> bytes:
-    """The raw body; PayloadTooLargeError as soon as it is known to exceed ``max_bytes``."""
+async def read_bounded(request: Request, max_bytes: int, timeout: float) -> bytes:
+    """The raw body; PayloadTooLargeError as soon as it is known to exceed ``max_bytes``,
+    RequestTimeoutError unless it has all arrived within ``timeout`` seconds (a client that
+    declares a body must send it briskly, or a short body would hold the request for ever)."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -65,12 +64,10 @@ async def read_bounded(request: Request, max_bytes: int) -> bytes:
         if int(declared) > max_bytes:
             raise _too_large(max_bytes)
     try:
-        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+        async with asyncio.timeout(timeout):
             return await _read_counted(request, max_bytes)
     except TimeoutError as exc:
-        raise RequestTimeoutError(
-            f"the body did not arrive within {BODY_TIMEOUT_SECONDS:g} s"
-        ) from exc
+        raise RequestTimeoutError(f"the body did not arrive within {timeout:g} s") from exc
     except ClientDisconnect as exc:
         raise MalformedRequestError("the client went away before sending the whole body") from exc
 

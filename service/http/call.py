@@ -113,7 +113,10 @@ def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         payload: Any = None
         body: dict[str, Any] = {}
         if route.body is not None:
-            payload = await read_json(request, resources.settings.max_body_bytes)
+            settings = resources.settings
+            payload = await read_json(
+                request, settings.max_body_bytes, settings.request_timeout_seconds
+            )
             body = parse_body(route.body(resources.settings), payload)
         return await route.handler(Call(request, resources, client, query, body, payload))
 

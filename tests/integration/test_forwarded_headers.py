@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from commentdesk.cli import server_options
+from commentdesk.server import server_options
 from service.settings import Settings
 
 

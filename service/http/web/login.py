@@ -111,7 +111,8 @@ async def logout(request: Request) -> Response:
 
 async def read_form(request: Request) -> dict[str, str]:
     """The fields of a small urlencoded form (the first value of each)."""
-    raw = await read_bounded(request, FORM_MAX_BYTES)
+    timeout = resources_of(request).settings.request_timeout_seconds
+    raw = await read_bounded(request, FORM_MAX_BYTES, timeout)
     try:
         fields = parse_qs(raw.decode(), keep_blank_values=True, max_num_fields=20)
     except (UnicodeDecodeError, ValueError) as exc:
