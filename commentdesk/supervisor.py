@@ -128,6 +128,7 @@ def _first_keys(settings: Settings) -> dict[Role, str]:
 def _child_env(settings: Settings, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        PROMETHEUS_MULTIPROC_DIR=str(_fresh_metrics_dir(settings)),
         DATABASE_URL=settings.effective_database_url,
         REDIS_URL=redis_url,
         COMMENTDESK_DATA_DIR=str(settings.data_dir.resolve()),
@@ -135,6 +136,17 @@ def _child_env(settings: Settings, redis_url: str) -> dict[str, str]:
         COMMENTDESK_PORT=str(settings.port),
     )
     return env
+
+
+def _fresh_metrics_dir(settings: Settings) -> Path:
+    """Where the children write their metrics for the API's /metrics to add up: the
+    operator's choice, else ``<data dir>/metrics``; the previous run's value files (``*.db``)
+    are removed, since counters start again at zero."""
+    path = (settings.metrics_dir or settings.data_dir / "metrics").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return path
 
 
 def _start_children(settings: Settings, env: dict[str, str]) -> list[Child]:

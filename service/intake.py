@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from service import metrics
 from service.domain import NewComment
 from service.errors import StorageError
 from service.store.comments import Stored
@@ -108,6 +109,7 @@ class Intake:
             await loop.run_in_executor(self._executor, self._write_batch, batch)
 
     def _write_batch(self, batch: list[Pending]) -> None:
+        metrics.INTAKE_BATCH.observe(len(batch))
         try:
             results = self._store_batch([item for item, _ in batch])
         except Exception as exc:

@@ -87,6 +87,9 @@ class Settings:
     forwarded_allow_ips: str = ""
     # Open GET /v1/events streams one API process serves; one more is a 503 with Retry-After.
     max_event_streams: int = 1000
+    # prometheus-client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR, the library's own
+    # variable): /metrics adds up the values every process of the host wrote there.
+    metrics_dir: Path | None = None
     # How long a client may take to send a request's headers, and then its body: a slow or
     # short request must not hold a connection (and a request slot) for ever.
     request_timeout_seconds: float = 10.0
@@ -173,6 +176,9 @@ class Settings:
             max_event_streams=env.get(
                 "MAX_EVENT_STREAMS", _positive_int, defaults.max_event_streams
             ),
+            metrics_dir=Path(environ["PROMETHEUS_MULTIPROC_DIR"])
+            if environ.get("PROMETHEUS_MULTIPROC_DIR")
+            else None,
             request_timeout_seconds=env.get(
                 "REQUEST_TIMEOUT_SECONDS", _positive_float, defaults.request_timeout_seconds
             ),

@@ -12,6 +12,7 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
+from service import metrics
 from workers.context import current
 from workers.scoring import explainer, score_batch
 
@@ -39,13 +40,16 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     # After the verdicts are committed, so the challenger can neither delay nor undo them.
     shadowed = context.shadow.score(comments, champion) if context.shadow and comments else 0
     failed = sum(1 for r in results if r.error is not None)
+    elapsed = time.perf_counter() - started
+    metrics.WORKER_BATCH.observe(elapsed)
+    metrics.WORKER_BATCH_SIZE.observe(len(comment_ids))
     log.info(
         "classified %d/%d comment(s) (%d failed closed, %d shadow-scored) in %.1f ms",
         recorded,
         len(comment_ids),
         failed,
         shadowed,
-        (time.perf_counter() - started) * 1000,
+        elapsed * 1000,
     )
     return {"recorded": recorded, "skipped": len(comment_ids) - recorded}
 
@@ -54,6 +58,7 @@ def sweep() -> dict[str, int]:
     """Re-enqueue comments left pending too long and purge expired envelopes."""
     context = current()
     requeued = context.moderation.sweep()
+    metrics.SWEEPER_REQUEUED.inc(requeued)
     purged = context.moderation.purge_envelopes() if _is_purge_due(context.redis) else 0
     if requeued or purged:
         log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)

@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
 from service.errors import CommentDeskError
+from service.http.metrics import MetricsMiddleware, serve_metrics
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
@@ -40,8 +42,17 @@ def create_app(settings: Settings) -> Starlette:
             await close_resources(app.state.resources)
 
     return Starlette(
-        routes=[*starlette_routes(routes), *web_routes(settings)],
-        middleware=[Middleware(TraceMiddleware), Middleware(SecurityHeadersMiddleware)],
+        routes=[
+            *starlette_routes(routes),
+            *web_routes(settings),
+            # Prometheus text, not JSON: outside the API's route table and its OpenAPI document.
+            Route("/metrics", serve_metrics, methods=["GET"], name="metrics"),
+        ],
+        middleware=[
+            Middleware(MetricsMiddleware),
+            Middleware(TraceMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+        ],
         exception_handlers={
             CommentDeskError: handle_service_error,
             HTTPException: handle_http_error,

@@ -70,6 +70,13 @@ def summarise_queues(session: Session) -> dict[Status, QueueSummary]:
     return {status: QueueSummary(status, *found.get(status, (0, None))) for status in Status}
 
 
+def oldest_pending(session: Session) -> datetime | None:
+    """The ``created_at`` of the oldest pending comment (ix_comments_status_created)."""
+    return session.scalar(
+        select(func.min(CommentRow.created_at)).where(CommentRow.status == Status.PENDING.value)
+    )
+
+
 def list_queue(
     session: Session,
     status: Status,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 START_TIMEOUT = 120.0
 KEY_LINE = re.compile(r"^\s+(site|moderator|ops)\s+(cdk_\S+)$")
@@ -121,6 +122,17 @@ def test_up_runs_everything_and_stops_cleanly(up: Up) -> None:
     assert status == 202
     decided = wait_for_decision(url, keys["site"], created["id"])
     assert decided["status"] in {"approved", "withheld", "rejected", "spam"}
+    # The API's /metrics adds up what every process counted (PROMETHEUS_MULTIPROC_DIR).
+    with urllib.request.urlopen(f"{url}/metrics", timeout=10) as response:
+        samples = [
+            sample
+            for family in text_string_to_metric_families(response.read().decode())
+            for sample in family.samples
+        ]
+    counted = {(s.name, s.labels.get("source"), s.labels.get("status")): s.value for s in samples}
+    assert counted[("commentdesk_decisions_total", "system", decided["status"])] == 1
+    assert counted[("commentdesk_worker_batch_seconds_count", None, None)] >= 1
+    assert any(s.name == "commentdesk_worker_model_info" for s in samples)
     with urllib.request.urlopen(f"{url}/ui/login", timeout=10) as page:  # the workspace is up too
         assert page.status == 200
         assert 'name="password"' in page.read().decode()

@@ -36,6 +36,18 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_author_policies_site_key", ["site_id", "author_key"], unique=False
         )
+    _restore_risk_index()
+
+
+def _restore_risk_index() -> None:
+    """SQLite's batch mode rebuilt ``comments`` from reflection, which cannot see an index on
+    an expression: make the risk-order index of 0004 again."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    op.execute("DROP INDEX IF EXISTS ix_comments_status_risk")
+    op.create_index(
+        "ix_comments_status_risk", "comments", ["status", sa.text("coalesce(risk, 2.0)"), "id"]
+    )
 
 
 def _backfill(table: str) -> None:
