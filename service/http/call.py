@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -46,9 +47,24 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Response]]
+
+
+class AuthorIdConvertor(Convertor[str]):
+    """An author id that may hold "/", but cannot end in "/policy" (that is the policy path)."""
+
+    regex = r"[^/](?:(?!/policy$).)*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("author_id", AuthorIdConvertor())
 # Ids a site chooses (an article id is often its URL path) may contain "/", sent as %2F; the
 # server decodes it before routing, so these parameters match across slashes.
-SLASHED_PARAMS = ("article_id", "author_id")
+SLASHED_PARAMS = {"article_id": "path", "author_id": "author_id"}
 BodyFields = Callable[[Settings], Fields]
 
 
@@ -67,13 +83,18 @@ class ApiRoute:
     body: BodyFields | None = None
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)  # documented headers
     errors: tuple[int, ...] = ()  # documented error statuses besides the common ones
+    # What a success answers in; anything but JSON is documented as a string of that type.
+    media_types: tuple[str, ...] = ("application/json",)
+    # OpenAPI links from the success answer: name → (operationId, {parameter: expression}),
+    # e.g. a new comment's id into GET /v1/comments/{comment_id} (stateful API tests use them).
+    links: Mapping[str, tuple[str, Mapping[str, str]]] = dataclasses.field(default_factory=dict)
 
     @property
     def route_path(self) -> str:
         """The path as Starlette matches it: site ids that may hold "/" take the rest of it."""
         path = self.path
-        for name in SLASHED_PARAMS:
-            path = path.replace(f"{{{name}}}", f"{{{name}:path}}")
+        for name, convertor in SLASHED_PARAMS.items():
+            path = path.replace(f"{{{name}}}", f"{{{name}:{convertor}}}")
         return path
 
     @property

@@ -36,6 +36,17 @@ _FORBIDDEN: dict[Text, re.Pattern[str]] = {
 }
 
 
+# The same rules as JSON Schema patterns, for the OpenAPI document: at least one character that
+# is not white space (blank strings are refused), and none of the forbidden ones (a "line" may
+# start with spaces, a "text" also with line breaks and tabs).
+_LINE_CLASS = r"\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069"
+_TEXT_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+STRING_PATTERNS: dict[Text, str] = {
+    "line": rf"^ *[^\s{_LINE_CLASS}][^{_LINE_CLASS}]*$",
+    "text": rf"^[ \t\n\r]*[^\s{_TEXT_CLASS}][^{_TEXT_CLASS}]*$",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Field:
     """One accepted field: its JSON type, limits, and documentation."""
@@ -206,8 +217,20 @@ def json_schema(fields: Fields) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": [name for name, f in fields.items() if f.required],
-        "properties": {name: field_schema(f) for name, f in fields.items()},
+        "properties": {name: _member_schema(f) for name, f in fields.items()},
     }
+
+
+def _member_schema(field: Field) -> dict[str, Any]:
+    """A member's schema; an optional member may also be null (the parser reads null as
+    absent)."""
+    schema = field_schema(field)
+    if field.required:
+        return schema
+    schema["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
 
 
 def field_schema(field: Field) -> dict[str, Any]:
@@ -232,4 +255,5 @@ def field_schema(field: Field) -> dict[str, Any]:
     schema.update({key: value for key, value in limits.items() if value is not None})
     if field.kind == "string":
         schema["minLength"] = 1
+        schema["pattern"] = STRING_PATTERNS[field.text]
     return schema

@@ -78,11 +78,20 @@ def up(tmp_path: Path) -> Iterator[Up]:
         drain.start()
         yield Up(process, f"http://127.0.0.1:{port}", keys, lines, data_dir)
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
+        stop_up(process)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def stop_up(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, so `up` stops its children (its embedded Valkey would outlive a SIGKILL)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait(timeout=10)
 
 
 def _collect(process: subprocess.Popen[str], lines: list[str]) -> None:

@@ -73,6 +73,7 @@ SELECT_FIELDS: Fields = {
                   example="example.com"),
 }  # fmt: skip
 
+
 PREVIEW_FIELDS: Fields = {
     "select": Field("object", "Exactly one of: ids; site_id and author_id; link. Only comments "
                     "currently in the queue count.", required=True, fields=SELECT_FIELDS),

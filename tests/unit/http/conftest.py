@@ -44,6 +44,11 @@ def client(app_settings: Settings) -> Iterator[TestClient]:
 
 def make_site_key(database_url: str, name: str = "news-site") -> Headers:
     """A site key stored straight into the database at ``database_url``."""
+    return {"Authorization": f"Bearer {make_role_key(database_url, Role.SITE, name)}"}
+
+
+def make_role_key(database_url: str, role: Role, name: str = "") -> str:
+    """A key of ``role`` stored straight into the database at ``database_url``."""
     from service.db import create_db_engine, session_factory
 
     engine = create_db_engine(database_url)
@@ -51,12 +56,12 @@ def make_site_key(database_url: str, name: str = "news-site") -> Headers:
         token, digest, prefix = generate_api_key()
         with session_factory(engine).begin() as session:
             add_api_key(
-                session, name=name, role=Role.SITE, key_hash=digest, prefix=prefix,
-                now=datetime.now(UTC),
+                session, name=name or f"contract-{role.value}", role=role, key_hash=digest,
+                prefix=prefix, now=datetime.now(UTC),
             )  # fmt: skip
     finally:
         engine.dispose()
-    return {"Authorization": f"Bearer {token}"}
+    return token
 
 
 @pytest.fixture
