@@ -267,3 +267,58 @@ def assert_every_accepted_comment_decided_once(
     wait_for(settled, timeout, "every accepted comment decided", interval=0.5)
     missing, pending, doubles = pending_and_duplicates(database_url, ids)
     assert (missing, pending, doubles) == ([], [], 0)
+
+
+@dataclasses.dataclass
+class Service:
+    """An API process and two workers of our own, on one database and one Valkey."""
+
+    url: str
+    key: str
+    database_url: str
+    api: Process
+    workers: list[Process]
+    env: dict[str, str]
+    logs: Path
+
+    def restart_api(self) -> None:
+        self.api = spawn("api-again", ["api"], self.env, self.logs)
+        wait_serving(self.url, self.api)
+
+
+def start_service(database_url: str, redis_url: str, data_dir: Path, **extra: str) -> Service:
+    logs = data_dir / "logs"
+    logs.mkdir(exist_ok=True)
+    port = free_port()
+    env = child_env(database_url, redis_url, data_dir, COMMENTDESK_PORT=str(port), **extra)
+    key = create_key(database_url, data_dir, "site", "fault-site")
+    workers = [spawn_worker(f"w-{n}", env, logs) for n in range(2)]
+    api = spawn("api", ["api"], env, logs)
+    url = f"http://127.0.0.1:{port}"
+    for worker in workers:
+        wait_worker_ready(worker)
+    wait_serving(url, api)
+    return Service(url, key, database_url, api, workers, env, logs)
+
+
+def wait_serving(url: str, api: Process, timeout: float = 60) -> None:
+    def serving() -> bool:
+        assert api.popen.poll() is None, api.output()
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    wait_for(serving, timeout, "the API serving")
+
+
+def assert_fast_problems(outcomes: list[Outcome], limit_seconds: float = 3.0) -> None:
+    """Every refusal was a prompt 503 problem+json (or no answer at all while a process was
+    down); never a 500, never a hang."""
+    for outcome in outcomes:
+        assert outcome.status != 500, outcome
+        assert outcome.seconds < limit_seconds, outcome
+        if outcome.status >= 400:
+            assert outcome.status == 503, outcome
+            assert "application/problem+json" in outcome.code, outcome
