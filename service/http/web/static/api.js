@@ -31,8 +31,8 @@ export function currentSession() {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function api(method, path, body = undefined, headers = {}) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
+export async function api(method, path, body = undefined, headers = {}, { keepalive = false } = {}) {
+  const init = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json", ...headers } };
   if (UNSAFE.has(method) && session) init.headers["X-CSRF-Token"] = session.csrf_token;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
