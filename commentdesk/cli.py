@@ -13,11 +13,10 @@ from pathlib import Path
 from commentdesk import accounts, keys
 from service.domain import Role
 from service.errors import CommentDeskError
+from service.logs import configure_logging
 from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
-        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+        configure_logging(settings)
         # Alembic announces each of its plugins at INFO on every command that migrates.
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         handler: Handler = args.handler

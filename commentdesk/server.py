@@ -27,6 +27,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level.lower(),
+        "log_config": None,  # uvicorn's lines go through our handler: same format, trace ids
         "access_log": False,  # a log line per request costs more than the request at 1,000/s
         "timeout_graceful_shutdown": 10,
         "http": GuardedHttpProtocol,

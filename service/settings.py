@@ -67,6 +67,7 @@ class Settings:
     model_poll_seconds: float = 5.0
     envelope_retention_days: float = 30.0
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object per line, with the trace id
     # The public labelled datasets training jobs read (relative to the worker's directory).
     training_data: Path = Path("../shared/data")
     # Workers yield the CPU to the API on a shared host: moderation decisions can wait a few
@@ -154,6 +155,7 @@ class Settings:
                 "ENVELOPE_RETENTION_DAYS", _positive_float, defaults.envelope_retention_days
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
+            log_format=env.get("LOG_FORMAT", _log_format, defaults.log_format),
             training_data=Path(env.get("TRAINING_DATA", str, str(defaults.training_data))),
             worker_nice=env.get("WORKER_NICE", _niceness, defaults.worker_nice),
             login_max_failures=env.get(
@@ -258,6 +260,13 @@ def _proxy_list(raw: str) -> str:
         if entry != "*":
             ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
     return ",".join(entries)
+
+
+def _log_format(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"text", "json"}:
+        raise ValueError("must be text or json")
+    return value
 
 
 def _log_level(raw: str) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from redis.exceptions import RedisError
 from rq.serializers import JSONSerializer
 
+from service.logs import configure_logging
 from service.queue import CLASSIFY_QUEUE, connect_redis
 from service.settings import Settings
 from workers import jobs
@@ -85,9 +86,7 @@ def lower_priority(niceness: int) -> None:
 def _configure_logging(settings: Settings) -> None:
     # Only when the embedding program (a CLI, a test runner) has not configured logging itself.
     if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(settings)
 
 
 def _load_model(context: WorkerContext) -> None:

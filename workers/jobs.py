@@ -11,8 +11,10 @@ import time
 
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import get_current_job
 
 from service import metrics
+from service.logs import traced
 from workers.context import current
 from workers.scoring import explainer, score_batch
 
@@ -26,7 +28,14 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     """Score the still-pending comments of a batch and record one system verdict for each.
 
     While a challenger is set, it scores the same batch afterwards, in shadow (scores only).
+    Log lines carry the RQ job id as their trace id.
     """
+    job = get_current_job()
+    with traced(job.id if job is not None else "-"):
+        return _classify(comment_ids)
+
+
+def _classify(comment_ids: list[str]) -> dict[str, int]:
     started = time.perf_counter()
     context = current()
     comments = context.moderation.pending(comment_ids)

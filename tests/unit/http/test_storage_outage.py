@@ -100,3 +100,25 @@ def test_readyz_is_not_ready_while_sqlite_refuses_writes(
             "ok": False,
             "detail": "the database answers but refuses writes",
         }
+
+
+def test_log_lines_of_a_request_carry_its_trace_id(stopped_db_client: TestClient) -> None:
+    import io
+    import json
+    import logging
+
+    from service.logs import JsonFormatter, TraceIdFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TraceIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("service.http.problems")
+    logger.addHandler(handler)
+    try:
+        response = stopped_db_client.get("/v1/queues", headers={"Authorization": "Bearer x"})
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert lines, "the 503 was not logged"
+    assert {line["trace_id"] for line in lines} == {response.headers["x-trace-id"]}
