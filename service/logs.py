@@ -58,13 +58,16 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(settings: Settings) -> None:
-    """Set up the root logger once per process, in the configured format."""
+    """Set up the root logger in the configured format, unless the program running us (a test
+    runner, an embedding application) has set it up already."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
     handler = logging.StreamHandler()
     handler.addFilter(TraceIdFilter())
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.addHandler(handler)
     root.setLevel(settings.log_level)
