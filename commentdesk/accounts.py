@@ -114,8 +114,17 @@ def _read_password(from_stdin: bool) -> str | None:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
 
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
+    try:
+        first = getpass.getpass("password: ")
+        again = getpass.getpass("again: ")
+    except EOFError:  # no terminal and nothing on stdin
+        print(
+            "commentdesk: no password given; type it at a terminal, or pipe it in with "
+            "--password-stdin",
+            file=sys.stderr,
+        )
+        return None
+    if again != first:
         print("commentdesk: the two passwords differ", file=sys.stderr)
         return None
     return first

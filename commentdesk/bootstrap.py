@@ -14,6 +14,7 @@ from classifier.build import REBUILD_COMMAND
 from service.auth import generate_api_key
 from service.db import engine_from_settings, session_factory
 from service.domain import ModelVersion, Role
+from service.keys import check_key_name
 from service.lifecycle import CHAMPION, Lifecycle
 from service.migrate import upgrade_to_head
 from service.models import ApiKeyRow
@@ -109,6 +110,7 @@ def _parse_time(raw: object) -> datetime:
 
 def create_key(settings: Settings, role: Role, name: str) -> str:
     """Create an API key and return its plaintext (shown once, stored only as a digest)."""
+    check_key_name(name)
     engine = engine_from_settings(settings)
     try:
         token, digest, prefix = generate_api_key()

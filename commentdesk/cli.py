@@ -10,14 +10,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from commentdesk import accounts, integration
+from commentdesk import accounts, integration, keys
 from service.domain import Role
 from service.errors import CommentDeskError
+from service.logs import configure_logging
 from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
-        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+        configure_logging(settings)
+        # Alembic announces each of its plugins at INFO on every command that migrates.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         handler: Handler = args.handler
         return handler(args, settings)
     except CommentDeskError as exc:
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--name", required=True, help="client name; a site key's name is its site id")
     accounts.add_commands(commands, _add)
     integration.add_commands(commands, _add)
+    keys.add_commands(commands, _add)
     train = _add(commands, "train", _cmd_train, "rebuild the shipped model or --register a new one")
     train.add_argument(
         "--register",
@@ -153,7 +155,7 @@ def _add(
 
 
 _LIFECYCLE = {"train", "models", "promote", "rollback", "register", "import-labels", "thresholds"}
-_ACCOUNTS = {"create-key", *accounts.COMMANDS, *integration.COMMANDS}
+_ACCOUNTS = {"create-key", *accounts.COMMANDS, *integration.COMMANDS, *keys.COMMANDS}
 _QUEUES = {"classify", "train", "webhooks"}
 
 
@@ -166,15 +168,9 @@ def _cmd_up(_args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_api(_args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run(
-        "commentdesk.asgi:create",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        access_log=False,  # a log line per request costs more than the request at 1,000/s
-        timeout_graceful_shutdown=10,
-    )
+    from commentdesk.server import server_options
+
+    uvicorn.run("commentdesk.asgi:create", factory=True, **server_options(settings))
     return 0
 
 

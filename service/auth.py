@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.domain import ApiClient, Role
 from service.errors import AuthenticationError, PermissionDeniedError
 from service.store.keys import find_api_key
+from service.transaction import transaction
 
 KEY_PREFIX = "cdk_"
 
@@ -59,7 +60,7 @@ class Authenticator:
         cached = self._cached(digest)
         if cached is not None:
             return cached
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:  # an outage is a 503, not a 500
             found = find_api_key(session, digest)
         if found is None or not hmac.compare_digest(found[1], digest):
             raise AuthenticationError("the API key is not valid")
@@ -69,6 +70,12 @@ class Authenticator:
     def cached(self, token: str | None) -> ApiClient | None:
         """The client for ``token`` if it is in the cache; never touches the database."""
         return self._cached(digest_key(token)) if token else None
+
+    def forget(self, digest: str | bytes) -> None:
+        """Drop a key from the cache (it was revoked, possibly by another process)."""
+        key = digest.decode() if isinstance(digest, bytes) else digest
+        with self._lock:
+            self._cache.pop(key, None)
 
     def _cached(self, digest: str) -> ApiClient | None:
         with self._lock:

@@ -60,20 +60,28 @@ class MalformedRequestError(CommentDeskError):
     title = "Malformed request"
 
 
-class UnsupportedMediaTypeError(CommentDeskError):
-    """The body is not in a media type the endpoint reads."""
-
-    code = "unsupported-media-type"
-    status = 415
-    title = "Unsupported media type"
-
-
 class PayloadTooLargeError(CommentDeskError):
     """The request body exceeds the configured limit."""
 
     code = "payload-too-large"
     status = 413
     title = "Payload too large"
+
+
+class UnsupportedMediaTypeError(CommentDeskError):
+    """The request body is not in a media type the endpoint reads (it reads JSON)."""
+
+    code = "unsupported-media-type"
+    status = 415
+    title = "Unsupported media type"
+
+
+class RequestTimeoutError(CommentDeskError):
+    """The client did not send the whole request body in time."""
+
+    code = "request-timeout"
+    status = 408
+    title = "Request timeout"
 
 
 class AuthenticationError(CommentDeskError):
@@ -222,10 +230,19 @@ class UnavailableError(CommentDeskError):
 
 
 class StorageError(UnavailableError):
-    """The database could not complete the operation."""
+    """The database could not complete the operation.
+
+    ``detail`` is what the client sees and never quotes the driver (it names hosts, ports and
+    SQL); the driver's error stays on ``__cause__`` for the log. ``is_outage`` tells a database
+    that cannot be reached or written at all from one statement it refused.
+    """
 
     code = "storage-unavailable"
     title = "Storage unavailable"
+
+    def __init__(self, detail: str = "", *, is_outage: bool = True) -> None:
+        super().__init__(detail or "the database is unavailable; retry later")
+        self.is_outage = is_outage
 
 
 class QueueError(UnavailableError):

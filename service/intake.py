@@ -16,14 +16,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from service import metrics
 from service.domain import NewComment
-from service.errors import IdempotencyConflictError, ValidationError
+from service.errors import StorageError
 from service.store.comments import Stored
 
 log = logging.getLogger(__name__)
-
-# Errors that belong to one submission, not to the batch it happened to share.
-_ITEM_ERRORS = (ValidationError, IdempotencyConflictError)
 
 StoreBatch = Callable[[Sequence[NewComment]], list[Stored]]
 EnqueueIds = Callable[[Sequence[str]], None]
@@ -89,6 +87,9 @@ class Intake:
         self._max_batch = max_batch
         self._waiting: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        # When a write last failed for want of a database (0: never, or one succeeded since):
+        # readiness reports it, since a database that answers SELECT 1 may still refuse writes.
+        self._last_outage = 0.0
         # One thread: batches are written one after another, which is what makes them grow.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
 
@@ -108,23 +109,43 @@ class Intake:
             await loop.run_in_executor(self._executor, self._write_batch, batch)
 
     def _write_batch(self, batch: list[Pending]) -> None:
+        metrics.INTAKE_BATCH.observe(len(batch))
         try:
             results = self._store_batch([item for item, _ in batch])
-        except _ITEM_ERRORS as exc:
-            if len(batch) == 1:
-                _settle_all(batch, exc)
-                return
-            # Store one by one so only the offending submission fails.
-            for pair in batch:
-                self._write_batch([pair])
-            return
         except Exception as exc:
-            _settle_all(batch, exc)
+            if _is_outage(exc):
+                self._last_outage = time.monotonic()
+            if len(batch) == 1 or _is_outage(exc):
+                _settle_all(batch, exc)
+            else:
+                self._write_one_by_one(batch)
             return
+        self._last_outage = 0.0
         for (_, future), result in zip(batch, results, strict=True):
             _settle(future, result)
         if self._enqueuer is not None:
             self._enqueuer.add([r.comment_id for r in results if r.is_new])
+
+    def _write_one_by_one(self, batch: list[Pending]) -> None:
+        # Something in the batch was refused (a bad parent, a reused Idempotency-Key, a value
+        # the database would not take): store each alone, so only its sender gets the error.
+        for index, pair in enumerate(batch):
+            try:
+                result = self._store_batch([pair[0]])
+            except Exception as exc:
+                if _is_outage(exc):  # the database went away: the rest would fail the same way
+                    _settle_all(batch[index:], exc)
+                    return
+                _settle_all([pair], exc)
+                continue
+            _settle(pair[1], result[0])
+            if self._enqueuer is not None and result[0].is_new:
+                self._enqueuer.add([result[0].comment_id])
+
+    def is_failing(self, within_seconds: float) -> bool:
+        """Whether a write failed for want of a database in the last ``within_seconds``, with
+        no successful write since."""
+        return bool(self._last_outage) and time.monotonic() - self._last_outage < within_seconds
 
     async def close(self) -> None:
         """Finish writing and enqueueing what was accepted, then release the threads."""
@@ -133,6 +154,10 @@ class Intake:
         self._executor.shutdown(wait=True)
         if self._enqueuer is not None:
             self._enqueuer.close()
+
+
+def _is_outage(exc: Exception) -> bool:
+    return isinstance(exc, StorageError) and exc.is_outage
 
 
 def _settle(future: asyncio.Future[Stored], result: Stored) -> None:

@@ -1,14 +1,17 @@
-"""Failed sign-ins, counted in Redis, so a password cannot be guessed at speed.
+"""Sign-in attempts, counted in Redis, so a password cannot be guessed at speed.
 
-Each failure counts against the username and against the client address; either reaching its
-limit within the window refuses further attempts (even a right password) until the window
-lapses. A success clears the username's count. If Redis is down the throttle lets attempts
-through (logged): sign-in stays possible, and scrypt still makes each guess expensive.
+Each attempt is counted against the username and the client address *before* the password is
+checked, in one Lua script, so requests in flight at the same time cannot all slip under the
+limit. Reaching either limit within the window refuses further attempts (even a right password)
+until the window lapses. A success clears the username's count and takes itself back off the
+address's, so only failures add up. If Redis is down the throttle lets attempts through
+(logged): sign-in stays possible, and scrypt still makes each guess expensive.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -20,52 +23,56 @@ log = logging.getLogger(__name__)
 # An address may fail for several users (a shared office NAT): a looser limit than per user.
 ADDRESS_FACTOR = 5
 
+# KEYS: the username's and the address's counters. ARGV: the window, then each key's limit.
+# Returns the seconds to wait when an attempt is over a limit, else 0.
+_COUNT_ATTEMPT = """
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  if count > tonumber(ARGV[i + 1]) then
+    wait = math.max(wait, redis.call('TTL', key), 1)
+  end
+end
+return wait
+"""
+
 
 class LoginThrottle:
-    """Counts failures per username and per address within ``window_seconds``."""
+    """Counts sign-in attempts per username and per address within ``window_seconds``."""
 
     def __init__(self, redis: Redis | None, max_failures: int, window_seconds: float) -> None:
         self._redis = redis
         self._max = max_failures
         self._window = max(1, round(window_seconds))
+        self._script: Any = redis.register_script(_COUNT_ATTEMPT) if redis is not None else None
 
-    def check(self, username: str, address: str) -> None:
-        """Raise TooManySignInsError while either count is at its limit."""
-        if self._redis is None:
+    def attempt(self, username: str, address: str) -> None:
+        """Count an attempt; TooManySignInsError if it is over either limit."""
+        if self._script is None:
             return
         keys = [_user_key(username), _address_key(address)]
         try:
-            counts = self._redis.mget(keys)
-            waits = [self._redis.ttl(k) for k in keys]
+            wait = int(self._script(keys=keys, args=[self._window, self._max, self._limit_ip]))
         except RedisError:
             log.warning("sign-in throttle unavailable: Redis error", exc_info=True)
             return
-        limits = (self._max, self._max * ADDRESS_FACTOR)
-        for count, limit, wait in zip(counts, limits, waits, strict=True):
-            if count is not None and int(count) >= limit:
-                raise TooManySignInsError(
-                    "too many failed sign-ins; try again later", retry_after=max(1, wait)
-                )
+        if wait > 0:
+            raise TooManySignInsError("too many failed sign-ins; try again later", wait)
 
-    def failed(self, username: str, address: str) -> None:
-        """Count one failure for both keys; the window starts at the first failure."""
+    @property
+    def _limit_ip(self) -> int:
+        return self._max * ADDRESS_FACTOR
+
+    def succeeded(self, username: str, address: str) -> None:
+        """Forget the username's attempts; the address's count loses this (good) one."""
         if self._redis is None:
             return
         try:
             with self._redis.pipeline() as pipe:
-                for key in (_user_key(username), _address_key(address)):
-                    pipe.set(key, 0, ex=self._window, nx=True)
-                    pipe.incr(key)
+                pipe.delete(_user_key(username))
+                pipe.decr(_address_key(address))
                 pipe.execute()
-        except RedisError:
-            log.warning("sign-in failure not counted: Redis error", exc_info=True)
-
-    def succeeded(self, username: str) -> None:
-        """Forget the username's failures (the address keeps its count)."""
-        if self._redis is None:
-            return
-        try:
-            self._redis.delete(_user_key(username))
         except RedisError:
             log.warning("sign-in throttle not reset: Redis error", exc_info=True)
 

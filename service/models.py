@@ -71,6 +71,8 @@ class CommentRow(Base):
     # The top of the reply thread (itself for a top-level comment): one query loads a thread.
     root_id: Mapped[str] = mapped_column(String(36))
     author_id: Mapped[str] = mapped_column(String(200))
+    # service.identity.author_key(author_id): what bans and the repeat-post rule compare.
+    author_key: Mapped[str] = mapped_column(String(64))
     author_name: Mapped[str] = mapped_column(String(200))
     author_email_hash: Mapped[str | None] = mapped_column(String(128))
     author_account_age_days: Mapped[float | None] = mapped_column(Float)
@@ -111,7 +113,7 @@ class CommentRow(Base):
         Index("ix_comments_status_risk", "status", func.coalesce(text("risk"), 2.0), "id"),
         Index("ix_comments_article_status", "article_id", "status", "created_at", "id"),
         Index("ix_comments_author_created", "author_id", "created_at"),
-        Index("ix_comments_author_body", "author_id", "body_sha256"),
+        Index("ix_comments_author_key_body", "author_key", "body_sha256"),
         Index("ix_comments_root", "root_id", "status"),
     )
 
@@ -269,12 +271,15 @@ class AuthorPolicyRow(Base):
 
     site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     author_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    author_key: Mapped[str] = mapped_column(String(64))  # see CommentRow.author_key
     policy: Mapped[str] = mapped_column(String(16))  # trust | premoderate | ban
     # For ``trust``: the risk below which this author's comments skip review.
     trust_threshold: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     set_by: Mapped[str] = mapped_column(String(200))
     set_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_author_policies_site_key", "site_id", "author_key"),)
 
 
 class CommentRevisionRow(Base):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import metrics
 from service.clock import utcnow
 from service.domain import (
     Action,
@@ -216,6 +217,7 @@ class Moderation:
                 now=self.clock(),
                 batch_id=str(uuid.uuid4()),
             )
+        metrics.record_decisions([decision.status.value], "moderator")
         self.events.publish(
             "decided",
             {"comment_ids": [comment_id], "status": decision.status.value, "actor": actor},
@@ -241,6 +243,11 @@ class Moderation:
             if champion_if_unset and registry.version_for_alias(session, CHAMPION) is None:
                 registry.set_alias(session, CHAMPION, version.id, self.clock())
             return is_new
+
+    def oldest_pending(self) -> datetime | None:
+        """When the oldest comment still awaiting a decision was accepted."""
+        with self._transaction() as session:
+            return queues.oldest_pending(session)
 
     def champion(self) -> ModelVersion | None:
         """The version that currently decides."""
@@ -279,6 +286,7 @@ class Moderation:
             # Rare: a duplicate job, an edit or a moderator changed some of these meanwhile. The
             # batch was rolled back; record what is still pending one comment at a time.
             verdicts = self._record_one_by_one(results, now, explain, scored)
+        metrics.record_decisions((v.status.value for v in verdicts), "system")
         self._publish_classified(verdicts)
         return len(verdicts)
 

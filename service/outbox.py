@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.changes import OutboxEvent
 from service.clock import utcnow
-from service.errors import CursorExpiredError, FieldError, ValidationError
+from service.errors import CursorExpiredError
 from service.settings import Settings
 from service.store import outbox, webhooks
-from service.store.cursor import decode_cursor, encode_cursor
+from service.store.cursor import decode_cursor, encode_cursor, sequence
 from service.transaction import transaction
 
 SEQUENCE_BATCH = 1000
@@ -89,9 +89,7 @@ class Outbox:
 def _after(cursor: str | None, horizon: int) -> int:
     if cursor is None:
         return horizon
-    (value,) = decode_cursor(cursor, 1)
-    if not isinstance(value, int) or value < 0:
-        raise ValidationError([FieldError("/cursor", "is not a cursor this service issued")])
+    (value,) = decode_cursor(cursor, sequence)
     if value < horizon:
         raise CursorExpiredError(
             "events after this cursor were purged (COMMENTDESK_OUTBOX_RETENTION_DAYS); "

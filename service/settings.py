@@ -107,6 +107,7 @@ class Settings:
     model_poll_seconds: float = 5.0
     envelope_retention_days: float = 30.0
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object per line, with the trace id
     # Public labelled datasets retraining may add to the site's own decisions (a folder of
     # <name>/normalized.csv); None: retrain on the site's decisions alone, as a fresh install does.
     training_data: Path | None = None
@@ -128,6 +129,17 @@ class Settings:
     undo_window_seconds: float = 30.0  # how long a moderator may take back a decision
     # Secure cookies: None follows the request scheme (https → Secure), True/False force it.
     cookie_secure: bool | None = None
+    # Proxies whose X-Forwarded-For / -Proto the API believes (comma-separated addresses or
+    # networks, or "*"); empty: none, the client address is the peer's.
+    forwarded_allow_ips: str = ""
+    # Open GET /v1/events streams one API process serves; one more is a 503 with Retry-After.
+    max_event_streams: int = 1000
+    # prometheus-client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR, the library's own
+    # variable): /metrics adds up the values every process of the host wrote there.
+    metrics_dir: Path | None = None
+    # How long a client may take to send a request's headers, and then its body: a slow or
+    # short request must not hold a connection (and a request slot) for ever.
+    request_timeout_seconds: float = 10.0
     # Webhooks, the change feed and retention (issue 11); per-site behaviour in ``sites``.
     webhooks: WebhookSettings = dataclasses.field(default_factory=lambda: WebhookSettings())
     outbox_retention_days: float = 14.0
@@ -205,6 +217,7 @@ class Settings:
                 "ENVELOPE_RETENTION_DAYS", _positive_float, defaults.envelope_retention_days
             ),
             log_level=env.get("LOG_LEVEL", _log_level, defaults.log_level),
+            log_format=env.get("LOG_FORMAT", _log_format, defaults.log_format),
             training_data=env.get("TRAINING_DATA", Path, defaults.training_data),
             target_reject_precision=env.get(
                 "TARGET_REJECT_PRECISION", _share, defaults.target_reject_precision
@@ -232,6 +245,16 @@ class Settings:
                 "OUTBOX_RETENTION_DAYS", _positive_float, defaults.outbox_retention_days
             ),
             sites=SiteTable.from_env(env, environ),
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", _proxy_list, ""),
+            max_event_streams=env.get(
+                "MAX_EVENT_STREAMS", _positive_int, defaults.max_event_streams
+            ),
+            metrics_dir=Path(environ["PROMETHEUS_MULTIPROC_DIR"])
+            if environ.get("PROMETHEUS_MULTIPROC_DIR")
+            else None,
+            request_timeout_seconds=env.get(
+                "REQUEST_TIMEOUT_SECONDS", _positive_float, defaults.request_timeout_seconds
+            ),
         )
 
 
@@ -300,6 +323,21 @@ def _auto_bool(raw: str) -> bool | None:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ValueError("must be auto, true or false")
+
+
+def _proxy_list(raw: str) -> str:
+    entries = [part.strip() for part in raw.split(",") if part.strip()]
+    for entry in entries:
+        if entry != "*":
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+    return ",".join(entries)
+
+
+def _log_format(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"text", "json"}:
+        raise ValueError("must be text or json")
+    return value
 
 
 def _log_level(raw: str) -> str:

@@ -31,6 +31,7 @@ from service.errors import (
 from service.passwords import DEFAULT_PARAMS, hash_password, verify_password
 from service.passwords import ScryptParams as ScryptParams  # part of Users' signature
 from service.store import users as store
+from service.transaction import transaction
 
 USER_ROLES = (Role.MODERATOR, Role.OPS)  # site keys are machines: they never sign in
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
@@ -124,7 +125,7 @@ class Users:
         with self._hashing:
             password_hash = hash_password(password, self._params)
         try:
-            with self._sessions.begin() as session:
+            with transaction(self._sessions) as session:
                 if store.find_user(session, username) is not None:
                     raise UserExistsError(f"a user named {username!r} already exists")
                 return store.add_user(
@@ -136,19 +137,19 @@ class Users:
 
     def list_users(self) -> list[Account]:
         """Every account, enabled or not, ordered by username."""
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             return store.list_accounts(session)
 
     def disable_user(self, username: str) -> int:
         """Lock an account out and end its sessions (how many); NotFoundError if unknown."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             user_id = self._existing(session, username)
             store.set_disabled(session, user_id, self._clock())  # keeps an earlier timestamp
             return store.delete_user_sessions(session, user_id)
 
     def enable_user(self, username: str) -> None:
         """Let a disabled account sign in again; NotFoundError if unknown."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             store.set_disabled(session, self._existing(session, username), None)
 
     def set_password(self, username: str, password: str) -> int:
@@ -158,7 +159,7 @@ class Users:
             raise ValidationError(errors)
         with self._hashing:
             password_hash = hash_password(password, self._params)
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             user_id = self._existing(session, username)
             store.set_password_hash(session, user_id, password_hash)
             return store.delete_user_sessions(session, user_id)
@@ -173,7 +174,7 @@ class Users:
 
     def authenticate(self, username: str, password: str) -> User:
         """The user if the password is right; the same AuthenticationError for any failure."""
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             found = store.find_user(session, username.strip().lower())
         # Unknown names are checked against a dummy hash, so they take as long as a bad password.
         user, stored = found if found is not None else (None, self._dummy_hash)
@@ -188,14 +189,14 @@ class Users:
         token = secrets.token_urlsafe(32)
         now = self._clock()
         web_session = WebSession(user, secrets.token_urlsafe(32), now + self._ttl)
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             store.delete_expired_sessions(session, now)  # cheap (indexed) and keeps the table small
             store.add_web_session(session, digest_token(token), web_session, now=now)
         return token, web_session
 
     def session_for_token(self, token: str) -> WebSession:
         """The live session of a cookie token; AuthenticationError if unknown or expired."""
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             found = store.find_web_session(session, digest_token(token), self._clock())
         if found is None:
             raise AuthenticationError("the session has expired or was signed out; sign in again")
@@ -203,10 +204,10 @@ class Users:
 
     def close_session(self, token: str) -> None:
         """Sign out: forget the session (a no-op if it is already gone)."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             store.delete_web_session(session, digest_token(token))
 
     def purge_expired(self) -> int:
         """Delete every expired session; returns how many."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions) as session:
             return store.delete_expired_sessions(session, self._clock())

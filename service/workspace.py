@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import metrics
 from service.claims import Claim, Claims
 from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
@@ -143,6 +144,7 @@ class Workspace:
                 session, queue.status, selection, recorded, expected_count=expected_count, now=now
             )
         if ids:
+            metrics.record_decisions([decision.status.value] * len(ids), "moderator")
             self.events.publish(
                 "decided", {"comment_ids": ids, "status": decision.status.value, "actor": actor}
             )

@@ -14,22 +14,29 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
+from redis.exceptions import RedisError
 from rq.serializers import JSONSerializer
 
+from service.logs import configure_logging
 from service.queue import CLASSIFY_QUEUE, connect_redis
 from service.settings import Settings
 from service.webhooks.dispatch import WEBHOOK_QUEUE
 from workers import jobs
 from workers.context import WorkerContext, build_context, install, require_redis_url
 from workers.heartbeat import start_heartbeat
-from workers.periodic import Periodic
-from workers.rq_worker import ClassifyWorker, stop_signals
+from workers.periodic import Backoff, Periodic
+from workers.rq_worker import ClassifyWorker, catch_stop_signals, incarnation_name, stop_signals
 from workers.sweeper import SweepLock, start_sweeper
 from workers.webhooks import start_dispatcher
 
 log = logging.getLogger("workers")
+
+# How long a worker waits before registering with RQ again after Redis failed it.
+RECONNECT_FIRST_SECONDS = 1.0
+RECONNECT_MAX_SECONDS = 30.0
 
 
 def default_worker_name() -> str:
@@ -81,9 +88,7 @@ def lower_priority(niceness: int) -> None:
 def _configure_logging(settings: Settings) -> None:
     # Only when the embedding program (a CLI, a test runner) has not configured logging itself.
     if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(settings)
 
 
 def _load_model(context: WorkerContext) -> None:
@@ -112,20 +117,46 @@ def _start_threads(
 def _work(
     context: WorkerContext, stop: threading.Event, *, burst: bool, queues: Sequence[str]
 ) -> None:
+    """Take jobs until stopped; a Redis outage ends one RQ run, never the process."""
+    backoff = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
+    while True:
+        started = time.monotonic()
+        worker = _run_rq_worker(context, stop, burst=burst, queues=queues)
+        if burst or stop.is_set() or (worker is not None and worker.is_stop_requested):
+            return
+        # RQ gives up on a Redis error in the middle of its loop (e.g. the heartbeat after a
+        # job): wait, then register anew. Comments of a job it could not finish stay pending
+        # and the sweeper re-enqueues them.
+        catch_stop_signals(stop)
+        if time.monotonic() - started > RECONNECT_MAX_SECONDS:
+            backoff.reset()  # it worked for a while: this is a new outage
+        delay = backoff.next()
+        log.warning("worker %s lost Redis; registering again in %.0f s", context.name, delay)
+        if stop.wait(delay):
+            return
+
+
+def _run_rq_worker(
+    context: WorkerContext, stop: threading.Event, *, burst: bool, queues: Sequence[str]
+) -> ClassifyWorker | None:
     # RQ raises the socket timeout of the client it is given above its blocking dequeue
     # timeout, so it gets its own client; ours keeps the short timeouts.
     connection = connect_redis(require_redis_url(context.settings))
-    worker = ClassifyWorker(
-        list(queues),
-        connection=connection,
-        name=context.name,
-        serializer=JSONSerializer,
-        early_stop=stop,
-    )
-    log.info("worker %s taking jobs from %s", context.name, ", ".join(map(repr, queues)))
     try:
+        worker = ClassifyWorker(
+            list(queues),
+            connection=connection,
+            name=incarnation_name(context.name),
+            serializer=JSONSerializer,
+            early_stop=stop,
+        )
+        log.info("worker %s taking jobs from %s", worker.name, ", ".join(map(repr, queues)))
         # RQ logs three INFO lines per job; at WARNING it keeps quiet and the job logs one.
         worker.work(burst=burst, logging_level="WARNING")
+        return worker
+    except RedisError as exc:  # registering, or RQ's own clean-up, met the outage
+        log.warning("worker %s: Redis unavailable: %s", context.name, exc)
+        return None
     finally:
         connection.close()
 

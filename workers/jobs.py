@@ -11,7 +11,10 @@ import time
 
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import get_current_job
 
+from service import metrics
+from service.logs import traced
 from service.privacy import Privacy
 from workers.context import WorkerContext, current
 from workers.scoring import explainer, score_batch
@@ -27,7 +30,14 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     """Score the still-pending comments of a batch and record one system verdict for each.
 
     While a challenger is set, it scores the same batch afterwards, in shadow (scores only).
+    Log lines carry the RQ job id as their trace id.
     """
+    job = get_current_job()
+    with traced(job.id if job is not None else "-"):
+        return _classify(comment_ids)
+
+
+def _classify(comment_ids: list[str]) -> dict[str, int]:
     started = time.perf_counter()
     context = current()
     comments = context.moderation.pending(comment_ids)
@@ -41,13 +51,16 @@ def classify_comments(comment_ids: list[str]) -> dict[str, int]:
     # After the verdicts are committed, so the challenger can neither delay nor undo them.
     shadowed = context.shadow.score(comments, champion) if context.shadow and comments else 0
     failed = sum(1 for r in results if r.error is not None)
+    elapsed = time.perf_counter() - started
+    metrics.WORKER_BATCH.observe(elapsed)
+    metrics.WORKER_BATCH_SIZE.observe(len(comment_ids))
     log.info(
         "classified %d/%d comment(s) (%d failed closed, %d shadow-scored) in %.1f ms",
         recorded,
         len(comment_ids),
         failed,
         shadowed,
-        (time.perf_counter() - started) * 1000,
+        elapsed * 1000,
     )
     return {"recorded": recorded, "skipped": len(comment_ids) - recorded}
 
@@ -56,6 +69,7 @@ def sweep() -> dict[str, int]:
     """Re-enqueue comments left pending too long and purge expired envelopes."""
     context = current()
     requeued = context.moderation.sweep()
+    metrics.SWEEPER_REQUEUED.inc(requeued)
     purged = _purge(context) if _is_purge_due(context.redis) else 0
     if requeued or purged:
         log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)

@@ -31,3 +31,22 @@ class Periodic(threading.Thread):
             self._action()
         except Exception:  # a background duty must outlive a Redis or database outage
             log.exception("%s failed; trying again in %.0fs", self.name, self._interval)
+
+
+class Backoff:
+    """Exponential waits: ``first``, twice that, ... up to ``most`` seconds."""
+
+    def __init__(self, first: float, most: float) -> None:
+        self._first = first
+        self._most = most
+        self._next = first
+
+    def next(self) -> float:
+        """The wait to use now; the one after it doubles."""
+        wait = self._next
+        self._next = min(self._most, self._next * 2)
+        return wait
+
+    def reset(self) -> None:
+        """Start again from ``first`` (the thing waited for came back)."""
+        self._next = self._first

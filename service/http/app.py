@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
 from service.check import CheckScorer
 from service.errors import CommentDeskError
 from service.http.flood import close_flood_limiter, open_flood_limiter
+from service.http.metrics import MetricsMiddleware, serve_metrics
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
 from service.http.resources import close_resources, open_resources
@@ -36,6 +38,8 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
         app.state.resources = open_resources(settings, document)
         app.state.check_scorer = check_scorer
         app.state.flood = open_flood_limiter(settings)
+        if app.state.resources.live is not None:
+            app.state.resources.live.start()
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
         restore_signals = watch_server_shutdown(app.state.resources.stopping)
         try:
@@ -46,8 +50,17 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
             await close_resources(app.state.resources)
 
     return Starlette(
-        routes=[*starlette_routes(routes), *web_routes(settings)],
-        middleware=[Middleware(TraceMiddleware), Middleware(SecurityHeadersMiddleware)],
+        routes=[
+            *starlette_routes(routes),
+            *web_routes(settings),
+            # Prometheus text, not JSON: outside the API's route table and its OpenAPI document.
+            Route("/metrics", serve_metrics, methods=["GET"], name="metrics"),
+        ],
+        middleware=[
+            Middleware(MetricsMiddleware),
+            Middleware(TraceMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+        ],
         exception_handlers={
             CommentDeskError: handle_service_error,
             HTTPException: handle_http_error,

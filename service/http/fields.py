@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -16,7 +17,34 @@ from typing import Any, Literal
 from service.errors import FieldError, ValidationError
 
 Kind = Literal["string", "integer", "number", "object", "array"]
+# "line": identifiers, names and codes: no control or bidi-override characters at all.
+# "text": free text a reader wrote: line breaks and tabs are fine, other controls are not.
+Text = Literal["line", "text"]
 Fields = Mapping[str, "Field"]
+
+# Every integer we store fits a signed 64-bit column; narrower columns say so on their field.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# Characters that reorder or hide text in a moderator's view (U+202E turns "LTR eman" into
+# "name RTL"): embeddings, overrides and isolates.
+_BIDI_CODES = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# One regex per kind of text (a per-character loop cost ~2 ms on a 10,000-character body).
+_SURROGATES_AND_C0_C1 = r"\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_FORBIDDEN: dict[Text, re.Pattern[str]] = {
+    "text": re.compile(f"[{_SURROGATES_AND_C0_C1}]"),
+    "line": re.compile(f"[{_SURROGATES_AND_C0_C1}" r"\t\n\r\u202a-\u202e\u2066-\u2069]"),
+}
+
+
+# The same rules as JSON Schema patterns, for the OpenAPI document: at least one character that
+# is not white space (blank strings are refused), and none of the forbidden ones (a "line" may
+# start with spaces, a "text" also with line breaks and tabs).
+_LINE_CLASS = r"\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069"
+_TEXT_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+STRING_PATTERNS: dict[Text, str] = {
+    "line": rf"^ *[^\s{_LINE_CLASS}][^{_LINE_CLASS}]*$",
+    "text": rf"^[ \t\n\r]*[^\s{_TEXT_CLASS}][^{_TEXT_CLASS}]*$",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +59,7 @@ class Field:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     normalise: bool = False  # NFKC + strip: for free text that readers will see
+    text: Text = "line"  # which characters a string may hold (see Text)
     fields: Fields | None = None  # the members of an object
     items: Field | None = None  # the element of an array (its max_length caps the item count)
     example: Any = None
@@ -71,13 +100,13 @@ def _parse_object(
         errors.append(FieldError(pointer, "must be a JSON object"))
         return {}
     errors.extend(
-        FieldError(f"{pointer}/{_escape(name)}", "is not a known field")
+        FieldError(f"{pointer}/{escape_pointer(name)}", "is not a known field")
         for name in data
         if name not in fields
     )
     values: dict[str, Any] = {}
     for name, field in fields.items():
-        member = f"{pointer}/{_escape(name)}"
+        member = f"{pointer}/{escape_pointer(name)}"
         raw = data.get(name)
         if raw is None:
             if field.required:
@@ -132,6 +161,8 @@ def _type_problem(kind: Kind, value: Any) -> str | None:
 def _string_problem(field: Field, value: str) -> str | None:
     if not value.strip():
         return "must not be empty"
+    if (bad := character_problem(value, field.text)) is not None:
+        return bad
     if field.max_length is not None and len(value) > field.max_length:
         return f"must be at most {field.max_length} characters (got {len(value)})"
     if field.choices and value not in field.choices:
@@ -139,11 +170,28 @@ def _string_problem(field: Field, value: str) -> str | None:
     return None
 
 
+def character_problem(value: str, text: Text = "line") -> str | None:
+    """Why ``value`` may not be stored (NUL, an unpaired surrogate, a control character)."""
+    found = _FORBIDDEN[text].search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return "must not contain an unpaired surrogate (it is not valid Unicode text)"
+    if code == 0:
+        return "must not contain NUL characters"
+    if code in _BIDI_CODES:
+        return f"must not contain bidirectional control characters (U+{code:04X})"
+    return f"must not contain control characters (U+{code:04X})"
+
+
 def _number_problem(field: Field, value: float) -> str | None:
     if field.minimum is not None and value < field.minimum:
         return f"must be at least {field.minimum:g}"
     if field.maximum is not None and value > field.maximum:
         return f"must be at most {field.maximum:g}"
+    if field.kind == "integer" and not INT64_MIN <= value <= INT64_MAX:
+        return f"must be between {INT64_MIN} and {INT64_MAX}"
     return None
 
 
@@ -158,7 +206,8 @@ def _coerce(field: Field, raw: str) -> Any:
     return raw
 
 
-def _escape(name: str) -> str:
+def escape_pointer(name: str) -> str:
+    """A member name as a JSON pointer token (RFC 6901)."""
     return name.replace("~", "~0").replace("/", "~1")
 
 
@@ -168,8 +217,20 @@ def json_schema(fields: Fields) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": [name for name, f in fields.items() if f.required],
-        "properties": {name: field_schema(f) for name, f in fields.items()},
+        "properties": {name: _member_schema(f) for name, f in fields.items()},
     }
+
+
+def _member_schema(field: Field) -> dict[str, Any]:
+    """A member's schema; an optional member may also be null (the parser reads null as
+    absent)."""
+    schema = field_schema(field)
+    if field.required:
+        return schema
+    schema["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
 
 
 def field_schema(field: Field) -> dict[str, Any]:
@@ -194,4 +255,5 @@ def field_schema(field: Field) -> dict[str, Any]:
     schema.update({key: value for key, value in limits.items() if value is not None})
     if field.kind == "string":
         schema["minLength"] = 1
+        schema["pattern"] = STRING_PATTERNS[field.text]
     return schema

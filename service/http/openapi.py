@@ -7,15 +7,26 @@ from http import HTTPStatus
 from typing import Any
 
 from service.http.auth import SESSION_COOKIE
-from service.http.call import ApiRoute
-from service.http.fields import Field, field_schema, json_schema
+from service.http.call import PATH_PARAM_MAX, ApiRoute
+from service.http.fields import STRING_PATTERNS, Field, field_schema, json_schema
 from service.http.openapi_components import SCHEMAS
 from service.http.problems import MEDIA_TYPE
+from service.http.schemas import IDEMPOTENCY_KEY_MAX
 from service.settings import Settings
 from service.users import USER_ROLES
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _PROTECTED_ERRORS = (401, 403)
+# What schemas.idempotency_key and schemas.expected_version accept.
+_HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Idempotency-Key": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX,
+                        "pattern": r"^[^\s\u0000-\u001f\u007f-\u00a0\u00ad]"
+                                   r"[^\u0000-\u001f\u007f-\u00a0\u00ad]*$"},
+    "If-Match": {"type": "string", "pattern": r'^ *(W/)?"?[0-9]+"? *$'},
+}  # fmt: skip
+# Path parameters are ids: what check_path_params (call.py) accepts.
+_PATH_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PATH_PARAM_MAX,
+                "pattern": STRING_PATTERNS["line"]}  # fmt: skip
 _ALWAYS_ERRORS = (500,)
 
 
@@ -82,13 +93,13 @@ def _security(route: ApiRoute) -> list[dict[str, list[str]]]:
 
 def _parameters(route: ApiRoute) -> list[dict[str, Any]]:
     path = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMA}
         for name in _PATH_PARAM.findall(route.path)
     ]
     query = [_query_parameter(name, field) for name, field in route.query.items()]
     headers = [
         {"name": name, "in": "header", "required": False, "description": text,
-         "schema": {"type": "string"}}
+         "schema": _HEADER_SCHEMAS.get(name, {"type": "string"})}
         for name, text in route.headers.items()
     ]  # fmt: skip
     return path + query + headers
@@ -105,22 +116,32 @@ def _query_parameter(name: str, field: Field) -> dict[str, Any]:
 
 
 def _responses(route: ApiRoute) -> dict[str, Any]:
-    success = {
-        "description": HTTPStatus(route.status).phrase,
-        "content": {"application/json": {"schema": _ref(route.response)}},
-    }
+    success: dict[str, Any] = {"description": HTTPStatus(route.status).phrase}
+    if route.status != 204:  # a 204 has no body, so it declares no content at all
+        success["content"] = {
+            media_type: {"schema": _ref(route.response) if media_type == "application/json"
+                         else {"type": "string", "description": f"see {route.response}"}}
+            for media_type in route.media_types
+        }  # fmt: skip
+    if route.links:
+        success["links"] = {
+            name: {"operationId": operation_id, "parameters": dict(parameters)}
+            for name, (operation_id, parameters) in route.links.items()
+        }
     responses: dict[str, Any] = {str(route.status): success}
     if route.method == "POST" and route.status == 202:
         responses["200"] = {**success, "description": "Already received (idempotent replay)"}
     errors = set(route.errors) | set(_ALWAYS_ERRORS)
     if route.roles:
         errors |= set(_PROTECTED_ERRORS)
+    if _PATH_PARAM.search(route.path):
+        errors |= {404, 422}  # an id that names nothing, or that no id could ever be
     if route.query or route.body:
         errors |= {422}
-    if route.body or route.raw_body:
-        errors |= {400}
+    if route.body:
+        errors |= {400, 408, 415}  # malformed, too slow, not declared as JSON
     if route.raw_body:
-        errors |= {413, 415, 422}
+        errors |= {400, 408, 413, 415, 422}
     for status in sorted(errors):
         responses[str(status)] = {
             "description": HTTPStatus(status).phrase,

@@ -7,6 +7,7 @@ code of the error class (also sent as the ``code`` member). Extension members: `
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -19,8 +20,6 @@ from starlette.responses import JSONResponse, Response
 from service.errors import (
     AuthenticationError,
     CommentDeskError,
-    RateLimitedError,
-    TooManySignInsError,
     ValidationError,
 )
 
@@ -38,6 +37,11 @@ class ProblemResponse(JSONResponse):
     """A JSON response with the problem+json media type."""
 
     media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        # ASCII with escapes: a problem may quote what the client sent, and that can be text
+        # UTF-8 cannot encode (an unpaired surrogate), which must not turn a 4xx into a 500.
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 def problem(
@@ -82,7 +86,10 @@ async def handle_service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CommentDeskError)
     trace = trace_id(request)
     default_level = logging.WARNING if exc.status >= 500 else logging.DEBUG
-    log.log(exc.log_level or default_level, "%s trace_id=%s: %s", exc.code, trace, exc.detail)
+    # The client sees only the public detail; the log also gets the lower layer's own words.
+    cause = f" ({type(exc.__cause__).__name__}: {exc.__cause__})" if exc.__cause__ else ""
+    level = exc.log_level or default_level
+    log.log(level, "%s trace_id=%s: %s%s", exc.code, trace, exc.detail, cause)
     return problem(
         status=exc.status,
         code=exc.code,
@@ -129,8 +136,9 @@ def _extensions(exc: CommentDeskError) -> dict[str, Any]:
 def _headers(exc: CommentDeskError) -> dict[str, str] | None:
     if isinstance(exc, AuthenticationError):
         return {"WWW-Authenticate": 'Bearer realm="commentdesk"'}
-    if isinstance(exc, TooManySignInsError | RateLimitedError):
-        return {"Retry-After": str(exc.retry_after)}
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:  # 429 sign-ins, 503 too many streams
+        return {"Retry-After": str(retry_after)}
     return None
 
 

@@ -15,8 +15,9 @@ from service.auth import Authenticator
 from service.claims import Claims
 from service.db import engine_from_settings, session_factory
 from service.events import RedisEvents
-from service.http.sse import LiveEvents, connect_async_redis
+from service.http.sse import EventHub, connect_async_redis
 from service.intake import Enqueuer, Intake
+from service.keys import KEYS_CHANNEL, ApiKeys
 from service.login_throttle import LoginThrottle
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
@@ -40,7 +41,8 @@ class Resources:
     login_throttle: LoginThrottle
     openapi: dict[str, Any]
     workspace: Workspace
-    live: LiveEvents | None = None  # None without Redis: GET /v1/events answers 503
+    keys: ApiKeys
+    live: EventHub | None = None  # None without Redis: GET /v1/events answers 503
     # Set when the server starts shutting down: open event streams end on it.
     stopping: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
 
@@ -55,10 +57,8 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
     queue = GuardedQueue(JobQueue(redis)) if redis is not None else None
     events = RedisEvents(redis) if redis is not None else None
     moderation = Moderation(sessions, settings, queue, events=events)
+    authenticator = Authenticator(sessions, settings.key_cache_seconds)
     stopping = asyncio.Event()
-    live = None
-    if settings.redis_url:
-        live = LiveEvents(connect_async_redis(settings.redis_url), stopping)
     return Resources(
         settings=settings,
         engine=engine,
@@ -66,15 +66,29 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
         redis=redis,
         moderation=moderation,
         intake=Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max),
-        authenticator=Authenticator(sessions, settings.key_cache_seconds),
+        authenticator=authenticator,
         users=Users(sessions, settings.session_ttl_seconds),
         login_throttle=LoginThrottle(
             redis, settings.login_max_failures, settings.login_window_seconds
         ),
         openapi=openapi,
         workspace=_workspace(sessions, settings, redis, events),
-        live=live,
+        keys=ApiKeys(sessions, redis),
+        live=_event_hub(settings, stopping, authenticator),
         stopping=stopping,
+    )
+
+
+def _event_hub(
+    settings: Settings, stopping: asyncio.Event, authenticator: Authenticator
+) -> EventHub | None:
+    if not settings.redis_url:
+        return None
+    return EventHub(
+        connect_async_redis(settings.redis_url),
+        stopping,
+        max_streams=settings.max_event_streams,
+        handlers={KEYS_CHANNEL: authenticator.forget},  # revoked in any process: forget it here
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from service.http import schemas
@@ -13,6 +15,7 @@ from service.http.endpoints import (
     comments,
     events,
     health,
+    keys,
     lifecycle,
     moderation,
     ops,
@@ -27,6 +30,8 @@ from service.http.endpoints import (
 from service.http.roles import MODERATOR, OPS, PUBLIC, SITE
 from service.settings import Settings
 
+FIRST_ITEM = "$response.body#/items/0/id"  # OpenAPI link expression: a page's first comment
+
 
 def api_routes(settings: Settings) -> list[ApiRoute]:
     """Every operation of the API (query limits come from settings)."""
@@ -34,7 +39,10 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         ApiRoute("POST", "/v1/comments", comments.submit_comment, SITE,
                  "Submit a comment for moderation", status=202, response="Accepted",
                  body=schemas.submission_fields, errors=(409, 413),
-                 headers={"Idempotency-Key": "Same key and body on a retry: same comment."}),
+                 headers={"Idempotency-Key": "Same key and body on a retry: same comment."},
+                 links={"GetComment": ("get_comment", {"comment_id": "$response.body#/id"}),
+                        "ReportComment": ("report_comment",
+                                          {"comment_id": "$response.body#/id"})}),
         ApiRoute("GET", "/v1/comments/{comment_id}", comments.get_comment, SITE,
                  "A comment's moderation status", response="CommentStatus", errors=(404,)),
         ApiRoute("GET", "/v1/articles/{article_id}/comments", articles.list_article_comments,
@@ -47,7 +55,9 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
                  "Every queue's count and oldest age", response="QueueOverview"),
         ApiRoute("GET", "/v1/queues/{name}", queues.list_queue, MODERATOR,
                  "One page of a moderation queue", response="CommentPage",
-                 query=schemas.queue_query(settings), errors=(404,)),
+                 query=schemas.queue_query(settings), errors=(404,),
+                 links={"ModerationView": ("get_moderation_view", {"comment_id": FIRST_ITEM}),
+                        "Decide": ("decide_comment", {"comment_id": FIRST_ITEM})}),
         ApiRoute("GET", "/v1/comments/{comment_id}/moderation", moderation.get_moderation_view,
                  MODERATOR, "Everything needed to judge a comment", response="ModerationView",
                  errors=(404,)),
@@ -63,6 +73,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *shadow.routes(settings),
         *workspace.routes(settings),
         *events.routes(settings),
+        *keys.routes(settings),
         *session.routes(settings),
         *webhooks.routes(settings),
         *changes.routes(settings),
@@ -78,5 +89,25 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
 
 
 def starlette_routes(routes: list[ApiRoute]) -> list[Route]:
-    """Starlette routes enforcing each declaration."""
-    return [Route(r.path, as_endpoint(r), methods=[r.method], name=r.operation_id) for r in routes]
+    """Starlette routes enforcing each declaration: one per path, whatever its methods, so a
+    405 lists every method of the path in ``Allow``; paths whose parameters take the rest of
+    the URL ("/" included) come last, longest first, so they never shadow a more specific path
+    (``/v1/authors/{site_id}/{author_id}/policy`` before ``/v1/authors/{site_id}/{author_id}``)."""
+    by_path: dict[str, list[ApiRoute]] = {}
+    for route in routes:
+        by_path.setdefault(route.route_path, []).append(route)
+    ordered = sorted(by_path.items(), key=lambda item: (":" in item[0], -len(item[0])))
+    return [_path_route(path, declared) for path, declared in ordered]
+
+
+def _path_route(path: str, declared: list[ApiRoute]) -> Route:
+    if len(declared) == 1:
+        (only,) = declared
+        return Route(path, as_endpoint(only), methods=[only.method], name=only.operation_id)
+    endpoints = {route.method: as_endpoint(route) for route in declared}
+
+    async def by_method(request: Request) -> Response:
+        return await endpoints[request.method if request.method != "HEAD" else "GET"](request)
+
+    name = "+".join(route.operation_id for route in declared)
+    return Route(path, by_method, methods=list(endpoints), name=name)

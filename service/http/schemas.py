@@ -13,7 +13,7 @@ from typing import Any
 
 from service.domain import ActionKind, Author, Decision, Envelope, NewComment, Queue
 from service.errors import FieldError, NotFoundError, ValidationError
-from service.http.fields import Field, Fields
+from service.http.fields import INT32_MAX, INT32_MIN, Field, Fields
 from service.settings import Settings
 from service.store.queues import AuditFilter, QueueFilter
 
@@ -36,7 +36,13 @@ AUTHOR_FIELDS: Fields = {
     "account_age_days": Field(
         "number", "Age of the author's account in days.", minimum=0, example=412
     ),
-    "karma": Field("integer", "The site's reputation score for the author.", example=37),
+    "karma": Field(
+        "integer",
+        "The site's reputation score for the author.",
+        minimum=INT32_MIN,
+        maximum=INT32_MAX,
+        example=37,
+    ),
 }
 
 ENVELOPE_FIELDS: Fields = {
@@ -74,6 +80,7 @@ def _submission_fields(max_comment_chars: int) -> Fields:
             required=True,
             max_length=max_comment_chars,
             normalise=True,
+            text="text",
             example="Great analysis, thanks.",
         ),
         "parent_id": Field(
@@ -108,7 +115,7 @@ REPORT_FIELDS: Fields = {
         max_length=32,
         example="spam",
     ),
-    "note": Field("string", "Free text from the reader.", max_length=NOTE_MAX),
+    "note": Field("string", "Free text from the reader.", max_length=NOTE_MAX, text="text"),
 }
 
 DECISION_FIELDS: Fields = {
@@ -120,7 +127,7 @@ DECISION_FIELDS: Fields = {
         example="approve",
     ),
     "reason": Field("string", "Why, as a short code; defaults to 'moderator'.", max_length=32),
-    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX),
+    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX, text="text"),
     "expected_version": Field(
         "integer",
         "The comment version the decision was made on; a different current version is a 409.",

@@ -14,6 +14,7 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.http.problems import TRACE_SCOPE_KEY, internal_error
+from service.logs import traced
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ class TraceMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_trace)
+            with traced(trace):
+                await self.app(scope, receive, send_with_trace)
         except Exception:
             log.exception(
                 "unhandled error trace_id=%s %s %s", trace, scope["method"], scope["path"]

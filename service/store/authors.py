@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from service.domain import AuthorPolicy
+from service.identity import author_key
 from service.models import AuthorPolicyRow
 
 AuthorKey = tuple[str, str]  # (site_id, author_id)
@@ -37,23 +38,35 @@ def get_policy(session: Session, site_id: str, author_id: str) -> AuthorPolicySe
 def policies_for(
     session: Session, keys: Iterable[AuthorKey]
 ) -> dict[AuthorKey, AuthorPolicySetting]:
-    """The policies of many authors in one query (a worker's batch)."""
-    wanted = sorted(set(keys))
-    if not wanted:
+    """The policies of many authors in one query (a worker's batch), by the ids asked for.
+
+    Authors are matched on their normalised key (service.identity), so a policy set for
+    ``u-ban`` also holds for ``U-BAN`` or a fullwidth ``u-ban``; where several look-alike ids
+    have policies, the one set last wins.
+    """
+    asked = {(site, author): (site, author_key(author)) for site, author in set(keys)}
+    if not asked:
         return {}
     rows = session.scalars(
-        select(AuthorPolicyRow).where(
-            tuple_(AuthorPolicyRow.site_id, AuthorPolicyRow.author_id).in_(wanted)
-        )
-    ).all()
-    return {(r.site_id, r.author_id): _setting(r) for r in rows}
+        select(AuthorPolicyRow)
+        .where(tuple_(AuthorPolicyRow.site_id, AuthorPolicyRow.author_key).in_(
+            sorted(set(asked.values()))
+        ))
+        .order_by(AuthorPolicyRow.set_at)
+    ).all()  # fmt: skip
+    by_key = {(r.site_id, r.author_key): _setting(r) for r in rows}  # the latest one wins
+    return {asked_for: by_key[key] for asked_for, key in asked.items() if key in by_key}
 
 
 def set_policy(session: Session, setting: AuthorPolicySetting) -> AuthorPolicySetting:
     """Create or replace the author's policy."""
     row = session.get(AuthorPolicyRow, (setting.site_id, setting.author_id))
     if row is None:
-        row = AuthorPolicyRow(site_id=setting.site_id, author_id=setting.author_id)
+        row = AuthorPolicyRow(
+            site_id=setting.site_id,
+            author_id=setting.author_id,
+            author_key=author_key(setting.author_id),
+        )
         session.add(row)
     row.policy = setting.policy.value
     row.trust_threshold = setting.trust_threshold

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from service.changes import CommentRef, Decider, EventType, Transition
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
+from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store import outbox
 from service.store.convert import to_comment
-from service.store.cursor import decode_cursor, encode_cursor
+from service.store.cursor import decode_cursor, encode_cursor, moment, row_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +91,7 @@ def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> d
         "parent_id": item.parent_id,
         "root_id": roots[item.parent_id] if item.parent_id else comment_id,
         "author_id": item.author.id,
+        "author_key": author_key(item.author.id),
         "author_name": item.author.display_name,
         "author_email_hash": item.author.email_hash,
         "author_account_age_days": item.author.account_age_days,
@@ -230,15 +232,19 @@ def list_published_threads(
     return Page(items, next_cursor)
 
 
+def _newest(value: Any) -> str:
+    """The order part of a newest-first cursor."""
+    if value != "newest":
+        raise ValueError("not a listing order")
+    return str(value)
+
+
 def _after_cursor(cursor: str, newest_first: bool) -> Any:
     """Rows after the cursor's (created_at, id) in the listing's order."""
     if newest_first:
-        created, last_id, order = decode_cursor(cursor, 3)
-        if order != "newest":
-            raise ValidationError([FieldError("/cursor", "is not a cursor this service issued")])
+        at, last_id, _ = decode_cursor(cursor, moment, row_id, _newest)
     else:
-        created, last_id = decode_cursor(cursor, 2)
-    at = datetime.fromisoformat(created)
+        at, last_id = decode_cursor(cursor, moment, row_id)
     same_time = CommentRow.created_at == at
     if newest_first:
         return or_(CommentRow.created_at < at, and_(same_time, CommentRow.id < last_id))

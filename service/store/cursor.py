@@ -1,13 +1,24 @@
-"""Opaque pagination cursors: the sort key and id of the last row on the previous page."""
+"""Opaque pagination cursors: the sort key and id of the last row on the previous page.
+
+A cursor comes back from the client, so decoding checks the type of every part: a forged but
+well-formed cursor is a 422, never a query the database refuses.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+import math
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from service.errors import FieldError, ValidationError
+
+Part = Callable[[Any], Any]  # checks and converts one decoded part; ValueError if wrong
+
+_ID_MAX = 64
 
 
 def encode_cursor(*key: Any) -> str:
@@ -16,16 +27,47 @@ def encode_cursor(*key: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str, arity: int) -> list[Any]:
-    """Decode a cursor made by :func:`encode_cursor`; a forged or stale one is a 422."""
+def decode_cursor(token: str, *parts: Part) -> list[Any]:
+    """Decode a cursor made by :func:`encode_cursor`, one ``parts`` checker per element."""
     try:
         padded = token + "=" * (-len(token) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        if not isinstance(key, list) or len(key) != len(parts):
+            raise ValueError("wrong shape")
+        return [part(value) for part, value in zip(parts, key, strict=True)]
+    except (binascii.Error, ValueError, UnicodeDecodeError, TypeError) as exc:
         raise _invalid() from exc
-    if not isinstance(key, list) or len(key) != arity:
-        raise _invalid()
-    return key
+
+
+def row_id(value: Any) -> str:
+    """A comment id part: a short printable string."""
+    if not isinstance(value, str) or not value.isprintable() or len(value) > _ID_MAX:
+        raise ValueError("not an id")
+    return value
+
+
+def moment(value: Any) -> datetime:
+    """A timestamp part, as ``datetime.isoformat`` wrote it (timezone-aware)."""
+    if not isinstance(value, str):
+        raise ValueError("not a timestamp")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("naive timestamp")
+    return parsed
+
+
+def number(value: Any) -> float:
+    """A finite number part (a risk score)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("not a number")
+    return float(value)
+
+
+def sequence(value: Any) -> int:
+    """A non-negative integer part that fits a 64-bit column (an action id)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise ValueError("not an action id")
+    return value
 
 
 def _invalid() -> ValidationError:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from service.domain import Action, Comment, Page, Status
 from service.models import ActionRow, CommentRow, ScoreRow
 from service.store.convert import to_action, to_comment
-from service.store.cursor import decode_cursor, encode_cursor
+from service.store.cursor import decode_cursor, encode_cursor, moment, number, row_id, sequence
 
 Sort = Literal["risk", "age"]
 
@@ -70,6 +70,13 @@ def summarise_queues(session: Session) -> dict[Status, QueueSummary]:
     return {status: QueueSummary(status, *found.get(status, (0, None))) for status in Status}
 
 
+def oldest_pending(session: Session) -> datetime | None:
+    """The ``created_at`` of the oldest pending comment (ix_comments_status_created)."""
+    return session.scalar(
+        select(func.min(CommentRow.created_at)).where(CommentRow.status == Status.PENDING.value)
+    )
+
+
 def list_queue(
     session: Session,
     status: Status,
@@ -84,13 +91,12 @@ def list_queue(
         risk = queue_risk()
         query = query.order_by(risk.desc(), CommentRow.id.desc())
         if cursor:
-            last_risk, last_id = decode_cursor(cursor, 2)
+            last_risk, last_id = decode_cursor(cursor, number, row_id)
             query = query.where(tuple_(risk, CommentRow.id) < tuple_(last_risk, last_id))
     else:
         query = query.order_by(CommentRow.created_at, CommentRow.id)
         if cursor:
-            created, last_id = decode_cursor(cursor, 2)
-            after = datetime.fromisoformat(created)
+            after, last_id = decode_cursor(cursor, moment, row_id)
             query = query.where(
                 or_(
                     CommentRow.created_at > after,
@@ -184,8 +190,8 @@ def list_actions(
     if filters.kind is not None:
         query = query.where(ActionRow.kind == filters.kind)
     if cursor:
-        (before_id,) = decode_cursor(cursor, 1)
-        query = query.where(ActionRow.id < int(before_id))
+        (before_id,) = decode_cursor(cursor, sequence)
+        query = query.where(ActionRow.id < before_id)
     rows = session.scalars(query.limit(limit + 1)).all()
     page = [to_action(r) for r in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
@@ -205,7 +211,7 @@ def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) 
         .join(
             other,
             and_(
-                other.author_id == this.author_id,
+                other.author_key == this.author_key,  # look-alike ids are one author
                 other.site_id == this.site_id,
                 other.body_sha256 == this.body_sha256,
                 other.id != this.id,

@@ -18,7 +18,7 @@ from service.models import (
     WebhookDeliveryRow,
     WebhookEndpointRow,
 )
-from service.store.cursor import decode_cursor, encode_cursor
+from service.store.cursor import decode_cursor, encode_cursor, sequence
 from service.store.outbox import to_event
 from service.webhooks.model import Attempt, Delivery, DeliveryStatus, Endpoint
 
@@ -402,8 +402,8 @@ def _newest_first(
 ) -> list[Any]:
     """Up to ``limit + 1`` rows in descending ``key`` order, after a cursor of that key."""
     if cursor:
-        (before,) = decode_cursor(cursor, 1)
-        query = query.where(key < int(before))
+        (before,) = decode_cursor(cursor, sequence)
+        query = query.where(key < before)
     return list(session.execute(query.order_by(key.desc()).limit(limit + 1)).all())
 
 

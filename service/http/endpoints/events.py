@@ -26,7 +26,8 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signatur
     return [
         ApiRoute("GET", "/v1/events", stream_events, MODERATOR,
                  "Live events as text/event-stream (classified, decided, undone, claimed, "
-                 "released, reported)", response="EventStream", errors=(503,)),
+                 "released, reported)", response="EventStream", errors=(503,),
+                 media_types=("text/event-stream",)),
         ApiRoute("GET", "/v1/stats", get_stats, OPS,
                  "Decisions per hour, time to decision, automatic share, overturns",
                  response="Stats", query=stats_query),
@@ -44,6 +45,7 @@ async def stream_events(call: Call) -> Response:
     live = call.resources.live
     if live is None:
         raise UnavailableError("live events need Redis: set REDIS_URL")
+    await live.admit()
     return StreamingResponse(live.stream(), media_type="text/event-stream", headers=STREAM_HEADERS)
 
 

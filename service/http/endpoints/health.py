@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
@@ -22,7 +24,9 @@ class NotReadyError(UnavailableError):
 
     code = "not-ready"
     title = "Not ready"
-    log_level = logging.INFO  # an answer to a probe (e.g. during start-up), not a fault
+    # An answer to a probe, not a fault: `up` polls it while workers start, and monitors poll
+    # it all day; the failing checks are in the answer.
+    log_level = logging.DEBUG
 
     def __init__(self, detail: str, checks: dict[str, Any]) -> None:
         super().__init__(detail)
@@ -60,13 +64,35 @@ def _run(check: Callable[[Resources], dict[str, Any]], resources: Resources) -> 
         return {"ok": False, "detail": exc.detail}
 
 
+# A write that failed for want of a database this recently makes the database not ready.
+WRITE_FAILURE_SECONDS = 30.0
+# An SQLite file on a disk with less room than this will soon refuse commits.
+MIN_FREE_BYTES = 8 * 1024 * 1024
+
+
 def _database(resources: Resources) -> dict[str, Any]:
     try:
         with resources.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         return {"ok": False, "detail": f"database unreachable: {type(exc).__name__}"}
+    if resources.intake.is_failing(WRITE_FAILURE_SECONDS):
+        return {"ok": False, "detail": "the database answers but refuses writes"}
+    free = _free_bytes(resources.engine)
+    if free is not None and free < MIN_FREE_BYTES:
+        return {"ok": False, "detail": f"the disk holding the database is full ({free} bytes free)"}
     return {"ok": True}
+
+
+def _free_bytes(engine: Engine) -> int | None:
+    """Free space on the disk of an SQLite file (None for a server database)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    try:
+        return shutil.disk_usage(Path(database).parent).free
+    except OSError:
+        return None
 
 
 def _redis(resources: Resources) -> dict[str, Any]:

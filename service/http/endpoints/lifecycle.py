@@ -22,6 +22,9 @@ from service.training_queue import TrainingQueue
 
 NOTE_MAX = 2000
 UPLOAD_ID_MAX = 80
+# A labels file may be tens of MB from an ops key (authenticated before the body is read): it gets
+# more time to arrive than an ordinary body's COMMENTDESK_REQUEST_TIMEOUT_SECONDS.
+UPLOAD_TIMEOUT_SECONDS = 600.0
 HISTORY_MAX = 200
 
 
@@ -61,11 +64,12 @@ def training_fields(settings: Settings) -> Fields:
     larger one goes through ``POST /v1/models/uploads``)."""
     return {
         "note": Field("string", "Why this version is trained, for the registry.",
-                      max_length=NOTE_MAX, example="add March moderator decisions"),
+                      max_length=NOTE_MAX, text="text", example="add March moderator decisions"),
         "extra_labels_csv": Field(
             "string", "Extra labelled rows as CSV: a header with `text` and label columns "
                       "(`spam`, `toxic`, …), cells 0, 1 or empty; older than every decision.",
-            max_length=settings.max_body_bytes, example="text,spam\nDM me for 10x returns,1\n"),
+            max_length=settings.max_body_bytes, text="text",
+            example="text,spam\nDM me for 10x returns,1\n"),
         "labels_upload": Field(
             "string", "The id of a labels file stored by `POST /v1/models/uploads`.",
             max_length=UPLOAD_ID_MAX, example="upload-0f6b1c2d3e4f40a1b2c3d4e5f6a7b8c9"),
@@ -143,7 +147,8 @@ async def upload_labels(call: Call) -> Response:
     media_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "text/csv":
         raise UnsupportedMediaTypeError("send the labels file as text/csv (UTF-8)")
-    raw = await read_bounded(call.request, call.resources.settings.max_upload_bytes)
+    settings = call.resources.settings
+    raw = await read_bounded(call.request, settings.max_upload_bytes, UPLOAD_TIMEOUT_SECONDS)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

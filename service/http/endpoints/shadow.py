@@ -12,6 +12,7 @@ from service.http import render, schemas
 from service.http.call import ApiRoute, Call
 from service.http.endpoints.labels import export_labels
 from service.http.roles import OPS
+from service.label_file import MEDIA_TYPES
 from service.settings import Settings
 from service.shadow import Shadow
 
@@ -25,7 +26,8 @@ def routes(settings: Settings) -> list[ApiRoute]:
                  errors=(404,)),
         ApiRoute("GET", "/v1/labels/export", export_labels, OPS,
                  "Moderator-labelled comments as CSV or JSON Lines", response="LabelRecord",
-                 query=schemas.labels_export_query(settings)),
+                 query=schemas.labels_export_query(settings),
+                 media_types=tuple(m.partition(";")[0] for m in MEDIA_TYPES.values())),
     ]  # fmt: skip
 
 

@@ -59,7 +59,7 @@ POLICY_FIELDS: Fields = {
                     choices=tuple(p.value for p in AuthorPolicy), example="premoderate"),
     "trust_threshold": Field("number", "For trust: approve while every score is below this "
                              "(default 0.5).", minimum=0, maximum=1, example=0.3),
-    "note": Field("string", "Why, for other moderators.", max_length=NOTE_MAX),
+    "note": Field("string", "Why, for other moderators.", max_length=NOTE_MAX, text="text"),
 }  # fmt: skip
 
 SELECT_FIELDS: Fields = {
@@ -73,6 +73,7 @@ SELECT_FIELDS: Fields = {
                   example="example.com"),
 }  # fmt: skip
 
+
 PREVIEW_FIELDS: Fields = {
     "select": Field("object", "Exactly one of: ids; site_id and author_id; link. Only comments "
                     "currently in the queue count.", required=True, fields=SELECT_FIELDS),
@@ -85,7 +86,8 @@ BULK_FIELDS: Fields = {
                      items=Field("string", "A reason code.", max_length=REASON_MAX)),
     "decision": Field("string", "The decision for every selected comment.", required=True,
                       choices=tuple(d.value for d in Decision)),
-    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX),
+    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX,
+                  text="text"),
     "expected_count": Field("integer", "The count the preview showed; a different current "
                             "count is a 409 count-changed.", required=True, minimum=0,
                             maximum=BULK_MAX),

@@ -73,7 +73,7 @@ async def login(request: Request) -> Response:
     users, throttle = resources.users, resources.login_throttle
     address = request.client.host if request.client is not None else "unknown"
     try:
-        await run_in_threadpool(throttle.check, username, address)
+        await run_in_threadpool(throttle.attempt, username, address)  # counted before the check
         user = await run_in_threadpool(users.authenticate, username, form.get("password", ""))
     except TooManySignInsError as exc:
         minutes = max(1, round(exc.retry_after / 60))
@@ -83,10 +83,9 @@ async def login(request: Request) -> Response:
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except AuthenticationError:
-        await run_in_threadpool(throttle.failed, username, address)
         message = "Wrong username or password."
         return render_form(request, target=target, username=username, error=message, status=401)
-    await run_in_threadpool(throttle.succeeded, username)
+    await run_in_threadpool(throttle.succeeded, username, address)
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # a fresh token on every sign-in: a planted cookie never becomes a signed-in one
         await run_in_threadpool(users.close_session, old)
@@ -112,7 +111,8 @@ async def logout(request: Request) -> Response:
 
 async def read_form(request: Request) -> dict[str, str]:
     """The fields of a small urlencoded form (the first value of each)."""
-    raw = await read_bounded(request, FORM_MAX_BYTES)
+    timeout = resources_of(request).settings.request_timeout_seconds
+    raw = await read_bounded(request, FORM_MAX_BYTES, timeout)
     try:
         fields = parse_qs(raw.decode(), keep_blank_values=True, max_num_fields=20)
     except (UnicodeDecodeError, ValueError) as exc:

@@ -4,6 +4,7 @@ a published event reaches an HTTP client, and SIGTERM ends open streams at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -20,8 +21,7 @@ from redis import Redis
 
 from service.domain import Role
 from service.events import CHANNEL, RedisEvents
-from service.http.sse import LiveEvents, connect_async_redis
-from tests.factories import eventually
+from service.http.sse import EventHub, connect_async_redis
 from tests.unit.http.conftest import Headers
 from tests.unit.http.conftest import make_key as make_key  # a fixture, shared
 
@@ -34,19 +34,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def api(
-    database_url: str, test_redis_url: str, tmp_path: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`commentdesk api` on a free loopback port, ready to serve."""
+def start_api(
+    database_url: str, redis_url: str, data_dir: Path, **extra: str
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """`commentdesk api` on a free loopback port, serving."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTDESK_")}
     env.update(
         DATABASE_URL=database_url,
-        REDIS_URL=test_redis_url,
-        COMMENTDESK_DATA_DIR=str(tmp_path),
+        REDIS_URL=redis_url,
+        COMMENTDESK_DATA_DIR=str(data_dir),
         COMMENTDESK_PORT=str(port),
         COMMENTDESK_HOST="127.0.0.1",
+        **extra,
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "commentdesk", "api"],
@@ -57,11 +57,29 @@ def api(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, process)
+    except BaseException:
+        process.kill()
+        process.wait(timeout=10)
+        raise
+    return url, process
+
+
+def stop_api(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def api(
+    database_url: str, test_redis_url: str, tmp_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`commentdesk api` on a free loopback port, ready to serve."""
+    url, process = start_api(database_url, test_redis_url, tmp_path)
+    try:
         yield url, process
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
+        stop_api(process)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -107,9 +125,6 @@ def test_events_stream_relays_a_published_event(
         assert read_event(lines) == ("reported", {"comment_id": "c-1"})
         assert subscribers(redis) == 1
 
-    # The client went away: the stream unsubscribed and gave its connection back.
-    eventually(lambda: subscribers(redis) == 0)
-
 
 def subscribers(redis: Redis) -> int:
     [(_, count)] = redis.pubsub_numsub(CHANNEL)
@@ -139,9 +154,11 @@ def test_sigterm_ends_open_streams_promptly(
 def test_a_quiet_stream_sends_keepalives_and_ends_on_shutdown(test_redis_url: str) -> None:
     async def run() -> list[str]:
         stopping = asyncio.Event()
-        live = LiveEvents(
+        live = EventHub(
             connect_async_redis(test_redis_url), stopping, keepalive_seconds=0.2, poll_seconds=0.05
         )
+        live.start()
+        await live.admit()
         received = []
         async for chunk in live.stream():
             received.append(chunk)
@@ -152,3 +169,37 @@ def test_a_quiet_stream_sends_keepalives_and_ends_on_shutdown(test_redis_url: st
     received = asyncio.run(asyncio.wait_for(run(), timeout=5))
 
     assert received == [": connected\n\n", ": keepalive\n\n", ": keepalive\n\n"]
+
+
+def test_streams_share_one_subscription_and_past_the_limit_get_a_503(
+    database_url: str, test_redis_url: str, tmp_path: Path,
+    make_key: Callable[[Role, str], Headers], redis: Redis,
+) -> None:  # fmt: skip
+    # Issue 9, defect 9: each stream used to take a pool connection; stream 101 got an empty 200.
+    url, process = start_api(
+        database_url, test_redis_url, tmp_path, COMMENTDESK_MAX_EVENT_STREAMS="5"
+    )
+    headers = make_key(Role.MODERATOR, "mod-ann")
+    try:
+        with contextlib.ExitStack() as streams:
+            lines = []
+            for _ in range(5):
+                response = streams.enter_context(
+                    httpx.stream("GET", f"{url}/v1/events", headers=headers, timeout=5.0)
+                )
+                assert response.status_code == 200
+                lines.append(response.iter_lines())
+                assert next(lines[-1]) == ": connected"
+            assert subscribers(redis) == 1  # one subscription for the whole process
+
+            refused = httpx.get(f"{url}/v1/events", headers=headers, timeout=5.0)
+            assert refused.status_code == 503
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert refused.json()["code"] == "too-many-streams"
+            assert int(refused.headers["Retry-After"]) > 0
+
+            RedisEvents(redis).publish("reported", {"comment_id": "c-2"})
+            for stream in lines:
+                assert read_event(stream) == ("reported", {"comment_id": "c-2"})
+    finally:
+        stop_api(process)

@@ -42,6 +42,28 @@ def client(app_settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+def make_site_key(database_url: str, name: str = "news-site") -> Headers:
+    """A site key stored straight into the database at ``database_url``."""
+    return {"Authorization": f"Bearer {make_role_key(database_url, Role.SITE, name)}"}
+
+
+def make_role_key(database_url: str, role: Role, name: str = "") -> str:
+    """A key of ``role`` stored straight into the database at ``database_url``."""
+    from service.db import create_db_engine, session_factory
+
+    engine = create_db_engine(database_url)
+    try:
+        token, digest, prefix = generate_api_key()
+        with session_factory(engine).begin() as session:
+            add_api_key(
+                session, name=name or f"contract-{role.value}", role=role, key_hash=digest,
+                prefix=prefix, now=datetime.now(UTC),
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    return token
+
+
 @pytest.fixture
 def make_key(sessions: sessionmaker[Session]) -> Callable[[Role, str], Headers]:
     """Create an API key for a named client; returns the Authorization header for it."""

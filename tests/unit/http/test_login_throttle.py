@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from redis import Redis
@@ -63,18 +64,45 @@ def test_a_success_clears_the_username_count(
     assert attempt(throttled, user, PASSWORD) == 303
 
 
+def test_concurrent_wrong_passwords_get_no_more_tries_than_the_limit(
+    throttled: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    # Issue 9, defect 8: counting after the password check let every request in flight through.
+    victim = create_user(sessions).username
+    token = login_token(throttled)
+    form = {"username": victim, "password": "wrong guess!", "csrf": token}
+
+    # Each answer sets a fresh form cookie; every request keeps sending the first one.
+    cookie = {"Cookie": f"cd_login_csrf={token}"}
+
+    def send(_: int) -> int:
+        response = throttled.post("/ui/login", data=form, headers=cookie, follow_redirects=False)
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(send, range(60)))
+    assert statuses.count(401) == LIMIT
+    assert statuses.count(429) == 60 - LIMIT
+
+
 def test_an_address_failing_across_many_usernames_is_refused(redis: Redis) -> None:
     throttle = LoginThrottle(redis, max_failures=2, window_seconds=60)
-    for n in range(10):  # 2 x ADDRESS_FACTOR failures, each username only once
-        throttle.check(f"user-{n}", "198.51.100.7")
-        throttle.failed(f"user-{n}", "198.51.100.7")
+    for n in range(10):  # 2 x ADDRESS_FACTOR failed attempts, each username only once
+        throttle.attempt(f"user-{n}", "198.51.100.7")
     with pytest.raises(TooManySignInsError):
-        throttle.check("someone-new", "198.51.100.7")
-    throttle.check("someone-new", "203.0.113.9")  # another address is fine
+        throttle.attempt("someone-new", "198.51.100.7")
+    throttle.attempt("someone-new", "203.0.113.9")  # another address is fine
+
+
+def test_successes_do_not_count_against_an_address(redis: Redis) -> None:
+    throttle = LoginThrottle(redis, max_failures=1, window_seconds=60)
+    for n in range(20):  # an office NAT: many people signing in fine
+        throttle.attempt(f"user-{n}", "198.51.100.7")
+        throttle.succeeded(f"user-{n}", "198.51.100.7")
+    throttle.attempt("someone-new", "198.51.100.7")
 
 
 def test_throttle_without_redis_lets_attempts_through() -> None:
     throttle = LoginThrottle(None, max_failures=1, window_seconds=60)
-    throttle.failed("ann", "192.0.2.1")
-    throttle.failed("ann", "192.0.2.1")
-    throttle.check("ann", "192.0.2.1")  # no counter store: nothing to refuse on
+    for _ in range(3):
+        throttle.attempt("ann", "192.0.2.1")  # no counter store: nothing to refuse on

@@ -67,7 +67,8 @@ def test_problem_409_for_a_reused_idempotency_key(client: TestClient, site: Head
 
 
 def test_problem_413_for_an_oversized_body(client: TestClient, site: Headers) -> None:
-    response = client.post("/v1/comments", content=b"x" * 5000, headers=site)
+    headers = {**site, "Content-Type": "application/json"}
+    response = client.post("/v1/comments", content=b"x" * 5000, headers=headers)
     assert_problem(response, 413, "payload-too-large")
 
 

@@ -110,13 +110,15 @@ def test_submit_counts_streamed_bytes_without_content_length(
         for _ in range(10):
             yield b" " * 1000
 
-    response = client.post("/v1/comments", content=chunks(), headers=site)
+    headers = {**site, "Content-Type": "application/json"}
+    response = client.post("/v1/comments", content=chunks(), headers=headers)
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
 
 
 def test_submit_rejects_malformed_json_with_400(client: TestClient, site: Headers) -> None:
-    response = client.post("/v1/comments", content=b'{"body": ', headers=site)
+    headers = {**site, "Content-Type": "application/json"}
+    response = client.post("/v1/comments", content=b'{"body": ', headers=headers)
     assert response.status_code == 400
     assert response.json()["code"] == "malformed-request"
 

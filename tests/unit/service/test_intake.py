@@ -133,3 +133,26 @@ def test_enqueuer_lingers_through_notifications() -> None:
     eventually(lambda: bool(jobs))
     enqueuer.close()
     assert jobs == [[f"id-{n}" for n in range(5)]]
+
+
+def test_intake_does_not_retry_one_by_one_when_the_database_is_down() -> None:
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def down(items: Sequence[NewComment]) -> list[Stored]:
+        gate.wait(5)
+        calls.append(len(items))
+        raise StorageError()  # an outage: every retry would wait for the same dead database
+
+    async def scenario() -> list[BaseException | Stored]:
+        intake = Intake(down, None, max_batch=10)
+        tasks = [asyncio.create_task(intake.submit(new_comment())) for _ in range(6)]
+        await asyncio.sleep(0.05)
+        gate.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        await intake.close()
+        return results
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(r, StorageError) for r in results)
+    assert calls == [6]  # once for the whole batch, not once more per submission

@@ -31,14 +31,14 @@ export function currentSession() {
 }
 
 /** Call the API; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function api(method, path, body = undefined, headers = {}) {
-  if (body === undefined) return send(method, path, undefined, headers);
-  return send(method, path, JSON.stringify(body), { "Content-Type": "application/json", ...headers });
+export async function api(method, path, body = undefined, headers = {}, { keepalive = false } = {}) {
+  if (body === undefined) return send(method, path, undefined, headers, { keepalive });
+  return send(method, path, JSON.stringify(body), { "Content-Type": "application/json", ...headers }, { keepalive });
 }
 
 /** Send a body as it is (e.g. a CSV file, with its Content-Type in `headers`). */
-export async function send(method, path, body, headers = {}) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
+export async function send(method, path, body, headers = {}, { keepalive = false } = {}) {
+  const init = { method, credentials: "same-origin", keepalive, headers: { Accept: "application/json", ...headers } };
   if (UNSAFE.has(method) && session) init.headers["X-CSRF-Token"] = session.csrf_token;
   if (body !== undefined) init.body = body;
   let response;

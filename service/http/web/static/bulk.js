@@ -98,8 +98,8 @@ async function apply(select, decision, reason, expectedCount) {
   }
   wide = null;
   updateBar();
-  rememberUndo(result.batch_id, result.undo_until, ids);
-  toast(`Decided ${result.decided} comment${result.decided === 1 ? "" : "s"}.`, { action: { label: "Undo", run: undo }, timeout: 15000 });
+  const shown = toast(`Decided ${result.decided} comment${result.decided === 1 ? "" : "s"}.`, { action: { label: "Undo", run: undo }, timeout: 15000 });
+  rememberUndo(result.batch_id, result.undo_until, ids, shown);
   loadCounts().catch(() => {});
 }
 

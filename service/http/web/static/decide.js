@@ -12,7 +12,7 @@ export const REJECT_REASONS = [
 ];
 const PAST = { approve: "Approved", reject: "Rejected", spam: "Marked spam" };
 
-let lastUndo = null; // {batch_id, until, ids}
+let lastUndo = null; // {batch_id, until, ids, toast}: the toast offering it goes with it
 
 /** Decide the focused card (reject asks for a reason first). */
 export function decideFocused(decision) {
@@ -50,8 +50,8 @@ async function send(card, decision, reason, note) {
     setClaim(card.item.id, null, null);
     showConflict(card.node, null);
     showOutcome(card.node, `${PAST[decision]}${reason ? ` (${reason})` : ""} by you — press u to undo`);
-    if (result.undo) rememberUndo(result.undo.batch_id, result.undo.until, [card.item.id]);
-    toast(`${PAST[decision]}.`, result.undo ? { action: { label: "Undo", run: undo } } : {});
+    const shown = toast(`${PAST[decision]}.`, result.undo ? { action: { label: "Undo", run: undo } } : {});
+    if (result.undo) rememberUndo(result.undo.batch_id, result.undo.until, [card.item.id], shown);
     loadCounts().catch(() => {});
   } catch (error) {
     await showDecisionConflict(card, error);
@@ -76,18 +76,20 @@ async function showDecisionConflict(card, error) {
   }
 }
 
-export function rememberUndo(batchId, until, ids) {
-  lastUndo = { batch_id: batchId, until: new Date(until).getTime(), ids };
+export function rememberUndo(batchId, until, ids, shown = null) {
+  lastUndo?.toast?.remove(); // only the latest decision can be undone: its toast alone offers it
+  lastUndo = { batch_id: batchId, until: new Date(until).getTime(), ids, toast: shown };
 }
 
 /** Take back the last decision (single or bulk) while the undo window is open. */
 export async function undo() {
   if (!lastUndo) { toast("Nothing to undo."); return; }
   if (Date.now() > lastUndo.until) { toast("The undo window has passed.", { kind: "error" }); lastUndo = null; return; }
-  const { batch_id: batchId, ids } = lastUndo;
+  const { batch_id: batchId, ids, toast: offered } = lastUndo;
   try {
     const result = await api("POST", `/v1/decisions/${encodeURIComponent(batchId)}/undo`);
     lastUndo = null;
+    offered?.remove(); // "Approved. Undo" must not outlive the decision it offers to undo
     for (const id of ids) {
       const card = cardOf(id);
       if (!card) continue;
@@ -127,7 +129,8 @@ function pickReason(card) {
       options.children[index].click();
     }
   };
-  dialog.onclose = () => card.node.focus({ preventScroll: true });
+  // Back to the card keys now act on: after a reason was picked, focus has already moved on.
+  dialog.onclose = () => cardOf(state.focusId)?.node.focus({ preventScroll: true });
   dialog.showModal();
   options.firstElementChild.focus();
 }

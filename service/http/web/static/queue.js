@@ -202,14 +202,21 @@ export async function claim(card, { exclusive = true } = {}) {
 }
 
 /** Give back the claim this moderator holds, if any (not awaited: moving on must be instant). */
-export function releaseClaim() {
+export function releaseClaim({ leaving = false } = {}) {
   const id = state.held;
   if (!id) return;
   state.held = null;
   const card = cardOf(id);
   if (card?.busy) return; // a decision on it is under way and uses the claim up
   if (card && !card.decided) setClaim(id, null, null);
-  api("DELETE", `/v1/comments/${encodeURIComponent(id)}/claim`).catch(() => {});
+  // keepalive: the request outlives the page when the moderator is leaving it.
+  api("DELETE", `/v1/comments/${encodeURIComponent(id)}/claim`, undefined, {}, { keepalive: leaving }).catch(() => {});
+}
+
+/** Give the claim back when the moderator leaves (closes the tab, goes elsewhere, or the
+ * browser puts the page away): otherwise it would block others until its TTL runs out. */
+export function releaseOnLeave() {
+  window.addEventListener("pagehide", () => releaseClaim({ leaving: true }));
 }
 
 const FILTERS = ["article_id", "author_id", "label"];

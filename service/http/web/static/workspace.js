@@ -5,7 +5,7 @@ import { toggleFocused, wireBulk } from "./bulk.js";
 import { decide, decideFocused, undo } from "./decide.js";
 import { bindKeys, showHelp } from "./keys.js";
 import { clearWaiting, showNew, startLive } from "./live.js";
-import { cardOf, focusCard, loadCounts, move, reloadList, state, wireQueueControls } from "./queue.js";
+import { cardOf, focusCard, loadCounts, move, releaseOnLeave, reloadList, state, wireQueueControls } from "./queue.js";
 import { startPage } from "./shell.js";
 
 function onCardClick(event) {
@@ -24,6 +24,7 @@ async function main() {
   const session = await startPage();
   state.me = session.username;
   wireQueueControls();
+  releaseOnLeave();
   wireBulk();
   document.getElementById("cards").addEventListener("click", onCardClick);
   document.getElementById("side-close").addEventListener("click", closeSide);

@@ -1,0 +1,54 @@
+"""API keys for ops: list them, revoke one (every API process stops accepting it at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from service.errors import NotFoundError
+from service.http.call import ApiRoute, Call
+from service.http.render import timestamp
+from service.http.roles import OPS
+from service.settings import Settings
+from service.store.keys import KeyRecord
+
+
+def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signature as the others)
+    """This module's operations, added to the route table."""
+    return [
+        ApiRoute("GET", "/v1/keys", list_keys, OPS, "API keys (never the keys themselves)",
+                 response="KeyList"),
+        ApiRoute("POST", "/v1/keys/{key_id}/revoke", revoke_key, OPS,
+                 "Revoke an API key: refused by every API process within a second",
+                 response="Key", errors=(404,)),
+    ]  # fmt: skip
+
+
+async def list_keys(call: Call) -> Response:
+    """Every key, revoked ones included."""
+    keys = await run_in_threadpool(call.resources.keys.list_keys)
+    return JSONResponse({"items": [render_key(k) for k in keys]})
+
+
+async def revoke_key(call: Call) -> Response:
+    """Revoke one key by id; this process forgets it at once, the others when Redis tells them."""
+    raw = call.path_param("key_id")
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFoundError(f"there is no API key {raw!r}")
+    record = await run_in_threadpool(call.resources.keys.revoke, int(raw))
+    call.resources.authenticator.forget(record.key_hash)
+    return JSONResponse(render_key(record))
+
+
+def render_key(key: KeyRecord) -> dict[str, Any]:
+    """A key as JSON: id, name, role, display prefix, when created and revoked."""
+    return {
+        "id": key.id,
+        "name": key.name,
+        "role": key.role.value,
+        "prefix": key.prefix,
+        "created_at": timestamp(key.created_at),
+        "revoked_at": timestamp(key.revoked_at),
+    }

@@ -1,0 +1,36 @@
+"""Migration 0006 gives comments and author policies written before it their author key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import text
+
+from service.db import create_db_engine
+from service.identity import author_key
+from service.migrate import alembic_config
+
+_COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
+ body_sha256, status, reasons, report_count, version, created_at)
+ VALUES (:id, 's', 'a', :id, :author, 'N', 'b', 'h', 'pending', '[]', 0, 1, '2026-01-01')"""
+_POLICY = """INSERT INTO author_policies (site_id, author_id, policy, set_by, set_at)
+ VALUES ('s', 'U-BAN', 'ban', 'ann', '2026-01-01')"""
+
+
+def test_upgrade_backfills_author_keys(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        for n, author in enumerate(["u-ban", "\uff55-ban", "someone"]):
+            connection.execute(text(_COMMENT), {"id": f"c{n}", "author": author})
+        connection.execute(text(_POLICY))
+        command.upgrade(config, "head")
+        keys = dict(connection.execute(text("SELECT id, author_key FROM comments")).all())
+        policy_key = connection.execute(text("SELECT author_key FROM author_policies")).scalar()
+    engine.dispose()
+    assert keys == {"c0": author_key("u-ban"), "c1": author_key("u-ban"),
+                    "c2": author_key("someone")}  # fmt: skip
+    assert policy_key == author_key("u-ban")
