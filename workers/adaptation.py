@@ -228,7 +228,7 @@ def site_bands(
         scores = proba[known, column]
         entry: dict[str, Any] = {"targets": {}, "achieved": {}}
         if MIN_BAND_POSITIVES <= int(truth.sum()) < len(truth):
-            _add_hold_band(entry, scores, truth, settings.target_hold_recall)
+            _add_hold_band(entry, scores, truth, settings)
         default = settings.thresholds.get(label)
         if default is not None and default.reject is not None:
             texts = [t for t, k in zip(rows.texts, known, strict=True) if k]
@@ -249,12 +249,33 @@ def site_bands(
 
 
 def _add_hold_band(
-    entry: dict[str, Any], scores: FloatArray, truth: npt.NDArray[np.int64], recall: float
+    entry: dict[str, Any],
+    scores: FloatArray,
+    truth: npt.NDArray[np.int64],
+    settings: Settings,
 ) -> None:
+    recall, cap = settings.target_hold_recall, settings.target_max_approved_held
     threshold = threshold_for_recall(scores, truth, recall)
+    kept = scores[truth == 0]
+    threshold = _capped(threshold, kept, cap)
     entry["withhold"] = round(threshold, 6)
-    entry["targets"]["withhold"] = f"recall={recall:g}"
-    entry["achieved"]["withhold"] = _achieved(operating_point(scores, truth, threshold), len(truth))
+    entry["targets"]["withhold"] = f"recall={recall:g}, approved held<={cap:g}"
+    point = operating_point(scores, truth, threshold)
+    entry["achieved"]["withhold"] = _achieved(point, len(truth)) | {
+        "approved_held": round(float(np.mean(kept >= threshold)), 4) if len(kept) else None
+    }
+
+
+def _capped(threshold: float, kept: FloatArray, cap: float) -> float:
+    """Raise ``threshold`` until at most ``cap`` of the comments moderators kept reach it (the
+    workload cap wins over the recall target)."""
+    if not len(kept) or np.mean(kept >= threshold) <= cap:
+        return threshold
+    ordered = np.sort(kept)
+    candidate = float(ordered[min(len(ordered) - 1, int(np.ceil(len(ordered) * (1.0 - cap))))])
+    if np.mean(kept >= candidate) > cap:  # ties at the candidate: go just above them
+        candidate = float(np.nextafter(candidate, np.inf))
+    return candidate
 
 
 # Fewest evidence-backed comments the default reject band must have rejected, against the

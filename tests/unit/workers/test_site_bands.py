@@ -46,3 +46,15 @@ def test_a_default_band_that_rejected_kept_comments_is_turned_off() -> None:
     entry = site_bands(_rows(texts, spam), ("spam", "toxic"), proba, Settings())["spam"]
     assert entry["reject"] is None
     assert entry["achieved"]["reject"]["flagged"] == 25
+
+
+def test_hold_band_never_holds_more_than_the_cap_of_approved_comments() -> None:
+    # A weak label: positives barely outscore negatives, so recall 0.8 alone would hold most of
+    # the approved comments; the cap (0.3 by default) raises the band.
+    rng = np.random.default_rng(1)
+    spam = [1.0] * 50 + [0.0] * 200
+    proba = np.column_stack([rng.uniform(0, 1, 250) * 0.5 + np.array(spam) * 0.1, np.zeros(250)])
+    entry = site_bands(_rows([CLEAN] * 250, spam), ("spam", "toxic"), proba, Settings())["spam"]
+    achieved = entry["achieved"]["withhold"]
+    assert achieved["approved_held"] <= Settings().target_max_approved_held
+    assert achieved["recall"] < Settings().target_hold_recall  # the cap won over the target
