@@ -38,7 +38,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/v1/comments", comments.submit_comment, SITE,
                  "Submit a comment for moderation", status=202, response="Accepted",
-                 body=schemas.submission_fields, errors=(409, 413),
+                 body=schemas.submission_fields, errors=(409, 413, 429),
                  headers={"Idempotency-Key": "Same key and body on a retry: same comment."},
                  links={"GetComment": ("get_comment", {"comment_id": "$response.body#/id"}),
                         "ReportComment": ("report_comment",
@@ -90,13 +90,19 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
 
 def starlette_routes(routes: list[ApiRoute]) -> list[Route]:
     """Starlette routes enforcing each declaration: one per path, whatever its methods, so a
-    405 lists every method of the path in ``Allow``; paths whose parameters take the rest of
-    the URL ("/" included) come last, longest first, so they never shadow a more specific path
+    405 lists every method of the path in ``Allow``. Paths with fewer parameters come first
+    (``/v1/comments/lookup`` before ``/v1/comments/{comment_id}``, or a method the first does
+    not have would be answered with the second's ``Allow``); paths whose parameters take the rest
+    of the URL ("/" included) come last, longest first, so they never shadow a more specific path
     (``/v1/authors/{site_id}/{author_id}/policy`` before ``/v1/authors/{site_id}/{author_id}``)."""
     by_path: dict[str, list[ApiRoute]] = {}
     for route in routes:
         by_path.setdefault(route.route_path, []).append(route)
-    ordered = sorted(by_path.items(), key=lambda item: (":" in item[0], -len(item[0])))
+
+    def specificity(path: str) -> tuple[bool, int, int]:
+        return ":" in path, path.count("{"), -len(path)
+
+    ordered = sorted(by_path.items(), key=lambda item: specificity(item[0]))
     return [_path_route(path, declared) for path, declared in ordered]
 
 
