@@ -23,6 +23,7 @@ import anyio
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
+from service import redis_url
 from service.events import CHANNEL
 
 KEEPALIVE_SECONDS = 15.0
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 def connect_async_redis(url: str) -> AsyncRedis:
     """The process's asyncio client for subscriptions (connections open lazily, per stream)."""
-    return AsyncRedis.from_url(url, socket_connect_timeout=1.0, health_check_interval=30)
+    return redis_url.connect_async(url, socket_connect_timeout=1.0, health_check_interval=30)
 
 
 def sse_event(kind: str, data: Any) -> str:
