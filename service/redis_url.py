@@ -23,8 +23,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
-from redis.connection import parse_url
-from redis.sentinel import Sentinel
+from redis.connection import SSLConnection, parse_url
+from redis.sentinel import Sentinel, SentinelManagedConnection
+from redis.utils import SENTINEL
 
 # Scheme → whether the connection to the master uses TLS.
 SENTINEL_SCHEMES = {"redis+sentinel": False, "rediss+sentinel": True}
@@ -104,8 +105,14 @@ def connect(url: str, **options: Any) -> Redis:
     sentinel = Sentinel(  # type: ignore[no-untyped-call]  # untyped in redis-py 8
         list(target.sentinels), sentinel_kwargs=target.sentinel_kwargs(options)
     )
+    kwargs = target.master_kwargs()
+    connection_class = _SentinelSSLConnection if kwargs.pop("ssl", False) else _SentinelConnection
     client: Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
-        target.service_name, redis_class=_SentinelRedis, **options, **target.master_kwargs()
+        target.service_name,
+        redis_class=_SentinelRedis,
+        connection_class=connection_class,
+        **options,
+        **kwargs,
     )
     return client
 
@@ -138,6 +145,37 @@ def redacted(url: str) -> str:
         for key, value in (item.partition("=")[::2] for item in parts.query.split("&") if item)
     )
     return parts._replace(netloc=f"{userinfo}{at}{hosts}", query=query).geturl()
+
+
+class _SentinelConnection(SentinelManagedConnection):
+    """A connection to the master that is dropped when a read fails, like every other one.
+
+    redis-py 8.1's ``SentinelManagedConnection.read_response`` defaults ``disconnect_on_error``
+    to False, unlike its base class and its asyncio twin. A read interrupted by anything but a
+    connection error (RQ's SIGTERM handler raises ``StopRequested`` inside the worker's BLPOP)
+    then leaves the reply unread on a pooled connection: the next command reads it instead of
+    its own (the worker hung for the whole BLPOP timeout, then failed with ``Wrong number of
+    response items``).
+    """
+
+    def read_response(
+        self,
+        disable_decoding: bool = False,
+        *,
+        timeout: float | object = SENTINEL,
+        disconnect_on_error: bool | None = True,
+        push_request: bool | None = False,
+    ) -> Any:
+        return super().read_response(
+            disable_decoding,
+            timeout=timeout,
+            disconnect_on_error=disconnect_on_error,
+            push_request=push_request,
+        )
+
+
+class _SentinelSSLConnection(_SentinelConnection, SSLConnection):
+    """The same, over TLS."""
 
 
 class _SentinelRedis(Redis):

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from redis.sentinel import Sentinel
@@ -139,3 +145,58 @@ def test_the_event_streams_asyncio_client_serves_through_the_sentinel(
             await redis.aclose()
 
     assert asyncio.run(publish_and_receive()) == b"hello"
+
+
+class SignalledError(Exception):
+    """Raised by a signal handler in the middle of a read, as RQ's SIGTERM handler does."""
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise SignalledError
+
+
+def test_a_read_interrupted_by_a_signal_does_not_leave_its_reply_for_the_next_command(
+    sentinelled: Sentinelled,
+) -> None:
+    client = connect_redis(sentinelled.url)
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        client.set("greeting", "hello")
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(SignalledError):
+            client.blpop(["nothing-will-come"], timeout=2)
+
+        assert client.get("greeting") == b"hello"  # its own reply, not BLPOP's late nil
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        client.close()
+
+
+def test_a_worker_on_a_sentinel_url_stops_at_once_on_sigterm(
+    sentinelled: Sentinelled, settings: Settings, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTDESK_")}
+    env.update(
+        DATABASE_URL=settings.effective_database_url,
+        REDIS_URL=sentinelled.url,
+        COMMENTDESK_DATA_DIR=str(tmp_path / "worker"),
+    )
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "commentdesk", "worker", "--name", "sentinel-worker"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "taking jobs" in log.read_text(), "the worker to start", 60)
+        time.sleep(0.5)  # in RQ's blocking dequeue now
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0, log.read_text()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    assert "worker sentinel-worker stopped" in log.read_text()
