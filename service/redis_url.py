@@ -52,14 +52,15 @@ class SentinelUrl:
         kwargs = {key: value for key, value in found.items() if value is not None}
         return kwargs | ({"ssl": True} if self.ssl else {})
 
-    def sentinel_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
-        """Connection arguments for the Sentinels: the socket options, their own credentials."""
+    def sentinels_of(self, kind: Any, options: dict[str, Any]) -> Any:
+        """A redis-py ``Sentinel`` (sync or asyncio ``kind``) for these Sentinels, connecting
+        with the socket options of ``options`` and the Sentinels' own credentials."""
         kwargs = {key: value for key, value in options.items() if key.startswith("socket_")}
         if self.sentinel_username is not None:
             kwargs["username"] = self.sentinel_username
         if self.sentinel_password is not None:
             kwargs["password"] = self.sentinel_password
-        return kwargs
+        return kind(list(self.sentinels), sentinel_kwargs=kwargs)
 
 
 def is_sentinel_url(url: str) -> bool:
@@ -102,12 +103,9 @@ def connect(url: str, **options: Any) -> Redis:
     if not is_sentinel_url(url):
         return Redis.from_url(url, **options)
     target = parse_sentinel_url(url)
-    sentinel = Sentinel(  # type: ignore[no-untyped-call]  # untyped in redis-py 8
-        list(target.sentinels), sentinel_kwargs=target.sentinel_kwargs(options)
-    )
     kwargs = target.master_kwargs()
     connection_class = _SentinelSSLConnection if kwargs.pop("ssl", False) else _SentinelConnection
-    client: Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
+    client: Redis = target.sentinels_of(Sentinel, options).master_for(
         target.service_name,
         redis_class=_SentinelRedis,
         connection_class=connection_class,
@@ -122,10 +120,7 @@ def connect_async(url: str, **options: Any) -> AsyncRedis:
     if not is_sentinel_url(url):
         return AsyncRedis.from_url(url, **options)
     target = parse_sentinel_url(url)
-    sentinel = AsyncSentinel(  # type: ignore[no-untyped-call]  # untyped in redis-py 8
-        list(target.sentinels), sentinel_kwargs=target.sentinel_kwargs(options)
-    )
-    client: AsyncRedis = sentinel.master_for(
+    client: AsyncRedis = target.sentinels_of(AsyncSentinel, options).master_for(
         target.service_name, redis_class=_AsyncSentinelRedis, **options, **target.master_kwargs()
     )
     return client

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import artifact_sha256
@@ -30,7 +30,6 @@ from service.auth import generate_api_key
 from service.db import create_db_engine, session_factory
 from service.domain import Role
 from service.heartbeat import loaded_models
-from service.models import Base
 from service.queue import connect_redis
 from service.store.keys import add_api_key
 from tests.integration.servers import (
@@ -45,7 +44,6 @@ from tests.integration.servers import (
 
 pytestmark = [pytest.mark.postgres, needs_redis_server]
 
-POSTGRES_URL = os.environ.get("COMMENTDESK_TEST_POSTGRES_URL", "")
 WORKERS = ("host-a.worker", "host-b.worker", "host-c.worker")
 NEW_VERSION = "m-many-hosts"
 SHIPPED = DEFAULT_MODEL_DIR / "default.skops"
@@ -80,14 +78,6 @@ class Cluster:
             f"--- {name} ---\n{(self.root / name / 'process.log').read_text()[-3000:]}"
             for name in self.processes
         )
-
-
-@pytest.fixture
-def postgres_url(postgres_engine: Engine) -> str:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with postgres_engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return POSTGRES_URL
 
 
 @pytest.fixture
