@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import artifact_sha256
@@ -226,7 +226,7 @@ def _candidate(path: Path) -> Path:
 
 def _decisions(postgres_url: str) -> dict[str, tuple[str, str | None, int]]:
     """Comment id → (status, model_version, number of system decisions)."""
-    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_db_engine(postgres_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -258,6 +258,8 @@ def test_two_apis_and_three_workers_on_separate_hosts_switch_models_and_lose_not
     time.sleep(2)  # comments flow before the change...
 
     cluster.command("ops-host", "register", str(candidate), "--id", NEW_VERSION)
+    sha256 = artifact_sha256(candidate)
+    candidate.unlink()  # the file was on the ops host only: workers must get it elsewhere
     cluster.command("ops-host", "promote", NEW_VERSION)
     promoted_at = time.monotonic()
     try:
@@ -288,7 +290,6 @@ def test_two_apis_and_three_workers_on_separate_hosts_switch_models_and_lose_not
     before = {decisions[c][1] for c, sent_at in accepted.items() if sent_at < promoted_at}
     assert after == {NEW_VERSION}
     assert shipped_id in before
-    sha256 = artifact_sha256(candidate)
     for name in WORKERS:  # each fetched the bytes into its own data directory
         assert artifact_sha256(tmp_path / name / "models" / "sha256" / f"{sha256}.skops") == sha256
     for name in ("ops-host", "api-host-1", "api-host-2"):
