@@ -45,10 +45,28 @@ def migrate(settings: Settings) -> ModelVersion:
         version = shipped_model_version()
         sessions = session_factory(engine)
         Moderation(sessions, settings).register_model(version)
-        _replace_stale_shipped_champion(Lifecycle(sessions), version)
+        lifecycle = Lifecycle(sessions)
+        _replace_stale_shipped_champion(lifecycle, version)
+        _import_artifact_files(lifecycle)
         return version
     finally:
         engine.dispose()
+
+
+def _import_artifact_files(lifecycle: Lifecycle) -> None:
+    # Versions registered before artifacts were kept in the database (revision 0008) have only
+    # a file on the host that registered them; copy what this host has.
+    from workers.artifacts import import_registered_files
+
+    imported, missing = import_registered_files(lifecycle)
+    if imported:
+        log.info("copied %d model artifact file(s) into the database", len(imported))
+    for path in missing:
+        log.warning(
+            "model artifact %s is not on this host (or no longer matches its sha256): run "
+            "`commentdesk migrate` where it is, or workers elsewhere cannot load its version",
+            path,
+        )
 
 
 def _replace_stale_shipped_champion(lifecycle: Lifecycle, shipped: ModelVersion) -> None:

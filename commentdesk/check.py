@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from service.db import engine_from_settings, session_factory
 from service.domain import Classification, Comment
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from service.verdicts import Explainer
@@ -39,13 +40,19 @@ class ChampionScorer:
         return score_batch(comments, model), explainer(model)
 
     def _models(self) -> ModelCache:
+        from workers.artifacts import artifact_cache
         from workers.model_cache import ModelCache
 
         with self._lock:  # the first requests may arrive together; load once
             if self._cache is None:
                 sessions = session_factory(engine_from_settings(self._settings))
                 moderation = Moderation(sessions, self._settings)
+                # The API host loads the champion like a worker: from the database by sha256,
+                # cached under its own data directory.
+                artifacts = artifact_cache(Lifecycle(sessions), self._settings)
                 self._cache = ModelCache(
-                    moderation.champion, poll_seconds=self._settings.model_poll_seconds
+                    moderation.champion,
+                    poll_seconds=self._settings.model_poll_seconds,
+                    loader=artifacts.load,
                 )
             return self._cache

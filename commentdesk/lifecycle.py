@@ -120,6 +120,6 @@ def register(settings: Settings, path: Path, version_id: str | None, out: Printe
     from workers.registration import register_artifact
 
     with open_lifecycle(settings) as lifecycle:
-        version = register_artifact(lifecycle, settings, path, {"id": version_id})
-    out(f"registered {version.id} (sha256 {version.artifact_sha256}) at {version.artifact_path}")
+        version = register_artifact(lifecycle, path, {"id": version_id})
+    out(f"registered {version.id} (sha256 {version.artifact_sha256}), stored in the database")
     return 0

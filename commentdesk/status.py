@@ -19,6 +19,7 @@ from service.heartbeat import loaded_models
 from service.migrate import alembic_config
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE, connect_redis
+from service.redis_url import redacted
 from service.settings import Settings
 
 Printer = Callable[[str], None]
@@ -61,14 +62,14 @@ def _redis_status(settings: Settings, out: Printer) -> bool:
     try:
         queue = Queue(CLASSIFY_QUEUE, connection=redis, serializer=JSONSerializer)
         failed = FailedJobRegistry(queue=queue).count
-        out(f"redis: {url} (classify queue {queue.count} waiting, {failed} failed)")
+        out(f"redis: {redacted(url)} (classify queue {queue.count} waiting, {failed} failed)")
         workers = loaded_models(redis)
         out(f"workers with a model: {len(workers)}")
         for name, version in sorted(workers.items()):
             out(f"  {name}: {version}")
         return True
     except RedisError as exc:
-        out(f"redis: {url} UNREACHABLE ({exc})")
+        out(f"redis: {redacted(url)} UNREACHABLE ({exc})")
         return False
     finally:
         redis.close()

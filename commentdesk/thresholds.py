@@ -28,7 +28,8 @@ from service.domain import ModelVersion
 from service.errors import NotFoundError
 from service.settings import Settings
 from service.thresholds import Target, parse_target, store_version_thresholds
-from workers.model_cache import ModelLoadError, Scorer, load_verified
+from workers.artifacts import artifact_cache
+from workers.model_cache import ModelLoadError, Scorer
 
 Printer = Callable[[str], None]
 Loader = Callable[[ModelVersion], Scorer]
@@ -61,13 +62,13 @@ def compute_thresholds(
     err: Printer,
     *,
     version_id: str | None = None,
-    load: Loader = load_verified,
+    load: Loader | None = None,
 ) -> int:
     """Compute, print and store the bands for ``targets``; returns the exit status."""
     try:
         parsed = _parse_targets(targets)
         version = _version(settings, version_id, parsed)
-        pooled = _pooled_scores(data, version, parsed, load)
+        pooled = _pooled_scores(data, version, parsed, load or _stored_model(settings))
     except _RefusedError as exc:
         err(f"commentdesk thresholds: {exc}")
         return 2
@@ -77,6 +78,16 @@ def compute_thresholds(
     _store(settings, version.id, _to_store(bands))
     out(f"stored with model version {version.id}")
     return 0
+
+
+def _stored_model(settings: Settings) -> Loader:
+    """Loads a version the way workers do: its artifact from the database, sha256-checked."""
+
+    def load(version: ModelVersion) -> Scorer:
+        with open_lifecycle(settings) as lifecycle:
+            return artifact_cache(lifecycle, settings).load(version)
+
+    return load
 
 
 def _parse_targets(targets: Sequence[str]) -> list[Target]:

@@ -22,7 +22,7 @@ from service.clock import utcnow
 from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
 from service.errors import ConflictError, FieldError, QueueError, ValidationError
 from service.promotion import check_promotion
-from service.store import registry, training_uploads
+from service.store import artifacts, registry, training_uploads
 from service.store.moderator_labels import moderator_labels
 from service.training_queue import TrainingJob, TrainingQueue
 from service.transaction import transaction
@@ -75,13 +75,41 @@ class Lifecycle:
         with self._transaction() as session:
             return registry.version_for_alias(session, name)
 
-    def register(self, version: ModelVersion, *, champion_if_unset: bool = False) -> bool:
-        """Register a verified version (see ``workers.registration``); True when it was new."""
+    def register(
+        self,
+        version: ModelVersion,
+        *,
+        artifact: bytes | None = None,
+        champion_if_unset: bool = False,
+    ) -> bool:
+        """Register a verified version (see ``workers.registration``); True when it was new.
+
+        ``artifact`` (the file's bytes) is stored in the same transaction, so a version is never
+        recorded without the bytes every worker host will fetch. ValueError if they do not hash
+        to ``version.artifact_sha256``.
+        """
         with self._transaction() as session:
+            if artifact is not None:
+                artifacts.add_artifact(session, version.artifact_sha256, artifact, self.clock())
             is_new = registry.register_version(session, version)
             if champion_if_unset and registry.alias_target(session, CHAMPION) is None:
                 registry.set_alias(session, CHAMPION, version.id, self.clock())
             return is_new
+
+    def artifact(self, sha256: str) -> bytes | None:
+        """The stored bytes of an artifact, or None when the database does not hold them."""
+        with self._transaction() as session:
+            return artifacts.artifact_content(session, sha256)
+
+    def store_artifact(self, sha256: str, content: bytes) -> bool:
+        """Store artifact bytes (checked against ``sha256``); False if already stored."""
+        with self._transaction() as session:
+            return artifacts.add_artifact(session, sha256, content, self.clock())
+
+    def artifacts_missing(self, skip_prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(sha256, artifact_path) of registered versions whose bytes the database lacks."""
+        with self._transaction() as session:
+            return artifacts.versions_without_artifact(session, skip_prefixes)
 
     def promote(
         self, version_id: str, actor: str, *, force_reason: str | None = None

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -195,6 +196,21 @@ class ModelVersionRow(Base):
     library_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Per-label score bands computed for this version (empty: the settings' thresholds apply).
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
+    created_at: Mapped[datetime]
+
+
+class ModelArtifactRow(Base):
+    """The bytes of a registered model artifact, keyed by their sha256 (content-addressed).
+
+    Kept in the database so that every worker host can load any registered version with
+    nothing shared but the database and Redis; written in the registration transaction.
+    """
+
+    __tablename__ = "model_artifacts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
 
 

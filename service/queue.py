@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
+from service import redis_url
 from service.errors import QueueError
 
 CLASSIFY_QUEUE = "classify"
@@ -39,8 +40,11 @@ def classify_job_id(comment_ids: Sequence[str]) -> str:
 
 
 def connect_redis(url: str) -> Redis:
-    """A client with short timeouts: a stalled Redis must not stall comment intake."""
-    return Redis.from_url(
+    """A client with short timeouts: a stalled Redis must not stall comment intake.
+
+    ``url`` names a server or, ``redis+sentinel://...``, the Sentinels of one (service.redis_url).
+    """
+    return redis_url.connect(
         url, socket_connect_timeout=1.0, socket_timeout=5.0, health_check_interval=30
     )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from service.errors import SettingsError
+from service.redis_url import check_redis_url, redacted
 
 T = TypeVar("T")
 
@@ -172,7 +173,7 @@ class Settings:
         return cls(
             data_dir=Path(env.get("DATA_DIR", str, str(defaults.data_dir))),
             database_url=environ.get("DATABASE_URL", "") or env.get("DATABASE_URL", str, ""),
-            redis_url=environ.get("REDIS_URL") or env.get("REDIS_URL", str, "") or None,
+            redis_url=_redis_url(environ),
             host=env.get("HOST", str, defaults.host),
             port=env.get("PORT", _port, defaults.port),
             worker_count=env.get("WORKERS", _positive_int, defaults.worker_count),
@@ -263,6 +264,20 @@ class Settings:
                 "REQUEST_TIMEOUT_SECONDS", _positive_float, defaults.request_timeout_seconds
             ),
         )
+
+
+def _redis_url(environ: Mapping[str, str]) -> str | None:
+    """``REDIS_URL``, else ``COMMENTDESK_REDIS_URL``: a server or a Sentinel URL, checked here so
+    a typo fails at start, not at the first enqueue."""
+    for key in ("REDIS_URL", PREFIX + "REDIS_URL"):
+        raw = environ.get(key)
+        if raw:
+            try:
+                check_redis_url(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{key}={redacted(raw)!r} is invalid: {exc}") from exc
+            return raw
+    return None
 
 
 class _Env:

@@ -69,11 +69,16 @@ def database_url(
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    engine: Engine = request.getfixturevalue("postgres_engine")
+    yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def postgres_url(postgres_engine: Engine) -> str:
+    """The session's PostgreSQL database, emptied for this test (PostgreSQL-only tests)."""
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
+    with postgres_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield POSTGRES_URL
+    return POSTGRES_URL
 
 
 @pytest.fixture

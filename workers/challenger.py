@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.domain import Comment
 from service.settings import Settings
 from service.shadow import CHALLENGER, Shadow
-from workers.model_cache import LoadedModel, Loader, ModelCache, load_verified
+from workers.model_cache import LoadedModel, Loader, ModelCache
 from workers.scoring import score_batch
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class ShadowScorer:
 
 
 def build_shadow_scorer(
-    sessions: sessionmaker[Session], settings: Settings, *, loader: Loader = load_verified
+    sessions: sessionmaker[Session], settings: Settings, *, loader: Loader
 ) -> ShadowScorer:
     """A shadow scorer whose model cache follows the ``challenger`` alias."""
     shadow = Shadow(sessions, settings)

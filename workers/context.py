@@ -16,9 +16,11 @@ from sqlalchemy import Engine
 from service.db import engine_from_settings, session_factory
 from service.errors import SettingsError
 from service.events import RedisEvents
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from workers.artifacts import artifact_cache
 from workers.challenger import ShadowScorer, build_shadow_scorer
 from workers.heartbeat import announce
 from workers.model_cache import ModelCache
@@ -88,11 +90,15 @@ def build_context(settings: Settings, name: str) -> WorkerContext:
     moderation = Moderation(
         sessions, settings, GuardedQueue(JobQueue(redis)), events=RedisEvents(redis)
     )
+    # Artifacts come from the database into this host's data directory: worker hosts share
+    # nothing but the database and Redis.
+    artifacts = artifact_cache(Lifecycle(sessions), settings)
     models = ModelCache(
         moderation.champion,
         poll_seconds=settings.model_poll_seconds,
+        loader=artifacts.load,
         on_load=lambda version: announce(redis, name, version.id),
     )
-    shadow = build_shadow_scorer(sessions, settings)
+    shadow = build_shadow_scorer(sessions, settings, loader=artifacts.load)
     webhooks = build_webhook_work(sessions, settings, redis)
     return WorkerContext(name, settings, moderation, redis, models, engine, shadow, webhooks)

@@ -3,7 +3,8 @@
 A promote moves the ``champion`` alias in the database; every worker notices within
 ``model_poll_seconds`` and swaps models without a restart. A new version that fails to load is
 logged and the previous model keeps deciding. Artifacts are loaded only when their sha256 matches
-the registered one, so a file swapped on disk after registration is refused.
+the registered one, so a file swapped on disk after registration is refused; where the file
+comes from (the package, or the database through a local cache) is ``workers.artifacts``.
 """
 
 from __future__ import annotations
@@ -64,12 +65,18 @@ def resolve_artifact_path(artifact_path: str, builtin_dir: Path = DEFAULT_MODEL_
 
 def load_verified(
     version: ModelVersion,
+    path: Path | None = None,
     *,
     load: Callable[[Path], Scorer] = load_model,
     builtin_dir: Path = DEFAULT_MODEL_DIR,
 ) -> Scorer:
-    """Load a version's artifact after checking its sha256; raises ModelLoadError."""
-    path = resolve_artifact_path(version.artifact_path, builtin_dir)
+    """Load a version's artifact after checking its sha256; raises ModelLoadError.
+
+    ``path`` is where this host holds the artifact (``workers.artifacts`` finds it); by default
+    the registered ``artifact_path``.
+    """
+    if path is None:
+        path = resolve_artifact_path(version.artifact_path, builtin_dir)
     try:
         actual = artifact_sha256(path)
         if actual != version.artifact_sha256:
@@ -117,7 +124,7 @@ class ModelCache:
         *,
         poll_seconds: float,
         alias: str = CHAMPION,
-        loader: Loader = load_verified,
+        loader: Loader,
         on_load: Callable[[ModelVersion], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

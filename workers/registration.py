@@ -1,16 +1,16 @@
-"""Registering a model artifact: verify it, copy it into the data directory, record the version.
+"""Registering a model artifact: verify it, store its bytes in the database, record the version.
 
 A version is registered only after its file has been hashed, loaded through skops with the
 trusted-types list, and has scored a few fixed texts with the labels it claims. A corrupt or
 untrusted file raises :class:`RegistrationError` and leaves no record, so it can never become
-champion.
+champion. The bytes go into the database in the same transaction as the version's record, so
+every worker host can fetch them (``workers.artifacts``); nothing is written to the data
+directory, and the host that registered the file needs no storage shared with the workers.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +22,11 @@ from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import SavedModel, artifact_sha256, load_model
 from classifier.errors import ArtifactError
 from service.domain import ModelVersion
-from service.errors import CommentDeskError, ConflictError
+from service.errors import CommentDeskError
 from service.lifecycle import Lifecycle
-from service.settings import Settings
+from workers.artifacts import DATABASE_PREFIX
 from workers.model_cache import BUILTIN_PREFIX
 
-MODELS_SUBDIR = "models"
 # Scored once at registration: a model that cannot score these is not a model we can run.
 PROBE_TEXTS = (
     "Thanks for the clear explanation of the rate decision.",
@@ -44,19 +43,21 @@ class RegistrationError(CommentDeskError):
 
 
 def register_artifact(
-    lifecycle: Lifecycle, settings: Settings, path: Path, metadata: Mapping[str, Any]
+    lifecycle: Lifecycle, path: Path, metadata: Mapping[str, Any]
 ) -> ModelVersion:
-    """Verify ``path``, copy it to ``<data dir>/models/<version>.skops`` and register it.
+    """Verify ``path``, store its bytes in the database and register it as a version.
 
     ``metadata`` may carry ``id``, ``metrics``, ``data_manifest``, ``thresholds`` and
-    ``created_at``; labels and library versions come from the model itself.
+    ``created_at``; labels and library versions come from the model itself. The shipped model
+    (a file in the package's model folder) is recorded as ``builtin:<file>`` without its bytes.
     """
     sha256, model = verify_artifact(path)
+    content = None if _is_shipped(path) else _read_checked(path, sha256)
     version_id = str(metadata.get("id") or f"m-{sha256[:12]}")
     version = ModelVersion(
         id=version_id,
         artifact_sha256=sha256,
-        artifact_path=_stored_path(settings, Path(path), version_id, sha256),
+        artifact_path=BUILTIN_PREFIX + path.name if content is None else DATABASE_PREFIX + sha256,
         labels=tuple(model.labels),
         metrics=dict(metadata.get("metrics", {})),
         data_manifest=dict(metadata.get("data_manifest", {})),
@@ -64,7 +65,7 @@ def register_artifact(
         created_at=metadata.get("created_at") or datetime.now(UTC),
         thresholds=dict(metadata.get("thresholds", {})),
     )
-    lifecycle.register(version)
+    lifecycle.register(version, artifact=content)
     return version
 
 
@@ -95,31 +96,19 @@ def _probe(model: SavedModel, path: Path) -> None:
         raise RegistrationError(f"refused {path}: scores outside [0, 1]: {scores.tolist()}")
 
 
-def _stored_path(settings: Settings, path: Path, version_id: str, sha256: str) -> str:
-    source = path.resolve()
-    if source.parent == DEFAULT_MODEL_DIR.resolve():
-        return BUILTIN_PREFIX + source.name
-    target = (settings.data_dir / MODELS_SUBDIR / f"{version_id}.skops").resolve()
-    if target.exists() and artifact_sha256(target) != sha256:
-        raise ConflictError(f"{target} already holds a different artifact for {version_id!r}")
-    if source != target:
-        _copy(source, target)
-    if artifact_sha256(target) != sha256:
-        raise RegistrationError(f"refused {path}: the copy at {target} does not match its sha256")
-    return str(target)
+def _is_shipped(path: Path) -> bool:
+    return Path(path).resolve().parent == DEFAULT_MODEL_DIR.resolve()
 
 
-def _copy(source: Path, target: Path) -> None:
-    # Written next to the target and renamed, so a worker never sees half a file.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
+def _read_checked(path: Path, sha256: str) -> bytes:
     try:
-        shutil.copyfile(source, tmp_name)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        raise RegistrationError(f"refused {path}: cannot read it: {exc}") from exc
+    # The bytes stored are the bytes verified: a file replaced since the check is refused.
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise RegistrationError(f"refused {path}: the file changed while it was being checked")
+    return content
 
 
 def _library_versions(model: SavedModel) -> dict[str, str]:

@@ -47,8 +47,9 @@ from service.lifecycle import CHAMPION, Lifecycle
 from service.promotion import EVALUATION
 from service.settings import Settings
 from workers.adaptation import SiteRows, adapt, not_evaluated, site_bands
+from workers.artifacts import ArtifactCache, artifact_cache
 from workers.context import current
-from workers.model_cache import ModelLoadError, Scorer, load_verified
+from workers.model_cache import ModelLoadError, Scorer
 from workers.registration import register_artifact
 
 MODERATOR_DATASET = "moderator_decisions"
@@ -131,7 +132,7 @@ def run_training(
     progress.report("loading decisions", 2, "reading the site's decisions")
     labelled, manifest = _site_rows(lifecycle, request)
     champion_version = lifecycle.alias(CHAMPION)
-    champion = _load(champion_version)
+    champion = _load(champion_version, artifact_cache(lifecycle, settings))
     prior, public = _prior(settings, champion, progress)
     if not labelled and not public:
         raise TrainingJobError(
@@ -150,7 +151,7 @@ def run_training(
     }
     progress.report("registering", 92, "saving and verifying the artifact")
     manifest = {**manifest, **_manifest(public)}
-    version = _register(lifecycle, settings, model, metrics, manifest, bands)
+    version = _register(lifecycle, model, metrics, manifest, bands)
     verdict = evaluation["verdict"].replace("_", " ")
     progress.report("done", 100, f"registered {version.id} (gate: {verdict})")
     return version
@@ -240,11 +241,11 @@ def _with_labels(
 # -- the prior --------------------------------------------------------------------------------
 
 
-def _load(version: ModelVersion | None) -> Scorer | None:
+def _load(version: ModelVersion | None, artifacts: ArtifactCache) -> Scorer | None:
     if version is None:
         return None
     try:
-        return load_verified(version)
+        return artifacts.load(version)
     except ModelLoadError as exc:
         log.warning("the champion %s cannot be loaded for comparison: %s", version.id, exc)
         return None
@@ -346,7 +347,6 @@ def _manifest(public: list[Dataset]) -> dict[str, Any]:
 
 def _register(
     lifecycle: Lifecycle,
-    settings: Settings,
     model: TextModel | SiteModel,
     metrics: dict[str, Any],
     manifest: dict[str, Any],
@@ -363,4 +363,4 @@ def _register(
             "thresholds": bands,
             "created_at": now,
         }
-        return register_artifact(lifecycle, settings, path, metadata)
+        return register_artifact(lifecycle, path, metadata)

@@ -30,6 +30,7 @@ import anyio
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
+from service import redis_url
 from service.errors import UnavailableError
 from service.events import CHANNEL
 
@@ -61,7 +62,7 @@ class TooManyStreamsError(UnavailableError):
 
 def connect_async_redis(url: str) -> AsyncRedis:
     """The process's asyncio client for its one subscription."""
-    return AsyncRedis.from_url(url, socket_connect_timeout=1.0, health_check_interval=30)
+    return redis_url.connect_async(url, socket_connect_timeout=1.0, health_check_interval=30)
 
 
 def sse_event(kind: str, data: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -117,3 +118,21 @@ def test_migrate_leaves_a_champion_ops_chose(
     assert main(["migrate"]) == 0
 
     assert lifecycle.alias(CHAMPION) == lifecycle.version("m-trained")
+
+
+@needs_shipped_model
+def test_migrate_copies_the_file_of_a_version_registered_before_0008_into_the_database(
+    shipped: Path, sessions: sessionmaker[Session], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lifecycle = Lifecycle(sessions)
+    present, gone = tmp_path / "models" / "m-old.skops", tmp_path / "models" / "m-gone.skops"
+    present.parent.mkdir()
+    present.write_bytes(b"an artifact copied to the data directory by an older release")
+    sha256 = hashlib.sha256(present.read_bytes()).hexdigest()
+    lifecycle.register(model_version("m-old", artifact_path=str(present), artifact_sha256=sha256))
+    lifecycle.register(model_version("m-gone", artifact_path=str(gone), artifact_sha256="2" * 64))
+
+    assert main(["migrate"]) == 0
+
+    assert lifecycle.artifact(sha256) == present.read_bytes()
+    assert f"model artifact {gone} is not on this host" in caplog.text

@@ -79,6 +79,6 @@ def prior_champion(lifecycle: Lifecycle, site_settings: Settings, tmp_path: Path
     model = train_model(write_corpus(tmp_path / "prior-data"))
     path = tmp_path / "prior.skops"
     save_model(model, path)
-    version = register_artifact(lifecycle, site_settings, path, {"id": "v0-prior"})
+    version = register_artifact(lifecycle, path, {"id": "v0-prior"})
     lifecycle.promote(version.id, "migrate")
     return version

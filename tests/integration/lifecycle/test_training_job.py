@@ -9,10 +9,10 @@ import io
 import itertools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from classifier import load_model
 from classifier.artifact import save_model
 from classifier.site import SiteModel
 from classifier.training import train_model
@@ -25,6 +25,7 @@ from service.training_queue import TRAIN_QUEUE
 from tests.factories import write_dataset
 from tests.integration.workers.worker_factories import make_comment
 from tests.unit.lifecycle.corpus import HAM, POLITE, write_corpus
+from workers.artifacts import ArtifactCache
 from workers.context import WorkerContext
 from workers.registration import register_artifact
 from workers.training import Progress, TrainingJobError, TrainingRequest, run_training
@@ -71,8 +72,12 @@ def labels_csv(rows: list[tuple[str, str]]) -> str:
     return out.getvalue()
 
 
-def spam_score(version: ModelVersion, text: str) -> float:
-    model = load_model(Path(version.artifact_path))
+def stored_model(lifecycle: Lifecycle, version: ModelVersion, host: Path) -> Any:
+    """The version's model as a worker on another host loads it: from the database."""
+    return ArtifactCache(lifecycle.artifact, host).load(version)
+
+
+def spam_score(model: Any, text: str) -> float:
     return float(model.predict_proba([text])[0, model.labels.index("spam")])
 
 
@@ -81,17 +86,20 @@ def test_retraining_on_a_fresh_install_learns_the_site_decisions_alone(
     moderation: Moderation,
     site_settings: Settings,
     prior_champion: ModelVersion,
+    tmp_path: Path,
 ) -> None:
     decide(moderation, interleave(SCAM, ORDINARY, Decision.SPAM))
 
     version = run_training(lifecycle, site_settings, TrainingRequest(), Progress(None))
 
-    assert isinstance(load_model(Path(version.artifact_path)), SiteModel)
+    model = stored_model(lifecycle, version, tmp_path / "worker-host")
+    assert isinstance(model, SiteModel)
     assert version.aliases == ()  # registered, never promoted
     assert lifecycle.alias(CHAMPION) == lifecycle.version(prior_champion.id)
-    before, after = spam_score(prior_champion, PROBE), spam_score(version, PROBE)
+    prior = stored_model(lifecycle, prior_champion, tmp_path / "worker-host")
+    before, after = spam_score(prior, PROBE), spam_score(model, PROBE)
     assert after > max(0.5, before + 0.2), (before, after)
-    assert spam_score(version, "The chart was well sourced, thanks") < 0.5
+    assert spam_score(model, "The chart was well sourced, thanks") < 0.5
     evaluation = version.metrics[EVALUATION]
     assert evaluation["champion"] == prior_champion.id
     rows = len(SCAM) + len(ORDINARY)
@@ -162,7 +170,8 @@ def test_training_job_reports_progress_and_reads_an_uploaded_labels_file(
     assert (manifest["note"], manifest["requested_by"], manifest["job_id"]) == (
         "with the archive", "ops", job_id
     )  # fmt: skip
-    assert Path(version.artifact_path).parent == (installed.settings.data_dir / "models").resolve()
+    assert version.artifact_path == f"db:{version.artifact_sha256}"
+    assert lifecycle.artifact(version.artifact_sha256) is not None  # any worker host can load it
 
 
 def test_training_job_without_anything_to_learn_fails_clearly(
@@ -192,7 +201,7 @@ def scam_aware_champion(
     write_dataset(root / "tiny_scam", [(s, "1", "") for s in SCAM] + [(h, "0", "") for h in HAM])
     path = tmp_path / "aware.skops"
     save_model(train_model(root), path)
-    version = register_artifact(lifecycle, site_settings, path, {"id": "v0-aware"})
+    version = register_artifact(lifecycle, path, {"id": "v0-aware"})
     lifecycle.promote(version.id, "migrate")
     return version
 

@@ -20,7 +20,7 @@ from service.domain import ModelVersion, Status
 from service.heartbeat import loaded_models
 from service.moderation import Moderation
 from service.settings import Settings
-from tests.integration.workers.worker_factories import make_comment, make_version
+from tests.integration.workers.worker_factories import FakeScorer, make_comment, make_version
 from workers.__main__ import run_worker
 from workers.context import WorkerContext, current, install
 from workers.heartbeat import beat
@@ -92,7 +92,7 @@ def test_heartbeat_announces_the_loaded_model(
 
 
 def test_heartbeat_without_model_announces_nothing(moderation: Moderation, redis: Redis) -> None:
-    models = ModelCache(moderation.champion, poll_seconds=1)
+    models = ModelCache(moderation.champion, poll_seconds=1, loader=lambda _v: FakeScorer())
 
     beat(redis, "idle-worker", models)
 

@@ -1,7 +1,8 @@
-"""Registration verifies an artifact before any record exists."""
+"""Registration verifies an artifact before any record exists, and stores its bytes with it."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import zipfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from classifier.artifact import artifact_sha256
 from service.errors import ConflictError
 from service.lifecycle import Lifecycle
 from service.settings import Settings
-from workers.model_cache import load_verified
+from workers.artifacts import CACHE_SUBDIR, artifact_cache
 from workers.registration import RegistrationError, register_artifact
 
 
@@ -30,24 +31,29 @@ def lifecycle(sessions: sessionmaker[Session]) -> Lifecycle:
     return Lifecycle(sessions)
 
 
-def test_register_artifact_copies_hashes_and_records_it(
-    lifecycle: Lifecycle, settings: Settings, artifact_file: Path
+def test_register_artifact_stores_the_bytes_and_a_host_with_an_empty_data_dir_loads_it(
+    lifecycle: Lifecycle, settings: Settings, artifact_file: Path, tmp_path: Path
 ) -> None:
-    version = register_artifact(lifecycle, settings, artifact_file, {"metrics": {"auc": 0.9}})
+    version = register_artifact(lifecycle, artifact_file, {"metrics": {"auc": 0.9}})
 
-    stored = Path(version.artifact_path)
-    assert stored == (settings.data_dir / "models" / f"{version.id}.skops").resolve()
-    assert artifact_sha256(stored) == version.artifact_sha256 == artifact_sha256(artifact_file)
+    sha256 = artifact_sha256(artifact_file)
+    assert version.artifact_sha256 == sha256
+    assert version.artifact_path == f"db:{sha256}"
+    assert lifecycle.artifact(sha256) == artifact_file.read_bytes()
+    assert not (settings.data_dir / "models").exists()  # nothing on the registering host
     assert version.labels == ("spam", "toxic")
     assert lifecycle.version(version.id).metrics == {"auc": 0.9}
-    assert load_verified(version).labels == version.labels  # what a worker would load
+    other_host = dataclasses.replace(settings, data_dir=tmp_path / "other-host")
+    scorer = artifact_cache(lifecycle, other_host).load(version)  # what a worker there does
+    assert scorer.labels == version.labels
+    assert artifact_sha256(other_host.data_dir / CACHE_SUBDIR / f"{sha256}.skops") == sha256
 
 
 def test_register_artifact_twice_is_one_version(
     lifecycle: Lifecycle, settings: Settings, artifact_file: Path
 ) -> None:
-    first = register_artifact(lifecycle, settings, artifact_file, {})
-    second = register_artifact(lifecycle, settings, artifact_file, {})
+    first = register_artifact(lifecycle, artifact_file, {})
+    second = register_artifact(lifecycle, artifact_file, {})
 
     assert first.id == second.id
     assert [v.id for v in lifecycle.history()] == []  # registering moves no alias
@@ -60,10 +66,10 @@ def test_a_corrupt_artifact_is_refused_and_not_recorded(
     corrupt.write_bytes(artifact_file.read_bytes()[:2000])
 
     with pytest.raises(RegistrationError, match="refused"):
-        register_artifact(lifecycle, settings, corrupt, {"id": "m-corrupt"})
+        register_artifact(lifecycle, corrupt, {"id": "m-corrupt"})
     with pytest.raises(Exception, match="not registered"):
         lifecycle.version("m-corrupt")
-    assert not (settings.data_dir / "models" / "m-corrupt.skops").exists()
+    assert lifecycle.artifact(artifact_sha256(corrupt)) is None
 
 
 def test_an_untrusted_artifact_is_refused(
@@ -73,7 +79,7 @@ def test_an_untrusted_artifact_is_refused(
     sio.dump(Payload(), path, compression=zipfile.ZIP_DEFLATED)
 
     with pytest.raises(RegistrationError, match="untrusted"):
-        register_artifact(lifecycle, settings, path, {"id": "m-evil"})
+        register_artifact(lifecycle, path, {"id": "m-evil"})
     with pytest.raises(Exception, match="not registered"):
         lifecycle.version("m-evil")
 
@@ -81,12 +87,13 @@ def test_an_untrusted_artifact_is_refused(
 def test_a_different_file_under_a_registered_id_is_a_conflict(
     lifecycle: Lifecycle, settings: Settings, artifact_file: Path, tmp_path: Path
 ) -> None:
-    version = register_artifact(lifecycle, settings, artifact_file, {"id": "m-one"})
+    version = register_artifact(lifecycle, artifact_file, {"id": "m-one"})
     other = tmp_path / "other.skops"
     shutil.copy(artifact_file, other)
     with zipfile.ZipFile(other, "a") as archive:  # same model, different bytes
         archive.writestr("note.txt", "changed")
 
     with pytest.raises(ConflictError):
-        register_artifact(lifecycle, settings, other, {"id": "m-one"})
-    assert artifact_sha256(Path(version.artifact_path)) == version.artifact_sha256
+        register_artifact(lifecycle, other, {"id": "m-one"})
+    assert lifecycle.version("m-one").artifact_sha256 == version.artifact_sha256
+    assert lifecycle.artifact(artifact_sha256(other)) is None  # rolled back with the record
