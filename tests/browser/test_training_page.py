@@ -36,11 +36,18 @@ ORDINARY = [
 ]  # fmt: skip
 
 
-def decide(page: Any, service: Service, body: str, decision: str) -> None:
-    author = f"reader-{uuid.uuid4().hex[:8]}"
-    comment = service.post_comment(f"train-{uuid.uuid4().hex[:6]}", author, body)
-    service.wait_status(comment)
-    session_call(page, service, "POST", f"/v1/comments/{comment}/decision", {"decision": decision})
+def decide_all(page: Any, service: Service, decisions: list[tuple[str, str]]) -> None:
+    """Submit every comment, then decide each once the worker has (in this order: decision
+    order is the time order retraining reads)."""
+    article = f"train-{uuid.uuid4().hex[:6]}"
+    comments = [
+        service.post_comment(article, f"reader-{uuid.uuid4().hex[:8]}", body)
+        for body, _ in decisions
+    ]
+    for comment, (_, decision) in zip(comments, decisions, strict=True):
+        service.wait_status(comment)
+        body = {"decision": decision}
+        session_call(page, service, "POST", f"/v1/comments/{comment}/decision", body)
 
 
 def test_train_from_the_page_and_force_a_refused_promotion(
@@ -52,8 +59,7 @@ def test_train_from_the_page_and_force_a_refused_promotion(
         item for pair in zip(PITCHES[40:], ORDINARY[40:], strict=True)
         for item in ((pair[0], "spam"), (pair[1], "approve"))
     ]  # fmt: skip
-    for body, decision in older + newer:
-        decide(moderator, service, body, decision)
+    decide_all(moderator, service, older + newer)
 
     page = sign_in(new_context(), service, "olga", "/ui/ops/models")
     prompts: list[str] = []

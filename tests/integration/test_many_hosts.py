@@ -159,8 +159,9 @@ def _site_key(postgres_url: str) -> str:
         engine.dispose()
 
 
-def _post(url: str, key: str, body: str) -> str | None:
-    payload = {"article_id": "btc-etf", "author": {"id": "reader", "display_name": "R"}}
+def _post(url: str, key: str, body: str, author: str) -> str | None:
+    # One author per comment: the flood limits (10 a minute per author) are not under test here.
+    payload = {"article_id": "btc-etf", "author": {"id": author, "display_name": "R"}}
     request = urllib.request.Request(
         f"{url}/v1/comments",
         data=json.dumps(payload | {"body": body}).encode(),
@@ -188,7 +189,8 @@ class Load:
         while not stop.is_set():
             number += 1
             sent_at = time.monotonic()
-            comment_id = _post(url, key, f"Comment {number} on the ETF flows from {url}.")
+            body = f"Comment {number} on the ETF flows from {url}."
+            comment_id = _post(url, key, body, f"reader-{url.rsplit(':', 1)[-1]}-{number}")
             if comment_id is None:
                 self.refused += 1
             else:
