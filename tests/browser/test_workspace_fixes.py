@@ -49,7 +49,10 @@ def test_leaving_the_page_gives_the_claim_back(service: Service, new_context: An
 
     def claimed_by() -> str | None:
         listing = service.call("GET", "/v1/queues/review?sort=age&limit=200", key=key)
-        return next(i.get("claimed_by") for i in listing["items"] if i["id"] == ids[0])
+        claimant: str | None = next(
+            i.get("claimed_by") for i in listing["items"] if i["id"] == ids[0]
+        )
+        return claimant
 
     _eventually(lambda: claimed_by() == "alice", "alice's claim")
     page.goto("about:blank")  # pagehide: the claim goes back now, not minutes later

@@ -43,4 +43,4 @@ def test_create_user_without_a_terminal_says_how_to_give_a_password(tmp_path: Pa
 def test_not_ready_answers_are_logged_below_info() -> None:
     # `up` polls /readyz while workers start; each answer is not worth a line in its output.
     assert NotReadyError("x", {}).log_level is not None
-    assert NotReadyError("x", {}).log_level < logging.INFO  # type: ignore[operator]
+    assert NotReadyError("x", {}).log_level < logging.INFO

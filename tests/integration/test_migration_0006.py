@@ -28,7 +28,9 @@ def test_upgrade_backfills_author_keys(tmp_path: Path) -> None:
             connection.execute(text(_COMMENT), {"id": f"c{n}", "author": author})
         connection.execute(text(_POLICY))
         command.upgrade(config, "head")
-        keys = dict(connection.execute(text("SELECT id, author_key FROM comments")).all())
+        keys: dict[str, str] = dict(
+            connection.execute(text("SELECT id, author_key FROM comments")).all()
+        )
         policy_key = connection.execute(text("SELECT author_key FROM author_policies")).scalar()
     engine.dispose()
     assert keys == {"c0": author_key("u-ban"), "c1": author_key("u-ban"),

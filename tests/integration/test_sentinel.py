@@ -52,9 +52,9 @@ class Sentinelled:
 
     def master_port(self) -> int:
         """The master's port as a client sees it: named by the Sentinel and not down."""
-        sentinel = Sentinel([("127.0.0.1", self.sentinel.port)], socket_timeout=1)
+        sentinel = Sentinel([("127.0.0.1", self.sentinel.port)], socket_timeout=1)  # type: ignore[no-untyped-call]
         try:
-            _host, port = sentinel.discover_master(SENTINEL_MASTER)
+            _host, port = sentinel.discover_master(SENTINEL_MASTER)  # type: ignore[no-untyped-call]
             return int(port)
         finally:
             sentinel.close()

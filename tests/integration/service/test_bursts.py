@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from service.domain import Author, Status
+from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint, shares_a_key
 from service.moderation import Moderation
 from tests.factories import new_comment, scores
@@ -12,7 +12,7 @@ from tests.factories import new_comment, scores
 SCAM = "Thanks to expert trader Anna I made {n} BTC in a week, message her for the details @anna{n}"
 
 
-def _from(author: str, body: str) -> object:
+def _from(author: str, body: str) -> NewComment:
     return new_comment(author=Author(author, author), body=body)
 
 

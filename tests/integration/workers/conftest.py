@@ -11,18 +11,18 @@ from service.moderation import Moderation
 from service.settings import Settings
 from tests.integration.workers.worker_factories import FakeScorer
 from workers.context import WorkerContext, install
-from workers.model_cache import ModelCache, Scorer
+from workers.model_cache import ModelCache
 
 
 @pytest.fixture
-def scorers() -> dict[str, Scorer]:
+def scorers() -> dict[str, FakeScorer]:
     """Version id → scorer the fake loader hands out; tests add to it."""
     return {"v-test": FakeScorer()}
 
 
 @pytest.fixture
 def worker_context(
-    moderation: Moderation, redis: Redis, settings: Settings, scorers: dict[str, Scorer]
+    moderation: Moderation, redis: Redis, settings: Settings, scorers: dict[str, FakeScorer]
 ) -> Iterator[WorkerContext]:
     """A context installed for this test, with a model cache that loads fake scorers."""
     models = ModelCache(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from redis import Redis
 from sqlalchemy import Engine, event
 
-from service.domain import ActionKind, Classification, ModelVersion, Status
+from service.domain import Action, ActionKind, Classification, ModelVersion, Status
 from service.moderation import Moderation
 from service.queue import JobQueue
 from tests.integration.workers.worker_factories import FakeScorer, make_comment
@@ -16,7 +16,7 @@ from workers.context import WorkerContext
 from workers.scoring import NO_MODEL
 
 
-def _system_actions(moderation: Moderation, comment_id: str) -> list[object]:
+def _system_actions(moderation: Moderation, comment_id: str) -> list[Action]:
     actions = moderation.moderation_view(comment_id).actions
     return [a for a in actions if a.kind is ActionKind.CLASSIFIED]
 
@@ -47,7 +47,10 @@ def test_classify_job_records_one_system_action_per_comment(
 
 
 def test_classify_job_scores_a_batch_in_one_model_call(
-    moderation: Moderation, worker_context: WorkerContext, champion: ModelVersion, scorers: dict
+    moderation: Moderation,
+    worker_context: WorkerContext,
+    champion: ModelVersion,
+    scorers: dict[str, FakeScorer],
 ) -> None:
     stored = moderation.submit([make_comment(f"comment number {i}") for i in range(20)])
 
@@ -85,7 +88,7 @@ def test_classify_job_with_failing_model_withholds_with_classifier_error(
     moderation: Moderation,
     worker_context: WorkerContext,
     champion: ModelVersion,
-    scorers: dict,
+    scorers: dict[str, FakeScorer],
     run_burst: Callable[[], bool],
 ) -> None:
     scorers[champion.id] = FakeScorer(fail=True)

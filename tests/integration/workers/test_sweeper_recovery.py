@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,6 +20,16 @@ from tests.integration.workers.worker_factories import make_comment
 from workers import jobs
 from workers.context import WorkerContext
 from workers.sweeper import SweepLock, start_sweeper, sweep_if_leader
+
+
+def _recording(runs: list[str], name: str) -> Callable[[], Mapping[str, int]]:
+    """A sweep that only notes which sweeper ran it."""
+
+    def sweep() -> Mapping[str, int]:
+        runs.append(name)
+        return {}
+
+    return sweep
 
 
 def _later(seconds: float) -> Callable[[], datetime]:
@@ -69,11 +79,11 @@ def test_sweep_lock_lets_one_of_two_sweepers_run_per_interval(redis: Redis) -> N
     runs: list[str] = []
     first, second = SweepLock(redis, "w1", 0.3), SweepLock(redis, "w2", 0.3)
 
-    sweep_if_leader(first, lambda: runs.append("w1") or {})
-    sweep_if_leader(second, lambda: runs.append("w2") or {})
-    sweep_if_leader(first, lambda: runs.append("w1") or {})
+    sweep_if_leader(first, _recording(runs, "w1"))
+    sweep_if_leader(second, _recording(runs, "w2"))
+    sweep_if_leader(first, _recording(runs, "w1"))
     time.sleep(0.35)  # the lock expires with the interval; the next sweep may run
-    sweep_if_leader(second, lambda: runs.append("w2") or {})
+    sweep_if_leader(second, _recording(runs, "w2"))
 
     assert runs == ["w1", "w2"]
 
@@ -88,7 +98,7 @@ def test_sweeper_threads_sweep_once_per_interval_and_stop_cleanly(redis: Redis) 
     runs: list[str] = []
     stop = threading.Event()
     threads = [
-        start_sweeper(SweepLock(redis, name, 0.5), lambda n=name: runs.append(n) or {}, 0.1, stop)
+        start_sweeper(SweepLock(redis, name, 0.5), _recording(runs, name), 0.1, stop)
         for name in ("w1", "w2")
     ]
     time.sleep(0.35)

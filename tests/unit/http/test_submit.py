@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from redis import Redis
 from starlette.testclient import TestClient
@@ -106,7 +107,7 @@ def test_submit_refuses_a_declared_content_length_over_the_limit(
 def test_submit_counts_streamed_bytes_without_content_length(
     client: TestClient, site: Headers
 ) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for _ in range(10):
             yield b" " * 1000
 

@@ -157,9 +157,11 @@ def test_load_verified_loads_a_matching_builtin_artifact(tmp_path: Path) -> None
     version = _written(tmp_path)
     seen: list[Path] = []
 
-    scorer = load_verified(
-        version, load=lambda p: seen.append(p) or StubScorer(), builtin_dir=tmp_path
-    )
+    def load(path: Path) -> StubScorer:
+        seen.append(path)
+        return StubScorer()
+
+    scorer = load_verified(version, load=load, builtin_dir=tmp_path)
 
     assert seen == [tmp_path / "m.skops"]
     assert scorer.labels == ("spam", "toxic")

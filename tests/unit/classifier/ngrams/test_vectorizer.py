@@ -176,13 +176,18 @@ def test_from_terms_computes_what_the_source_vectorizer_computes() -> None:
 
 def test_chunking_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [*HOSTILE_TEXTS, *fuzz_texts(300, seed=13)]
-    params = {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2, "max_features": 500}
-    whole = NgramTfidfVectorizer(**params).fit(texts)
+
+    def vectorizer() -> NgramTfidfVectorizer:
+        return NgramTfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=500
+        )
+
+    whole = vectorizer().fit(texts)
     expected = whole.transform(texts)
     # A budget of 100 characters puts a few documents (or one long one) in each chunk.
     monkeypatch.setattr(extraction, "CHUNK_CHARACTERS", 100)
     assert len(extraction.chunks(texts)) > 50
-    chunked = NgramTfidfVectorizer(**params).fit(texts)
+    chunked = vectorizer().fit(texts)
     assert list(chunked.get_feature_names_out()) == list(whole.get_feature_names_out())
     assert np.array_equal(chunked.idf_, whole.idf_)
     assert (chunked.transform(texts) != expected).nnz == 0
