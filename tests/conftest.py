@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import create_db_engine, session_factory
@@ -24,9 +24,20 @@ from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue
 from service.settings import Settings
 
-POSTGRES_URL = os.environ.get("COMMENTDESK_TEST_POSTGRES_URL", "")
+# Under pytest-xdist (`-n 2`, as CI runs) each worker process gets its own PostgreSQL database and
+# Redis database number, so workers never truncate or flush each other's data.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... or "" when serial
+BASE_POSTGRES_URL = os.environ.get("COMMENTDESK_TEST_POSTGRES_URL", "")
+POSTGRES_URL = (
+    make_url(BASE_POSTGRES_URL)
+    .set(database=f"{make_url(BASE_POSTGRES_URL).database}_{XDIST_WORKER}")
+    .render_as_string(hide_password=False)
+    if BASE_POSTGRES_URL and XDIST_WORKER
+    else BASE_POSTGRES_URL
+)
 REDIS_URL = os.environ.get("COMMENTDESK_TEST_REDIS_URL", "")
-TEST_REDIS_DB = 13  # keep tests away from db 0 of a shared Redis
+# Keep tests away from db 0 of a shared Redis: 13 when serial, 13, 12, ... per xdist worker.
+TEST_REDIS_DB = 13 - int(XDIST_WORKER.removeprefix("gw") or 0)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -51,12 +62,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """One migrated PostgreSQL database for the session; tests truncate it."""
+    if POSTGRES_URL != BASE_POSTGRES_URL:
+        _create_database(BASE_POSTGRES_URL, make_url(POSTGRES_URL).database or "")
     engine = create_db_engine(POSTGRES_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade_to_head(engine)
     yield engine
     engine.dispose()
+
+
+def _create_database(server_url: str, name: str) -> None:
+    """Create this xdist worker's database on the server of ``server_url`` unless it exists."""
+    admin = create_db_engine(server_url)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

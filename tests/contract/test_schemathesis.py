@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from service.domain import Role
+from tests.integration.http.conftest import make_role_key
 from tests.integration.http.test_events_stream import start_api, stop_api
-from tests.unit.http.conftest import make_role_key
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from service.domain import Role
+from tests.integration.http.conftest import Headers
+from tests.integration.http.conftest import make_key as make_key  # a fixture, shared
 from tests.integration.http.test_events_stream import start_api, stop_api
-from tests.unit.http.conftest import Headers
-from tests.unit.http.conftest import make_key as make_key  # a fixture, shared
 
 TIMEOUT = 1.0  # COMMENTDESK_REQUEST_TIMEOUT_SECONDS for these tests
 

@@ -22,8 +22,8 @@ from redis import Redis
 from service.domain import Role
 from service.events import CHANNEL, RedisEvents
 from service.http.sse import EventHub, connect_async_redis
-from tests.unit.http.conftest import Headers
-from tests.unit.http.conftest import make_key as make_key  # a fixture, shared
+from tests.integration.http.conftest import Headers
+from tests.integration.http.conftest import make_key as make_key  # a fixture, shared
 
 START_TIMEOUT = 30.0
 

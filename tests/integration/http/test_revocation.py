@@ -14,9 +14,9 @@ import httpx2 as httpx
 import pytest
 
 from service.domain import Role
+from tests.integration.http.conftest import Headers
+from tests.integration.http.conftest import make_key as make_key  # a fixture, shared
 from tests.integration.http.test_events_stream import start_api, stop_api
-from tests.unit.http.conftest import Headers
-from tests.unit.http.conftest import make_key as make_key  # a fixture, shared
 
 
 @pytest.fixture

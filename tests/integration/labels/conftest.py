@@ -8,8 +8,8 @@ import pytest
 
 from service.domain import Classification, Decision
 from service.moderation import Moderation
+from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: F401
 from tests.integration.workers.worker_factories import make_comment
-from tests.unit.http.conftest import app_settings, client, make_key, ops  # noqa: F401
 
 TRICKY_BODY = 'Line one, with "quotes";\nline two =1+1 and a comma, too'
 

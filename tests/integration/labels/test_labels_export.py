@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.integration.http.conftest import Headers
 from tests.integration.labels.conftest import TRICKY_BODY, Decided
-from tests.unit.http.conftest import Headers
 
 
 def export(client: TestClient, ops: Headers, file_format: str, **params: Any) -> str:

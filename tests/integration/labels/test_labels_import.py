@@ -19,8 +19,8 @@ from service.moderation import Moderation
 from service.settings import Settings
 from service.store import labels as labels_store
 from service.store.queues import AuditFilter
+from tests.integration.http.conftest import Headers
 from tests.integration.labels.conftest import TRICKY_BODY, Decided
-from tests.unit.http.conftest import Headers
 
 
 def export(client: TestClient, ops: Headers, file_format: str) -> str:

@@ -1,4 +1,5 @@
-"""Fixtures for lifecycle integration tests: a tiny training corpus and an installed worker."""
+"""Fixtures for lifecycle integration tests: a tiny corpus and its artifact, an installed worker,
+and the HTTP tests' app and keys."""
 
 from __future__ import annotations
 
@@ -19,11 +20,22 @@ from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from service.training_queue import TrainingQueue
+from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: F401
+from tests.integration.lifecycle.corpus import write_corpus
 from tests.integration.workers.worker_factories import FakeScorer
-from tests.unit.lifecycle.corpus import write_corpus
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache, Scorer
 from workers.registration import register_artifact
+
+
+@pytest.fixture(scope="session")
+def artifact_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid artifact of a model trained on the tiny corpus."""
+    root = tmp_path_factory.mktemp("lifecycle")
+    model = train_model(write_corpus(root / "data"))
+    path = root / "tiny.skops"
+    save_model(model, path)
+    return path
 
 
 @pytest.fixture

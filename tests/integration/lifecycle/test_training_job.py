@@ -23,8 +23,8 @@ from service.promotion import EVALUATION, PromotionRefusedError
 from service.settings import Settings
 from service.training_queue import TRAIN_QUEUE
 from tests.factories import write_dataset
+from tests.integration.lifecycle.corpus import HAM, POLITE, write_corpus
 from tests.integration.workers.worker_factories import make_comment
-from tests.unit.lifecycle.corpus import HAM, POLITE, write_corpus
 from workers.artifacts import ArtifactCache
 from workers.context import WorkerContext
 from workers.registration import register_artifact

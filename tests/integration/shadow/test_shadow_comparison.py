@@ -19,9 +19,9 @@ from service.moderation import Moderation
 from service.settings import LabelThreshold, Settings
 from service.shadow import Shadow
 from tests.factories import SPAM_PITCH
+from tests.integration.http.conftest import Headers
 from tests.integration.shadow.shadow_factories import set_challenger
 from tests.integration.workers.worker_factories import make_comment, make_version
-from tests.unit.http.conftest import Headers
 
 CHAMPION, CHALLENGER = "v-champ", "v-chall"
 

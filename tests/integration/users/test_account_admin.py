@@ -13,8 +13,8 @@ from service.errors import AuthenticationError, NotFoundError, ValidationError
 from service.models import UserRow, WebSessionRow
 from service.passwords import ScryptParams
 from service.users import Account, Users
-from tests.unit.http.signin import CHEAP, PASSWORD
-from tests.unit.users.conftest import Clock
+from tests.integration.http.signin import CHEAP, PASSWORD
+from tests.integration.users.conftest import Clock
 
 NEW_PASSWORD = "a brand new passphrase"
 

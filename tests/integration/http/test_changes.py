@@ -13,7 +13,7 @@ from service.domain import Role
 from service.moderation import Moderation
 from service.outbox import Outbox
 from service.settings import Settings
-from tests.unit.http.conftest import Headers, classify, post_comment
+from tests.integration.http.conftest import Headers, classify, post_comment
 
 
 def test_the_feed_catches_up_from_a_cursor_after_downtime(

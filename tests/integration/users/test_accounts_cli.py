@@ -12,7 +12,7 @@ from commentdesk.cli import main
 from service.domain import Role
 from service.errors import AuthenticationError
 from service.users import Users
-from tests.unit.http.signin import CHEAP, PASSWORD
+from tests.integration.http.signin import CHEAP, PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"
 

@@ -9,7 +9,7 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from tests.unit.http.conftest import Headers, post_comment
+from tests.integration.http.conftest import Headers, post_comment
 
 
 def sample(schema: dict[str, Any]) -> Any:

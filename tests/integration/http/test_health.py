@@ -9,8 +9,8 @@ from service.heartbeat import announce_model
 from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Settings
-from tests.unit.http.conftest import Headers, comment_payload
-from tests.unit.http.test_ops import model_version
+from tests.integration.http.conftest import Headers, comment_payload
+from tests.integration.http.test_ops import model_version
 
 
 def test_healthz_answers_without_auth(client: TestClient) -> None:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from service.http import create_app
 from service.settings import Settings
-from tests.unit.http.conftest import Headers, comment_payload
+from tests.integration.http.conftest import Headers, comment_payload
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance", "code", "trace_id"}
 

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from service.moderation import Moderation
 from tests.factories import eventually
-from tests.unit.http.conftest import Headers, comment_payload, post_comment
+from tests.integration.http.conftest import Headers, comment_payload, post_comment
 
 CLASSIFY_QUEUE = "rq:queue:classify"
 ENQUEUE_SETTLE_SECONDS = 0.2  # several times the enqueue linger of the test app

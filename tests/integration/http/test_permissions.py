@@ -16,8 +16,8 @@ from service.domain import Role
 from service.http.call import ApiRoute
 from service.http.routes import api_routes
 from service.settings import Settings
-from tests.unit.http.conftest import Headers
-from tests.unit.http.signin import create_user, sign_in
+from tests.integration.http.conftest import Headers
+from tests.integration.http.signin import create_user, sign_in
 
 ROUTES = api_routes(Settings())
 CALLERS = ["site", "moderator", "ops", "none", "bad-key", "moderator-session", "ops-session"]

@@ -82,7 +82,7 @@ def test_readyz_is_not_ready_while_sqlite_refuses_writes(
 
     path = tmp_path / "commentdesk.db"
     shutil.copy(sqlite_template, path)
-    from tests.unit.http.conftest import comment_payload, make_site_key
+    from tests.integration.http.conftest import comment_payload, make_site_key
 
     headers = make_site_key(f"sqlite:///{path}")
     # Opened read-only: reads answer, every write is refused, like a full disk or a read-only

@@ -15,7 +15,7 @@ from service.errors import TooManySignInsError
 from service.http import create_app
 from service.login_throttle import LoginThrottle
 from service.settings import Settings
-from tests.unit.http.signin import PASSWORD, create_user, login_token
+from tests.integration.http.signin import PASSWORD, create_user, login_token
 
 LIMIT = 3
 

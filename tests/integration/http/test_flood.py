@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Rate, Settings, SiteSettings, SiteTable
-from tests.unit.http.conftest import Headers, classify, comment_payload
+from tests.integration.http.conftest import Headers, classify, comment_payload
 
 LIMITS = SiteSettings(
     flood_key=Rate(8, 60.0),

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from service.http import create_app
 from service.settings import Settings
-from tests.unit.http.conftest import Headers
+from tests.integration.http.conftest import Headers
 
 
 def test_events_need_a_key(client: TestClient) -> None:

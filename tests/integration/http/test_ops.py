@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from service.domain import ModelVersion
 from service.moderation import Moderation
-from tests.unit.http.conftest import Headers, classify, post_comment
+from tests.integration.http.conftest import Headers, classify, post_comment
 
 
 def model_version(version_id: str = "m-test-1") -> ModelVersion:

@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from service.domain import Role
 from service.moderation import Moderation
-from tests.unit.http.conftest import Headers, classify, post_comment
+from tests.integration.http.conftest import Headers, classify, post_comment
 
 
 def test_moderation_view_has_scores_reasons_history_and_author(

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from service.domain import Role
 from service.http import create_app
 from service.settings import Settings
-from tests.unit.http.conftest import Headers
+from tests.integration.http.conftest import Headers
 
 HOOK = "http://127.0.0.1:9/hooks"  # nothing listens: these tests never deliver
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.users import Users
-from tests.unit.http.signin import CHEAP
+from tests.integration.http.signin import CHEAP
 
 
 class Clock:

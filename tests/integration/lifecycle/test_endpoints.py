@@ -14,7 +14,7 @@ from service.moderation import Moderation
 from service.promotion import EVALUATION
 from service.training_queue import TRAIN_JOB, TRAIN_QUEUE
 from tests.factories import model_version
-from tests.unit.http.conftest import Headers
+from tests.integration.http.conftest import Headers
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from service import metrics
 from service.moderation import Moderation
-from tests.unit.http.conftest import Headers, approve, comment_payload, post_comment
+from tests.integration.http.conftest import Headers, approve, comment_payload, post_comment
 
 
 def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.moderation import Moderation
-from tests.unit.http.conftest import Headers, comment_payload, post_comment
+from tests.integration.http.conftest import Headers, comment_payload, post_comment
 
 
 def post_raw(client: TestClient, headers: Headers, raw: str | bytes, **extra: str) -> Any:
@@ -143,7 +143,7 @@ def test_ids_with_slashes_are_readable(
     client: TestClient, site: Headers, moderation: Moderation
 ) -> None:
     comment_id = post_comment(client, site, article_id="news/2024/btc")
-    from tests.unit.http.conftest import approve
+    from tests.integration.http.conftest import approve
 
     approve(moderation, comment_id)
     response = client.get("/v1/articles/news%2F2024%2Fbtc/comments", headers=site)

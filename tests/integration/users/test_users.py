@@ -13,8 +13,8 @@ from service.errors import AuthenticationError, UserExistsError, ValidationError
 from service.models import UserRow, WebSessionRow
 from service.passwords import verify_password
 from service.users import Users, digest_token
-from tests.unit.http.signin import PASSWORD
-from tests.unit.users.conftest import Clock
+from tests.integration.http.signin import PASSWORD
+from tests.integration.users.conftest import Clock
 
 
 def test_create_user_stores_a_salted_hash_not_the_password(

@@ -5,7 +5,7 @@ from starlette.testclient import TestClient
 from service.moderation import Moderation
 from service.shadow import Shadow
 from tests.factories import scores
-from tests.unit.http.conftest import Headers, classify, post_comment
+from tests.integration.http.conftest import Headers, classify, post_comment
 
 
 def test_queues_overview_counts_every_queue(

@@ -12,7 +12,7 @@ from service.domain import Role
 from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Settings
-from tests.unit.http.conftest import Headers, classify, post_comment
+from tests.integration.http.conftest import Headers, classify, post_comment
 
 
 def held(client: TestClient, site: Headers, moderation: Moderation, **overrides: Any) -> str:

@@ -13,8 +13,8 @@ from service.domain import Role
 from service.http import create_app
 from service.models import WebSessionRow
 from service.settings import Settings
-from tests.unit.http.conftest import Headers, post_comment
-from tests.unit.http.signin import PASSWORD, create_user, login_token, sign_in
+from tests.integration.http.conftest import Headers, post_comment
+from tests.integration.http.signin import PASSWORD, create_user, login_token, sign_in
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from service.models import CommentRow
 from service.moderation import Moderation
 from service.settings import Settings
 from service.verdicts import Explainer
-from tests.unit.http.conftest import Headers, approve, comment_payload, post_comment
+from tests.integration.http.conftest import Headers, approve, comment_payload, post_comment
 
 
 def test_article_listing_newest_first_with_counts(

@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from service.domain import Role
 from service.moderation import Moderation
-from tests.unit.http.conftest import Headers, approve, classify, post_comment
+from tests.integration.http.conftest import Headers, approve, classify, post_comment
 
 
 def test_get_comment_shows_status_and_no_reasons_while_pending(
