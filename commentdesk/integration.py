@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # the database stack loads only when one of these commands ru
 
     from sqlalchemy.orm import Session, sessionmaker
 
+    from service.domain.webhooks import Endpoint
     from service.webhooks.endpoints import Webhooks
-    from service.webhooks.model import Endpoint
 
     Handler: TypeAlias = Callable[[argparse.Namespace, Settings], int]
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -136,7 +136,7 @@ def _log(hooks: Webhooks, args: argparse.Namespace) -> int:
 
 
 def _redeliver(hooks: Webhooks, args: argparse.Namespace) -> int:
-    from service.store.webhooks import Redelivery
+    from service.domain.webhooks import Redelivery
 
     which = Redelivery(args.event_id, _time(args.since), _time(args.until))
     if (which.event_id is None) == (which.since is None and which.until is None):

@@ -11,8 +11,8 @@ from service.settings import Settings
 
 if TYPE_CHECKING:  # the database stack loads only when a key command runs
     from commentdesk.accounts import AddCommand, Subparsers
+    from service.domain.accounts import KeyRecord
     from service.keys import ApiKeys
-    from service.store.keys import KeyRecord
 
 COMMANDS = ("keys", "revoke-key")
 

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
+from service.domain.revisions import Revision
 from service.queue import GuardedQueue
 from service.settings import Settings
 from service.store import edits, erasure
-from service.store.edits import Changed, Revision
+from service.store.edits import Changed
 from service.transaction import transaction
 
 

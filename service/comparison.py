@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.domain import Status
+from service.domain.labels import LABELS, LabelledScores, decision_labels
 from service.evidence import HasEvidence, RejectEvidence
-from service.labels import LABELS, decision_labels
 from service.policy import apply_policy
 from service.settings import LabelThreshold, Settings
 from service.thresholds import effective_thresholds
@@ -32,19 +32,6 @@ class Verdict(enum.StrEnum):
 
 
 _VERDICTS = {Status.APPROVED: Verdict.APPROVE, Status.WITHHELD: Verdict.WITHHOLD}
-
-
-@dataclasses.dataclass(frozen=True)
-class LabelledScores:
-    """One moderator-decided comment with both models' scores."""
-
-    comment_id: str
-    decision: Status  # the moderator's latest decision: approved, rejected or spam
-    reasons: tuple[str, ...]
-    champion: Mapping[str, float]
-    challenger: Mapping[str, float]
-    site_id: str | None = None  # for the site's threshold override and link allowlist
-    body: str = ""  # what an automatic rejection needs evidence from
 
 
 @dataclasses.dataclass

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.auth import digest_key
 from service.clock import utcnow
+from service.domain.accounts import KeyRecord
 from service.errors import FieldError, NotFoundError, ValidationError
 from service.store import keys as store
-from service.store.keys import KeyRecord
 from service.transaction import transaction
 
 KEYS_CHANNEL = "commentdesk:keys-revoked"

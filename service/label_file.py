@@ -1,7 +1,7 @@
 """The labels file: moderator-labelled comments as CSV or JSON Lines, written and read back.
 
 One record per comment: its latest human decision, with the labels that decision implies
-(``service.labels.decision_labels``). Reading validates the whole file and reports every bad
+(``service.domain.labels.decision_labels``). Reading validates the whole file and reports every bad
 row by line number before anything is written. Label values are derived, so on the way back in
 they are only checked for form (0, 1 or empty): decision and reasons are what an import records.
 """
@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from service.domain import Decision, Reason
+from service.domain.labels import LABELS, LabelRecord, decision_labels
 from service.errors import CommentDeskError
-from service.labels import LABELS, decision_labels
-from service.store.labels import LabelRecord
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 LABEL_COLUMNS = {f"label_{label}": label for label in LABELS}

@@ -1,8 +1,6 @@
-"""Moderator decisions as labels, and the use cases of the labels file (export, import).
+"""The use cases of the moderator-labels file: export a page of it, import one back.
 
-A human approve is a negative for every label; a spam decision a positive for ``spam``; a reject
-a positive for each label given as its reason (a toxicity sub-label implies ``toxic``) and a
-negative for ``spam`` (the moderator chose reject, not spam). Anything else is unknown (None).
+Which labels a decision implies is ``service.domain.labels.decision_labels``.
 """
 
 from __future__ import annotations
@@ -10,38 +8,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.domain import Status
+from service.domain.labels import CurrentDecision, LabelRecord
+from service.label_file import LabelRow
 from service.store import decisions
 from service.store import labels as labels_store
-from service.store.labels import CurrentDecision, LabelRecord
 from service.transaction import transaction
-
-if TYPE_CHECKING:
-    from service.label_file import LabelRow
-
-LABELS = ("spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
-TOXIC_SUBLABELS = frozenset(LABELS[2:])
-
-LabelValues = dict[str, int | None]
-
-
-def decision_labels(status: Status, reasons: Sequence[str]) -> LabelValues:
-    """Each label as 1, 0 or None (the decision does not say) for a moderator's decision."""
-    if status is Status.APPROVED:
-        return dict.fromkeys(LABELS, 0)
-    given = set(reasons)
-    if given & TOXIC_SUBLABELS:
-        given.add("toxic")
-    labels: LabelValues = {label: 1 if label in given else None for label in LABELS}
-    if status is Status.SPAM:
-        labels["spam"] = 1
-    elif labels["spam"] is None:
-        labels["spam"] = 0
-    return labels
 
 
 @dataclasses.dataclass(frozen=True)

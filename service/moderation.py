@@ -29,6 +29,9 @@ from service.domain import (
     Reason,
     Status,
 )
+from service.domain.authors import AuthorRecord
+from service.domain.decisions import Decided
+from service.domain.queues import AuditFilter, QueueFilter
 from service.events import EventSink, NoEvents
 from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
@@ -36,7 +39,7 @@ from service.queue import GuardedQueue
 from service.settings import Settings
 from service.store import comments, decisions, maintenance, queues, registry
 from service.store.comments import Stored
-from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
+from service.store.queues import Sort
 from service.transaction import transaction
 from service.verdicts import Explainer, VerdictMaker
 
@@ -202,7 +205,7 @@ class Moderation:
         reason: str | None,
         note: str | None,
         expected_version: int | None,
-    ) -> decisions.Decided:
+    ) -> Decided:
         """Record a moderator's decision as a batch of one (undoable); stale ones are a 409."""
         reasons = [reason] if reason else [Reason.MODERATOR.value]
         with self._transaction() as session:

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.changes import OutboxEvent
 from service.clock import utcnow
+from service.domain.changes import OutboxEvent
 from service.errors import CursorExpiredError
 from service.settings import Settings
 from service.store import outbox, webhooks

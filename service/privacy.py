@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.changes import EventType, new_event
 from service.clock import utcnow
 from service.domain import Status
+from service.domain.changes import EventType, new_event
 from service.models import ErasureRow
 from service.settings import Settings, SiteSettings
 from service.store import erasure, outbox

@@ -7,7 +7,6 @@ memory-hard.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import re
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
 from service.domain import Role
+from service.domain.accounts import Account, User, WebSession
 from service.errors import (
     AuthenticationError,
     FieldError,
@@ -39,34 +39,6 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 1024  # scrypt reads the whole password; bound the work a login can ask for
 # Each check holds 32 MiB for ~0.1 s; a flood of sign-ins waits here instead of exhausting memory.
 CONCURRENT_HASHES = 4
-
-
-@dataclasses.dataclass(frozen=True)
-class User:
-    """A person who may sign in."""
-
-    id: int
-    username: str
-    role: Role
-
-
-@dataclasses.dataclass(frozen=True)
-class Account:
-    """An account as an administrator sees it (``disabled_at`` None while it may sign in)."""
-
-    username: str
-    role: Role
-    created_at: datetime
-    disabled_at: datetime | None
-
-
-@dataclasses.dataclass(frozen=True)
-class WebSession:
-    """A signed-in browser session (the cookie token itself is only known to the browser)."""
-
-    user: User
-    csrf_token: str
-    expires_at: datetime
 
 
 def digest_token(token: str) -> str:

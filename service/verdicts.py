@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.domain import Classification, Comment, Status
+from service.domain.authors import AuthorPolicySetting
 from service.evidence import RejectEvidence
 from service.policy import apply_policy, author_verdict, failed_classification
 from service.rules import rule_hits
 from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
-from service.store.authors import AuthorPolicySetting
 from service.thresholds import effective_thresholds, version_thresholds
 
 # Given the comments the policy withheld or rejected and, per comment, the reasons it was held

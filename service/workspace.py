@@ -17,15 +17,15 @@ from service import metrics
 from service.claims import Claim, Claims
 from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
+from service.domain.authors import AuthorPolicySetting, AuthorRecord
+from service.domain.decisions import Selection
+from service.domain.queues import CardDetails
 from service.errors import UnavailableError
 from service.events import EventSink, NoEvents
 from service.policy import DEFAULT_TRUST_THRESHOLD
 from service.settings import Settings
 from service.store import authors, bulk, cards, comments, queues, undo
-from service.store.authors import AuthorPolicySetting
-from service.store.bulk import BulkDecision, Selection
-from service.store.cards import CardDetails
-from service.store.queues import AuthorRecord
+from service.store.bulk import BulkDecision
 from service.transaction import transaction
 
 

@@ -41,8 +41,8 @@ from classifier.errors import ClassifierError
 from classifier.site import SiteModel
 from classifier.training import train_prior
 from service.domain import ModelVersion, ModeratorLabel, Status
+from service.domain.labels import LABELS, decision_labels
 from service.errors import CommentDeskError
-from service.labels import LABELS, decision_labels
 from service.lifecycle import CHAMPION, Lifecycle
 from service.promotion import EVALUATION
 from service.settings import Settings

@@ -14,9 +14,9 @@ from starlette.requests import Request
 
 from service.auth import Authenticator, require_role
 from service.domain import ApiClient, Role
+from service.domain.accounts import WebSession
 from service.errors import AuthenticationError, CsrfError
 from service.http.resources import resources_of
-from service.users import WebSession
 
 SESSION_COOKIE = "cd_session"
 CSRF_HEADER = "X-CSRF-Token"

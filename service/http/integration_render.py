@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.changes import OutboxEvent, envelope
 from service.domain import Page
+from service.domain.changes import OutboxEvent, envelope
+from service.domain.webhooks import Attempt, Delivery, Endpoint
 from service.http.render import timestamp
 from service.outbox import FeedPage
-from service.webhooks.model import Attempt, Delivery, Endpoint
 
 
 def webhook(endpoint: Endpoint, *, with_secret: bool = False) -> dict[str, Any]:

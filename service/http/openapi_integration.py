@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.changes import EventType
 from service.domain import Status
-from service.webhooks.model import DeliveryStatus
+from service.domain.changes import EventType
+from service.domain.webhooks import DeliveryStatus
 
 
 def _obj(required: list[str], **properties: Any) -> dict[str, Any]:

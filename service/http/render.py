@@ -8,10 +8,10 @@ from typing import Any
 
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
+from service.domain.authors import AuthorRecord
 from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
 from service.promotion import evaluation_of
-from service.store.queues import AuthorRecord
 from service.training_queue import TrainingJob
 
 

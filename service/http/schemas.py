@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 from service.domain import ActionKind, Author, Decision, Envelope, NewComment, Queue
+from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import FieldError, NotFoundError, ValidationError
 from service.http.fields import INT32_MAX, INT32_MIN, Field, Fields
 from service.settings import Settings
-from service.store.queues import AuditFilter, QueueFilter
 
 IDEMPOTENCY_KEY_MAX = 200
 NOTE_MAX = 2000

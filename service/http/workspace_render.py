@@ -8,10 +8,10 @@ from typing import Any
 
 from service.claims import Claim
 from service.domain import Comment, Page
+from service.domain.authors import AuthorPolicySetting
+from service.domain.decisions import Decided
+from service.domain.queues import CardDetails
 from service.http.render import comment_full, evidence_spans, timestamp
-from service.store.authors import AuthorPolicySetting
-from service.store.cards import CardDetails
-from service.store.decisions import Decided
 from service.workspace import AuthorView, BatchReceipt, BulkPreview
 
 

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from service.domain import AuthorPolicy
+from service.domain.authors import AuthorPolicySetting
 from service.identity import author_key
 from service.models import AuthorPolicyRow
 
 AuthorKey = tuple[str, str]  # (site_id, author_id)
-
-
-@dataclasses.dataclass(frozen=True)
-class AuthorPolicySetting:
-    """A policy as set: what, for ``trust`` below which score, by whom, when and why."""
-
-    site_id: str
-    author_id: str
-    policy: AuthorPolicy
-    trust_threshold: float | None
-    note: str | None
-    set_by: str
-    set_at: datetime
 
 
 def get_policy(session: Session, site_id: str, author_id: str) -> AuthorPolicySetting | None:

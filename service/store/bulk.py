@@ -15,24 +15,14 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.changes import Decider, Transition
 from service.domain import ActionKind, Status
+from service.domain.changes import Decider, Transition
+from service.domain.decisions import BULK_MAX, Selection
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store import outbox
 
-BULK_MAX = 500
 Ts = TypeVarTuple("Ts")
-
-
-@dataclasses.dataclass(frozen=True)
-class Selection:
-    """Which comments of a queue: given ids, one author's, or those linking to a domain."""
-
-    ids: tuple[str, ...] | None = None
-    site_id: str | None = None
-    author_id: str | None = None
-    link: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

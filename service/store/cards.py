@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,17 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment
+from service.domain.queues import CardDetails
 from service.models import ActionRow, CommentRow, ScoreRow
 from service.store.convert import to_comment
-
-
-@dataclasses.dataclass(frozen=True)
-class CardDetails:
-    """The scores of the version that decided, the evidence behind them, the parent comment."""
-
-    scores: dict[str, float]
-    evidence: dict[str, Any] | None
-    parent: Comment | None
 
 
 def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDetails]:

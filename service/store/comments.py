@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from service.changes import CommentRef, Decider, EventType, Transition
 from service.domain import ActionKind, Comment, NewComment, Page, Status
+from service.domain.changes import CommentRef, Decider, EventType, Transition
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
 from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.changes import CommentRef, Decider, Transition
 from service.domain import ActionKind, Comment, Reason, Status
+from service.domain.changes import CommentRef, Decider, Transition
+from service.domain.decisions import Decided
 from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow, ReportRow
 from service.store import outbox
@@ -45,15 +46,6 @@ class SystemVerdict:
     evidence: Mapping[str, Any] | None = None
     # The revision that was scored: a verdict never lands on a body edited since (None: any).
     revision: int | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Decided:
-    """A recorded human decision: the comment after it, and the batch that can undo it."""
-
-    comment: Comment
-    batch_id: str | None  # None only for decisions recorded before batches existed
-    decided_at: datetime
 
 
 class PartialBatchError(Exception):

@@ -14,23 +14,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from service.changes import Decider, EventType, Transition
 from service.domain import ActionKind, Comment, Status
+from service.domain.changes import Decider, EventType, Transition
+from service.domain.revisions import Revision
 from service.errors import CommentDeletedError, EditWindowClosedError, StaleDecisionError
 from service.models import ActionRow, CommentRevisionRow, CommentRow, ScoreRow
 from service.store import outbox
 from service.store.comments import body_digest, get_comment_row
 from service.store.convert import to_comment
-
-
-@dataclasses.dataclass(frozen=True)
-class Revision:
-    """A body a comment had, and when it was submitted and replaced (None: current)."""
-
-    revision: int
-    body: str
-    submitted_at: datetime
-    replaced_at: datetime | None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.changes import Decider, Transition
 from service.domain import ActionKind, Reason, Status
+from service.domain.changes import Decider, Transition
 from service.models import FINGERPRINTS, ActionRow, CommentRow, FingerprintRow
 from service.store import outbox
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.domain import ApiClient, Role
+from service.domain.accounts import KeyRecord
 from service.models import ApiKeyRow
-
-
-@dataclasses.dataclass(frozen=True)
-class KeyRecord:
-    """A stored key as ops see it: never the key itself, only its display prefix."""
-
-    id: int
-    name: str
-    role: Role
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
-    key_hash: str = dataclasses.field(repr=False)
 
 
 def add_api_key(

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Status
+from service.domain.labels import CurrentDecision, LabelRecord
 from service.models import ActionRow, CommentRow
 from service.store.standing import standing_decision
 
 _ID_CHUNK = 500  # ids per IN list, well inside every backend's bound-parameter limit
-
-
-@dataclasses.dataclass(frozen=True)
-class LabelRecord:
-    """A comment with its latest human decision."""
-
-    action_id: int
-    comment_id: str
-    site_id: str
-    article_id: str
-    body: str
-    status: Status
-    reasons: tuple[str, ...]
-    moderator: str
-    decided_at: datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class CurrentDecision:
-    """What an import needs to know about a comment: its version and latest human decision."""
-
-    version: int
-    status: Status | None  # None: no human has decided it
-    reasons: tuple[str, ...]
 
 
 def labelled_page(session: Session, after_action_id: int, limit: int) -> list[LabelRecord]:

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.changes import CommentRef, EventType, OutboxEvent, Transition, transition_events
+from service.domain.changes import CommentRef, EventType, OutboxEvent, Transition, transition_events
 from service.models import OUTBOX, CommentRow, OutboxRow, OutboxSequenceRow, WebhookDeliveryRow
 
 SEQUENCE = "outbox"

@@ -11,6 +11,8 @@ from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, 
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
+from service.domain.authors import AuthorRecord
+from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
 from service.store.convert import to_action, to_comment
 from service.store.cursor import decode_cursor, encode_cursor, moment, number, row_id, sequence
@@ -23,40 +25,12 @@ _UNSCORED_RISK = 2.0
 
 
 @dataclasses.dataclass(frozen=True)
-class QueueFilter:
-    """Optional narrowing of a queue listing."""
-
-    article_id: str | None = None
-    author_id: str | None = None
-    label: str | None = None
-    min_score: float | None = None
-
-
-@dataclasses.dataclass(frozen=True)
 class QueueSummary:
     """How much work a queue holds and how long its oldest item has waited."""
 
     status: Status
     count: int
     oldest_created_at: datetime | None
-
-
-@dataclasses.dataclass(frozen=True)
-class AuditFilter:
-    """Optional narrowing of the action log."""
-
-    comment_id: str | None = None
-    actor: str | None = None  # "system" selects the automatic actions
-    kind: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class AuthorRecord:
-    """What moderators want to know about an author at a glance."""
-
-    author_id: str
-    counts: dict[str, int]
-    recent: list[Comment]
 
 
 def summarise_queues(session: Session) -> dict[Status, QueueSummary]:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Exists, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from service.comparison import LabelledScores
 from service.domain import Status
+from service.domain.labels import LabelledScores
 from service.models import SCORES, ActionRow, CommentRow, ModelVersionRow, ScoreRow
 from service.store.standing import standing_decision
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from service.changes import Decider, Transition
 from service.domain import ActionKind, Status
+from service.domain.changes import Decider, Transition
 from service.errors import (
     ConflictError,
     NotFoundError,

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import Role
+from service.domain.accounts import Account, User, WebSession
 from service.models import UserRow, WebSessionRow
-
-if TYPE_CHECKING:  # service.users imports this module; the types are only for annotations
-    from service.users import Account, User, WebSession
 
 
 def _user(row: UserRow) -> User:
-    from service.users import User
-
     return User(row.id, row.username, Role(row.role))
 
 
@@ -46,8 +41,6 @@ def find_user_id(session: Session, username: str) -> int | None:
 
 def list_accounts(session: Session) -> list[Account]:
     """Every account, ordered by username."""
-    from service.users import Account
-
     rows = session.scalars(select(UserRow).order_by(UserRow.username))
     return [Account(r.username, Role(r.role), r.created_at, r.disabled_at) for r in rows]
 
@@ -90,8 +83,6 @@ def add_web_session(
 
 def find_web_session(session: Session, token_hash: str, now: datetime) -> WebSession | None:
     """The unexpired session with this digest, of a user who is not disabled."""
-    from service.users import WebSession
-
     found = session.execute(
         select(WebSessionRow, UserRow)
         .join(UserRow, UserRow.id == WebSessionRow.user_id)

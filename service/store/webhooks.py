@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import Page
+from service.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint, Redelivery
 from service.errors import NotFoundError
 from service.models import (
     OutboxRow,
@@ -20,7 +21,6 @@ from service.models import (
 )
 from service.store.cursor import decode_cursor, encode_cursor, sequence
 from service.store.outbox import to_event
-from service.webhooks.model import Attempt, Delivery, DeliveryStatus, Endpoint
 
 PENDING = DeliveryStatus.PENDING.value
 
@@ -421,15 +421,6 @@ def to_attempt(row: WebhookAttemptRow) -> Attempt:
         error=row.error,
         response_excerpt=row.response_excerpt,
     )
-
-
-@dataclasses.dataclass(frozen=True)
-class Redelivery:
-    """Which events to send again: one by id, or those created in a time range."""
-
-    event_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 def redeliver(

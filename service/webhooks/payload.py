@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from service.changes import OutboxEvent, envelope
+from service.domain.changes import OutboxEvent, envelope
+from service.domain.webhooks import Endpoint
 from service.store.webhooks import Result
-from service.webhooks.model import Endpoint
 from service.webhooks.sender import Outcome
 from service.webhooks.signing import signature_headers
 

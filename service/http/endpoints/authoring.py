@@ -9,13 +9,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from service.authoring import Authoring
+from service.domain.revisions import Revision
 from service.http import render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
 from service.http.resources import Resources
 from service.http.roles import MODERATOR, SITE
 from service.settings import Settings
-from service.store.edits import Revision
 
 
 def routes(_settings: Settings) -> list[ApiRoute]:

@@ -7,12 +7,12 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from service.domain.accounts import KeyRecord
 from service.errors import NotFoundError
 from service.http.call import ApiRoute, Call
 from service.http.render import timestamp
 from service.http.roles import OPS
 from service.settings import Settings
-from service.store.keys import KeyRecord
 
 
 def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signature as the others)

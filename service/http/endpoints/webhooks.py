@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from service.domain import Role
+from service.domain.webhooks import DeliveryStatus, Redelivery
 from service.errors import FieldError, ValidationError
 from service.http import integration_render as render
 from service.http.call import ApiRoute, Call
@@ -18,9 +19,7 @@ from service.http.paging import cursor_pointer, page_args
 from service.http.roles import SITE_OR_OPS
 from service.http.schemas import page_fields
 from service.settings import Settings
-from service.store.webhooks import Redelivery
 from service.webhooks.endpoints import EVENT_TYPES, EndpointChange, Webhooks
-from service.webhooks.model import DeliveryStatus
 from service.webhooks.targets import URL_MAX
 
 SITE_ID_MAX = 100

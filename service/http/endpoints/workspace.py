@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from service.domain import AuthorPolicy, Decision
+from service.domain.decisions import BULK_MAX, Selection
 from service.errors import FieldError, ValidationError
 from service.http import workspace_render as render
 from service.http.call import ApiRoute, Call
@@ -15,7 +16,6 @@ from service.http.fields import Field, Fields
 from service.http.roles import MODERATOR
 from service.http.schemas import NOTE_MAX, queue_named
 from service.settings import Settings
-from service.store.bulk import BULK_MAX, Selection
 
 ID_MAX = 36
 AUTHOR_ID_MAX = 200

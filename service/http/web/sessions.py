@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.domain import Role
+from service.domain.accounts import WebSession
 from service.http.auth import SESSION_COOKIE, session_of
 from service.http.resources import resources_of
-from service.users import WebSession
 
 LOGIN_CSRF_COOKIE = "cd_login_csrf"
 LOGIN_CSRF_SECONDS = 3600  # how long a sign-in form stays usable

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from service.domain import Role
-from service.users import ScryptParams, User, Users
+from service.domain.accounts import User
+from service.users import ScryptParams, Users
 
 # Verification reads the cost from the stored hash, so cheap hashes keep sign-in tests fast.
 CHEAP = ScryptParams(n=2**8, r=8, p=1)

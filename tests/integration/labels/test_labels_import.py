@@ -13,12 +13,12 @@ from starlette.testclient import TestClient
 
 from commentdesk.labels import import_labels
 from service.domain import ActionKind
+from service.domain.queues import AuditFilter
 from service.errors import StaleDecisionError
 from service.label_file import CSV_COLUMNS, FIELDS, LabelFileError
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store import labels as labels_store
-from service.store.queues import AuditFilter
 from tests.integration.http.conftest import Headers
 from tests.integration.labels.conftest import TRICKY_BODY, Decided
 

@@ -10,9 +10,9 @@ import pytest
 from redis import Redis
 
 from service.domain import ActionKind, Author, Comment, Decision, Queue, Status
+from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import IdempotencyConflictError, StaleDecisionError, ValidationError
 from service.moderation import Moderation
-from service.store.queues import AuditFilter, QueueFilter
 from tests.factories import new_comment, scores
 
 

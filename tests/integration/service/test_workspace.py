@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
 from service.domain import ActionKind, Author, AuthorPolicy, Decision, Queue, Reason, Status
+from service.domain.decisions import Selection
 from service.errors import (
     ConflictError,
     CountChangedError,
@@ -24,7 +25,6 @@ from service.errors import (
 )
 from service.events import RedisEvents
 from service.moderation import Moderation
-from service.store.bulk import Selection
 from service.workspace import Workspace
 from tests.factories import new_comment, next_event, scores
 

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Role
+from service.domain.accounts import Account
 from service.errors import AuthenticationError, NotFoundError, ValidationError
 from service.models import UserRow, WebSessionRow
 from service.passwords import ScryptParams
-from service.users import Account, Users
+from service.users import Users
 from tests.integration.http.signin import CHEAP, PASSWORD
 from tests.integration.users.conftest import Clock
 

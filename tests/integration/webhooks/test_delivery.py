@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
-from service.changes import CommentRef, Decider, EventType, Transition
 from service.domain import Decision, Status
+from service.domain.changes import CommentRef, Decider, EventType, Transition
+from service.domain.webhooks import Endpoint
 from service.moderation import Moderation
 from service.store import outbox
 from service.transaction import transaction
 from service.webhooks.endpoints import EndpointChange, Webhooks
-from service.webhooks.model import Endpoint
 from tests.factories import new_comment, scores
 from tests.integration.webhooks.conftest import Deliver, deliver_until
 from tests.integration.webhooks.receiver import Receiver
@@ -236,7 +236,7 @@ def test_redelivery_of_one_event_and_of_a_time_range(
 ) -> None:
     from datetime import timedelta
 
-    from service.store.webhooks import Redelivery
+    from service.domain.webhooks import Redelivery
 
     endpoint = _endpoint(hooks, receiver)
     moderation.submit([new_comment(), new_comment()])

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.changes import EventType, new_event
+from service.domain.changes import EventType, new_event
 from service.moderation import Moderation
 from service.outbox import Outbox
 from service.queue import GuardedQueue, JobQueue, connect_redis

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from service.comparison import LabelledScores, Tally, Verdict
+from service.comparison import Tally, Verdict
 from service.domain import Status
-from service.labels import LABELS, decision_labels
+from service.domain.labels import LABELS, LabelledScores, decision_labels
 from service.settings import LabelThreshold, Settings
 
 LOW, WITHHOLD, REJECT = {"spam": 0.1}, {"spam": 0.6}, {"spam": 0.995}

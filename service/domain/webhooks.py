@@ -6,7 +6,7 @@ import dataclasses
 import enum
 from datetime import datetime
 
-from service.changes import OutboxEvent
+from service.domain.changes import OutboxEvent
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -88,3 +88,12 @@ class Attempt:
     def is_success(self) -> bool:
         """A 2xx answer."""
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclasses.dataclass(frozen=True)
+class Redelivery:
+    """Which events to send again: one by id, or those created in a time range."""
+
+    event_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

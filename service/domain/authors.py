@@ -1,0 +1,30 @@
+"""What moderators know and decide about one author: plain values, no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from service.domain import AuthorPolicy, Comment
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorRecord:
+    """What moderators want to know about an author at a glance."""
+
+    author_id: str
+    counts: dict[str, int]
+    recent: list[Comment]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorPolicySetting:
+    """A policy as set: what, for ``trust`` below which score, by whom, when and why."""
+
+    site_id: str
+    author_id: str
+    policy: AuthorPolicy
+    trust_threshold: float | None
+    note: str | None
+    set_by: str
+    set_at: datetime
