@@ -45,14 +45,11 @@ def add_commands(commands: Subparsers, add: AddCommand) -> None:
 
 @contextmanager
 def _open_users(settings: Settings) -> Iterator[Users]:
-    from service.db import engine_from_settings, session_factory
+    from service.db import open_engine, session_factory
     from service.users import Users
 
-    engine = engine_from_settings(settings)
-    try:
+    with open_engine(settings) as engine:
         yield Users(session_factory(engine), settings.session_ttl_seconds)
-    finally:
-        engine.dispose()
 
 
 def _cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:

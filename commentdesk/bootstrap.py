@@ -7,20 +7,14 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from classifier import DEFAULT_MODEL_DIR
 from classifier.build import REBUILD_COMMAND
-from service.auth import generate_api_key
-from service.db import engine_from_settings, session_factory
-from service.domain import ModelVersion, Role
-from service.keys import check_key_name
-from service.lifecycle import CHAMPION, Lifecycle
+from service.db import open_engine, session_factory
+from service.domain import Alias, ModelVersion, Role
+from service.keys import ApiKeys
+from service.lifecycle import Lifecycle
 from service.migrate import upgrade_to_head
-from service.models import ApiKeyRow
-from service.moderation import Moderation
 from service.settings import Settings
-from service.store.keys import add_api_key
 
 BUILTIN_PREFIX = "builtin:"
 DEFAULT_ARTIFACT = "default.skops"
@@ -39,18 +33,14 @@ def migrate(settings: Settings) -> ModelVersion:
     package now carries another file under the same name, so its sha256 no longer matches and
     every comment would go to review): the new shipped model takes over from it.
     """
-    engine = engine_from_settings(settings)
-    try:
+    with open_engine(settings) as engine:
         upgrade_to_head(engine)
         version = shipped_model_version()
-        sessions = session_factory(engine)
-        Moderation(sessions, settings).register_model(version)
-        lifecycle = Lifecycle(sessions)
+        lifecycle = Lifecycle(session_factory(engine))
+        lifecycle.register(version, champion_if_unset=True)
         _replace_stale_shipped_champion(lifecycle, version)
         _import_artifact_files(lifecycle)
         return version
-    finally:
-        engine.dispose()
 
 
 def _import_artifact_files(lifecycle: Lifecycle) -> None:
@@ -70,7 +60,7 @@ def _import_artifact_files(lifecycle: Lifecycle) -> None:
 
 
 def _replace_stale_shipped_champion(lifecycle: Lifecycle, shipped: ModelVersion) -> None:
-    champion = lifecycle.alias(CHAMPION)
+    champion = lifecycle.alias(Alias.CHAMPION)
     if champion is None or champion.id == shipped.id:
         return
     if not champion.artifact_path.startswith(BUILTIN_PREFIX):
@@ -128,24 +118,11 @@ def _parse_time(raw: object) -> datetime:
 
 def create_key(settings: Settings, role: Role, name: str) -> str:
     """Create an API key and return its plaintext (shown once, stored only as a digest)."""
-    check_key_name(name)
-    engine = engine_from_settings(settings)
-    try:
-        token, digest, prefix = generate_api_key()
-        with session_factory(engine).begin() as session:
-            add_api_key(
-                session, name=name, role=role, key_hash=digest, prefix=prefix, now=datetime.now(UTC)
-            )
-        return token
-    finally:
-        engine.dispose()
+    with open_engine(settings) as engine:
+        return ApiKeys(session_factory(engine), None).create(name, role)
 
 
 def has_keys(settings: Settings) -> bool:
     """Whether any API key exists yet."""
-    engine = engine_from_settings(settings)
-    try:
-        with session_factory(engine)() as session:
-            return bool(session.scalar(select(func.count()).select_from(ApiKeyRow)))
-    finally:
-        engine.dispose()
+    with open_engine(settings) as engine:
+        return ApiKeys(session_factory(engine), None).any_exist()

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from service.db import engine_from_settings, session_factory
 from service.domain import Classification, Comment
 from service.lifecycle import Lifecycle
-from service.moderation import Moderation
 from service.settings import Settings
 from service.verdicts import Explainer
 
@@ -46,12 +45,12 @@ class ChampionScorer:
         with self._lock:  # the first requests may arrive together; load once
             if self._cache is None:
                 sessions = session_factory(engine_from_settings(self._settings))
-                moderation = Moderation(sessions, self._settings)
+                lifecycle = Lifecycle(sessions)
                 # The API host loads the champion like a worker: from the database by sha256,
                 # cached under its own data directory.
-                artifacts = artifact_cache(Lifecycle(sessions), self._settings)
+                artifacts = artifact_cache(lifecycle, self._settings)
                 self._cache = ModelCache(
-                    moderation.champion,
+                    lifecycle.alias,
                     poll_seconds=self._settings.model_poll_seconds,
                     loader=artifacts.load,
                 )

@@ -69,13 +69,10 @@ _HELP = {
 
 @contextmanager
 def _sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    from service.db import engine_from_settings, session_factory
+    from service.db import open_engine, session_factory
 
-    engine = engine_from_settings(settings)
-    try:
+    with open_engine(settings) as engine:
         yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _cmd_webhooks(args: argparse.Namespace, settings: Settings) -> int:

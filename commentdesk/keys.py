@@ -27,20 +27,19 @@ def add_commands(commands: Subparsers, add: AddCommand) -> None:
 @contextmanager
 def _open_keys(settings: Settings) -> Iterator[ApiKeys]:
     from commentdesk.embedded import VALKEY_SUBDIR, running_url
-    from service.db import engine_from_settings, session_factory
+    from service.db import open_engine, session_factory
     from service.keys import ApiKeys
     from service.queue import connect_redis
 
-    engine = engine_from_settings(settings)
     # API processes of `up` listen on its embedded Valkey; others on REDIS_URL.
     url = settings.redis_url or running_url(settings.data_dir / VALKEY_SUBDIR)
-    redis = connect_redis(url) if url else None
-    try:
-        yield ApiKeys(session_factory(engine), redis)
-    finally:
-        if redis is not None:
-            redis.close()
-        engine.dispose()
+    with open_engine(settings) as engine:
+        redis = connect_redis(url) if url else None
+        try:
+            yield ApiKeys(session_factory(engine), redis)
+        finally:
+            if redis is not None:
+                redis.close()
 
 
 def _cmd_keys(_args: argparse.Namespace, settings: Settings) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from service.db import engine_from_settings, session_factory
+from service.db import open_engine, session_factory
 from service.label_file import read_label_file
 from service.labels import Labels
 from service.settings import Settings
@@ -23,11 +23,8 @@ def import_labels(settings: Settings, path: Path | str) -> int:
     """
     file = Path(path)
     rows = read_label_file(file)
-    engine = engine_from_settings(settings)
-    try:
+    with open_engine(settings) as engine:
         result = Labels(session_factory(engine)).import_rows(rows, source=file.name)
-    finally:
-        engine.dispose()
     for row in result.missing:
         log.warning("%s line %d: no comment %s here, skipped", file.name, row.line, row.comment_id)
     log.info(

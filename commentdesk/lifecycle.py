@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from commentdesk.comparison import describe_evaluation
-from service.db import engine_from_settings, session_factory
+from service.db import open_engine, session_factory
 from service.domain import AliasEvent, ModelVersion
 from service.lifecycle import Lifecycle
 from service.promotion import EVALUATION, evaluation_of
@@ -26,11 +26,8 @@ def cli_actor() -> str:
 @contextmanager
 def open_lifecycle(settings: Settings) -> Iterator[Lifecycle]:
     """Lifecycle use cases over the configured database (no Redis needed)."""
-    engine = engine_from_settings(settings)
-    try:
+    with open_engine(settings) as engine:
         yield Lifecycle(session_factory(engine))
-    finally:
-        engine.dispose()
 
 
 def print_models(settings: Settings, out: Printer) -> int:

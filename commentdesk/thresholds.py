@@ -23,18 +23,15 @@ from classifier.thresholds import (
     threshold_for_recall,
 )
 from commentdesk.lifecycle import open_lifecycle
-from service.db import engine_from_settings, session_factory
-from service.domain import ModelVersion
+from service.domain import Alias, ModelVersion
 from service.errors import NotFoundError
 from service.settings import Settings
-from service.thresholds import Target, parse_target, store_version_thresholds
+from service.thresholds import Target, parse_target
 from workers.artifacts import artifact_cache
 from workers.model_cache import ModelLoadError, Scorer
 
 Printer = Callable[[str], None]
 Loader = Callable[[ModelVersion], Scorer]
-
-CHAMPION = "champion"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +100,9 @@ def _version(settings: Settings, version_id: str | None, parsed: list[Target]) -
     """The version to compute for (default: the champion), which must score every label."""
     with open_lifecycle(settings) as lifecycle:
         try:
-            version = lifecycle.version(version_id) if version_id else lifecycle.alias(CHAMPION)
+            version = (
+                lifecycle.version(version_id) if version_id else lifecycle.alias(Alias.CHAMPION)
+            )
         except NotFoundError as exc:
             raise _RefusedError(exc.detail) from exc
     if version is None:
@@ -130,12 +129,8 @@ def _pooled_scores(
 
 
 def _store(settings: Settings, version_id: str, stored: dict[str, Any]) -> None:
-    engine = engine_from_settings(settings)
-    try:
-        with session_factory(engine).begin() as session:
-            store_version_thresholds(session, version_id, stored)
-    finally:
-        engine.dispose()
+    with open_lifecycle(settings) as lifecycle:
+        lifecycle.store_thresholds(version_id, stored)
 
 
 def _test_scores(

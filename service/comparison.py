@@ -11,27 +11,15 @@ policy lists it as a reason (its score is at or above the label's withhold thres
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Mapping
 from typing import Any
 
-from service.domain import Status
+from service.domain import Alias, Status, Verdict
 from service.domain.labels import LABELS, LabelledScores, decision_labels
 from service.evidence import HasEvidence, RejectEvidence
 from service.policy import apply_policy
 from service.settings import LabelThreshold, Settings
 from service.thresholds import effective_thresholds
-
-
-class Verdict(enum.StrEnum):
-    """A model's automatic verdict, as the comparison counts it."""
-
-    APPROVE = "approve"
-    WITHHOLD = "withhold"
-    REJECT = "reject"
-
-
-_VERDICTS = {Status.APPROVED: Verdict.APPROVE, Status.WITHHELD: Verdict.WITHHOLD}
 
 
 @dataclasses.dataclass
@@ -80,7 +68,7 @@ class ShadowComparison:
     toward_moderator: int = 0  # changed verdicts that come closer to the moderator's decision
     away_from_moderator: int = 0
     verdicts: dict[str, dict[Verdict, int]] = dataclasses.field(
-        default_factory=lambda: {m: dict.fromkeys(Verdict, 0) for m in ("champion", "challenger")}
+        default_factory=lambda: {m.value: dict.fromkeys(Verdict, 0) for m in Alias}
     )
     labels: dict[str, LabelComparison] = dataclasses.field(default_factory=dict)
 
@@ -123,8 +111,8 @@ class Tally:
             item.challenger, result.challenger, item.site_id, has_evidence
         )
         result.compared += 1
-        result.verdicts["champion"][champion] += 1
-        result.verdicts["challenger"][challenger] += 1
+        result.verdicts[Alias.CHAMPION][champion] += 1
+        result.verdicts[Alias.CHALLENGER][challenger] += 1
         if champion is challenger:
             result.agreeing += 1
         elif _closeness(item.decision, challenger) > _closeness(item.decision, champion):
@@ -142,7 +130,7 @@ class Tally:
     ) -> tuple[Verdict, set[str]]:
         bands = self._bands_for(version, site)
         status, reasons = apply_policy(scores, bands, [], self.settings.hold_rules, has_evidence)
-        return _VERDICTS.get(status, Verdict.REJECT), set(reasons)
+        return Verdict.of(status), set(reasons)
 
     def _bands_for(self, version: str | None, site: str | None) -> Mapping[str, LabelThreshold]:
         key = (version, site)

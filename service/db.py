@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def engine_from_settings(settings: Settings) -> Engine:
     """The engine for this process's configured database."""
     return create_db_engine(settings.effective_database_url)
+
+
+@contextmanager
+def open_engine(settings: Settings) -> Iterator[Engine]:
+    """The configured database's engine for one command; its connections close on the way out."""
+    engine = engine_from_settings(settings)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,4 +1,4 @@
-"""API keys as ops manage them: names, listing, and revocation that every API process hears.
+"""API keys as ops manage them: creation, listing, and revocation that every API process hears.
 
 Each API process caches keys it has looked up (``COMMENTDESK_KEY_CACHE_SECONDS``). Revoking
 publishes the key's digest on ``KEYS_CHANNEL``; every API process's event hub drops it from its
@@ -17,8 +17,9 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.auth import digest_key
+from service.auth import digest_key, generate_api_key
 from service.clock import utcnow
+from service.domain import Role
 from service.domain.accounts import KeyRecord
 from service.errors import FieldError, NotFoundError, ValidationError
 from service.store import keys as store
@@ -41,7 +42,7 @@ def check_key_name(name: str) -> str:
 
 
 class ApiKeys:
-    """Listing and revoking keys; revocations are announced to every API process."""
+    """Creating, listing and revoking keys; revocations are announced to every API process."""
 
     def __init__(
         self,
@@ -52,6 +53,21 @@ class ApiKeys:
         self._sessions = sessions
         self._redis = redis
         self._clock = clock
+
+    def create(self, name: str, role: Role) -> str:
+        """Create a key and return its plaintext (shown once, stored only as a digest)."""
+        check_key_name(name)
+        token, digest, prefix = generate_api_key()
+        with transaction(self._sessions) as session:
+            store.add_api_key(
+                session, name=name, role=role, key_hash=digest, prefix=prefix, now=self._clock()
+            )
+        return token
+
+    def any_exist(self) -> bool:
+        """Whether any key was ever created (revoked ones count)."""
+        with transaction(self._sessions) as session:
+            return store.has_api_keys(session)
 
     def list_keys(self) -> list[KeyRecord]:
         """Every key, revoked ones included."""

@@ -11,27 +11,27 @@ import csv
 import dataclasses
 import hashlib
 import io
+import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
-from service.domain import AliasEvent, AliasKind, ModelVersion, ModeratorLabel
+from service.domain import Alias, AliasEvent, AliasKind, ModelVersion, ModeratorLabel
+from service.domain.labels import LABELS
 from service.errors import ConflictError, FieldError, QueueError, ValidationError
 from service.promotion import check_promotion
 from service.store import artifacts, registry, training_uploads
 from service.store.moderator_labels import moderator_labels
+from service.thresholds import band_changes, merge_thresholds
 from service.training_queue import TrainingJob, TrainingQueue
 from service.transaction import transaction
 
-CHAMPION = "champion"
-CHALLENGER = "challenger"
-CSV_LABELS = frozenset(
-    {"spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}
-)
+log = logging.getLogger(__name__)
 
 
 class NoPreviousChampionError(ConflictError):
@@ -70,7 +70,7 @@ class Lifecycle:
         with self._transaction() as session:
             return registry.list_versions(session)
 
-    def alias(self, name: str) -> ModelVersion | None:
+    def alias(self, name: Alias) -> ModelVersion | None:
         """The version an alias points at, if it is set."""
         with self._transaction() as session:
             return registry.version_for_alias(session, name)
@@ -92,9 +92,26 @@ class Lifecycle:
             if artifact is not None:
                 artifacts.add_artifact(session, version.artifact_sha256, artifact, self.clock())
             is_new = registry.register_version(session, version)
-            if champion_if_unset and registry.alias_target(session, CHAMPION) is None:
-                registry.set_alias(session, CHAMPION, version.id, self.clock())
+            if champion_if_unset and registry.alias_target(session, Alias.CHAMPION) is None:
+                registry.set_alias(session, Alias.CHAMPION, version.id, self.clock())
             return is_new
+
+    def store_thresholds(
+        self, version_id: str, computed: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Merge computed bands into a version's stored thresholds; returns what is stored.
+
+        A version's record is immutable except for its thresholds: they are operating choices
+        made on top of a fixed model, recomputed as targets change. Labels and bands not in
+        ``computed`` keep what was stored. Raises NotFoundError.
+        """
+        with self._transaction() as session:
+            stored = registry.thresholds_for_update(session, version_id)
+            merged = merge_thresholds(stored, computed)
+            registry.set_thresholds(session, version_id, merged)
+        # Alias events are for alias moves only: a threshold change is logged.
+        log.info("thresholds of model version %s set: %s", version_id, band_changes(computed))
+        return merged
 
     def artifact(self, sha256: str) -> bytes | None:
         """The stored bytes of an artifact, or None when the database does not hold them."""
@@ -123,42 +140,49 @@ class Lifecycle:
         now = self.clock()
         with self._transaction() as session:
             version = registry.get_version(session, version_id)
-            check_promotion(version, registry.alias_target(session, CHAMPION), force_reason)
+            check_promotion(version, registry.alias_target(session, Alias.CHAMPION), force_reason)
             event = registry.set_alias(
                 session,
-                CHAMPION,
+                Alias.CHAMPION,
                 version_id,
                 now,
                 actor=actor,
                 kind=AliasKind.PROMOTE,
                 reason=force_reason or None,
             )
-            if registry.alias_target(session, CHALLENGER) == version_id:
-                registry.unset_alias(session, CHALLENGER, now, actor=actor)
+            if registry.alias_target(session, Alias.CHALLENGER) == version_id:
+                registry.unset_alias(session, Alias.CHALLENGER, now, actor=actor)
             return event
 
     def rollback(self, actor: str) -> AliasEvent:
         """Move the champion back to the one before it; NoPreviousChampionError if none."""
         with self._transaction() as session:
-            history = registry.alias_history(session, CHAMPION)
-            current = registry.alias_target(session, CHAMPION)
+            history = registry.alias_history(session, Alias.CHAMPION)
+            current = registry.alias_target(session, Alias.CHAMPION)
             if current is None or len(history) < 2 or history[-1] != current:
                 raise NoPreviousChampionError("the champion history has no previous version")
             return registry.set_alias(
-                session, CHAMPION, history[-2], self.clock(), actor=actor, kind=AliasKind.ROLLBACK
+                session,
+                Alias.CHAMPION,
+                history[-2],
+                self.clock(),
+                actor=actor,
+                kind=AliasKind.ROLLBACK,
             )
 
     def set_challenger(self, version_id: str, actor: str) -> AliasEvent:
         """Point the challenger alias at a version; the champion itself cannot be challenger."""
         with self._transaction() as session:
-            if registry.alias_target(session, CHAMPION) == version_id:
+            if registry.alias_target(session, Alias.CHAMPION) == version_id:
                 raise ConflictError(f"{version_id!r} is the champion; it cannot also challenge")
-            return registry.set_alias(session, CHALLENGER, version_id, self.clock(), actor=actor)
+            return registry.set_alias(
+                session, Alias.CHALLENGER, version_id, self.clock(), actor=actor
+            )
 
     def unset_challenger(self, actor: str) -> AliasEvent:
         """Stop shadow scoring: remove the challenger alias."""
         with self._transaction() as session:
-            return registry.unset_alias(session, CHALLENGER, self.clock(), actor=actor)
+            return registry.unset_alias(session, Alias.CHALLENGER, self.clock(), actor=actor)
 
     def history(self, alias: str | None = None, limit: int = 100) -> list[AliasEvent]:
         """Alias moves, newest first."""
@@ -241,9 +265,9 @@ def check_labels_csv(text: str, pointer: str) -> int:
     label columns."""
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
-    labels = [name for name in header if name in CSV_LABELS]
+    labels = [name for name in header if name in LABELS]
     if "text" not in header or not labels:
-        known = ", ".join(sorted(CSV_LABELS))
+        known = ", ".join(sorted(LABELS))
         raise ValidationError(
             [FieldError(pointer, f"needs a header with 'text' and at least one of: {known}")]
         )

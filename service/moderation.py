@@ -22,7 +22,6 @@ from service.domain import (
     Classification,
     Comment,
     Decision,
-    ModelVersion,
     NewComment,
     Page,
     Queue,
@@ -37,13 +36,11 @@ from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
-from service.store import comments, decisions, maintenance, queues, registry
+from service.store import comments, decisions, maintenance, queues
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
 from service.verdicts import Explainer, VerdictMaker
-
-CHAMPION = "champion"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,12 +85,6 @@ class Moderation:
         return transaction(self.sessions)
 
     # -- article site -------------------------------------------------------------------------
-
-    def submit(self, items: Sequence[NewComment]) -> list[Stored]:
-        """Store submissions durably, then enqueue the new ones for classification."""
-        stored = self.store(items)
-        self.enqueue([s.comment_id for s in stored if s.is_new])
-        return stored
 
     def store(self, items: Sequence[NewComment]) -> list[Stored]:
         """Store submissions durably in one transaction (enqueueing is the caller's next step)."""
@@ -234,28 +225,10 @@ class Moderation:
         with self._transaction() as session:
             return queues.list_actions(session, filters, cursor, limit)
 
-    def models(self) -> list[ModelVersion]:
-        """Registered model versions with their aliases."""
-        with self._transaction() as session:
-            return registry.list_versions(session)
-
-    def register_model(self, version: ModelVersion, *, champion_if_unset: bool = True) -> bool:
-        """Register a version; make it champion when none is set. Returns whether it was new."""
-        with self._transaction() as session:
-            is_new = registry.register_version(session, version)
-            if champion_if_unset and registry.version_for_alias(session, CHAMPION) is None:
-                registry.set_alias(session, CHAMPION, version.id, self.clock())
-            return is_new
-
     def oldest_pending(self) -> datetime | None:
         """When the oldest comment still awaiting a decision was accepted."""
         with self._transaction() as session:
             return queues.oldest_pending(session)
-
-    def champion(self) -> ModelVersion | None:
-        """The version that currently decides."""
-        with self._transaction() as session:
-            return registry.version_for_alias(session, CHAMPION)
 
     # -- workers ------------------------------------------------------------------------------
 

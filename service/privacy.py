@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.clock import utcnow
 from service.domain import Status
 from service.domain.changes import EventType, new_event
-from service.models import ErasureRow
 from service.settings import Settings, SiteSettings
 from service.store import erasure, outbox
 from service.transaction import transaction
@@ -68,7 +67,15 @@ class Privacy:
             erasure.erase_text(session, ids, actor=actor, note=note, now=now)
             erasure.anonymise_author(session, site_id, author_id, receipt.author_key, ids)
             receipt = dataclasses.replace(receipt, comments=len(ids))
-            session.add(_record(receipt, actor))
+            erasure.add_erasure(
+                session,
+                erasure_id=receipt.erasure_id,
+                site_id=site_id,
+                author_key=receipt.author_key,
+                requested_by=actor,
+                comments=receipt.comments,
+                now=now,
+            )
             data = {"erasure_id": receipt.erasure_id, "author_key": receipt.author_key,
                     "comments": receipt.comments}  # fmt: skip
             outbox.add_events(
@@ -122,17 +129,6 @@ def _erased(receipt: ErasureReceipt) -> dict[str, Any]:
         "author_key": receipt.author_key,
         "comments": receipt.comments,
     }
-
-
-def _record(receipt: ErasureReceipt, actor: str) -> ErasureRow:
-    return ErasureRow(
-        id=receipt.erasure_id,
-        site_id=receipt.site_id,
-        author_key=receipt.author_key,
-        requested_by=actor,
-        comments=receipt.comments,
-        created_at=receipt.erased_at,
-    )
 
 
 def _export_document(

@@ -11,16 +11,14 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.comparison import ShadowComparison, Tally
-from service.domain import Classification, ModelVersion
+from service.domain import Alias, Classification
 from service.errors import NotFoundError
-from service.moderation import CHAMPION
 from service.settings import Settings
 from service.store import registry
 from service.store import shadow as shadow_store
-from service.thresholds import version_thresholds
+from service.store.registry import version_thresholds
 from service.transaction import transaction
 
-CHALLENGER = "challenger"
 COMPARE_CHUNK = 1000  # decided comments read per query, so memory stays flat
 
 
@@ -30,11 +28,6 @@ class Shadow:
     def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
         self.sessions = sessions
         self.settings = settings
-
-    def challenger(self) -> ModelVersion | None:
-        """The version that scores in shadow, if one is set."""
-        with transaction(self.sessions) as session:
-            return registry.version_for_alias(session, CHALLENGER)
 
     def record_scores(self, results: Sequence[Classification]) -> int:
         """Store successful scores under their model version; returns how many comments."""
@@ -80,5 +73,5 @@ class Shadow:
                 raise NotFoundError(f"model version {known!r} is not registered")
         if champion_id is not None:
             return champion_id
-        champion = registry.version_for_alias(session, CHAMPION)
+        champion = registry.version_for_alias(session, Alias.CHAMPION)
         return champion.id if champion is not None else None

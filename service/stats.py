@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import utcnow
 from service.domain import ActionKind, Status
 from service.store import stats as store
 from service.store.stats import SETTLED, HumanAction
@@ -68,6 +69,20 @@ def window_start(now: datetime, hours: int) -> datetime:
     """The start of the first of ``hours`` whole UTC hours ending with the current one."""
     current = now.replace(minute=0, second=0, microsecond=0)
     return current - timedelta(hours=hours - 1)
+
+
+class ModerationStats:
+    """The statistics use case over one database."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+
+    def last_hours(self, hours: int) -> Stats:
+        """The statistics of the last ``hours`` UTC hours (the current, partial one included)."""
+        return moderation_stats(self.sessions, hours, self.clock)
 
 
 def moderation_stats(

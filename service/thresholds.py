@@ -15,18 +15,11 @@ Stored form (``model_versions.thresholds``), one entry per label, every key opti
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from service.errors import NotFoundError
-from service.models import ModelVersionRow
-from service.settings import KNOWN_LABELS, LabelThreshold
-
-log = logging.getLogger(__name__)
+from service.domain.labels import LABELS
+from service.settings import LabelThreshold
 
 BANDS = ("withhold", "reject")
 METRICS = ("precision", "recall")
@@ -45,7 +38,7 @@ class Target:
         return f"{self.label}:{self.band}:{self.metric}={self.value:g}"
 
 
-def parse_target(raw: str, labels: Iterable[str] = KNOWN_LABELS) -> Target:
+def parse_target(raw: str, labels: Iterable[str] = LABELS) -> Target:
     """Parse ``label:band:metric=value``; raises ValueError with a plain message."""
     known = set(labels)
     parts = raw.strip().split(":")
@@ -107,46 +100,28 @@ def effective_thresholds(
     return bands
 
 
-# -- store ---------------------------------------------------------------------------------------
-
-
-def version_thresholds(session: Session, version_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Stored thresholds of the given versions, in one query (unknown ids are left out)."""
-    ids = sorted(set(version_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(ModelVersionRow.id, ModelVersionRow.thresholds).where(ModelVersionRow.id.in_(ids))
-    ).all()
-    return {version_id: dict(stored or {}) for version_id, stored in rows}
-
-
-def store_version_thresholds(
-    session: Session, version_id: str, computed: Mapping[str, Mapping[str, Any]]
+def merge_thresholds(
+    stored: Mapping[str, Mapping[str, Any]], computed: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """Merge computed bands into a version's stored thresholds and return the result.
+    """A version's stored thresholds with newly computed bands merged in.
 
-    A version's record is immutable except for its thresholds: they are operating choices made
-    on top of a fixed model, recomputed as targets change. Labels and bands not in ``computed``
-    keep what was stored. The change is logged (alias events are for alias moves only), and each
-    entry carries its ``targets`` and ``computed_at``. Raises NotFoundError.
+    Labels and bands not in ``computed`` keep what was stored; each label's ``targets`` and
+    ``achieved`` are merged key by key.
     """
-    row = session.get(ModelVersionRow, version_id, with_for_update=True)
-    if row is None:
-        raise NotFoundError(f"model version {version_id!r} is not registered")
-    merged: dict[str, Any] = {k: dict(v) for k, v in (row.thresholds or {}).items()}
+    merged: dict[str, Any] = {k: dict(v) for k, v in stored.items()}
     for label, entry in computed.items():
         current = merged.setdefault(label, {})
         targets = {**current.get("targets", {}), **entry.get("targets", {})}
         achieved = {**current.get("achieved", {}), **entry.get("achieved", {})}
         current.update(entry)
         current["targets"], current["achieved"] = targets, achieved
-    row.thresholds = merged  # a new object, so the JSON column sees the change
-    session.flush()
-    changes = {
+    return merged
+
+
+def band_changes(computed: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """What a threshold change set, per label: its bands and targets (for the log)."""
+    return {
         label: {band: entry[band] for band in BANDS if band in entry}
         | {"targets": entry.get("targets", {})}
         for label, entry in computed.items()
     }
-    log.info("thresholds of model version %s set: %s", version_id, changes)
-    return merged

@@ -22,7 +22,8 @@ from service.policy import apply_policy, author_verdict, failed_classification
 from service.rules import rule_hits
 from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
-from service.thresholds import effective_thresholds, version_thresholds
+from service.store.registry import version_thresholds
+from service.thresholds import effective_thresholds
 
 # Given the comments the policy withheld or rejected and, per comment, the reasons it was held
 # (the model labels among them are the ones worth explaining), one evidence mapping (or None) per

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.domain import Comment
+from service.domain import Alias, Comment
+from service.lifecycle import Lifecycle
 from service.settings import Settings
-from service.shadow import CHALLENGER, Shadow
+from service.shadow import Shadow
 from workers.model_cache import LoadedModel, Loader, ModelCache
 from workers.scoring import score_batch
 
@@ -55,11 +56,10 @@ def build_shadow_scorer(
     sessions: sessionmaker[Session], settings: Settings, *, loader: Loader
 ) -> ShadowScorer:
     """A shadow scorer whose model cache follows the ``challenger`` alias."""
-    shadow = Shadow(sessions, settings)
     models = ModelCache(
-        shadow.challenger,
+        Lifecycle(sessions).alias,
         poll_seconds=settings.model_poll_seconds,
-        alias=CHALLENGER,
+        alias=Alias.CHALLENGER,
         loader=loader,
     )
-    return ShadowScorer(shadow, models)
+    return ShadowScorer(Shadow(sessions, settings), models)

@@ -92,9 +92,10 @@ def build_context(settings: Settings, name: str) -> WorkerContext:
     )
     # Artifacts come from the database into this host's data directory: worker hosts share
     # nothing but the database and Redis.
-    artifacts = artifact_cache(Lifecycle(sessions), settings)
+    lifecycle = Lifecycle(sessions)
+    artifacts = artifact_cache(lifecycle, settings)
     models = ModelCache(
-        moderation.champion,
+        lifecycle.alias,
         poll_seconds=settings.model_poll_seconds,
         loader=artifacts.load,
         on_load=lambda version: announce(redis, name, version.id),

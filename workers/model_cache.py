@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import artifact_sha256, load_model
 from classifier.errors import ArtifactError
-from service.domain import ModelVersion
+from service.domain import Alias, ModelVersion
 from service.errors import CommentDeskError
 
 BUILTIN_PREFIX = "builtin:"
@@ -105,30 +105,28 @@ def _check_loaded(version: ModelVersion, scorer: Scorer) -> None:
         )
 
 
-CHAMPION = "champion"
-
 # What an unset alias means for the comments, in the log line that reports it.
-_UNSET_EFFECT = {CHAMPION: "comments will go to human review"}
+_UNSET_EFFECT = {Alias.CHAMPION: "comments will go to human review"}
 
 
 class ModelCache:
     """Holds the model an alias points at; re-reads the alias at most every ``poll_seconds``.
 
     One cache per alias: the ``champion`` that decides, and the ``challenger`` that scores in
-    shadow. ``champion`` is the callable that reads the alias (named for the common case).
+    shadow. ``versions`` reads which version an alias points at (``Lifecycle.alias``).
     """
 
     def __init__(
         self,
-        champion: Callable[[], ModelVersion | None],
+        versions: Callable[[Alias], ModelVersion | None],
         *,
         poll_seconds: float,
-        alias: str = CHAMPION,
+        alias: Alias = Alias.CHAMPION,
         loader: Loader,
         on_load: Callable[[ModelVersion], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._champion = champion
+        self._versions = versions
         self._alias = alias
         self._poll_seconds = poll_seconds
         self._loader = loader
@@ -167,7 +165,7 @@ class ModelCache:
     def _refresh(self) -> None:
         self._checked_at = self._clock()
         try:
-            version = self._champion()
+            version = self._versions(self._alias)
         except CommentDeskError as exc:
             log.warning("cannot read the %s alias, keeping the current model: %s", self._alias, exc)
             return

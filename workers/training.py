@@ -40,10 +40,10 @@ from classifier.datasets import Dataset, data_manifest
 from classifier.errors import ClassifierError
 from classifier.site import SiteModel
 from classifier.training import train_prior
-from service.domain import ModelVersion, ModeratorLabel, Status
+from service.domain import Alias, ModelVersion, ModeratorLabel, Status
 from service.domain.labels import LABELS, decision_labels
 from service.errors import CommentDeskError
-from service.lifecycle import CHAMPION, Lifecycle
+from service.lifecycle import Lifecycle
 from service.promotion import EVALUATION
 from service.settings import Settings
 from workers.adaptation import SiteRows, adapt, not_evaluated, site_bands
@@ -131,7 +131,7 @@ def run_training(
     against the champion on the newest decisions, register it (not as champion)."""
     progress.report("loading decisions", 2, "reading the site's decisions")
     labelled, manifest = _site_rows(lifecycle, request)
-    champion_version = lifecycle.alias(CHAMPION)
+    champion_version = lifecycle.alias(Alias.CHAMPION)
     champion = _load(champion_version, artifact_cache(lifecycle, settings))
     prior, public = _prior(settings, champion, progress)
     if not labelled and not public:

@@ -104,20 +104,25 @@ class AuthorPolicy(enum.StrEnum):
 
 
 class Verdict(enum.StrEnum):
-    """What the automatic policy concluded."""
+    """What the automatic policy concluded about a comment (rejected and spam are both reject)."""
 
     APPROVE = "approve"
     WITHHOLD = "withhold"
     REJECT = "reject"
 
-    @property
-    def status(self) -> Status:
-        """The comment status this verdict sets."""
-        return {
-            Verdict.APPROVE: Status.APPROVED,
-            Verdict.WITHHOLD: Status.WITHHELD,
-            Verdict.REJECT: Status.SPAM,
-        }[self]
+    @classmethod
+    def of(cls, status: Status) -> Verdict:
+        """The verdict a status set by the policy stands for."""
+        if status is Status.APPROVED:
+            return cls.APPROVE
+        return cls.WITHHOLD if status is Status.WITHHELD else cls.REJECT
+
+
+class Alias(enum.StrEnum):
+    """The movable names of model versions."""
+
+    CHAMPION = "champion"  # the version whose scores decide
+    CHALLENGER = "challenger"  # scored in the shadow of the champion, never decides
 
 
 @dataclasses.dataclass(frozen=True)

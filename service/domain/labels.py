@@ -8,13 +8,28 @@ negative for ``spam`` (the moderator chose reject, not spam). Anything else is u
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from service.domain import Status
 
-LABELS = ("spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
-TOXIC_SUBLABELS = frozenset(LABELS[2:])
+
+class Label(enum.StrEnum):
+    """What a model scores and a moderator's decision implies (the Jigsaw labels and spam)."""
+
+    SPAM = "spam"
+    TOXIC = "toxic"
+    SEVERE_TOXIC = "severe_toxic"
+    OBSCENE = "obscene"
+    THREAT = "threat"
+    INSULT = "insult"
+    IDENTITY_HATE = "identity_hate"
+
+
+LABELS: tuple[str, ...] = tuple(label.value for label in Label)
+# A reject for one of these is also a reject for being toxic.
+TOXIC_SUBLABELS = frozenset(LABELS) - {Label.SPAM.value, Label.TOXIC.value}
 
 LabelValues = dict[str, int | None]
 
@@ -25,12 +40,12 @@ def decision_labels(status: Status, reasons: Sequence[str]) -> LabelValues:
         return dict.fromkeys(LABELS, 0)
     given = set(reasons)
     if given & TOXIC_SUBLABELS:
-        given.add("toxic")
+        given.add(Label.TOXIC)
     labels: LabelValues = {label: 1 if label in given else None for label in LABELS}
     if status is Status.SPAM:
-        labels["spam"] = 1
-    elif labels["spam"] is None:
-        labels["spam"] = 0
+        labels[Label.SPAM] = 1
+    elif labels[Label.SPAM] is None:
+        labels[Label.SPAM] = 0
     return labels
 
 

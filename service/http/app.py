@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from service.check import CheckScorer
 from service.errors import CommentDeskError
-from service.http.flood import close_flood_limiter, open_flood_limiter
 from service.http.metrics import MetricsMiddleware, serve_metrics
 from service.http.openapi import build_document
 from service.http.problems import handle_http_error, handle_service_error
@@ -35,9 +34,7 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.resources = open_resources(settings, document)
-        app.state.check_scorer = check_scorer
-        app.state.flood = open_flood_limiter(settings)
+        app.state.resources = open_resources(settings, document, check_scorer)
         if app.state.resources.live is not None:
             app.state.resources.live.start()
         # Event streams must end when shutdown begins, before uvicorn waits for open responses.
@@ -46,7 +43,6 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
             yield
         finally:
             restore_signals()
-            await close_flood_limiter(app.state.flood)
             await close_resources(app.state.resources)
 
     return Starlette(

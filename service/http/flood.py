@@ -8,28 +8,12 @@ import math
 
 from service.domain import NewComment, Reason
 from service.errors import RateLimitedError
-from service.flood.limiter import FloodLimiter
 from service.http.call import Call
-from service.http.sse import connect_async_redis
-from service.settings import Settings
-
-
-def open_flood_limiter(settings: Settings) -> FloodLimiter | None:
-    """The process's limiter (none without Redis: nothing is limited)."""
-    if not settings.redis_url:
-        return None
-    return FloodLimiter(connect_async_redis(settings.redis_url), settings)
-
-
-async def close_flood_limiter(limiter: FloodLimiter | None) -> None:
-    """Close the limiter's connection."""
-    if limiter is not None:
-        await limiter.close()
 
 
 async def flood_checked(call: Call, item: NewComment) -> NewComment:
     """The submission as it may be stored: unchanged, held for ``flood``, or a 429."""
-    limiter: FloodLimiter | None = getattr(call.request.app.state, "flood", None)
+    limiter = call.resources.flood
     if limiter is None:
         return item
     refusal = await limiter.admit(item.site_id, item.author.id, item.envelope.ip)

@@ -1,9 +1,15 @@
-"""What the API process holds open while it runs: engine, Redis, use cases, intake, auth."""
+"""What the API process holds open while it runs: engine, Redis, every use case, intake, auth.
+
+The wiring module: the one place in ``service.http`` that opens the database, and where every use
+case a handler calls is built, once per process. Handlers only ever reach them through
+``Resources``; none builds its own.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 from typing import Any, cast
 
 from redis import Redis
@@ -12,17 +18,29 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from service.auth import Authenticator
+from service.authoring import Authoring
+from service.check import CheckScorer, PreCheck
 from service.claims import Claims
 from service.db import engine_from_settings, session_factory
 from service.events import RedisEvents
+from service.flood.limiter import FloodLimiter
 from service.http.sse import EventHub, connect_async_redis
 from service.intake import Enqueuer, Intake
 from service.keys import KEYS_CHANNEL, ApiKeys
+from service.labels import Labels
+from service.lifecycle import Lifecycle
 from service.login_throttle import LoginThrottle
 from service.moderation import Moderation
+from service.outbox import Outbox
+from service.privacy import Privacy
 from service.queue import GuardedQueue, JobQueue, connect_redis
+from service.readiness import WRITE_FAILURE_SECONDS, Readiness
 from service.settings import Settings
+from service.shadow import Shadow
+from service.stats import ModerationStats
+from service.training_queue import TrainingQueue
 from service.users import Users
+from service.webhooks.endpoints import Webhooks
 from service.workspace import Workspace
 
 
@@ -32,23 +50,40 @@ class Resources:
 
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session]
     redis: Redis | None
+    openapi: dict[str, Any]
+    # use cases
     moderation: Moderation
+    workspace: Workspace
+    users: Users
+    keys: ApiKeys
+    lifecycle: Lifecycle
+    shadow: Shadow
+    labels: Labels
+    authoring: Authoring
+    privacy: Privacy
+    webhooks: Webhooks
+    outbox: Outbox
+    stats: ModerationStats
+    pre_check: PreCheck
+    readiness: Readiness
+    # the request path
     intake: Intake
     authenticator: Authenticator
-    users: Users
     login_throttle: LoginThrottle
-    openapi: dict[str, Any]
-    workspace: Workspace
-    keys: ApiKeys
+    flood: FloodLimiter | None  # None without Redis: nothing is limited
     live: EventHub | None = None  # None without Redis: GET /v1/events answers 503
     # Set when the server starts shutting down: open event streams end on it.
     stopping: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
 
 
-def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
-    """Connect to the database and Redis and build the use cases on top of them."""
+def open_resources(
+    settings: Settings, openapi: dict[str, Any], check_scorer: CheckScorer | None = None
+) -> Resources:
+    """Connect to the database and Redis and build the use cases on top of them.
+
+    ``check_scorer`` scores for ``POST /v1/check`` (without it that route answers 503).
+    """
     engine = engine_from_settings(settings)
     sessions = session_factory(engine)
     # No Redis configured (only in tests of endpoints that do not need it): nothing is
@@ -57,23 +92,37 @@ def open_resources(settings: Settings, openapi: dict[str, Any]) -> Resources:
     queue = GuardedQueue(JobQueue(redis)) if redis is not None else None
     events = RedisEvents(redis) if redis is not None else None
     moderation = Moderation(sessions, settings, queue, events=events)
+    lifecycle = Lifecycle(sessions, training=TrainingQueue(redis) if redis is not None else None)
+    intake = Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max)
     authenticator = Authenticator(sessions, settings.key_cache_seconds)
     stopping = asyncio.Event()
     return Resources(
         settings=settings,
         engine=engine,
-        sessions=sessions,
         redis=redis,
+        openapi=openapi,
         moderation=moderation,
-        intake=Intake(moderation.store, _enqueuer(moderation, settings), settings.intake_batch_max),
-        authenticator=authenticator,
+        workspace=_workspace(sessions, settings, redis, events),
         users=Users(sessions, settings.session_ttl_seconds),
+        keys=ApiKeys(sessions, redis),
+        lifecycle=lifecycle,
+        shadow=Shadow(sessions, settings),
+        labels=Labels(sessions),
+        authoring=Authoring(sessions, settings, queue),
+        privacy=Privacy(sessions, settings),
+        webhooks=Webhooks(sessions, settings.webhooks),
+        outbox=Outbox(sessions, settings),
+        stats=ModerationStats(sessions),
+        pre_check=PreCheck(sessions, settings, check_scorer),
+        readiness=Readiness(
+            engine, lifecycle, redis, functools.partial(intake.is_failing, WRITE_FAILURE_SECONDS)
+        ),
+        intake=intake,
+        authenticator=authenticator,
         login_throttle=LoginThrottle(
             redis, settings.login_max_failures, settings.login_window_seconds
         ),
-        openapi=openapi,
-        workspace=_workspace(sessions, settings, redis, events),
-        keys=ApiKeys(sessions, redis),
+        flood=_flood_limiter(settings),
         live=_event_hub(settings, stopping, authenticator),
         stopping=stopping,
     )
@@ -90,6 +139,12 @@ def _event_hub(
         max_streams=settings.max_event_streams,
         handlers={KEYS_CHANNEL: authenticator.forget},  # revoked in any process: forget it here
     )
+
+
+def _flood_limiter(settings: Settings) -> FloodLimiter | None:
+    if not settings.redis_url:
+        return None
+    return FloodLimiter(connect_async_redis(settings.redis_url), settings)
 
 
 def _workspace(
@@ -114,6 +169,8 @@ async def close_resources(resources: Resources) -> None:
     if resources.live is not None:
         await resources.live.close()
     await resources.intake.close()
+    if resources.flood is not None:
+        await resources.flood.close()
     if resources.redis is not None:
         resources.redis.close()
     resources.engine.dispose()

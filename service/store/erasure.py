@@ -24,6 +24,7 @@ from service.models import (
     AuthorPolicyRow,
     CommentRevisionRow,
     CommentRow,
+    ErasureRow,
     FingerprintRow,
     ReportRow,
 )
@@ -94,6 +95,29 @@ def _erased(comment_id: str, actor: str | None, note: str, now: datetime) -> dic
         "evidence": None,
         "batch_id": None,
     }
+
+
+def add_erasure(
+    session: Session,
+    *,
+    erasure_id: str,
+    site_id: str,
+    author_key: str,
+    requested_by: str,
+    comments: int,
+    now: datetime,
+) -> None:
+    """Record that an author was erased: under which key, by whom, how many comments."""
+    session.add(
+        ErasureRow(
+            id=erasure_id,
+            site_id=site_id,
+            author_key=author_key,
+            requested_by=requested_by,
+            comments=comments,
+            created_at=now,
+        )
+    )
 
 
 def author_comment_ids(session: Session, site_id: str, author_id: str) -> list[str]:

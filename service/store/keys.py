@@ -32,6 +32,11 @@ def find_api_key(session: Session, key_hash: str) -> tuple[ApiClient, str] | Non
     return ApiClient(row.id, row.name, Role(row.role)), row.key_hash
 
 
+def has_api_keys(session: Session) -> bool:
+    """Whether the table holds any key."""
+    return session.scalar(select(ApiKeyRow.id).limit(1)) is not None
+
+
 def list_api_keys(session: Session) -> list[KeyRecord]:
     """Every key, revoked ones included, oldest first."""
     return [_record(r) for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]

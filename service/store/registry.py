@@ -6,7 +6,9 @@ Every alias move goes through :func:`set_alias` or :func:`unset_alias`, which ap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -177,3 +179,29 @@ def list_versions(session: Session) -> list[ModelVersion]:
         select(ModelVersionRow).order_by(ModelVersionRow.created_at.desc(), ModelVersionRow.id)
     ).all()
     return [to_model_version(r, tuple(sorted(aliases.get(r.id, [])))) for r in rows]
+
+
+def version_thresholds(session: Session, version_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Stored thresholds of the given versions, in one query (unknown ids are left out)."""
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ModelVersionRow.id, ModelVersionRow.thresholds).where(ModelVersionRow.id.in_(ids))
+    ).all()
+    return {version_id: dict(stored or {}) for version_id, stored in rows}
+
+
+def thresholds_for_update(session: Session, version_id: str) -> dict[str, Any]:
+    """A version's stored thresholds, its row locked until the commit; raises NotFoundError."""
+    row = session.get(ModelVersionRow, version_id, with_for_update=True)
+    if row is None:
+        raise NotFoundError(f"model version {version_id!r} is not registered")
+    return dict(row.thresholds or {})
+
+
+def set_thresholds(session: Session, version_id: str, thresholds: dict[str, Any]) -> None:
+    """Replace a version's thresholds: the one part of a version record that may change."""
+    row = session.get_one(ModelVersionRow, version_id)
+    row.thresholds = thresholds  # a new object, so the JSON column sees the change
+    session.flush()

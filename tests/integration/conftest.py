@@ -12,6 +12,7 @@ from rq.serializers import JSONSerializer
 
 from service.domain import ModelVersion
 from service.events import CHANNEL
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE
 from tests.integration.workers.worker_factories import make_version
@@ -21,7 +22,7 @@ from tests.integration.workers.worker_factories import make_version
 def champion(moderation: Moderation) -> ModelVersion:
     """The fake keyword-spam model registered and made champion."""
     version = make_version()
-    moderation.register_model(version)
+    Lifecycle(moderation.sessions).register(version, champion_if_unset=True)
     return version
 
 

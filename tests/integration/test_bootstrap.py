@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from classifier import DEFAULT_MODEL_DIR
 from commentdesk.bootstrap import DEFAULT_ARTIFACT
 from commentdesk.cli import main
-from service.lifecycle import CHAMPION, Lifecycle
+from service.domain import Alias
+from service.lifecycle import Lifecycle
 from service.settings import Settings
 from tests.factories import model_version
 
@@ -76,7 +77,7 @@ def test_migrate_refuses_a_damaged_shipped_model_and_registers_nothing(
     assert "Traceback" not in err
     lifecycle = Lifecycle(sessions)
     assert lifecycle.models() == []
-    assert lifecycle.alias(CHAMPION) is None
+    assert lifecycle.alias(Alias.CHAMPION) is None
 
 
 @needs_shipped_model
@@ -85,7 +86,7 @@ def test_migrate_registers_an_intact_shipped_model_as_champion(
 ) -> None:
     assert main(["migrate"]) == 0
 
-    champion = Lifecycle(sessions).alias(CHAMPION)
+    champion = Lifecycle(sessions).alias(Alias.CHAMPION)
     assert champion is not None
     assert f"champion model registered: {champion.id}" in capsys.readouterr().out
     assert len(champion.labels) >= 2
@@ -102,10 +103,10 @@ def test_migrate_after_an_upgrade_replaces_a_stale_shipped_champion(
 
     assert main(["migrate"]) == 0
 
-    champion = lifecycle.alias(CHAMPION)
+    champion = lifecycle.alias(Alias.CHAMPION)
     assert champion is not None
     assert champion.id != "v0-older"
-    assert lifecycle.history(CHAMPION, 1)[0].actor == "migrate"
+    assert lifecycle.history(Alias.CHAMPION, 1)[0].actor == "migrate"
 
 
 @needs_shipped_model
@@ -117,7 +118,7 @@ def test_migrate_leaves_a_champion_ops_chose(
 
     assert main(["migrate"]) == 0
 
-    assert lifecycle.alias(CHAMPION) == lifecycle.version("m-trained")
+    assert lifecycle.alias(Alias.CHAMPION) == lifecycle.version("m-trained")
 
 
 @needs_shipped_model

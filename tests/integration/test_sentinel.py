@@ -25,6 +25,7 @@ from service.http.sse import connect_async_redis
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE, GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from tests.intake import submit
 from tests.integration.servers import (
     SENTINEL_MASTER,
     Server,
@@ -111,7 +112,7 @@ def test_queue_and_worker_keep_working_through_a_sentinel_failover(
     moderation = Moderation(
         sessions, settings, GuardedQueue(JobQueue(connect_redis(settings.redis_url or "")))
     )
-    (first,) = moderation.submit([make_comment()])
+    (first,) = submit(moderation, [make_comment()])
     assert _queued(sentinelled.master) == 1  # the job went to the master the Sentinel named
     run_worker(settings, burst=True, name="sentinel-worker-1")
     assert moderation.get_comment(first.comment_id).status is not Status.PENDING
@@ -119,7 +120,7 @@ def test_queue_and_worker_keep_working_through_a_sentinel_failover(
     sentinelled.master.stop()  # the master's host dies; the Sentinel promotes the replica
     wait_for(lambda: sentinelled.master_port() == sentinelled.replica.port, "the failover")
 
-    (second,) = moderation.submit([make_comment()])  # the same client, opened before failover
+    (second,) = submit(moderation, [make_comment()])  # the same client, opened before failover
     assert _queued(sentinelled.replica) == 1  # ...wrote to the new master
     run_worker(settings, burst=True, name="sentinel-worker-2")
     assert moderation.get_comment(second.comment_id).status is not Status.PENDING

@@ -21,6 +21,7 @@ from commentdesk.bootstrap import shipped_model_version
 from service.auth import generate_api_key
 from service.domain import Role
 from service.http import create_app
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
@@ -60,7 +61,8 @@ def keys(sessions: sessionmaker[Session]) -> dict[Role, dict[str, str]]:
 
 @pytest.fixture
 def client(story_settings: Settings, moderation: Moderation) -> Iterator[TestClient]:
-    moderation.register_model(shipped_model_version())  # what `commentdesk migrate` does
+    # What `commentdesk migrate` does.
+    Lifecycle(moderation.sessions).register(shipped_model_version(), champion_if_unset=True)
     context = build_context(story_settings, "story-worker")  # loads the real skops model
     install(context)
     try:

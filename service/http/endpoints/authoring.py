@@ -8,12 +8,10 @@ import itertools
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.authoring import Authoring
 from service.domain.revisions import Revision
 from service.http import render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
-from service.http.resources import Resources
 from service.http.roles import MODERATOR, SITE
 from service.settings import Settings
 
@@ -43,16 +41,10 @@ def edit_fields(settings: Settings) -> Fields:
     }  # fmt: skip
 
 
-def authoring_of(resources: Resources) -> Authoring:
-    """The authoring use cases over this process's database and queue."""
-    moderation = resources.moderation
-    return Authoring(moderation.sessions, moderation.settings, moderation.queue)
-
-
 async def edit_comment(call: Call) -> Response:
     """A new revision, back to ``pending``; the same body again changes nothing."""
     changed = await run_in_threadpool(
-        authoring_of(call.resources).edit,
+        call.resources.authoring.edit,
         call.caller.name,
         call.path_param("comment_id"),
         call.body["body"],
@@ -63,7 +55,7 @@ async def edit_comment(call: Call) -> Response:
 async def delete_comment(call: Call) -> Response:
     """Deleted (200 also when it already was)."""
     changed = await run_in_threadpool(
-        authoring_of(call.resources).delete, call.caller.name, call.path_param("comment_id")
+        call.resources.authoring.delete, call.caller.name, call.path_param("comment_id")
     )
     comment = changed.comment
     return JSONResponse({"id": comment.id, "status": comment.status.value})
@@ -72,7 +64,7 @@ async def delete_comment(call: Call) -> Response:
 async def list_revisions(call: Call) -> Response:
     """Revisions, oldest first, and a unified diff between each and the next."""
     comment_id = call.path_param("comment_id")
-    found = await run_in_threadpool(authoring_of(call.resources).revisions, comment_id)
+    found = await run_in_threadpool(call.resources.authoring.revisions, comment_id)
     return JSONResponse(
         {
             "comment_id": comment_id,

@@ -10,7 +10,6 @@ from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
 from service.http.paging import cursor_pointer, page_args
 from service.http.roles import SITE
-from service.outbox import Outbox
 from service.settings import Settings
 
 
@@ -41,7 +40,7 @@ def feed_query(settings: Settings) -> Fields:
 async def list_changes(call: Call) -> Response:
     """Events after the cursor; ``next_cursor`` is where the next call starts."""
     cursor, limit = page_args(call)
-    outbox = Outbox(call.resources.sessions, call.resources.settings)
+    outbox = call.resources.outbox
     with cursor_pointer():
         page = await run_in_threadpool(outbox.feed, call.caller.name, cursor, limit)
     return JSONResponse(render.feed_page(page))

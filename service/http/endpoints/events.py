@@ -14,7 +14,7 @@ from service.http.fields import Field, Fields
 from service.http.render import timestamp
 from service.http.roles import MODERATOR, OPS
 from service.settings import Settings
-from service.stats import MAX_HOURS, Stats, moderation_stats
+from service.stats import MAX_HOURS, Stats
 
 DEFAULT_HOURS = 24
 # Proxies must pass each event on at once (nginx buffers responses unless told not to).
@@ -51,12 +51,8 @@ async def stream_events(call: Call) -> Response:
 
 async def get_stats(call: Call) -> Response:
     """The statistics of the last ``hours`` hours."""
-    moderation = call.resources.moderation
     stats = await run_in_threadpool(
-        moderation_stats,
-        call.resources.sessions,
-        call.query["hours"] or DEFAULT_HOURS,
-        moderation.clock,
+        call.resources.stats.last_hours, call.query["hours"] or DEFAULT_HOURS
     )
     return JSONResponse(render_stats(stats))
 

@@ -19,7 +19,7 @@ async def export_labels(call: Call) -> Response:
     """The latest human decision of each comment as CSV or JSON Lines, in action id order."""
     file_format = call.query["format"] or "csv"
     after = int(call.query["after"] or 0)
-    labels = Labels(call.resources.sessions)
+    labels = call.resources.labels
     # The first page is read before the answer starts, so a database outage is still a 503.
     first = await run_in_threadpool(labels.export_page, after, EXPORT_PAGE)
     return StreamingResponse(

@@ -10,15 +10,14 @@ import functools
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from service.domain import Alias
 from service.errors import MalformedRequestError, UnsupportedMediaTypeError
 from service.http import render
 from service.http.body import read_bounded
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
 from service.http.roles import OPS
-from service.lifecycle import CHALLENGER, CHAMPION, Lifecycle
 from service.settings import Settings
-from service.training_queue import TrainingQueue
 
 NOTE_MAX = 2000
 UPLOAD_ID_MAX = 80
@@ -89,23 +88,16 @@ def promotion_fields(_settings: Settings) -> Fields:
 def history_query(settings: Settings) -> Fields:
     """Query parameters of ``GET /v1/models/history``."""
     return {
-        "alias": Field("string", "Only moves of this alias.", choices=(CHAMPION, CHALLENGER)),
+        "alias": Field("string", "Only moves of this alias.", choices=tuple(Alias)),
         "limit": Field("integer", "How many events (default 50).", minimum=1,
                        maximum=min(HISTORY_MAX, settings.max_page_size)),
     }  # fmt: skip
 
 
-def lifecycle_of(call: Call) -> Lifecycle:
-    """The lifecycle use cases over this process's database and Redis."""
-    redis = call.resources.redis
-    training = TrainingQueue(redis) if redis is not None else None
-    return Lifecycle(call.resources.sessions, training=training)
-
-
 async def start_training(call: Call) -> Response:
     """Enqueue a training run; poll ``GET /v1/models/jobs/{job_id}`` for progress."""
     job_id = await run_in_threadpool(
-        lifecycle_of(call).start_training,
+        call.resources.lifecycle.start_training,
         note=call.body.get("note"),
         extra_labels_csv=call.body.get("extra_labels_csv"),
         actor=call.caller.name,
@@ -117,14 +109,14 @@ async def start_training(call: Call) -> Response:
 
 async def get_training_job(call: Call) -> Response:
     """Status, stage, percent, messages, and the version once registered."""
-    job = await run_in_threadpool(lifecycle_of(call).training_job, call.path_param("job_id"))
+    job = await run_in_threadpool(call.resources.lifecycle.training_job, call.path_param("job_id"))
     return JSONResponse(render.training_job(job))
 
 
 async def list_alias_events(call: Call) -> Response:
     """Who moved which alias, when, from what to what."""
     events = await run_in_threadpool(
-        lifecycle_of(call).history, call.query["alias"], call.query["limit"] or 50
+        call.resources.lifecycle.history, call.query["alias"], call.query["limit"] or 50
     )
     return JSONResponse({"items": [render.alias_event(e) for e in events]})
 
@@ -133,7 +125,7 @@ async def promote_model(call: Call) -> Response:
     """Point ``champion`` at a version; workers switch within their poll interval."""
     event = await run_in_threadpool(
         functools.partial(
-            lifecycle_of(call).promote,
+            call.resources.lifecycle.promote,
             call.path_param("version_id"),
             call.caller.name,
             force_reason=call.body.get("force_reason"),
@@ -154,26 +146,26 @@ async def upload_labels(call: Call) -> Response:
     except UnicodeDecodeError as exc:
         raise MalformedRequestError(f"the labels file is not UTF-8: {exc}") from exc
     upload = await run_in_threadpool(
-        lifecycle_of(call).store_training_upload, text, call.caller.name
+        call.resources.lifecycle.store_training_upload, text, call.caller.name
     )
     return JSONResponse(render.training_upload(upload), status_code=201)
 
 
 async def rollback_champion(call: Call) -> Response:
     """Point ``champion`` back at the version before it (409 when there is none)."""
-    event = await run_in_threadpool(lifecycle_of(call).rollback, call.caller.name)
+    event = await run_in_threadpool(call.resources.lifecycle.rollback, call.caller.name)
     return JSONResponse(render.alias_event(event))
 
 
 async def set_challenger(call: Call) -> Response:
     """Point ``challenger`` at a version."""
     event = await run_in_threadpool(
-        lifecycle_of(call).set_challenger, call.path_param("version_id"), call.caller.name
+        call.resources.lifecycle.set_challenger, call.path_param("version_id"), call.caller.name
     )
     return JSONResponse(render.alias_event(event))
 
 
 async def unset_challenger(call: Call) -> Response:
     """Remove ``challenger`` (a no-op when none is set)."""
-    event = await run_in_threadpool(lifecycle_of(call).unset_challenger, call.caller.name)
+    event = await run_in_threadpool(call.resources.lifecycle.unset_challenger, call.caller.name)
     return JSONResponse(render.alias_event(event))

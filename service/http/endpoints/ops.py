@@ -13,7 +13,7 @@ from service.http.schemas import audit_filter
 
 async def list_models(call: Call) -> Response:
     """Registered model versions and their aliases."""
-    versions = await run_in_threadpool(call.resources.moderation.models)
+    versions = await run_in_threadpool(call.resources.lifecycle.models)
     return JSONResponse({"items": [render.model_version(v) for v in versions]})
 
 

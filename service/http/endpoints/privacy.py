@@ -8,7 +8,6 @@ from starlette.responses import JSONResponse, Response
 from service.http.call import ApiRoute, Call
 from service.http.render import timestamp
 from service.http.roles import SITE
-from service.privacy import Privacy
 from service.settings import Settings
 
 
@@ -25,15 +24,12 @@ def routes(_settings: Settings) -> list[ApiRoute]:
     ]  # fmt: skip
 
 
-def privacy_of(call: Call) -> Privacy:
-    """The privacy use cases over this process's database."""
-    return Privacy(call.resources.sessions, call.resources.settings)
-
-
 async def export_author(call: Call) -> Response:
     """The export, as a download."""
     author_id = call.path_param("author_id")
-    document = await run_in_threadpool(privacy_of(call).export_author, call.caller.name, author_id)
+    document = await run_in_threadpool(
+        call.resources.privacy.export_author, call.caller.name, author_id
+    )
     return JSONResponse(
         document, headers={"Content-Disposition": 'attachment; filename="author-export.json"'}
     )
@@ -42,7 +38,7 @@ async def export_author(call: Call) -> Response:
 async def erase_author(call: Call) -> Response:
     """Erase now (an author with nothing stored is erased trivially: 0 comments)."""
     receipt = await run_in_threadpool(
-        privacy_of(call).erase_author,
+        call.resources.privacy.erase_author,
         call.caller.name,
         call.path_param("author_id"),
         call.caller.name,

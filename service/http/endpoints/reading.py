@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from service.check import CheckScorer, PreCheck
 from service.http import render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
@@ -56,9 +55,7 @@ async def lookup_comments(call: Call) -> Response:
 async def check_comment(call: Call) -> Response:
     """Score and decide the submission as the workers would, without storing it."""
     item = new_comment(call.body, call.caller.name, call.payload, None)
-    scorer: CheckScorer | None = getattr(call.request.app.state, "check_scorer", None)
-    check = PreCheck(call.resources.sessions, call.resources.settings, scorer)
-    result = await run_in_threadpool(check.check, item)
+    result = await run_in_threadpool(call.resources.pre_check.check, item)
     return JSONResponse(
         {
             "verdict": result.verdict,

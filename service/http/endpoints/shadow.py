@@ -14,7 +14,6 @@ from service.http.endpoints.labels import export_labels
 from service.http.roles import OPS
 from service.label_file import MEDIA_TYPES
 from service.settings import Settings
-from service.shadow import Shadow
 
 
 def routes(settings: Settings) -> list[ApiRoute]:
@@ -33,7 +32,7 @@ def routes(settings: Settings) -> list[ApiRoute]:
 
 async def compare_shadow(call: Call) -> Response:
     """Agreement, changed verdicts and per-label precision/recall of both models."""
-    shadow = Shadow(call.resources.sessions, call.resources.settings)
+    shadow = call.resources.shadow
     comparison = await run_in_threadpool(
         shadow.compare, call.path_param("version_id"), call.query["champion"]
     )

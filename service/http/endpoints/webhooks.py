@@ -19,7 +19,7 @@ from service.http.paging import cursor_pointer, page_args
 from service.http.roles import SITE_OR_OPS
 from service.http.schemas import page_fields
 from service.settings import Settings
-from service.webhooks.endpoints import EVENT_TYPES, EndpointChange, Webhooks
+from service.webhooks.endpoints import EVENT_TYPES, EndpointChange
 from service.webhooks.targets import URL_MAX
 
 SITE_ID_MAX = 100
@@ -130,11 +130,6 @@ def deliveries_query(settings: Settings) -> Fields:
     }
 
 
-def webhooks_of(call: Call) -> Webhooks:
-    """The webhook use cases over this process's database."""
-    return Webhooks(call.resources.sessions, call.resources.settings.webhooks)
-
-
 def scope(call: Call) -> str | None:
     """The site a caller may act for: a site only for itself, ops for any (None)."""
     return call.caller.name if call.caller.role is Role.SITE else None
@@ -147,7 +142,7 @@ async def list_webhooks(call: Call) -> Response:
         site_id = call.query["site_id"]
     elif call.query["site_id"] not in (None, site_id):
         raise _ops_only("/query/site_id")
-    endpoints = await run_in_threadpool(webhooks_of(call).list, site_id)
+    endpoints = await run_in_threadpool(call.resources.webhooks.list, site_id)
     return JSONResponse({"items": [render.webhook(e) for e in endpoints]})
 
 
@@ -155,7 +150,7 @@ async def create_webhook(call: Call) -> Response:
     """Register an endpoint (201, with its secret, shown this once)."""
     site_id = _site_for_create(call)
     endpoint = await run_in_threadpool(
-        lambda: webhooks_of(call).create(
+        lambda: call.resources.webhooks.create(
             site_id,
             call.body["url"],
             events=call.body["events"] or [],
@@ -184,7 +179,7 @@ def _site_for_create(call: Call) -> str:
 
 async def get_webhook(call: Call) -> Response:
     """One endpoint."""
-    endpoint = await run_in_threadpool(webhooks_of(call).get, _id(call), scope(call))
+    endpoint = await run_in_threadpool(call.resources.webhooks.get, _id(call), scope(call))
     return JSONResponse(render.webhook(endpoint))
 
 
@@ -207,25 +202,29 @@ async def disable_webhook(call: Call) -> Response:
 
 
 async def _changed(call: Call, change: EndpointChange) -> Response:
-    endpoint = await run_in_threadpool(webhooks_of(call).change, _id(call), scope(call), change)
+    endpoint = await run_in_threadpool(
+        call.resources.webhooks.change, _id(call), scope(call), change
+    )
     return JSONResponse(render.webhook(endpoint))
 
 
 async def delete_webhook(call: Call) -> Response:
     """Remove an endpoint."""
-    await run_in_threadpool(webhooks_of(call).delete, _id(call), scope(call))
+    await run_in_threadpool(call.resources.webhooks.delete, _id(call), scope(call))
     return Response(status_code=204)
 
 
 async def rotate_secret(call: Call) -> Response:
     """A new secret (returned once); both sign until the overlap ends."""
-    endpoint = await run_in_threadpool(webhooks_of(call).rotate_secret, _id(call), scope(call))
+    endpoint = await run_in_threadpool(
+        call.resources.webhooks.rotate_secret, _id(call), scope(call)
+    )
     return JSONResponse(render.webhook(endpoint, with_secret=True))
 
 
 async def ping_webhook(call: Call) -> Response:
     """Send a test event and answer with what came back."""
-    attempt = await run_in_threadpool(webhooks_of(call).ping, _id(call), scope(call))
+    attempt = await run_in_threadpool(call.resources.webhooks.ping, _id(call), scope(call))
     return JSONResponse(render.attempt(attempt))
 
 
@@ -234,7 +233,7 @@ async def list_deliveries(call: Call) -> Response:
     cursor, limit = page_args(call)
     with cursor_pointer():
         page = await run_in_threadpool(
-            webhooks_of(call).deliveries,
+            call.resources.webhooks.deliveries,
             _id(call),
             scope(call),
             call.query["status"],
@@ -249,7 +248,7 @@ async def list_attempts(call: Call) -> Response:
     cursor, limit = page_args(call)
     with cursor_pointer():
         page = await run_in_threadpool(
-            webhooks_of(call).attempts, _id(call), scope(call), cursor, limit
+            call.resources.webhooks.attempts, _id(call), scope(call), cursor, limit
         )
     return JSONResponse(render.attempt_page(page))
 
@@ -257,7 +256,9 @@ async def list_attempts(call: Call) -> Response:
 async def redeliver(call: Call) -> Response:
     """Make one event, or a time range of events, pending again for this endpoint."""
     which = redelivery(call.body)
-    count = await run_in_threadpool(webhooks_of(call).redeliver, _id(call), scope(call), which)
+    count = await run_in_threadpool(
+        call.resources.webhooks.redeliver, _id(call), scope(call), which
+    )
     return JSONResponse({"webhook_id": _id(call), "redelivering": count})
 
 

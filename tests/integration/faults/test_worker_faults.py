@@ -15,6 +15,7 @@ from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE, GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
 from tests.factories import new_comment
+from tests.intake import submit
 from tests.integration.faults.stack import (
     Process,
     Valkey,
@@ -25,14 +26,14 @@ from tests.integration.faults.stack import (
 )
 
 
-def submit(database_url: str, redis_url: str, count: int) -> list[str]:
+def submit_many(database_url: str, redis_url: str, count: int) -> list[str]:
     """Store and enqueue comments as the API would (enqueue failures are left to the sweeper)."""
     engine = create_db_engine(database_url)
     redis = connect_redis(redis_url)
     try:
         settings = Settings(database_url=database_url, redis_url=redis_url)
         moderation = Moderation(session_factory(engine), settings, GuardedQueue(JobQueue(redis)))
-        stored = moderation.submit([new_comment() for _ in range(count)])
+        stored = submit(moderation, [new_comment() for _ in range(count)])
         return [s.comment_id for s in stored]
     finally:
         redis.close()
@@ -55,12 +56,12 @@ def test_a_busy_worker_rides_out_redis_being_killed(
     time.sleep(1.0)
 
     valkey.kill()
-    during = submit(sqlite_url, valkey.url, 5)  # accepted while Redis is down: not enqueued
+    during = submit_many(sqlite_url, valkey.url, 5)  # accepted while Redis is down: not enqueued
     time.sleep(4.0)  # the sleeping job ends, and RQ finds Redis gone
     assert worker.popen.poll() is None, worker.output()
 
     valkey.start()
-    after = submit(sqlite_url, valkey.url, 5)
+    after = submit_many(sqlite_url, valkey.url, 5)
     assert_every_accepted_comment_decided_once(sqlite_url, during + after, timeout=45)
     assert worker.popen.poll() is None
 
@@ -77,6 +78,6 @@ def test_a_killed_worker_starts_again_under_its_name_at_once(
     second = spawn_worker("w-same", env, fault_dir / "logs")
     processes.append(second)
     wait_worker_ready(second)
-    ids = submit(sqlite_url, valkey.url, 3)
+    ids = submit_many(sqlite_url, valkey.url, 3)
     assert_every_accepted_comment_decided_once(sqlite_url, ids, timeout=30)
     wait_for(lambda: second.popen.poll() is None, 1, "the second worker still running")

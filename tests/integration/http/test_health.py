@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 
 from service.heartbeat import announce_model
 from service.http import create_app
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.integration.http.conftest import Headers, comment_payload
@@ -35,7 +36,7 @@ def test_readyz_is_503_naming_missing_champion_and_worker(client: TestClient) ->
 def test_readyz_is_200_with_a_champion_and_a_worker_heartbeat(
     client: TestClient, moderation: Moderation, redis: Redis
 ) -> None:
-    moderation.register_model(model_version("m-ready"))
+    Lifecycle(moderation.sessions).register(model_version("m-ready"), champion_if_unset=True)
     announce_model(redis, "worker-1", "m-ready")
 
     response = client.get("/readyz")

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from starlette.testclient import TestClient
 
 from service.domain import ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from tests.integration.http.conftest import Headers, classify, post_comment
 
@@ -26,7 +27,7 @@ def model_version(version_id: str = "m-test-1") -> ModelVersion:
 def test_models_lists_versions_with_aliases(
     client: TestClient, ops: Headers, moderation: Moderation
 ) -> None:
-    moderation.register_model(model_version())
+    Lifecycle(moderation.sessions).register(model_version(), champion_if_unset=True)
     body = client.get("/v1/models", headers=ops).json()
 
     [model] = body["items"]

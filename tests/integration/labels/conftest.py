@@ -8,6 +8,7 @@ import pytest
 
 from service.domain import Classification, Decision
 from service.moderation import Moderation
+from tests.intake import submit
 from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: F401
 from tests.integration.workers.worker_factories import make_comment
 
@@ -35,7 +36,7 @@ def decide(moderation: Moderation, comment_id: str, decision: Decision, **kw: ob
 @pytest.fixture
 def decided(moderation: Moderation) -> Decided:
     """Five classified comments, four of them decided by moderators."""
-    stored = moderation.submit([make_comment(b) for b in ("fine", TRICKY_BODY, "spam", "x", "y")])
+    stored = submit(moderation, [make_comment(b) for b in ("fine", TRICKY_BODY, "spam", "x", "y")])
     ids = [s.comment_id for s in stored]
     moderation.record_classifications([Classification(i, {"spam": 0.6}, "v-1") for i in ids])
     decide(moderation, ids[0], Decision.APPROVE)

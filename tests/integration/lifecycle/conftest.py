@@ -60,7 +60,9 @@ def installed(
     moderation: Moderation, redis: Redis, train_settings: Settings, scorers: dict[str, Scorer]
 ) -> Iterator[WorkerContext]:
     """A worker context installed for this test (classification uses fake scorers)."""
-    models = ModelCache(moderation.champion, poll_seconds=3600, loader=lambda v: scorers[v.id])
+    models = ModelCache(
+        Lifecycle(moderation.sessions).alias, poll_seconds=3600, loader=lambda v: scorers[v.id]
+    )
     context = WorkerContext("test-worker", train_settings, moderation, redis, models)
     install(context)
     yield context

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from commentdesk.cli import main
+from service.domain import Alias
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from tests.factories import model_version
 
@@ -22,8 +24,12 @@ def database(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path)
 def test_models_promote_and_rollback(
     moderation: Moderation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    moderation.register_model(model_version("v1", metrics=METRICS))
-    moderation.register_model(model_version("v2", metrics={"candidate": METRICS}))
+    Lifecycle(moderation.sessions).register(
+        model_version("v1", metrics=METRICS), champion_if_unset=True
+    )
+    Lifecycle(moderation.sessions).register(
+        model_version("v2", metrics={"candidate": METRICS}), champion_if_unset=True
+    )
 
     assert main(["promote", "v2"]) == 0
     assert "champion: v1 -> v2" in capsys.readouterr().out
@@ -35,8 +41,8 @@ def test_models_promote_and_rollback(
     assert "champion: v2 -> v1" in capsys.readouterr().out
     assert main(["rollback"]) == 1
     assert "no previous version" in capsys.readouterr().err
-    assert moderation.champion() is not None
-    assert moderation.champion().id == "v1"  # type: ignore[union-attr]
+    assert Lifecycle(moderation.sessions).alias(Alias.CHAMPION) is not None
+    assert Lifecycle(moderation.sessions).alias(Alias.CHAMPION).id == "v1"  # type: ignore[union-attr]
 
 
 def test_register_refuses_a_corrupt_file(

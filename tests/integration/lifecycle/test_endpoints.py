@@ -10,6 +10,7 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 from starlette.testclient import TestClient
 
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.promotion import EVALUATION
 from service.training_queue import TRAIN_JOB, TRAIN_QUEUE
@@ -20,7 +21,7 @@ from tests.integration.http.conftest import Headers
 @pytest.fixture
 def registered(moderation: Moderation) -> None:
     for version_id in ("v1", "v2"):
-        moderation.register_model(model_version(version_id))
+        Lifecycle(moderation.sessions).register(model_version(version_id), champion_if_unset=True)
 
 
 def aliases(client: TestClient, ops: Headers) -> dict[str, list[str]]:
@@ -100,7 +101,9 @@ def judged_worse(moderation: Moderation, registered: None) -> None:
         "verdict": "worse", "champion": "v1", "why": ["spam ROC-AUC -0.0400 [-0.0700, -0.0100]"],
         "labels": {}, "outcomes": {},
     }  # fmt: skip
-    moderation.register_model(model_version("v3", metrics={EVALUATION: evaluation}))
+    Lifecycle(moderation.sessions).register(
+        model_version("v3", metrics={EVALUATION: evaluation}), champion_if_unset=True
+    )
 
 
 def test_promoting_a_version_the_gate_refuses_is_a_409_until_forced(

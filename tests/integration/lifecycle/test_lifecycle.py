@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.domain import AliasKind, Decision
+from service.domain import Alias, AliasKind, Decision
 from service.errors import ConflictError, NotFoundError, ValidationError
 from service.lifecycle import (
-    CHALLENGER,
-    CHAMPION,
     Lifecycle,
     NoPreviousChampionError,
     check_labels_csv,
@@ -27,12 +25,12 @@ def lifecycle(sessions: sessionmaker[Session]) -> Lifecycle:
 def versions(moderation: Moderation) -> list[str]:
     """v1 (champion, set at registration), v2 and v3 registered."""
     for version_id in ("v1", "v2", "v3"):
-        moderation.register_model(model_version(version_id))
+        Lifecycle(moderation.sessions).register(model_version(version_id), champion_if_unset=True)
     return ["v1", "v2", "v3"]
 
 
 def champion_id(lifecycle: Lifecycle) -> str | None:
-    version = lifecycle.alias(CHAMPION)
+    version = lifecycle.alias(Alias.CHAMPION)
     return version.id if version else None
 
 
@@ -46,14 +44,14 @@ def test_promote_moves_champion_and_records_who(lifecycle: Lifecycle, versions: 
         "v1",
         "ops-olu",
     )
-    assert [e.kind for e in lifecycle.history(CHAMPION)] == [AliasKind.PROMOTE, AliasKind.SET]
+    assert [e.kind for e in lifecycle.history(Alias.CHAMPION)] == [AliasKind.PROMOTE, AliasKind.SET]
 
 
 def test_promote_of_the_champion_changes_nothing(lifecycle: Lifecycle, versions: list[str]) -> None:
     event = lifecycle.promote("v1", "ops-olu")
 
     assert event.id is None
-    assert len(lifecycle.history(CHAMPION)) == 1
+    assert len(lifecycle.history(Alias.CHAMPION)) == 1
 
 
 def test_promote_of_an_unknown_version_is_not_found(
@@ -90,8 +88,8 @@ def test_promoting_the_challenger_clears_the_challenger(
     lifecycle.set_challenger("v2", "ops-olu")
     lifecycle.promote("v2", "ops-olu")
 
-    assert lifecycle.alias(CHALLENGER) is None
-    assert lifecycle.history(CHALLENGER)[0].kind is AliasKind.UNSET
+    assert lifecycle.alias(Alias.CHALLENGER) is None
+    assert lifecycle.history(Alias.CHALLENGER)[0].kind is AliasKind.UNSET
 
 
 def test_the_champion_cannot_be_challenger(lifecycle: Lifecycle, versions: list[str]) -> None:
@@ -107,7 +105,7 @@ def test_unset_challenger_removes_it_once(lifecycle: Lifecycle, versions: list[s
 
     assert (removed.previous_version_id, removed.id is not None) == ("v3", True)
     assert again.id is None
-    assert lifecycle.alias(CHALLENGER) is None
+    assert lifecycle.alias(Alias.CHALLENGER) is None
 
 
 def test_versions_keep_their_thresholds(lifecycle: Lifecycle) -> None:

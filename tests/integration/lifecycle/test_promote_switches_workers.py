@@ -7,6 +7,7 @@ from collections.abc import Callable
 from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE
+from tests.intake import submit
 from tests.integration.workers.worker_factories import make_comment, make_version
 from workers.context import WorkerContext, install
 from workers.model_cache import ModelCache, Scorer
@@ -23,7 +24,7 @@ class Clock:
 
 
 def classify_one(moderation: Moderation, burst: Callable[[str], bool]) -> str | None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
     burst(CLASSIFY_QUEUE)
     return moderation.get_comment(stored.comment_id).model_version
 
@@ -35,11 +36,14 @@ def test_promote_and_rollback_reach_running_workers(
     scorers: dict[str, Scorer],
     burst: Callable[[str], bool],
 ) -> None:
-    moderation.register_model(make_version("v1"))
-    moderation.register_model(make_version("v2"), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version("v1"), champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(make_version("v2"))
     clock = Clock()
     models = ModelCache(
-        moderation.champion, poll_seconds=5, loader=lambda v: scorers[v.id], clock=clock
+        Lifecycle(moderation.sessions).alias,
+        poll_seconds=5,
+        loader=lambda v: scorers[v.id],
+        clock=clock,
     )
     install(WorkerContext("w", installed.settings, moderation, installed.redis, models))
     assert classify_one(moderation, burst) == "v1"

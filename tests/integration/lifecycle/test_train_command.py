@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from commentdesk.cli import main
-from service.domain import Decision, ModelVersion
-from service.lifecycle import CHAMPION, Lifecycle
+from service.domain import Alias, Decision, ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.promotion import EVALUATION
 from service.settings import Settings
@@ -49,7 +49,7 @@ def test_train_register_learns_the_site_and_prints_the_gate_comparison(
     assert "spam ROC-AUC: champion" in out
     assert "approved comments held: champion" in out
     assert f"commentdesk promote {version.id}" in out
-    assert lifecycle.alias(CHAMPION) == lifecycle.version(prior_champion.id)  # never promoted
+    assert lifecycle.alias(Alias.CHAMPION) == lifecycle.version(prior_champion.id)  # never promoted
     manifest = version.data_manifest
     assert manifest["uploaded_labels"]["rows"] == 20
     assert manifest["note"] == "from the shell"

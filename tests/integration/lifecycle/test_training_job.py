@@ -16,8 +16,8 @@ import pytest
 from classifier.artifact import save_model
 from classifier.site import SiteModel
 from classifier.training import train_model
-from service.domain import Decision, ModelVersion
-from service.lifecycle import CHAMPION, Lifecycle
+from service.domain import Alias, Decision, ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.promotion import EVALUATION, PromotionRefusedError
 from service.settings import Settings
@@ -95,7 +95,7 @@ def test_retraining_on_a_fresh_install_learns_the_site_decisions_alone(
     model = stored_model(lifecycle, version, tmp_path / "worker-host")
     assert isinstance(model, SiteModel)
     assert version.aliases == ()  # registered, never promoted
-    assert lifecycle.alias(CHAMPION) == lifecycle.version(prior_champion.id)
+    assert lifecycle.alias(Alias.CHAMPION) == lifecycle.version(prior_champion.id)
     prior = stored_model(lifecycle, prior_champion, tmp_path / "worker-host")
     before, after = spam_score(prior, PROBE), spam_score(model, PROBE)
     assert after > max(0.5, before + 0.2), (before, after)
@@ -228,7 +228,7 @@ def test_a_candidate_worse_on_the_newest_decisions_is_refused_until_forced(
     assert evaluation["labels"]["spam"]["difference"]["high"] < 0
     with pytest.raises(PromotionRefusedError, match="worse than v0-aware"):
         lifecycle.promote(version.id, "ops-olu")
-    assert lifecycle.alias(CHAMPION) == lifecycle.version(scam_aware_champion.id)
+    assert lifecycle.alias(Alias.CHAMPION) == lifecycle.version(scam_aware_champion.id)
 
     event = lifecycle.promote(version.id, "ops-olu", force_reason="policy changed on Monday")
 

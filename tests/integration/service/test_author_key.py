@@ -10,6 +10,7 @@ from service.identity import author_key
 from service.moderation import Moderation
 from service.workspace import Workspace
 from tests.factories import new_comment, scores
+from tests.intake import submit
 
 # Fullwidth u, a zero-width space, upper case, Cyrillic u: each showed up to dodge a ban.
 DISGUISES = ["\uff55-ban", "u-ban\u200b", "U-BAN", "\u0443-ban", " u-ban"]
@@ -26,7 +27,7 @@ def test_a_ban_holds_for_look_alike_ids(moderation: Moderation, workspace: Works
         "news-site", "u-ban", policy=AuthorPolicy.BAN, trust_threshold=None, note=None,
         actor="ann",
     )  # fmt: skip
-    stored = moderation.submit([new_comment(author=Author(d, "Sneaky")) for d in DISGUISES])
+    stored = submit(moderation, [new_comment(author=Author(d, "Sneaky")) for d in DISGUISES])
 
     moderation.record_classifications([scores(s.comment_id) for s in stored])
 
@@ -37,9 +38,9 @@ def test_a_ban_holds_for_look_alike_ids(moderation: Moderation, workspace: Works
 
 def test_the_repeat_rule_sees_through_look_alike_ids(moderation: Moderation) -> None:
     body = "Buy now, best coin, do not miss it."
-    [first] = moderation.submit([new_comment(author=Author("u-rep", "A"), body=body)])
+    [first] = submit(moderation, [new_comment(author=Author("u-rep", "A"), body=body)])
     moderation.record_classifications([scores(first.comment_id)])
-    [second] = moderation.submit([new_comment(author=Author("U-REP\u200b", "A"), body=body)])
+    [second] = submit(moderation, [new_comment(author=Author("U-REP\u200b", "A"), body=body)])
 
     moderation.record_classifications([scores(second.comment_id)])
 

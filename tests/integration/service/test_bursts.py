@@ -8,6 +8,7 @@ from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint, shares_a_key
 from service.moderation import Moderation
 from tests.factories import new_comment, scores
+from tests.intake import submit
 
 SCAM = "Thanks to expert trader Anna I made {n} BTC in a week, message her for the details @anna{n}"
 
@@ -28,13 +29,13 @@ def test_small_changes_keep_a_body_a_near_duplicate() -> None:
 def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site(
     moderation: Moderation, engine: Engine
 ) -> None:
-    (early,) = moderation.submit([_from("a-1", SCAM.format(n=1))])
+    (early,) = submit(moderation, [_from("a-1", SCAM.format(n=1))])
     moderation.record_classifications(
         [scores(early.comment_id, spam=0.01)], moderation.pending([early.comment_id])
     )
     assert moderation.get_comment(early.comment_id).status is Status.APPROVED
 
-    later = moderation.submit([_from(f"a-{n}", SCAM.format(n=n)) for n in (2, 3, 4)])
+    later = submit(moderation, [_from(f"a-{n}", SCAM.format(n=n)) for n in (2, 3, 4)])
     ids = [s.comment_id for s in later]
     moderation.record_classifications([scores(i, spam=0.01) for i in ids], moderation.pending(ids))
 
@@ -63,13 +64,13 @@ def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site
 
 
 def test_one_author_repeating_or_different_texts_are_no_burst(moderation: Moderation) -> None:
-    same_author = moderation.submit([_from("b-1", SCAM.format(n=n)) for n in range(5)])
+    same_author = submit(moderation, [_from("b-1", SCAM.format(n=n)) for n in range(5)])
     views = [
         "The yield curve inverted again, which historically preceded a slowdown by a year",
         "Gold miners lag the metal because their costs rose faster than the gold price did",
         "I doubt the ETF inflows last once the fee waivers end and the novelty wears off",
     ]
-    different = moderation.submit([_from(f"c-{n}", view) for n, view in enumerate(views)])
+    different = submit(moderation, [_from(f"c-{n}", view) for n, view in enumerate(views)])
     ids = [s.comment_id for s in [*same_author, *different]]
 
     moderation.record_classifications([scores(i, spam=0.01) for i in ids], moderation.pending(ids))

@@ -14,6 +14,7 @@ from service.events import RedisEvents
 from service.moderation import Moderation
 from service.workspace import Workspace
 from tests.factories import new_comment, next_event
+from tests.intake import submit
 
 
 def test_claim_is_taken_extended_by_its_holder_and_refused_to_others(redis: Redis) -> None:
@@ -66,7 +67,7 @@ def test_lookup_finds_the_live_claims_of_a_page(redis: Redis) -> None:
 def test_workspace_claims_publish_claimed_and_released(
     moderation: Moderation, redis: Redis, events: PubSub
 ) -> None:
-    [stored] = moderation.submit([new_comment()])
+    [stored] = submit(moderation, [new_comment()])
     workspace = Workspace(
         moderation.sessions, moderation.settings, Claims(redis, 60), RedisEvents(redis)
     )

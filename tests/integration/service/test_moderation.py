@@ -14,17 +14,18 @@ from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import IdempotencyConflictError, StaleDecisionError, ValidationError
 from service.moderation import Moderation
 from tests.factories import new_comment, scores
+from tests.intake import submit
 
 
 def submit_one(moderation: Moderation, **overrides: object) -> str:
-    (stored,) = moderation.submit([new_comment(**overrides)])
+    (stored,) = submit(moderation, [new_comment(**overrides)])
     return stored.comment_id
 
 
 def test_submit_commits_then_enqueues_one_job_per_batch(
     moderation: Moderation, redis: Redis
 ) -> None:
-    stored = moderation.submit([new_comment() for _ in range(5)])
+    stored = submit(moderation, [new_comment() for _ in range(5)])
     assert all(s.is_new and s.status is Status.PENDING for s in stored)
     assert redis.llen("rq:queue:classify") == 1
     history = moderation.moderation_view(stored[0].comment_id).actions
@@ -33,8 +34,8 @@ def test_submit_commits_then_enqueues_one_job_per_batch(
 
 def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis) -> None:
     item = new_comment(idempotency_key="k-1", request_hash="h-1")
-    first = moderation.submit([item])[0]
-    again = moderation.submit([item])[0]
+    first = submit(moderation, [item])[0]
+    again = submit(moderation, [item])[0]
     assert again.comment_id == first.comment_id
     assert not again.is_new
     assert redis.llen("rq:queue:classify") == 1
@@ -42,21 +43,21 @@ def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis)
 
 def test_submit_same_key_in_one_batch_stores_once(moderation: Moderation) -> None:
     item = new_comment(idempotency_key="k-2", request_hash="h")
-    first, second = moderation.submit([item, item])
+    first, second = submit(moderation, [item, item])
     assert first.comment_id == second.comment_id
     assert (first.is_new, second.is_new) == (True, False)
 
 
 def test_submit_reused_key_with_other_body_conflicts(moderation: Moderation) -> None:
-    moderation.submit([new_comment(idempotency_key="k-3", request_hash="h-a")])
+    submit(moderation, [new_comment(idempotency_key="k-3", request_hash="h-a")])
     with pytest.raises(IdempotencyConflictError):
-        moderation.submit([new_comment(idempotency_key="k-3", request_hash="h-b")])
+        submit(moderation, [new_comment(idempotency_key="k-3", request_hash="h-b")])
 
 
 def test_submit_reply_must_be_on_same_article(moderation: Moderation) -> None:
     parent = submit_one(moderation, article_id="a-1")
     with pytest.raises(ValidationError):
-        moderation.submit([new_comment(article_id="a-2", parent_id=parent)])
+        submit(moderation, [new_comment(article_id="a-2", parent_id=parent)])
 
 
 def test_record_classifications_is_idempotent(moderation: Moderation) -> None:

@@ -29,6 +29,7 @@ from service.privacy import Privacy
 from service.settings import Settings, SiteSettings, SiteTable
 from service.workspace import Workspace
 from tests.factories import SPAM_PITCH, new_comment, scores
+from tests.intake import submit
 
 NAME = "Wilhelmina Zanzibar-Quux"
 AUTHOR = "reader-wzq-4711"
@@ -54,7 +55,7 @@ def _author_data(moderation: Moderation, workspace: Workspace, settings: Setting
     author = Author(AUTHOR, NAME, email_hash=EMAIL, account_age_days=1.0, karma=3)
     envelope = Envelope(ip=IP, user_agent=AGENT, referrer="https://news.example/wzq",
                         permalink="https://news.example/wzq#c")  # fmt: skip
-    stored = moderation.submit(
+    stored = submit(moderation,
         [new_comment(author=author, body=b, envelope=envelope, idempotency_key=f"k-{i}",
                      request_hash=f"{i}" * 64) for i, b in enumerate(BODIES)]
     )  # fmt: skip
@@ -62,7 +63,7 @@ def _author_data(moderation: Moderation, workspace: Workspace, settings: Setting
     pending = moderation.pending(ids)
     moderation.record_classifications([scores(i, spam=0.7) for i in ids], pending, _explain)
     Authoring(moderation.sessions, settings).edit("news-site", ids[1], EDITED)
-    (other,) = moderation.submit([new_comment()])
+    (other,) = submit(moderation, [new_comment()])
     moderation.report("news-site", other.comment_id, AUTHOR, "spam", f"{NAME} says this is spam")
     workspace.set_policy("news-site", AUTHOR, policy=AuthorPolicy.PREMODERATE,
                          trust_threshold=None, note=f"watch {NAME}", actor="mod-ann")  # fmt: skip
@@ -139,12 +140,13 @@ def test_retention_erases_old_rejected_and_deleted_text_per_site(
     table = SiteTable(default=SiteSettings(), overrides={"strict-site": short})
     settings = dataclasses.replace(settings, sites=table)
     # Rejected automatically: a spam score over the band and evidence in the text.
-    kept, strict, deleted = moderation.submit(
+    kept, strict, deleted = submit(
+        moderation,
         [
             new_comment(body=SPAM_PITCH),
             new_comment(site_id="strict-site", body=SPAM_PITCH + " (again)"),
             new_comment(),
-        ]
+        ],
     )
     moderation.record_classifications(
         [scores(kept.comment_id, spam=0.995), scores(strict.comment_id, spam=0.995)]
@@ -163,7 +165,7 @@ def test_retention_erases_old_rejected_and_deleted_text_per_site(
 def test_a_deleted_comment_is_hidden_and_never_decided_again(
     moderation: Moderation, settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    (stored,) = moderation.submit([new_comment()])
+    (stored,) = submit(moderation, [new_comment()])
     moderation.record_classifications([scores(stored.comment_id)])
     authoring = Authoring(sessions, settings)
 
@@ -188,7 +190,7 @@ def test_a_site_can_have_deleted_text_erased_at_once(
     moderation: Moderation, settings: Settings, sessions: sessionmaker[Session], engine: Engine
 ) -> None:
     eager = SiteTable(default=dataclasses.replace(SiteSettings(), erase_deleted=True))
-    (stored,) = moderation.submit([new_comment(body="perishable glimmerfax words here")])
+    (stored,) = submit(moderation, [new_comment(body="perishable glimmerfax words here")])
 
     Authoring(sessions, dataclasses.replace(settings, sites=eager)).delete(
         "news-site", stored.comment_id

@@ -27,11 +27,12 @@ from service.events import RedisEvents
 from service.moderation import Moderation
 from service.workspace import Workspace
 from tests.factories import new_comment, next_event, scores
+from tests.intake import submit
 
 
 def held(moderation: Moderation, n: int = 1, **overrides: Any) -> list[str]:
     """Comments a worker withheld (spam score in the review band)."""
-    stored = moderation.submit([new_comment(**overrides) for _ in range(n)])
+    stored = submit(moderation, [new_comment(**overrides) for _ in range(n)])
     ids = [s.comment_id for s in stored]
     moderation.record_classifications([scores(cid, spam=0.7) for cid in ids])
     return ids
@@ -241,8 +242,8 @@ def test_author_policies_steer_worker_verdicts(
             "news-site", "u-policy", policy=policy, trust_threshold=threshold, note=None,
             actor="ann",
         )  # fmt: skip
-    other_site = moderation.submit([new_comment(author=author, site_id="elsewhere")])
-    [stored] = moderation.submit([new_comment(author=author, body=body)])
+    other_site = submit(moderation, [new_comment(author=author, site_id="elsewhere")])
+    [stored] = submit(moderation, [new_comment(author=author, body=body)])
 
     moderation.record_classifications(
         [scores(stored.comment_id, spam=spam), scores(other_site[0].comment_id, spam=spam)]
@@ -279,8 +280,8 @@ def test_author_policy_applies_only_to_comments_classified_after_it(
 
 
 def test_moderation_view_carries_the_parent(moderation: Moderation) -> None:
-    [parent] = moderation.submit([new_comment(article_id="thread")])
-    [reply] = moderation.submit([new_comment(article_id="thread", parent_id=parent.comment_id)])
+    [parent] = submit(moderation, [new_comment(article_id="thread")])
+    [reply] = submit(moderation, [new_comment(article_id="thread", parent_id=parent.comment_id)])
 
     view = moderation.moderation_view(reply.comment_id)
 

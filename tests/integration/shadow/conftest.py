@@ -9,6 +9,7 @@ from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.integration.shadow.shadow_factories import (
@@ -48,7 +49,9 @@ def shadow_context(
     """A worker context with shadow scoring, installed for this test."""
     loader = _fake_loader(scorers)
     models = ModelCache(
-        moderation.champion, poll_seconds=settings.model_poll_seconds, loader=loader
+        Lifecycle(moderation.sessions).alias,
+        poll_seconds=settings.model_poll_seconds,
+        loader=loader,
     )
     shadow = build_shadow_scorer(sessions, settings, loader=loader)
     context = WorkerContext("test-worker", settings, moderation, redis, models, shadow=shadow)
@@ -61,7 +64,7 @@ def shadow_context(
 def challenger(moderation: Moderation, sessions: sessionmaker[Session]) -> ModelVersion:
     """A second version registered and set as challenger."""
     version = make_version(CHALLENGER_ID)
-    moderation.register_model(version, champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(version)
     set_challenger(sessions, version.id)
     return version
 

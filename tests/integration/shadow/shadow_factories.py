@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
-from service.shadow import CHALLENGER
+from service.domain import Alias
 from service.store import registry
 from tests.integration.workers.worker_factories import FakeScorer
 
@@ -20,4 +20,4 @@ def ChallengerScorer(*, fail: bool = False) -> FakeScorer:  # noqa: N802 (reads 
 def set_challenger(sessions: sessionmaker[Session], version_id: str) -> None:
     """Point the challenger alias at a registered version."""
     with sessions.begin() as session:
-        registry.set_alias(session, CHALLENGER, version_id, utcnow())
+        registry.set_alias(session, Alias.CHALLENGER, version_id, utcnow())

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from service.comparison import Verdict
-from service.domain import Classification, Decision
+from service.domain import Classification, Decision, Verdict
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import LabelThreshold, Settings
 from service.shadow import Shadow
 from tests.factories import SPAM_PITCH
+from tests.intake import submit
 from tests.integration.http.conftest import Headers
 from tests.integration.shadow.shadow_factories import set_challenger
 from tests.integration.workers.worker_factories import make_comment, make_version
@@ -102,12 +103,12 @@ def _score(moderation: Moderation, shadow: Shadow, cid: str, champ: Any, chall: 
 @pytest.fixture
 def crafted(moderation: Moderation, sessions: sessionmaker[Session], settings: Settings) -> Shadow:
     """The CASES in the database, plus comments the comparison must leave out."""
-    moderation.register_model(make_version(CHAMPION))
-    moderation.register_model(make_version(CHALLENGER), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version(CHAMPION), champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(make_version(CHALLENGER))
     set_challenger(sessions, CHALLENGER)
     shadow = Shadow(sessions, settings)
-    stored = moderation.submit(
-        [make_comment(f"case {n}: {SPAM_PITCH}") for n in range(len(CASES) + 4)]
+    stored = submit(
+        moderation, [make_comment(f"case {n}: {SPAM_PITCH}") for n in range(len(CASES) + 4)]
     )
     ids = [s.comment_id for s in stored]
     for cid, (champ, chall, decision, reason) in zip(ids, CASES, strict=False):
@@ -158,8 +159,8 @@ def test_shadow_endpoint_renders_the_comparison(
 def test_shadow_endpoint_is_empty_without_decisions(
     moderation: Moderation, client: TestClient, ops: Headers
 ) -> None:
-    moderation.register_model(make_version(CHAMPION))
-    moderation.register_model(make_version(CHALLENGER), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version(CHAMPION), champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(make_version(CHALLENGER))
 
     body = client.get(f"/v1/models/{CHALLENGER}/shadow", headers=ops).json()
 
@@ -184,7 +185,7 @@ def test_shadow_endpoint_against_an_explicit_champion(
 def test_shadow_endpoint_404s_for_an_unknown_version(
     moderation: Moderation, client: TestClient, ops: Headers, query: dict[str, str]
 ) -> None:
-    moderation.register_model(make_version(CHAMPION))
+    Lifecycle(moderation.sessions).register(make_version(CHAMPION), champion_if_unset=True)
     version = "v-nope" if not query else CHAMPION
 
     response = client.get(f"/v1/models/{version}/shadow", params=query, headers=ops)
@@ -199,11 +200,11 @@ def test_shadow_comparison_judges_the_challenger_with_its_stored_bands(
     # Both models score alike; only the challenger's stored bands differ (withhold spam from
     # 0.3, reject from 0.6), so every verdict change comes from the bands.
     banded = {"spam": {"withhold": 0.3, "reject": 0.6}}
-    moderation.register_model(make_version(CHAMPION))
-    moderation.register_model(make_version(CHALLENGER, thresholds=banded), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version(CHAMPION), champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(make_version(CHALLENGER, thresholds=banded))
     set_challenger(sessions, CHALLENGER)
     shadow = Shadow(sessions, settings)
-    stored = moderation.submit([make_comment(f"banded {n}: {SPAM_PITCH}") for n in range(3)])
+    stored = submit(moderation, [make_comment(f"banded {n}: {SPAM_PITCH}") for n in range(3)])
     for item, spam in zip(stored, (0.1, 0.4, 0.7), strict=True):
         scores = {"spam": spam, "toxic": 0.1}
         _score(moderation, shadow, item.comment_id, scores, scores)

@@ -13,10 +13,12 @@ from rq import Queue
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Classification, ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
 from service.shadow import Shadow
+from tests.intake import submit
 from tests.integration.shadow.shadow_factories import (
     CHALLENGER_ID,
     ChallengerScorer,
@@ -47,7 +49,7 @@ def _outcome(moderation: Moderation, comment_id: str) -> tuple[Any, ...]:
 
 
 def _submit(moderation: Moderation) -> list[str]:
-    return [s.comment_id for s in moderation.submit([make_comment(b) for b in BODIES])]
+    return [s.comment_id for s in submit(moderation, [make_comment(b) for b in BODIES])]
 
 
 def test_shadow_scores_are_recorded_and_never_acted_on(
@@ -60,7 +62,7 @@ def test_shadow_scores_are_recorded_and_never_acted_on(
 ) -> None:
     without = _submit(moderation)
     assert run_burst()
-    moderation.register_model(make_version(CHALLENGER_ID), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version(CHALLENGER_ID))
     set_challenger(sessions, CHALLENGER_ID)
     assert shadow_context.shadow is not None
     shadow_context.shadow.models.refresh()  # what the next poll would do
@@ -125,7 +127,7 @@ def test_shadow_record_scores_is_idempotent(
     settings: Settings,
     challenger: ModelVersion,
 ) -> None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
     shadow = Shadow(sessions, settings)
     result = Classification(stored.comment_id, {"spam": 0.2, "toxic": 0.1}, challenger.id)
 

@@ -14,7 +14,8 @@ from classifier.datasets import load_datasets
 from classifier.thresholds import operating_point
 from commentdesk.cli import main
 from commentdesk.thresholds import compute_thresholds
-from service.domain import ModelVersion
+from service.domain import Alias, ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import model_version
@@ -66,7 +67,7 @@ def data(tmp_path: Path) -> Path:
 
 def registered(moderation: Moderation) -> ModelVersion:
     version = model_version("v-cli", thresholds={"toxic": {"reject": 0.9}})
-    moderation.register_model(version)
+    Lifecycle(moderation.sessions).register(version, champion_if_unset=True)
     return version
 
 
@@ -86,7 +87,7 @@ def test_bands_hit_their_targets_and_are_stored(
     )
 
     assert status == 0, lines
-    stored = moderation.champion()
+    stored = Lifecycle(moderation.sessions).alias(Alias.CHAMPION)
     assert stored is not None
     assert stored.id == version.id
     bands = stored.thresholds
@@ -125,7 +126,7 @@ def test_unreachable_reject_target_turns_auto_reject_off(
         load=lambda _v: ConstantScorer(),
     )
 
-    champion = moderation.champion()
+    champion = Lifecycle(moderation.sessions).alias(Alias.CHAMPION)
     assert status == 0
     assert champion is not None
     assert champion.thresholds["spam"]["reject"] is None

@@ -9,24 +9,28 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Status
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue
 from service.settings import LabelThreshold, Settings
 from tests.factories import SPAM_PITCH, model_version, new_comment, scores
+from tests.intake import submit
 
 # Default spam band withholds from 0.5: a score of 0.3 is approved by the settings alone.
 STORED = {"spam": {"withhold": 0.2, "targets": {"withhold": "recall=0.95"}}}
 
 
-def submit(moderation: Moderation, site: str = "news-site", body: str | None = None) -> str:
+def submit_one(moderation: Moderation, site: str = "news-site", body: str | None = None) -> str:
     changes = {"body": body} if body is not None else {}
-    (stored,) = moderation.submit([new_comment(site_id=site, **changes)])
+    (stored,) = submit(moderation, [new_comment(site_id=site, **changes)])
     return stored.comment_id
 
 
 def test_version_thresholds_withhold_where_the_default_approves(moderation: Moderation) -> None:
-    moderation.register_model(model_version("v-banded", thresholds=STORED))
-    banded, plain = submit(moderation), submit(moderation)
+    Lifecycle(moderation.sessions).register(
+        model_version("v-banded", thresholds=STORED), champion_if_unset=True
+    )
+    banded, plain = submit_one(moderation), submit_one(moderation)
 
     moderation.record_classifications(
         [scores(banded, spam=0.3, version="v-banded"), scores(plain, spam=0.3, version="v-other")]
@@ -47,9 +51,11 @@ def test_site_override_wins_over_version_and_default(
     moderation = Moderation(
         sessions, dataclasses.replace(settings, site_thresholds=sites), GuardedQueue(job_queue)
     )
-    moderation.register_model(model_version("v-banded", thresholds=STORED))
-    b = submit(moderation, "news-b", body=SPAM_PITCH)  # evidence: its band may reject it
-    a, other = submit(moderation, "news-a"), submit(moderation)
+    Lifecycle(moderation.sessions).register(
+        model_version("v-banded", thresholds=STORED), champion_if_unset=True
+    )
+    b = submit_one(moderation, "news-b", body=SPAM_PITCH)  # evidence: its band may reject it
+    a, other = submit_one(moderation, "news-a"), submit_one(moderation)
 
     moderation.record_classifications(
         [scores(c, spam=0.3, version="v-banded") for c in (a, b, other)]
@@ -61,8 +67,10 @@ def test_site_override_wins_over_version_and_default(
 
 
 def test_one_thresholds_query_per_batch(moderation: Moderation, engine: Engine) -> None:
-    moderation.register_model(model_version("v-banded", thresholds=STORED))
-    ids = [submit(moderation) for _ in range(5)]
+    Lifecycle(moderation.sessions).register(
+        model_version("v-banded", thresholds=STORED), champion_if_unset=True
+    )
+    ids = [submit_one(moderation) for _ in range(5)]
     statements: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:

@@ -13,6 +13,7 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings, WebhookSettings
 from service.webhooks.dispatch import WEBHOOK_QUEUE
@@ -59,7 +60,9 @@ def webhook_context(
     moderation: Moderation, redis: Redis, hook_settings: Settings, sessions: sessionmaker[Session]
 ) -> Iterator[WorkerContext]:
     """A worker context with webhook delivery, installed for the test's RQ workers."""
-    models = ModelCache(moderation.champion, poll_seconds=60.0, loader=lambda _v: FakeScorer())
+    models = ModelCache(
+        Lifecycle(moderation.sessions).alias, poll_seconds=60.0, loader=lambda _v: FakeScorer()
+    )
     work = build_webhook_work(sessions, hook_settings, redis)
     context = WorkerContext("hook-worker", hook_settings, moderation, redis, models, webhooks=work)
     install(context)

@@ -10,6 +10,7 @@ import pytest
 from commentdesk.cli import main
 from service.moderation import Moderation
 from tests.factories import new_comment
+from tests.intake import submit
 
 URL = "http://127.0.0.1:9/hooks"  # nothing listens: a ping fails, as the test expects
 
@@ -58,7 +59,7 @@ def test_a_private_url_is_refused_with_one_line(
 def test_export_then_erase_an_author(
     moderation: Moderation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (stored,) = moderation.submit([new_comment(body="my words to take back")])
+    (stored,) = submit(moderation, [new_comment(body="my words to take back")])
     author = moderation.get_comment(stored.comment_id).author.id
     out = tmp_path / "export.json"
 

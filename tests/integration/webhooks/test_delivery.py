@@ -17,6 +17,7 @@ from service.store import outbox
 from service.transaction import transaction
 from service.webhooks.endpoints import EndpointChange, Webhooks
 from tests.factories import new_comment, scores
+from tests.intake import submit
 from tests.integration.webhooks.conftest import Deliver, deliver_until
 from tests.integration.webhooks.receiver import Receiver
 
@@ -29,7 +30,7 @@ def test_an_accepted_comment_reaches_the_receiver_signed(
     hooks: Webhooks, receiver: Receiver, moderation: Moderation, deliver: Deliver
 ) -> None:
     endpoint = _endpoint(hooks, receiver)
-    (stored,) = moderation.submit([new_comment()])
+    (stored,) = submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: len(receiver.requests) == 1)
 
@@ -52,7 +53,7 @@ def test_a_500_is_retried_with_the_same_event_id_and_body(
 ) -> None:
     endpoint = _endpoint(hooks, receiver)
     receiver.plan(500, 503)
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: len(receiver.requests) == 3)
 
@@ -74,7 +75,7 @@ def test_a_timeout_is_retried_and_the_receiver_can_deduplicate(
 ) -> None:
     endpoint = _endpoint(hooks, receiver)
     receiver.plan((200, 1.0))  # processed, but answered after the 0.5 s timeout
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: len(receiver.requests) == 2)
 
@@ -92,7 +93,7 @@ def test_repeated_failures_disable_the_endpoint_with_a_reason(
 ) -> None:
     endpoint = _endpoint(hooks, receiver)
     receiver.plan(*[500] * 20)
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: not hooks.get(endpoint.id, None).is_enabled)
     sent = len(receiver.requests)
@@ -112,7 +113,7 @@ def test_enabling_again_resumes_pending_deliveries(
 ) -> None:
     endpoint = _endpoint(hooks, receiver)
     receiver.plan(500, 500, 500)
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
     deliver_until(deliver, lambda: not hooks.get(endpoint.id, None).is_enabled)
 
     hooks.change(endpoint.id, None, EndpointChange(enabled=True))
@@ -127,9 +128,9 @@ def test_events_of_one_comment_arrive_in_order_despite_a_failure(
 ) -> None:
     _endpoint(hooks, receiver)
     receiver.plan(500)  # the first request (comment A accepted) fails once
-    (a,) = moderation.submit([new_comment()])
+    (a,) = submit(moderation, [new_comment()])
     moderation.record_classifications([scores(a.comment_id, spam=0.7)])
-    (b,) = moderation.submit([new_comment()])
+    (b,) = submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: len(receiver.events()) == 5)
 
@@ -147,7 +148,7 @@ def test_decided_events_carry_reasons_decider_and_a_statement(
     hooks: Webhooks, receiver: Receiver, moderation: Moderation, deliver: Deliver
 ) -> None:
     _endpoint(hooks, receiver, "comment.decided", "comment.left_queue")
-    (stored,) = moderation.submit([new_comment()])
+    (stored,) = submit(moderation, [new_comment()])
     moderation.record_classifications([scores(stored.comment_id, spam=0.7, version="m-7")])
     moderation.decide(
         stored.comment_id,
@@ -176,7 +177,7 @@ def test_nothing_is_sent_for_a_rolled_back_change(
     hooks: Webhooks, receiver: Receiver, moderation: Moderation, deliver: Deliver
 ) -> None:
     _endpoint(hooks, receiver, "comment.decided")
-    a, b = moderation.submit([new_comment(), new_comment()])
+    a, b = submit(moderation, [new_comment(), new_comment()])
     pending = moderation.pending([a.comment_id, b.comment_id])  # what a worker read first
     moderation.decide(
         a.comment_id,
@@ -216,7 +217,7 @@ def test_events_of_a_transaction_that_fails_are_never_sent(
 
     with pytest.raises(RuntimeError):
         _write_then_fail(sessions, change)
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
     deliver_until(deliver, lambda: len(receiver.requests) == 1)
     time.sleep(0.2)
     deliver()
@@ -239,7 +240,7 @@ def test_redelivery_of_one_event_and_of_a_time_range(
     from service.domain.webhooks import Redelivery
 
     endpoint = _endpoint(hooks, receiver)
-    moderation.submit([new_comment(), new_comment()])
+    submit(moderation, [new_comment(), new_comment()])
     deliver_until(deliver, lambda: len(receiver.requests) == 2)
     first_id = receiver.requests[0].event_id
 
@@ -257,7 +258,7 @@ def test_a_rotated_secret_signs_beside_the_old_one(
 ) -> None:
     old = _endpoint(hooks, receiver)
     new = hooks.rotate_secret(old.id, None)
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
 
     deliver_until(deliver, lambda: len(receiver.requests) == 1)
 

@@ -23,6 +23,7 @@ from service.store import outbox
 from service.webhooks.dispatch import DeliveryQueue, Dispatcher
 from service.webhooks.endpoints import Webhooks
 from tests.factories import eventually, new_comment
+from tests.intake import submit
 from tests.integration.webhooks.conftest import FAST_WEBHOOKS
 from tests.integration.webhooks.processes import RedisServer, stop, webhook_worker
 from tests.integration.webhooks.receiver import Receiver
@@ -43,7 +44,7 @@ def test_a_delivery_cut_by_sigkill_is_sent_again_by_another_worker(
     endpoint = hooks.create("news-site", receiver.url, events=(), description=None, actor="t")
     receiver.release.clear()
     receiver.plan((200, -1))  # the first request hangs until released
-    moderation.submit([new_comment()])
+    submit(moderation, [new_comment()])
 
     first = webhook_worker(hook_settings, "doomed", tmp_path, timeout=30)
     try:
@@ -83,13 +84,13 @@ def test_events_survive_a_redis_restart_that_loses_every_queued_job(
     redis = connect_redis(own_redis.url)
     endpoint = hooks.create("news-site", receiver.url, events=(), description=None, actor="t")
     api = Moderation(sessions, hook_settings, GuardedQueue(JobQueue(redis)))
-    api.submit([new_comment()])
+    submit(api, [new_comment()])
     dispatcher = Dispatcher(sessions, Outbox(sessions, hook_settings), DeliveryQueue(redis))
     assert dispatcher.dispatch().enqueued == 1
     assert redis.llen("rq:queue:webhooks") == 1
 
     own_redis.stop()  # the queued job is gone with it
-    api.submit([new_comment()])  # accepted while Redis is down: the outbox is in the database
+    submit(api, [new_comment()])  # accepted while Redis is down: the outbox is in the database
     own_redis.start()
     assert redis.llen("rq:queue:webhooks") == 0
     worker = webhook_worker(hook_settings, "after-restart", tmp_path, timeout=5)

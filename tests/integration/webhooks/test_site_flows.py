@@ -11,11 +11,13 @@ from rq.serializers import JSONSerializer
 
 from service.authoring import Authoring
 from service.domain import Status
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.privacy import Privacy
 from service.queue import CLASSIFY_QUEUE
 from service.settings import Settings
 from service.webhooks.endpoints import Webhooks
+from tests.intake import submit
 from tests.integration.webhooks.conftest import Deliver, deliver_until
 from tests.integration.webhooks.receiver import Receiver
 from tests.integration.workers.worker_factories import make_comment, make_version
@@ -41,10 +43,10 @@ def test_an_edit_is_moderated_again_and_the_site_hears_of_each_step(
     redis: Redis,
     hook_settings: Settings,
 ) -> None:
-    moderation.register_model(make_version())
+    Lifecycle(moderation.sessions).register(make_version(), champion_if_unset=True)
     hooks.create("site-1", receiver.url, events=(), description=None, actor="t")
     classify = _classify(redis)
-    (stored,) = moderation.submit([make_comment(CLEAN)])
+    (stored,) = submit(moderation, [make_comment(CLEAN)])
     classify()
     assert moderation.get_comment(stored.comment_id).status is Status.APPROVED
     page, _ = moderation.published("site-1", "article-1", None, 10)
@@ -77,8 +79,8 @@ def test_an_edit_is_moderated_again_and_the_site_hears_of_each_step(
 def test_a_verdict_on_a_stale_revision_is_never_recorded(
     moderation: Moderation, webhook_context: WorkerContext, hook_settings: Settings
 ) -> None:
-    moderation.register_model(make_version())
-    (stored,) = moderation.submit([make_comment(SPAM)])
+    Lifecycle(moderation.sessions).register(make_version(), champion_if_unset=True)
+    (stored,) = submit(moderation, [make_comment(SPAM)])
     scored = moderation.pending([stored.comment_id])  # revision 1, read by a worker
     Authoring(moderation.sessions, hook_settings).edit("site-1", stored.comment_id, CLEAN)
 
@@ -102,7 +104,7 @@ def test_deleting_and_erasing_reach_the_site(
         "site-1", receiver.url, events=("comment.deleted", "author.erased"), description=None,
         actor="t",
     )  # fmt: skip
-    first, second = moderation.submit([make_comment(CLEAN), make_comment(CLEAN)])
+    first, second = submit(moderation, [make_comment(CLEAN), make_comment(CLEAN)])
     Authoring(moderation.sessions, hook_settings).delete("site-1", first.comment_id)
     author = moderation.get_comment(second.comment_id).author.id
     receipt = Privacy(moderation.sessions, hook_settings).erase_author("site-1", author, "t")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.integration.workers.worker_factories import FakeScorer
@@ -26,7 +27,7 @@ def worker_context(
 ) -> Iterator[WorkerContext]:
     """A context installed for this test, with a model cache that loads fake scorers."""
     models = ModelCache(
-        moderation.champion,
+        Lifecycle(moderation.sessions).alias,
         poll_seconds=settings.model_poll_seconds,
         loader=lambda v: scorers[v.id],
     )

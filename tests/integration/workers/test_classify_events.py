@@ -9,9 +9,11 @@ import pytest
 from redis.client import PubSub
 
 from service.domain import ModelVersion
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import next_event
+from tests.intake import submit
 from tests.integration.workers.worker_factories import make_comment
 from workers.context import WorkerContext, build_context, install
 from workers.model_cache import ModelCache, Scorer
@@ -24,7 +26,9 @@ def built_context(
     """The context a worker process builds, with the fake scorers as its models."""
     context = build_context(dataclasses.replace(settings, redis_url=test_redis_url), "w-events")
     models = ModelCache(
-        context.moderation.champion, poll_seconds=60, loader=lambda v: scorers[v.id]
+        Lifecycle(context.moderation.sessions).alias,
+        poll_seconds=60,
+        loader=lambda v: scorers[v.id],
     )
     context = dataclasses.replace(context, models=models)
     install(context)
@@ -40,12 +44,13 @@ def test_classification_publishes_a_classified_event(
     events: PubSub,
     run_burst: Callable[[], bool],
 ) -> None:
-    _, linked, _ = moderation.submit(
+    _, linked, _ = submit(
+        moderation,
         [
             make_comment(),
             make_comment("Details at https://example.com/offer"),  # the links rule holds it
             make_comment("Crypto GIVEAWAY: send 1 BTC, get 2 back"),
-        ]
+        ],
     )
 
     assert run_burst()

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event
 from service.domain import Action, ActionKind, Classification, ModelVersion, Status
 from service.moderation import Moderation
 from service.queue import JobQueue
+from tests.intake import submit
 from tests.integration.workers.worker_factories import FakeScorer, make_comment
 from workers import jobs
 from workers.context import WorkerContext
@@ -27,8 +28,8 @@ def test_classify_job_records_one_system_action_per_comment(
     champion: ModelVersion,
     run_burst: Callable[[], bool],
 ) -> None:
-    clean, spammy = moderation.submit(
-        [make_comment(), make_comment("Crypto GIVEAWAY: send 1 BTC, get 2 back")]
+    clean, spammy = submit(
+        moderation, [make_comment(), make_comment("Crypto GIVEAWAY: send 1 BTC, get 2 back")]
     )
 
     assert run_burst()
@@ -52,7 +53,7 @@ def test_classify_job_scores_a_batch_in_one_model_call(
     champion: ModelVersion,
     scorers: dict[str, FakeScorer],
 ) -> None:
-    stored = moderation.submit([make_comment(f"comment number {i}") for i in range(20)])
+    stored = submit(moderation, [make_comment(f"comment number {i}") for i in range(20)])
 
     result = jobs.classify_comments([s.comment_id for s in stored])
 
@@ -67,7 +68,7 @@ def test_classify_job_run_twice_records_one_decision(
     job_queue: JobQueue,
     run_burst: Callable[[], bool],
 ) -> None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
     run_burst()
 
     job_queue.enqueue_classify([stored.comment_id])
@@ -92,7 +93,7 @@ def test_classify_job_with_failing_model_withholds_with_classifier_error(
     run_burst: Callable[[], bool],
 ) -> None:
     scorers[champion.id] = FakeScorer(fail=True)
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
 
     run_burst()
 
@@ -106,7 +107,7 @@ def test_classify_job_with_failing_model_withholds_with_classifier_error(
 def test_classify_job_without_champion_withholds_with_classifier_error(
     moderation: Moderation, worker_context: WorkerContext, run_burst: Callable[[], bool]
 ) -> None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
 
     run_burst()
 
@@ -118,7 +119,7 @@ def test_classify_job_without_champion_withholds_with_classifier_error(
 def test_failed_classification_is_recorded_with_its_error(
     moderation: Moderation, worker_context: WorkerContext
 ) -> None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
 
     moderation.record_classifications([Classification(stored.comment_id, {}, None, NO_MODEL)])
 
@@ -132,7 +133,7 @@ def test_classify_job_leaves_the_queue_empty(
     redis: Redis,
     run_burst: Callable[[], bool],
 ) -> None:
-    moderation.submit([make_comment(), make_comment()])
+    submit(moderation, [make_comment(), make_comment()])
 
     run_burst()
 
@@ -143,7 +144,7 @@ def test_classify_job_leaves_the_queue_empty(
 def test_classify_job_reads_the_database_a_fixed_number_of_times(
     moderation: Moderation, worker_context: WorkerContext, champion: ModelVersion, engine: Engine
 ) -> None:
-    stored = moderation.submit([make_comment(f"comment number {i}") for i in range(30)])
+    stored = submit(moderation, [make_comment(f"comment number {i}") for i in range(30)])
     selects: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: _count_select(selects, args[2]))
 

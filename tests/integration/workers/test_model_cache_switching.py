@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
-from service.domain import ModelVersion
-from service.moderation import CHAMPION, Moderation
+from service.domain import Alias, ModelVersion
+from service.lifecycle import Lifecycle
+from service.moderation import Moderation
 from service.store import registry
 from tests.integration.workers.worker_factories import FakeScorer, make_version
 from workers.model_cache import ModelCache, ModelLoadError, Scorer, load_verified
@@ -28,7 +29,7 @@ class Clock:
 
 def _promote(sessions: sessionmaker[Session], version_id: str) -> None:
     with sessions.begin() as session:
-        registry.set_alias(session, CHAMPION, version_id, utcnow())
+        registry.set_alias(session, Alias.CHAMPION, version_id, utcnow())
 
 
 def _artifact(tmp_path: Path, version_id: str) -> ModelVersion:
@@ -55,10 +56,12 @@ def test_model_cache_keeps_the_champion_when_the_new_artifact_is_tampered(
 ) -> None:
     good, bad = _artifact(tmp_path, "v1"), _artifact(tmp_path, "v2")
     Path(bad.artifact_path).write_bytes(b"tampered")
-    moderation.register_model(good)
-    moderation.register_model(bad, champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(good, champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(bad)
     cache = ModelCache(
-        moderation.champion, poll_seconds=0.01, loader=lambda v: load_verified(v, load=_fake_load)
+        Lifecycle(moderation.sessions).alias,
+        poll_seconds=0.01,
+        loader=lambda v: load_verified(v, load=_fake_load),
     )
     assert cache.refresh() is not None
 
@@ -74,10 +77,13 @@ def test_model_cache_picks_up_a_promotion_after_the_poll_interval(
 ) -> None:
     clock = Clock()
     scorers = {"v1": FakeScorer(), "v2": FakeScorer()}
-    moderation.register_model(make_version("v1"))
-    moderation.register_model(make_version("v2"), champion_if_unset=False)
+    Lifecycle(moderation.sessions).register(make_version("v1"), champion_if_unset=True)
+    Lifecycle(moderation.sessions).register(make_version("v2"))
     cache = ModelCache(
-        moderation.champion, poll_seconds=5, loader=lambda v: scorers[v.id], clock=clock
+        Lifecycle(moderation.sessions).alias,
+        poll_seconds=5,
+        loader=lambda v: scorers[v.id],
+        clock=clock,
     )
     first = cache.get()
 

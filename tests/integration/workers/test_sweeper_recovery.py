@@ -16,6 +16,7 @@ from service.domain import ModelVersion, Status
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue, connect_redis
 from service.settings import Settings
+from tests.intake import submit
 from tests.integration.workers.worker_factories import make_comment
 from workers import jobs
 from workers.context import WorkerContext
@@ -54,7 +55,7 @@ def test_sweeper_recovers_a_comment_whose_enqueue_failed(
     run_burst: Callable[[], bool],
 ) -> None:
     api = Moderation(sessions, settings, None if outage == "no-queue" else dead_queue)
-    (stored,) = api.submit([make_comment()])
+    (stored,) = submit(api, [make_comment()])
     assert redis.llen("rq:queue:classify") == 0
     # The worker's clock runs past sweep_after_seconds, so the comment counts as stuck.
     worker_context.moderation.clock = _later(settings.sweep_after_seconds + 1)
@@ -69,7 +70,7 @@ def test_sweeper_recovers_a_comment_whose_enqueue_failed(
 def test_sweep_leaves_recent_pending_comments_alone(
     moderation: Moderation, worker_context: WorkerContext, redis: Redis
 ) -> None:
-    Moderation(moderation.sessions, moderation.settings, None).submit([make_comment()])
+    submit(Moderation(moderation.sessions, moderation.settings, None), [make_comment()])
 
     assert jobs.sweep() == {"requeued": 0, "purged": 0}
     assert redis.llen("rq:queue:classify") == 0

@@ -18,8 +18,10 @@ from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import artifact_sha256
 from service.domain import ModelVersion, Status
 from service.heartbeat import loaded_models
+from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
+from tests.intake import submit
 from tests.integration.workers.worker_factories import FakeScorer, make_comment, make_version
 from workers.__main__ import run_worker
 from workers.context import WorkerContext, current, install
@@ -52,7 +54,7 @@ def worker_settings(settings: Settings, test_redis_url: str) -> Settings:
 def test_run_worker_without_champion_fails_closed_and_cleans_up(
     moderation: Moderation, worker_settings: Settings
 ) -> None:
-    (stored,) = moderation.submit([make_comment()])
+    (stored,) = submit(moderation, [make_comment()])
 
     run_worker(worker_settings, burst=True, name="burst-worker")
 
@@ -68,9 +70,10 @@ def test_run_worker_with_the_shipped_default_model(
     moderation: Moderation, worker_settings: Settings, redis: Redis
 ) -> None:
     version = _default_version()
-    moderation.register_model(version)
-    stored = moderation.submit(
-        [make_comment(), make_comment("FREE crypto giveaway!!! WhatsApp +1 555 0100 now")]
+    Lifecycle(moderation.sessions).register(version, champion_if_unset=True)
+    stored = submit(
+        moderation,
+        [make_comment(), make_comment("FREE crypto giveaway!!! WhatsApp +1 555 0100 now")],
     )
 
     run_worker(worker_settings, burst=True, name="burst-worker")
@@ -92,7 +95,9 @@ def test_heartbeat_announces_the_loaded_model(
 
 
 def test_heartbeat_without_model_announces_nothing(moderation: Moderation, redis: Redis) -> None:
-    models = ModelCache(moderation.champion, poll_seconds=1, loader=lambda _v: FakeScorer())
+    models = ModelCache(
+        Lifecycle(moderation.sessions).alias, poll_seconds=1, loader=lambda _v: FakeScorer()
+    )
 
     beat(redis, "idle-worker", models)
 

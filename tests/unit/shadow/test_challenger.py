@@ -50,7 +50,7 @@ def _comment(n: int) -> Comment:
 
 def _scorer(challenger: str | None, shadow: RecordingShadow, scorer: StubScorer) -> ShadowScorer:
     version = model_version(challenger) if challenger else None
-    models = ModelCache(lambda: version, poll_seconds=60, loader=lambda _v: scorer)
+    models = ModelCache(lambda _alias: version, poll_seconds=60, loader=lambda _v: scorer)
     return ShadowScorer(shadow, models)  # type: ignore[arg-type]  # a stand-in for Shadow
 
 

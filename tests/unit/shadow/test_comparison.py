@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from service.comparison import Tally, Verdict
-from service.domain import Status
+from service.comparison import Tally
+from service.domain import Status, Verdict
 from service.domain.labels import LABELS, LabelledScores, decision_labels
 from service.settings import LabelThreshold, Settings
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.domain import ModelVersion
+from service.domain import Alias, ModelVersion
 from service.errors import StorageError
 from tests.factories import model_version
 from workers.model_cache import (
@@ -41,14 +41,15 @@ class Clock:
 
 
 class Registry:
-    """Stands in for Moderation.champion: the alias and how often it was read."""
+    """Stands in for Lifecycle.alias: what the alias points at and how often it was read."""
 
     def __init__(self, version: ModelVersion | None) -> None:
         self.version = version
         self.reads = 0
         self.error: Exception | None = None
 
-    def __call__(self) -> ModelVersion | None:
+    def __call__(self, alias: Alias) -> ModelVersion | None:
+        assert alias is Alias.CHAMPION
         self.reads += 1
         if self.error:
             raise self.error
