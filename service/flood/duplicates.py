@@ -40,8 +40,3 @@ def fingerprint(body: str) -> list[int]:
         (n << 32) | min(zlib.crc32(triple, salt) for triple in triples)
         for n, salt in enumerate(_SALTS)
     ]
-
-
-def shares_a_key(a: set[int], b: set[int]) -> bool:
-    """Whether two bodies fall in the same cluster."""
-    return bool(a & b)

@@ -80,11 +80,6 @@ def published_threads(page: Page[Comment]) -> dict[str, Any]:
     return {"items": roots, "next_cursor": page.next_cursor}
 
 
-def comment_page(page: Page[Comment]) -> dict[str, Any]:
-    """A page of a moderation queue."""
-    return {"items": [comment_full(c) for c in page.items], "next_cursor": page.next_cursor}
-
-
 def action(entry: Action) -> dict[str, Any]:
     """One moderation log entry; ``actor`` null means the system."""
     return {

@@ -104,11 +104,6 @@ class EventHub:
         self._subscribed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    @property
-    def stream_count(self) -> int:
-        """How many streams are open now."""
-        return len(self._streams)
-
     def start(self) -> None:
         """Subscribe in the background (and again after every Redis failure)."""
         self._task = asyncio.create_task(self._run(), name="event-hub")

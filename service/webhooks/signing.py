@@ -14,10 +14,9 @@ import binascii
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
-DEFAULT_TOLERANCE_SECONDS = 300
 
 
 def new_secret() -> str:
@@ -41,26 +40,6 @@ def signature_headers(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": " ".join(sign(s, event_id, timestamp, body) for s in secrets_),
     }
-
-
-def verify(
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: float,
-    tolerance: float = DEFAULT_TOLERANCE_SECONDS,
-) -> bool:
-    """Whether a request carries a valid, recent signature by ``secret`` (for tests and tools)."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    event_id = lowered.get("webhook-id", "")
-    stamp = lowered.get("webhook-timestamp", "")
-    if not event_id or not stamp.isdigit() or abs(now - int(stamp)) > tolerance:
-        return False
-    expected = sign(secret, event_id, int(stamp), body)
-    return any(
-        hmac.compare_digest(expected, given)
-        for given in lowered.get("webhook-signature", "").split()
-    )
 
 
 def _key(secret: str) -> bytes:

@@ -31,11 +31,6 @@ class SessionUser:
     csrf_token: str
     expires_at: datetime
 
-    @property
-    def is_ops(self) -> bool:
-        """Whether the user may open the ops pages."""
-        return self.role is Role.OPS
-
 
 def session_user_of(web_session: WebSession) -> SessionUser:
     """The page-facing view of a session."""
