@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, NewComment, Page, Status
@@ -19,7 +19,7 @@ from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store import outbox
 from service.store.convert import to_comment
-from service.store.cursor import decode_cursor, encode_cursor, moment, row_id
+from service.store.cursor import created_after, decode_cursor, encode_cursor, moment, row_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,16 +239,13 @@ def _newest(value: Any) -> str:
     return str(value)
 
 
-def _after_cursor(cursor: str, newest_first: bool) -> Any:
+def _after_cursor(cursor: str, newest_first: bool) -> ColumnElement[bool]:
     """Rows after the cursor's (created_at, id) in the listing's order."""
     if newest_first:
         at, last_id, _ = decode_cursor(cursor, moment, row_id, _newest)
     else:
         at, last_id = decode_cursor(cursor, moment, row_id)
-    same_time = CommentRow.created_at == at
-    if newest_first:
-        return or_(CommentRow.created_at < at, and_(same_time, CommentRow.id < last_id))
-    return or_(CommentRow.created_at > at, and_(same_time, CommentRow.id > last_id))
+    return created_after(at, last_id, newest_first=newest_first)
 
 
 def article_counts(session: Session, site_id: str, article_id: str) -> tuple[int, int]:

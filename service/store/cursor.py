@@ -1,7 +1,8 @@
 """Opaque pagination cursors: the sort key and id of the last row on the previous page.
 
 A cursor comes back from the client, so decoding checks the type of every part: a forged but
-well-formed cursor is a 422, never a query the database refuses.
+well-formed cursor is a 422, never a query the database refuses. :func:`created_after` is the
+keyset clause that turns a (created_at, id) cursor back into "the rows after it".
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, or_
+
 from service.errors import FieldError, ValidationError
+from service.models import CommentRow
 
 Part = Callable[[Any], Any]  # checks and converts one decoded part; ValueError if wrong
 
@@ -68,6 +72,14 @@ def sequence(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise ValueError("not an action id")
     return value
+
+
+def created_after(at: datetime, last_id: str, *, newest_first: bool = False) -> ColumnElement[bool]:
+    """Comments after ``(at, last_id)`` in (created_at, id) order, or before it newest first."""
+    same_time = CommentRow.created_at == at
+    if newest_first:
+        return or_(CommentRow.created_at < at, and_(same_time, CommentRow.id < last_id))
+    return or_(CommentRow.created_at > at, and_(same_time, CommentRow.id > last_id))
 
 
 def _invalid() -> ValidationError:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, tuple_
+from sqlalchemy import Select, and_, exists, func, literal_column, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
@@ -15,7 +15,15 @@ from service.domain.authors import AuthorRecord
 from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
 from service.store.convert import to_action, to_comment
-from service.store.cursor import decode_cursor, encode_cursor, moment, number, row_id, sequence
+from service.store.cursor import (
+    created_after,
+    decode_cursor,
+    encode_cursor,
+    moment,
+    number,
+    row_id,
+    sequence,
+)
 
 Sort = Literal["risk", "age"]
 
@@ -70,13 +78,7 @@ def list_queue(
     else:
         query = query.order_by(CommentRow.created_at, CommentRow.id)
         if cursor:
-            after, last_id = decode_cursor(cursor, moment, row_id)
-            query = query.where(
-                or_(
-                    CommentRow.created_at > after,
-                    and_(CommentRow.created_at == after, CommentRow.id > last_id),
-                )
-            )
+            query = query.where(created_after(*decode_cursor(cursor, moment, row_id)))
     rows = session.scalars(query.limit(limit + 1)).all()
     page = [to_comment(r) for r in rows[:limit]]
     if len(rows) <= limit:
