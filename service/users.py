@@ -178,8 +178,3 @@ class Users:
         """Sign out: forget the session (a no-op if it is already gone)."""
         with transaction(self._sessions) as session:
             store.delete_web_session(session, digest_token(token))
-
-    def purge_expired(self) -> int:
-        """Delete every expired session; returns how many."""
-        with transaction(self._sessions) as session:
-            return store.delete_expired_sessions(session, self._clock())

@@ -117,15 +117,21 @@ def test_session_for_token_refuses_expired_closed_and_unknown_tokens(
         users.session_for_token("not-a-token")
 
 
-def test_purge_expired_deletes_only_expired_sessions(users: Users, clock: Clock) -> None:
+def test_opening_a_session_deletes_only_expired_sessions(
+    users: Users, sessions: sessionmaker[Session], clock: Clock
+) -> None:
     ann = users.create_user("ann", PASSWORD, Role.MODERATOR)
-    users.open_session(ann)
+    expired, _ = users.open_session(ann)
     clock.now += timedelta(seconds=300)
     fresh, _ = users.open_session(ann)
-
     clock.now += timedelta(seconds=301)
 
-    assert users.purge_expired() == 1
+    users.open_session(ann)
+
+    with sessions() as session:
+        stored = set(session.scalars(select(WebSessionRow.token_hash)))
+    assert digest_token(expired) not in stored
+    assert digest_token(fresh) in stored
     assert users.session_for_token(fresh).user == ann
 
 
