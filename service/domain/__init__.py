@@ -1,4 +1,10 @@
-"""Domain types of comment moderation: plain values, no I/O."""
+"""Domain types of comment moderation: plain values, no I/O.
+
+This module holds the vocabulary every layer speaks (statuses, decisions, reasons, actions,
+aliases, comments, model versions); the submodules hold the values of one area each (labels,
+queues, authors, decisions, accounts, revisions, changes, webhooks). Nothing here imports
+another part of ``service`` (an import contract checks it).
+"""
 
 from __future__ import annotations
 
