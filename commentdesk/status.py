@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from commentdesk.embedded import VALKEY_SUBDIR, running_url
 from service.db import open_engine, session_factory
-from service.errors import StorageError
+from service.errors import QueueError, StorageError
 from service.lifecycle import Lifecycle
 from service.migrate import alembic_config
 from service.moderation import Moderation
@@ -71,11 +71,10 @@ def _redis_status(url: str | None, redis: Redis | None, readiness: Readiness, ou
         queue = Queue(CLASSIFY_QUEUE, connection=redis, serializer=JSONSerializer)
         failed = FailedJobRegistry(queue=queue).count
         out(f"redis: {redacted(url)} (classify queue {queue.count} waiting, {failed} failed)")
-    except RedisError as exc:
+        loaded: dict[str, str] = readiness.workers().get("loaded", {})
+    except (RedisError, QueueError) as exc:
         out(f"redis: {redacted(url)} UNREACHABLE ({exc})")
         return False
-    workers = readiness.workers()
-    loaded: dict[str, str] = workers.get("loaded", {})
     out(f"workers with a model: {len(loaded)}")
     for name, version in sorted(loaded.items()):
         out(f"  {name}: {version}")
