@@ -15,7 +15,7 @@ from service.domain import Classification, Comment
 from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
-from service.verdicts import Explainer
+from service.verdict.explanation import Explainer
 
 if TYPE_CHECKING:
     from workers.model_cache import ModelCache

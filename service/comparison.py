@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.domain import Status
-from service.evidence import HasEvidence, RejectEvidence
 from service.labels import LABELS, decision_labels
-from service.policy import apply_policy
 from service.settings import LabelThreshold, Settings
 from service.thresholds import effective_thresholds
+from service.verdict.evidence import HasEvidence, RejectEvidence
+from service.verdict.policy import apply_policy
 
 
 class Verdict(enum.StrEnum):

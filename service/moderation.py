@@ -38,7 +38,8 @@ from service.store import comments, decisions, maintenance, queues, registry
 from service.store.comments import Stored
 from service.store.queues import AuditFilter, AuthorRecord, QueueFilter, Sort
 from service.transaction import transaction
-from service.verdicts import Explainer, VerdictMaker
+from service.verdict.explanation import Explainer
+from service.verdict.maker import VerdictMaker
 
 CHAMPION = "champion"
 
@@ -277,15 +278,20 @@ class Moderation:
         """
         now = self.clock()
         scored = {c.id: c.revision for c in comments} if comments is not None else {}
+        with self._transaction() as session:
+            facts = self._verdict_maker.read(session, results, comments)
+        # Decided and explained between the transactions: explaining may take a while, and no
+        # transaction (on SQLite, no lock) may wait for it. The conditional UPDATE below skips
+        # any comment decided or edited meanwhile.
+        verdicts = self._verdict_maker.verdicts(facts, explain)
         try:
             with self._transaction() as session:
-                verdicts = self._verdict_maker.verdicts(session, results, comments, explain)
                 verdicts = self._finish(session, verdicts, scored, comments)
                 decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job, an edit or a moderator changed some of these meanwhile. The
             # batch was rolled back; record what is still pending one comment at a time.
-            verdicts = self._record_one_by_one(results, now, explain, scored)
+            verdicts = self._record_one_by_one(verdicts, now, scored)
         metrics.record_decisions((v.status.value for v in verdicts), "system")
         self._publish_classified(verdicts)
         return len(verdicts)
@@ -311,14 +317,12 @@ class Moderation:
 
     def _record_one_by_one(
         self,
-        results: Sequence[Classification],
+        verdicts: list[decisions.SystemVerdict],
         now: datetime,
-        explain: Explainer | None,
         scored: Mapping[str, int],
     ) -> list[decisions.SystemVerdict]:
         recorded: list[decisions.SystemVerdict] = []
         with self._transaction() as session:
-            verdicts = self._verdict_maker.verdicts(session, results, explain=explain)
             for verdict in self._finish(session, verdicts, scored, None):
                 try:
                     decisions.record_system_verdicts(session, [verdict], now)

@@ -19,7 +19,6 @@ from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
 from service.errors import UnavailableError
 from service.events import EventSink, NoEvents
-from service.policy import DEFAULT_TRUST_THRESHOLD
 from service.settings import Settings
 from service.store import authors, bulk, cards, comments, queues, undo
 from service.store.authors import AuthorPolicySetting
@@ -27,6 +26,7 @@ from service.store.bulk import BulkDecision, Selection
 from service.store.cards import CardDetails
 from service.store.queues import AuthorRecord
 from service.transaction import transaction
+from service.verdict.phases.author_policy import DEFAULT_TRUST_THRESHOLD
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from service.domain import Reason, Status
-from service.policy import apply_policy, failed_classification
 from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
+from service.verdict.policy import apply_policy
 
 ALL_RULES = frozenset({"links", "repeat_post", "new_author"})
 
@@ -83,7 +83,3 @@ def test_apply_policy_ignores_rules_that_are_not_hold_rules() -> None:
         {"spam": 0.1}, DEFAULT_THRESHOLDS, [Reason.LINKS], frozenset(), evidence
     )
     assert status is Status.APPROVED
-
-
-def test_failed_classification_goes_to_review() -> None:
-    assert failed_classification() == (Status.WITHHELD, ["classifier_error"])
