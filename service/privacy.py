@@ -19,7 +19,8 @@ from service.changes import EventType, new_event
 from service.clock import utcnow
 from service.domain import Status
 from service.models import ErasureRow
-from service.settings import Settings, SiteSettings
+from service.settings import Settings
+from service.site_settings import SiteSettings
 from service.store import erasure, outbox
 from service.transaction import transaction
 

@@ -18,10 +18,10 @@ from service.changes import EventType, new_event
 from service.clock import utcnow
 from service.domain import Page
 from service.errors import FieldError, ValidationError
-from service.settings import WebhookSettings
 from service.store import webhooks as store
 from service.store.webhooks import Redelivery
 from service.transaction import transaction
+from service.webhook_settings import WebhookSettings
 from service.webhooks.model import Attempt, Delivery, Endpoint
 from service.webhooks.payload import PING, attempt_result, ping_body, signed_headers
 from service.webhooks.sender import Sender

@@ -14,7 +14,8 @@ from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.moderation import Moderation
-from service.settings import Settings, WebhookSettings
+from service.settings import Settings
+from service.webhook_settings import WebhookSettings
 from service.webhooks.dispatch import WEBHOOK_QUEUE
 from service.webhooks.endpoints import Webhooks
 from tests.integration.webhooks.receiver import Receiver, running_receiver
