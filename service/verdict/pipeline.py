@@ -9,8 +9,7 @@ it; a comment nobody decided is withheld with the holds' reasons, or approved wh
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from service.domain import Classification, Comment, Status
 from service.settings import LabelThreshold
@@ -36,11 +35,8 @@ class Say:
     status: Status | None = None
 
 
-class Phase(Protocol):
-    """One step of the pipeline: nothing to say (None), a hold, or a decision."""
-
-    def __call__(self, facts: CommentFacts) -> Say | None:
-        """What this phase says about the comment of ``facts``."""
+# One step of the pipeline: given a comment's facts, nothing to say (None), a hold, or a decision.
+Phase = Callable[[CommentFacts], Say | None]
 
 
 def run_phases(phases: Sequence[Phase], facts: CommentFacts) -> tuple[Status, list[str]]:
