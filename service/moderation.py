@@ -1,6 +1,8 @@
 """Use cases: what the article site, moderators, ops and workers can do.
 
-Every use case runs in one transaction and raises only ``service.errors`` types. Enqueueing
+Every use case runs in one transaction (recording verdicts in two: the facts are read, then the
+verdicts written, with the model's explanation between) and raises only ``service.errors`` types.
+Enqueueing
 happens after the commit and never decides the outcome: the sweeper covers a failed enqueue.
 """
 
@@ -272,17 +274,17 @@ class Moderation:
 
         ``comments`` are the pending comments the results are for, when the caller has just
         read them (saves a query). Idempotent: a comment that is no longer pending is skipped,
-        whatever ``comments`` says. ``explain`` is called once with the comments the policy
-        withheld or rejected (approved ones get no evidence) and its evidence is recorded with
-        their verdicts. Returns how many verdicts were recorded.
+        whatever ``comments`` says. ``explain`` is called once, outside any transaction, with the
+        comments the policy withheld or rejected (approved ones get no evidence) and its evidence
+        is recorded with their verdicts. Returns how many verdicts were recorded.
         """
         now = self.clock()
         scored = {c.id: c.revision for c in comments} if comments is not None else {}
         with self._transaction() as session:
             facts = self._verdict_maker.read(session, results, comments)
         # Decided and explained between the transactions: explaining may take a while, and no
-        # transaction (on SQLite, no lock) may wait for it. The conditional UPDATE below skips
-        # any comment decided or edited meanwhile.
+        # transaction may stay open for it (on PostgreSQL, a pooled connection idle in
+        # transaction). The conditional UPDATE below skips any comment decided or edited meanwhile.
         verdicts = self._verdict_maker.verdicts(facts, explain)
         try:
             with self._transaction() as session:
