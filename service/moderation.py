@@ -2,8 +2,8 @@
 
 Every use case runs in one transaction (recording verdicts in two: the facts are read, then the
 verdicts written, with the model's explanation between) and raises only ``service.errors`` types.
-Enqueueing
-happens after the commit and never decides the outcome: the sweeper covers a failed enqueue.
+Enqueueing happens after the commit and never decides the outcome: the sweeper covers a failed
+enqueue.
 """
 
 from __future__ import annotations
