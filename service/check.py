@@ -20,7 +20,8 @@ from service.domain import Classification, Comment, NewComment, Status
 from service.errors import UnavailableError
 from service.settings import Settings
 from service.transaction import transaction
-from service.verdicts import Explainer, VerdictMaker
+from service.verdict.explanation import Explainer
+from service.verdict.maker import VerdictMaker
 
 
 class CheckScorer(Protocol):
@@ -83,7 +84,8 @@ class PreCheck:
         if results and results[0].model_version is None and results[0].error:
             raise CheckUnavailableError(f"the model could not score: {results[0].error}")
         with transaction(self.sessions) as session:
-            [verdict] = self._verdicts.verdicts(session, results, [comment], explain)
+            facts = self._verdicts.read(session, results, [comment])
+        [verdict] = self._verdicts.verdicts(facts, explain)  # explained outside the transaction
         return CheckResult(
             verdict=_VERDICT.get(verdict.status, "withhold"),
             status=verdict.status,

@@ -16,10 +16,10 @@ from typing import Any
 
 from service.domain import Alias, Status, Verdict
 from service.domain.labels import LABELS, LabelledScores, decision_labels
-from service.evidence import HasEvidence, RejectEvidence
-from service.policy import apply_policy
 from service.settings import LabelThreshold, Settings
 from service.thresholds import effective_thresholds
+from service.verdict.evidence import HasEvidence, RejectEvidence
+from service.verdict.policy import apply_policy
 
 
 @dataclasses.dataclass

@@ -1,7 +1,9 @@
 """Use cases: what the article site, moderators, ops and workers can do.
 
-Every use case runs in one transaction and raises only ``service.errors`` types. Enqueueing
-happens after the commit and never decides the outcome: the sweeper covers a failed enqueue.
+Every use case runs in one transaction (recording verdicts in two: the facts are read, then the
+verdicts written, with the model's explanation between) and raises only ``service.errors`` types.
+Enqueueing happens after the commit and never decides the outcome: the sweeper covers a failed
+enqueue.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from service.store import comments, decisions, maintenance, queues
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
-from service.verdicts import Explainer, VerdictMaker
+from service.verdict.explanation import Explainer
+from service.verdict.maker import VerdictMaker
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,21 +250,26 @@ class Moderation:
 
         ``comments`` are the pending comments the results are for, when the caller has just
         read them (saves a query). Idempotent: a comment that is no longer pending is skipped,
-        whatever ``comments`` says. ``explain`` is called once with the comments the policy
-        withheld or rejected (approved ones get no evidence) and its evidence is recorded with
-        their verdicts. Returns how many verdicts were recorded.
+        whatever ``comments`` says. ``explain`` is called once, outside any transaction, with the
+        comments the policy withheld or rejected (approved ones get no evidence) and its evidence
+        is recorded with their verdicts. Returns how many verdicts were recorded.
         """
         now = self.clock()
         scored = {c.id: c.revision for c in comments} if comments is not None else {}
+        with self._transaction() as session:
+            facts = self._verdict_maker.read(session, results, comments)
+        # Decided and explained between the transactions: explaining may take a while, and no
+        # transaction may stay open for it (on PostgreSQL, a pooled connection idle in
+        # transaction). The conditional UPDATE below skips any comment decided or edited meanwhile.
+        verdicts = self._verdict_maker.verdicts(facts, explain)
         try:
             with self._transaction() as session:
-                verdicts = self._verdict_maker.verdicts(session, results, comments, explain)
                 verdicts = self._finish(session, verdicts, scored, comments)
                 decisions.record_system_verdicts(session, verdicts, now)
         except decisions.PartialBatchError:
             # Rare: a duplicate job, an edit or a moderator changed some of these meanwhile. The
             # batch was rolled back; record what is still pending one comment at a time.
-            verdicts = self._record_one_by_one(results, now, explain, scored)
+            verdicts = self._record_one_by_one(verdicts, now, scored)
         metrics.record_decisions((v.status.value for v in verdicts), "system")
         self._publish_classified(verdicts)
         return len(verdicts)
@@ -287,14 +295,12 @@ class Moderation:
 
     def _record_one_by_one(
         self,
-        results: Sequence[Classification],
+        verdicts: list[decisions.SystemVerdict],
         now: datetime,
-        explain: Explainer | None,
         scored: Mapping[str, int],
     ) -> list[decisions.SystemVerdict]:
         recorded: list[decisions.SystemVerdict] = []
         with self._transaction() as session:
-            verdicts = self._verdict_maker.verdicts(session, results, explain=explain)
             for verdict in self._finish(session, verdicts, scored, None):
                 try:
                     decisions.record_system_verdicts(session, [verdict], now)

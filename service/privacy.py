@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.clock import utcnow
 from service.domain import Status
 from service.domain.changes import EventType, new_event
-from service.settings import Settings, SiteSettings
+from service.settings import Settings
+from service.site_settings import SiteSettings
 from service.store import erasure, outbox
 from service.transaction import transaction
 

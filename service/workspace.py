@@ -22,11 +22,11 @@ from service.domain.decisions import Selection
 from service.domain.queues import CardDetails
 from service.errors import UnavailableError
 from service.events import EventSink, NoEvents
-from service.policy import DEFAULT_TRUST_THRESHOLD
 from service.settings import Settings
 from service.store import authors, bulk, cards, comments, queues, undo
 from service.store.bulk import BulkDecision
 from service.transaction import transaction
+from service.verdict.phases.author_policy import DEFAULT_TRUST_THRESHOLD
 
 
 @dataclasses.dataclass(frozen=True)

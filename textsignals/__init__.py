@@ -7,7 +7,7 @@ only) that both sides of the ``service`` / ``classifier`` boundary may import:
 
 - the classifier counts them as engineered features (``classifier.features``);
 - the policy requires one of them before it rejects a comment as spam automatically
-  (``service.verdicts``): a high score alone is never enough;
+  (``service.verdict``): a high score alone is never enough;
 - explanations point at them in the text (``classifier.explain``).
 """
 

@@ -26,11 +26,11 @@ from classifier.adaptation import SiteTrainer, time_split
 from classifier.bootstrap import paired_auc, paired_ratio, resample_weights
 from classifier.thresholds import operating_point, threshold_for_precision, threshold_for_recall
 from service.domain import Status
-from service.evidence import RejectEvidence
-from service.policy import apply_policy
 from service.promotion import GateVerdict, judge
 from service.settings import Settings
 from service.thresholds import effective_thresholds
+from service.verdict.evidence import RejectEvidence
+from service.verdict.policy import apply_policy
 from workers.model_cache import Scorer
 
 RESAMPLES = 1000

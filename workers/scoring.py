@@ -13,7 +13,7 @@ from classifier.explain import Evidence, explain, rule_evidence
 from classifier.model import TextModel
 from classifier.site import SiteModel
 from service.domain import Classification, Comment
-from service.verdicts import Explainer
+from service.verdict.explanation import Explainer
 from workers.model_cache import LoadedModel
 
 NO_MODEL = "no champion model is loaded"

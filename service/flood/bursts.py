@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from service.domain import Comment, Reason
 from service.flood.duplicates import fingerprint
-from service.settings import DuplicateBurst, Settings
+from service.settings import Settings
+from service.site_settings import DuplicateBurst
 from service.store import fingerprints
 from service.store.fingerprints import Cluster, Sketch
 

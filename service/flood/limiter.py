@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from service.settings import Rate, Settings
+from service.settings import Settings
+from service.site_settings import Rate
 
 BATCH_MAX = 256
 PAUSE_SECONDS = 5.0

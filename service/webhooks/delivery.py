@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
 from service.domain.webhooks import Delivery, Endpoint
-from service.settings import WebhookSettings
 from service.store import webhooks as store
 from service.store.webhooks import Result
 from service.transaction import transaction
+from service.webhook_settings import WebhookSettings
 from service.webhooks.backoff import backoff
 from service.webhooks.payload import attempt_result, body_of, signed_headers
 from service.webhooks.sender import Sender

@@ -19,9 +19,9 @@ from service.domain import Page
 from service.domain.changes import EventType, new_event
 from service.domain.webhooks import Attempt, Delivery, Endpoint, Redelivery
 from service.errors import FieldError, ValidationError
-from service.settings import WebhookSettings
 from service.store import webhooks as store
 from service.transaction import transaction
+from service.webhook_settings import WebhookSettings
 from service.webhooks.payload import PING, attempt_result, ping_body, signed_headers
 from service.webhooks.sender import Sender
 from service.webhooks.signing import new_secret

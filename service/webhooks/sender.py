@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import urllib3
 from urllib3.exceptions import HTTPError
 
-from service.settings import IpNetwork
+from service.webhook_settings import IpNetwork
 from service.webhooks.targets import (
     Resolver,
     Target,

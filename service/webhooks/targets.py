@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable, Sequence
 from urllib.parse import SplitResult, urlsplit
 
-from service.settings import IpNetwork
+from service.webhook_settings import IpNetwork
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]  # host, port → addresses

@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 
 from service.http import create_app
 from service.moderation import Moderation
-from service.settings import Rate, Settings, SiteSettings, SiteTable
+from service.settings import Settings
+from service.site_settings import Rate, SiteSettings, SiteTable
 from tests.integration.http.conftest import Headers, classify, comment_payload
 
 LIMITS = SiteSettings(

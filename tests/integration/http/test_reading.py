@@ -15,7 +15,7 @@ from service.http import create_app
 from service.models import CommentRow
 from service.moderation import Moderation
 from service.settings import Settings
-from service.verdicts import Explainer
+from service.verdict.explanation import Explainer
 from tests.integration.http.conftest import Headers, approve, comment_payload, post_comment
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from redis import Redis
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from service.domain import ActionKind, Author, Comment, Decision, Queue, Status
 from service.domain.queues import AuditFilter, QueueFilter
@@ -249,3 +251,61 @@ def test_sweep_waits_while_jobs_are_queued(moderation: Moderation, redis: Redis)
     sweeping = Moderation(moderation.sessions, moderation.settings, moderation.queue, lambda: later)
     assert sweeping.sweep() == 0
     assert redis.llen("rq:queue:classify") == 1
+
+
+class TransactionWatch:
+    """Counts the sessions of a sessionmaker that are inside a database transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.open: set[int] = set()
+        event.listen(sessions, "after_begin", self._began)
+        event.listen(sessions, "after_transaction_end", self._ended)
+
+    def _began(self, session: Session, _transaction: object, _connection: object) -> None:
+        self.open.add(id(session))
+
+    def _ended(self, session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            self.open.discard(id(session))
+
+
+def test_record_classifications_explains_outside_any_transaction(
+    moderation: Moderation, sessions: sessionmaker[Session]
+) -> None:
+    held = submit_one(moderation)
+    watch = TransactionWatch(sessions)
+    open_while_explaining: list[int] = []
+
+    def explain(
+        comments: Sequence[Comment], _reasons: Sequence[Sequence[str]]
+    ) -> list[Mapping[str, Any] | None]:
+        open_while_explaining.append(len(watch.open))
+        return [{"labels": {}, "rules": []} for _ in comments]
+
+    assert moderation.record_classifications([scores(held, spam=0.7)], explain=explain) == 1
+    assert open_while_explaining == [0]
+    assert moderation.get_comment(held).status is Status.WITHHELD
+
+
+def test_record_classifications_explains_once_when_the_batch_falls_back(
+    moderation: Moderation,
+) -> None:
+    first, second = submit_one(moderation), submit_one(moderation)
+    calls: list[list[str]] = []
+
+    def explain(
+        comments: Sequence[Comment], _reasons: Sequence[Sequence[str]]
+    ) -> list[Mapping[str, Any] | None]:
+        calls.append([c.id for c in comments])
+        return [{"labels": {}, "rules": [{"start": 0, "end": 1}]} for _ in comments]
+
+    results = [scores(first, spam=0.7), scores(first, spam=0.8), scores(second, spam=0.7)]
+    assert moderation.record_classifications(results, explain=explain) == 2
+    assert len(calls) == 1
+    for comment_id in (first, second):
+        (classified,) = [
+            a
+            for a in moderation.moderation_view(comment_id).actions
+            if a.kind is ActionKind.CLASSIFIED
+        ]
+        assert classified.evidence == {"labels": {}, "rules": [{"start": 0, "end": 1}]}

@@ -26,7 +26,8 @@ from service.errors import CommentDeletedError
 from service.models import Base
 from service.moderation import Moderation
 from service.privacy import Privacy
-from service.settings import Settings, SiteSettings, SiteTable
+from service.settings import Settings
+from service.site_settings import SiteSettings, SiteTable
 from service.workspace import Workspace
 from tests.factories import SPAM_PITCH, new_comment, scores
 from tests.intake import submit

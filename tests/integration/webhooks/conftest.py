@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.lifecycle import Lifecycle
 from service.moderation import Moderation
-from service.settings import Settings, WebhookSettings
+from service.settings import Settings
+from service.webhook_settings import WebhookSettings
 from service.webhooks.dispatch import WEBHOOK_QUEUE
 from service.webhooks.endpoints import Webhooks
 from tests.integration.webhooks.receiver import Receiver, running_receiver

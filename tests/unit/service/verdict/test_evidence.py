@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from service.evidence import RejectEvidence
 from service.settings import Settings, parse_words
+from service.verdict.evidence import RejectEvidence
 
 
 def settings(**changes: object) -> Settings:

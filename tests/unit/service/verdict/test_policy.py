@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import dataclasses
+
 from service.domain import Reason, Status
-from service.policy import apply_policy, failed_classification
-from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
+from service.settings import DEFAULT_THRESHOLDS, LabelThreshold, Settings
+from service.verdict.evidence import RejectEvidence
+from service.verdict.phases import moderation_phases
+from service.verdict.pipeline import run_phases
+from service.verdict.policy import apply_policy
+from tests.unit.service.verdict.facts import facts
 
 ALL_RULES = frozenset({"links", "repeat_post", "new_author"})
 
@@ -85,5 +91,22 @@ def test_apply_policy_ignores_rules_that_are_not_hold_rules() -> None:
     assert status is Status.APPROVED
 
 
-def test_failed_classification_goes_to_review() -> None:
-    assert failed_classification() == (Status.WITHHELD, ["classifier_error"])
+def test_apply_policy_agrees_with_the_live_phases_on_the_same_scores() -> None:
+    settings = dataclasses.replace(Settings(), hold_rules=frozenset())  # replays fire no rule
+    phases = moderation_phases(settings)
+    evidence = RejectEvidence(settings)
+    bodies = ["Rates will fall.", "WhatsApp +1 555 010 0199 for 300% profit"]
+    grid = [0.0, 0.3, 0.5, 0.7, 0.99, 0.999]
+    for body in bodies:
+        for spam in grid:
+            for toxic in grid:
+                said = facts(body, {"spam": spam, "toxic": toxic})
+                replayed = apply_policy(
+                    said.result.scores,
+                    said.bands,
+                    [],
+                    frozenset(),
+                    evidence.checker(body, said.comment.site_id),
+                )
+                live = run_phases(phases, said)
+                assert replayed == live

@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 import pytest
 
 from service.domain import Author, Comment, Reason, Status
-from service.rules import has_link, rule_hits
+from service.settings import Settings
+from service.verdict.phases.rules import Rules, has_link, rule_hits
+from service.verdict.pipeline import Say
+from tests.unit.service.verdict.facts import facts
 
 
 def make_comment(body: str, account_age_days: float | None = None) -> Comment:
@@ -109,3 +112,13 @@ def test_rule_hits_hold_contact_details_anywhere_in_the_text(body: str) -> None:
 def test_rule_hits_ignore_dates_and_figures() -> None:
     body = "On 2024-03-05 BTC hit $68,000; from 2019 - 2024 it rose 1,200%."
     assert rule_hits(make_comment(body), is_repeat=False, new_author_days=2) == []
+
+
+def test_rules_phase_holds_with_the_enabled_rules_that_fire() -> None:
+    settings = dataclasses.replace(Settings(), hold_rules=frozenset({"new_author"}))
+    said = Rules(settings)(facts("see https://example.org/x", account_age_days=0.5, is_repeat=True))
+    assert said == Say(("new_author",))
+
+
+def test_rules_phase_has_no_say_when_no_enabled_rule_fires() -> None:
+    assert Rules(Settings())(facts("A fair point about rates.")) is None

@@ -1,0 +1,25 @@
+"""The moderation phases, in the order that decides (see ``service.verdict.pipeline``).
+
+1. author policy: what moderators set for an author wins over the model and every rule;
+2. classifier error: without scores nothing below can judge, so the comment goes to a human;
+3. rules: holds from the text and the author's history, kept beside any later decision;
+4. thresholds: the model's bands decide last, over whatever the phases before held.
+
+Content checks that can decide on their own (watched words, language, per-article settings)
+belong between the author policy and the thresholds, as Coral runs its word list before toxicity.
+"""
+
+from __future__ import annotations
+
+from service.settings import Settings
+from service.verdict.evidence import RejectEvidence
+from service.verdict.phases.author_policy import author_policy
+from service.verdict.phases.classifier_error import classifier_error
+from service.verdict.phases.rules import Rules
+from service.verdict.phases.thresholds import Thresholds
+from service.verdict.pipeline import Phase
+
+
+def moderation_phases(settings: Settings) -> tuple[Phase, ...]:
+    """The phases every system verdict runs through, in order."""
+    return (author_policy, classifier_error, Rules(settings), Thresholds(RejectEvidence(settings)))

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from service.domain import AuthorPolicy, Status
+from service.verdict.phases.author_policy import author_policy
+from service.verdict.pipeline import Say
+from tests.unit.service.verdict.facts import facts, policy
+
+
+def test_author_policy_has_no_say_without_a_policy() -> None:
+    assert author_policy(facts()) is None
+
+
+def test_author_policy_ban_rejects() -> None:
+    assert author_policy(facts(author_policy=policy(AuthorPolicy.BAN))) == Say(
+        ("banned_author",), Status.REJECTED
+    )
+
+
+def test_author_policy_premoderate_holds_even_a_failed_classification() -> None:
+    said = author_policy(facts(error="boom", author_policy=policy(AuthorPolicy.PREMODERATE)))
+    assert said == Say(("premoderated",), Status.WITHHELD)
+
+
+def test_author_policy_trust_approves_below_the_authors_threshold_only() -> None:
+    trusted = policy(AuthorPolicy.TRUST, trust_threshold=0.3)
+    assert author_policy(facts(scores={"spam": 0.2}, author_policy=trusted)) == Say(
+        (), Status.APPROVED
+    )
+    assert author_policy(facts(scores={"spam": 0.35}, author_policy=trusted)) is None
+
+
+def test_author_policy_trust_defaults_to_half() -> None:
+    trusted = policy(AuthorPolicy.TRUST)
+    assert author_policy(facts(scores={"spam": 0.49}, author_policy=trusted)) is not None
+    assert author_policy(facts(scores={"spam": 0.5}, author_policy=trusted)) is None
+
+
+def test_author_policy_trust_never_approves_an_unscored_comment() -> None:
+    assert author_policy(facts(error="boom", author_policy=policy(AuthorPolicy.TRUST))) is None
