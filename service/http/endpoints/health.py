@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.errors import CommentDeskError, UnavailableError
 from service.heartbeat import loaded_models
+from service.http import responses as out
 from service.http.call import Call
 from service.http.resources import Resources
+from service.http.wire import JsonResponse
 
 
 class NotReadyError(UnavailableError):
@@ -35,7 +37,7 @@ class NotReadyError(UnavailableError):
 
 async def healthz(_call: Call) -> Response:
     """The process is up and serving."""
-    return JSONResponse({"status": "ok"})
+    return JsonResponse(out.Health(status="ok"))
 
 
 async def readyz(call: Call) -> Response:
@@ -44,7 +46,7 @@ async def readyz(call: Call) -> Response:
     failing = [name for name, check in checks.items() if not check["ok"]]
     if failing:
         raise NotReadyError(f"not ready: {', '.join(failing)}", checks)
-    return JSONResponse({"status": "ready", "checks": checks})
+    return JsonResponse(out.Readiness(status="ready", checks=checks))
 
 
 def readiness_checks(resources: Resources) -> dict[str, dict[str, Any]]:
@@ -120,4 +122,4 @@ def _workers(resources: Resources) -> dict[str, Any]:
 
 async def openapi_document(call: Call) -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return JSONResponse(call.resources.openapi)
+    return JsonResponse(call.resources.openapi)
