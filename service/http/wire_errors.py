@@ -88,6 +88,8 @@ def _problems(
     *,
     as_text: bool = False,
 ) -> list[FieldError]:
+    if document is None:  # a JSON null body: _walk reads a missing value as "is required"
+        return [FieldError(prefix, "must be a JSON object")]
     errors: list[FieldError] = []
     _walk(document, inspect.type_info(shape), prefix, errors, unknown, as_text)
     if errors:
