@@ -19,7 +19,13 @@ from service.domain import Role
 from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Settings
-from tests.integration.http.conftest import Headers, approve, classify, comment_payload, post_comment
+from tests.integration.http.conftest import (
+    Headers,
+    approve,
+    classify,
+    comment_payload,
+    post_comment,
+)
 from tests.integration.http.contract import ResponseContract
 
 # Operations this in-process app cannot answer with a success: the live stream never ends (its
