@@ -67,6 +67,9 @@ def test_settings_limits_apply_to_the_comment_body() -> None:
         ({"min_score": "1.5"}, ("/query/min_score", "must be at most 1")),
         ({"sort": "size"}, ("/query/sort", "must be one of: age, risk")),
         ({"cursor": ""}, ("/query/cursor", "must not be empty")),
+        # msgspec's lax mode would have read these as absent and as a number.
+        ({"sort": "null"}, ("/query/sort", "must be one of: age, risk")),
+        ({"limit": "5.0"}, ("/query/limit", "must be an integer")),
     ],
 )
 def test_query_faults_point_at_the_parameter(
