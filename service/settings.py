@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from service import setting_parsers as parse
+from service.domain.labels import LABELS
 from service.redis_url import check_redis_url, redacted
 from service.setting_spec import markdown_table, section, setting, values_from_env
 from service.site_settings import SiteSettings, SiteTable
@@ -63,9 +64,7 @@ DEFAULT_MAX_APPROVED_HELD = 0.3
 
 
 KNOWN_RULES = frozenset({"links", "contact_details", "repeat_post", "new_author"})
-KNOWN_LABELS = frozenset(
-    {"spam", "toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"}
-)
+KNOWN_LABELS = frozenset(LABELS)
 
 
 def _rule_set(raw: str) -> frozenset[str]:

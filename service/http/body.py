@@ -1,45 +1,27 @@
-"""Reading request bodies: JSON only, bounded in size, depth and time, valid Unicode only."""
+"""Reading request bodies: declared as JSON, bounded in size and time."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
 from service.errors import (
-    FieldError,
     MalformedRequestError,
     PayloadTooLargeError,
     RequestTimeoutError,
     UnsupportedMediaTypeError,
-    ValidationError,
 )
-from service.http.fields import character_problem, escape_pointer
-
-# No request of this API nests deeper than a few levels; deeper input is refused before it
-# can exhaust the recursion limit of anything that walks it.
-MAX_DEPTH = 32
 
 
-async def read_json(request: Request, max_bytes: int, timeout: float) -> Any:
-    """Decode the JSON body, refusing more than ``max_bytes`` before reading it all."""
+async def read_body(request: Request, max_bytes: int, timeout: float) -> bytes:
+    """The raw bytes of a JSON body (decoded by ``wire.decode_body``), refusing more than
+    ``max_bytes`` before reading it all."""
     require_json(request)
     raw = await read_bounded(request, max_bytes, timeout)
     if not raw:
         raise MalformedRequestError("the request needs a JSON body")
-    try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
-    except RecursionError as exc:
-        raise _too_deep() from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedRequestError(f"the body is not valid JSON: {exc}") from exc
-    errors: list[FieldError] = []
-    _check_strings(value, "", 0, errors)
-    if errors:
-        raise ValidationError(errors)
-    return value
+    return raw
 
 
 def require_json(request: Request) -> None:
@@ -84,31 +66,5 @@ async def _read_counted(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _check_strings(value: Any, pointer: str, depth: int, errors: list[FieldError]) -> None:
-    """Every string, member names included, must be text we can store and echo back."""
-    if depth > MAX_DEPTH:
-        raise _too_deep()
-    if isinstance(value, str):
-        if (problem := character_problem(value, "text")) is not None:
-            errors.append(FieldError(pointer, problem))
-    elif isinstance(value, dict):
-        for name, member in value.items():
-            if (problem := character_problem(name, "text")) is not None:
-                errors.append(FieldError(pointer, f"a member name {problem}"))
-                continue
-            _check_strings(member, f"{pointer}/{escape_pointer(name)}", depth + 1, errors)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_strings(item, f"{pointer}/{index}", depth + 1, errors)
-
-
-def _too_deep() -> MalformedRequestError:
-    return MalformedRequestError(f"the JSON body nests deeper than {MAX_DEPTH} levels")
-
-
 def _too_large(max_bytes: int) -> PayloadTooLargeError:
     return PayloadTooLargeError(f"request bodies are limited to {max_bytes} bytes")
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")

@@ -1,7 +1,8 @@
 """The declaration of an API route, and the one wrapper that runs every handler.
 
-A route declares its roles, query parameters and body fields as data; the wrapper enforces them
-(auth → query → body) before the handler runs, and openapi.py documents the same data.
+A route declares its roles, query, body and response shapes (wire Structs) as data; the wrapper
+enforces them (auth → query → body) before the handler runs, and openapi.py documents the same
+data.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from starlette.responses import Response
 from service.domain import ApiClient, Role
 from service.errors import AuthenticationError, FieldError, ValidationError
 from service.http.auth import authorise
-from service.http.body import read_json
-from service.http.fields import Fields, character_problem, parse_body, parse_query
+from service.http.body import read_body
+from service.http.decoding import decode_body, decode_query
 from service.http.resources import Resources, resources_of
+from service.http.wire import Request as RequestShape
+from service.http.wire import Shape, character_problem
 from service.settings import Settings
 
 
@@ -30,9 +33,9 @@ class Call:
     request: Request
     resources: Resources
     client: ApiClient | None
-    query: dict[str, Any]
-    body: dict[str, Any]
-    payload: Any  # the decoded JSON body as sent, before validation
+    query: RequestShape
+    body: RequestShape | None
+    raw_body: bytes  # the JSON body as sent (b"" without one)
 
     @property
     def caller(self) -> ApiClient:
@@ -41,9 +44,27 @@ class Call:
             raise AuthenticationError("this route needs an API key")
         return self.client
 
+    def body_as(self, shape: type[Shape]) -> Shape:
+        """The decoded body, as the route declared it."""
+        return _declared(self.body, shape)
+
+    def query_as(self, shape: type[Shape]) -> Shape:
+        """The decoded query string, as the route declared it."""
+        return _declared(self.query, shape)
+
     def path_param(self, name: str) -> str:
         """A path parameter, as a string."""
         return str(self.request.path_params[name])
+
+
+def _declared(value: object, shape: type[Shape]) -> Shape:
+    if not isinstance(value, shape):
+        raise TypeError(f"the route declares {type(value).__name__}, not {shape.__name__}")
+    return value
+
+
+class NoQuery(RequestShape):
+    """A route without query parameters: any parameter is an unknown one."""
 
 
 Handler = Callable[[Call], Awaitable[Response]]
@@ -65,7 +86,6 @@ register_url_convertor("author_id", AuthorIdConvertor())
 # Ids a site chooses (an article id is often its URL path) may contain "/", sent as %2F; the
 # server decodes it before routing, so these parameters match across slashes.
 SLASHED_PARAMS = {"article_id": "path", "author_id": "author_id"}
-BodyFields = Callable[[Settings], Fields]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,9 +98,9 @@ class ApiRoute:
     roles: tuple[Role, ...]  # empty: public
     summary: str
     status: int = 200
-    response: str = ""  # the name of its success schema in openapi components
-    query: Fields = dataclasses.field(default_factory=dict)
-    body: BodyFields | None = None
+    response: type[Any] | None = None  # its success body's Struct; None: no body (204)
+    query: type[RequestShape] = NoQuery
+    body: type[RequestShape] | None = None
     body_optional: bool = False  # an empty body counts as {} (every field then optional)
     raw_body: str = ""  # media type of a body the handler reads itself (documented as a string)
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)  # documented headers
@@ -105,10 +125,10 @@ class ApiRoute:
         return self.handler.__name__
 
 
-async def _payload(request: Request, route: ApiRoute, settings: Settings) -> Any:
+async def _raw_body(request: Request, route: ApiRoute, settings: Settings) -> bytes:
     if route.body_optional and request.headers.get("content-length") in (None, "0"):
-        return {}
-    return await read_json(request, settings.max_body_bytes, settings.request_timeout_seconds)
+        return b"{}"
+    return await read_body(request, settings.max_body_bytes, settings.request_timeout_seconds)
 
 
 # Path parameters are ids and names; none of ours is longer than this.
@@ -138,13 +158,12 @@ def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         if route.roles:
             client = await authorise(request, resources.authenticator, route.roles)
         check_path_params(request.path_params)
-        query = parse_query(route.query, request.query_params)
-        payload: Any = None
-        body: dict[str, Any] = {}
+        query = decode_query(request.query_params, route.query)
+        raw, body = b"", None
         if route.body is not None:
-            payload = await _payload(request, route, resources.settings)
-            body = parse_body(route.body(resources.settings), payload)
-        return await route.handler(Call(request, resources, client, query, body, payload))
+            raw = await _raw_body(request, route, resources.settings)
+            body = decode_body(raw, route.body)
+        return await route.handler(Call(request, resources, client, query, body, raw))
 
     endpoint.__name__ = route.operation_id
     return endpoint

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 
 from service.errors import FieldError, ValidationError
 from service.http.call import Call
+from service.http.schemas import PageQuery
 
 
 def page_args(call: Call) -> tuple[str | None, int]:
     """The ``cursor`` and ``limit`` of a listing (limit defaults from settings)."""
-    limit = call.query["limit"] or call.resources.settings.default_page_size
-    return call.query["cursor"], int(limit)
+    query = call.query_as(PageQuery)
+    return query.cursor, query.limit or call.resources.settings.default_page_size
 
 
 @contextmanager

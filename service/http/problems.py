@@ -11,8 +11,10 @@ import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +24,7 @@ from service.errors import (
     CommentDeskError,
     ValidationError,
 )
+from service.http.wire import Response_
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,52 @@ TRACE_SCOPE_KEY = "commentdesk.trace_id"
 
 # Starlette raises HTTPException for routing failures; these are their stable codes.
 _HTTP_CODES = {404: "not-found", 405: "method-not-allowed"}
+
+
+class FieldProblem(Response_):
+    """What is wrong with one member of the request."""
+
+    pointer: Annotated[
+        str,
+        Meta(
+            description=(
+                "JSON pointer: /member/… in the body, /query/<name>, /path/<name>, /headers/<name>"
+            )
+        ),
+    ]
+    detail: str
+
+
+class Problem(Response_):
+    """RFC 9457 problem details, with the extension members an error may carry."""
+
+    type: Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    trace_id: str
+    errors: Annotated[list[FieldProblem] | UnsetType, Meta(description="422: what is wrong")] = (
+        UNSET
+    )
+    checks: Annotated[
+        dict[str, dict[str, Any]] | UnsetType,
+        Meta(description=("readiness checks (503 from /readyz)")),
+    ] = UNSET
+    limit: Annotated[str | UnsetType, Meta(description="429: the flood limit reached")] = UNSET
+    retry_after: Annotated[int | UnsetType, Meta(description="429: seconds to wait")] = UNSET
+    claimed_by: Annotated[str | UnsetType, Meta(description="409 claimed: who holds it")] = UNSET
+    expires_at: Annotated[
+        str | UnsetType,
+        Meta(
+            description=("409 claimed: when the claim lapses"),
+            extra_json_schema={"format": "date-time"},
+        ),
+    ] = UNSET
+    count: Annotated[
+        int | UnsetType, Meta(description=("409 count-changed: what the selection matches now"))
+    ] = UNSET
 
 
 class ProblemResponse(JSONResponse):
@@ -56,17 +105,17 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> ProblemResponse:
     """Build a problem+json response."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-        "trace_id": trace,
+    body = Problem(
+        type=PROBLEM_TYPE_BASE + code,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        code=code,
+        trace_id=trace,
         **(extensions or {}),
-    }
-    return ProblemResponse(body, status_code=status, headers=headers)
+    )
+    return ProblemResponse(msgspec.to_builtins(body), status_code=status, headers=headers)
 
 
 def internal_error(trace: str, path: str) -> ProblemResponse:
@@ -129,7 +178,9 @@ def _routing_detail(request: Request, exc: HTTPException) -> str:
 def _extensions(exc: CommentDeskError) -> dict[str, Any]:
     extensions: dict[str, Any] = dict(getattr(exc, "extensions", None) or {})
     if isinstance(exc, ValidationError):
-        extensions["errors"] = [{"pointer": e.pointer, "detail": e.detail} for e in exc.errors]
+        extensions["errors"] = [
+            FieldProblem(pointer=e.pointer, detail=e.detail) for e in exc.errors
+        ]
     return extensions
 
 

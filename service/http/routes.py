@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from service.http import responses as out
 from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
@@ -37,38 +38,38 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
     """Every operation of the API (query limits come from settings)."""
     return [
         ApiRoute("POST", "/v1/comments", comments.submit_comment, SITE,
-                 "Submit a comment for moderation", status=202, response="Accepted",
-                 body=schemas.submission_fields, errors=(409, 413, 429),
+                 "Submit a comment for moderation", status=202, response=out.Accepted,
+                 body=schemas.submission(settings), errors=(409, 413, 429),
                  headers={"Idempotency-Key": "Same key and body on a retry: same comment."},
                  links={"GetComment": ("get_comment", {"comment_id": "$response.body#/id"}),
                         "ReportComment": ("report_comment",
                                           {"comment_id": "$response.body#/id"})}),
         ApiRoute("GET", "/v1/comments/{comment_id}", comments.get_comment, SITE,
-                 "A comment's moderation status", response="CommentStatus", errors=(404,)),
+                 "A comment's moderation status", response=out.CommentStatus, errors=(404,)),
         ApiRoute("GET", "/v1/articles/{article_id}/comments", articles.list_article_comments,
                  SITE, "Approved comments of an article, threaded, with counts",
-                 response="Threads", query=articles.article_query(settings)),
+                 response=out.Threads, query=articles.article_query(settings)),
         ApiRoute("POST", "/v1/comments/{comment_id}/reports", comments.report_comment, SITE,
-                 "Report a comment", status=202, response="ReportReceipt",
-                 body=schemas.report_fields, errors=(404, 413)),
+                 "Report a comment", status=202, response=out.ReportReceipt,
+                 body=schemas.ReportRequest, errors=(404, 413)),
         ApiRoute("GET", "/v1/queues", queues.list_queues, MODERATOR,
-                 "Every queue's count and oldest age", response="QueueOverview"),
+                 "Every queue's count and oldest age", response=out.QueueOverview),
         ApiRoute("GET", "/v1/queues/{name}", queues.list_queue, MODERATOR,
-                 "One page of a moderation queue", response="CommentPage",
-                 query=schemas.queue_query(settings), errors=(404,),
+                 "One page of a moderation queue", response=out.CommentPage,
+                 query=schemas.paged(schemas.QueueQuery, settings), errors=(404,),
                  links={"ModerationView": ("get_moderation_view", {"comment_id": FIRST_ITEM}),
                         "Decide": ("decide_comment", {"comment_id": FIRST_ITEM})}),
         ApiRoute("GET", "/v1/comments/{comment_id}/moderation", moderation.get_moderation_view,
-                 MODERATOR, "Everything needed to judge a comment", response="ModerationView",
+                 MODERATOR, "Everything needed to judge a comment", response=out.ModerationView,
                  errors=(404,)),
         ApiRoute("POST", "/v1/comments/{comment_id}/decision", moderation.decide_comment,
-                 MODERATOR, "Decide a comment", response="Comment",
-                 body=schemas.decision_fields, errors=(404, 409, 413),
+                 MODERATOR, "Decide a comment", response=out.DecidedComment,
+                 body=schemas.DecisionRequest, errors=(404, 409, 413),
                  headers={"If-Match": 'The comment version decided on, as "<version>".'}),
         ApiRoute("GET", "/v1/models", ops.list_models, OPS, "Registered model versions",
-                 response="ModelList"),
+                 response=out.ModelList),
         ApiRoute("GET", "/v1/audit", ops.list_audit, OPS, "The moderation action log",
-                 response="ActionPage", query=schemas.audit_query(settings)),
+                 response=out.ActionPage, query=schemas.paged(schemas.AuditQuery, settings)),
         *lifecycle.routes(settings),
         *shadow.routes(settings),
         *workspace.routes(settings),
@@ -80,11 +81,11 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *authoring.routes(settings),
         *privacy.routes(settings),
         *reading.routes(settings),
-        ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response="Health"),
+        ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response=out.Health),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
-                 response="Readiness", errors=(503,)),
+                 response=out.Readiness, errors=(503,)),
         ApiRoute("GET", "/openapi.json", health.openapi_document, PUBLIC,
-                 "This document", response="OpenApi"),
+                 "This document", response=out.OpenApi),
     ]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Request fields of the API and their conversion into domain values.
+"""Request shapes of the core API (wire Structs) and their conversion into domain values.
 
 Length limits follow the database columns, so an over-long value is a 422 here rather than a
 storage error later.
@@ -9,223 +9,353 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from typing import Any
+from typing import Annotated, Literal, TypeVar
+
+from msgspec import Meta
 
 from service.domain import ActionKind, Author, Decision, Envelope, NewComment, Queue
 from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import FieldError, NotFoundError, ValidationError
-from service.http.fields import INT32_MAX, INT32_MIN, Field, Fields
+from service.http.wire import (
+    INT32,
+    INT64_MAX,
+    LINE,
+    TEXT,
+    Request,
+    max_length_of,
+    normalised,
+    with_limits,
+)
 from service.settings import Settings
 
 IDEMPOTENCY_KEY_MAX = 200
 NOTE_MAX = 2000
 
-AUTHOR_FIELDS: Fields = {
-    "id": Field(
-        "string", "The site's id for the author.", required=True, max_length=200, example="u-1842"
-    ),
-    "display_name": Field(
-        "string",
-        "Name shown with the comment.",
-        required=True,
-        max_length=200,
-        normalise=True,
-        example="Satoshi Fan",
-    ),
-    "email_hash": Field("string", "Any stable hash of the author's email.", max_length=128),
-    "account_age_days": Field(
-        "number", "Age of the author's account in days.", minimum=0, example=412
-    ),
-    "karma": Field(
-        "integer",
-        "The site's reputation score for the author.",
-        minimum=INT32_MIN,
-        maximum=INT32_MAX,
-        example=37,
-    ),
-}
 
-ENVELOPE_FIELDS: Fields = {
-    "ip": Field(
-        "string",
-        "The reader's IP address as the site saw it.",
-        max_length=64,
-        example="203.0.113.7",
-    ),
-    "user_agent": Field("string", "The reader's User-Agent.", max_length=512),
-    "referrer": Field("string", "The page the reader came from.", max_length=2048),
-    "permalink": Field(
-        "string",
-        "Where the comment will appear.",
-        max_length=2048,
-        example="https://news.example/btc-etf#comments",
-    ),
-}
+class SubmissionAuthor(Request):
+    """Who wrote the comment."""
 
-
-@functools.lru_cache(maxsize=8)
-def _submission_fields(max_comment_chars: int) -> Fields:
-    return {
-        "article_id": Field(
-            "string",
-            "The site's id for the article.",
-            required=True,
+    id: Annotated[
+        str,
+        LINE,
+        Meta(max_length=200, description="The site's id for the author.", examples=["u-1842"]),
+    ]
+    display_name: Annotated[
+        str,
+        LINE,
+        Meta(
             max_length=200,
-            example="btc-etf-approved",
+            description=("Name shown with the comment; NFKC-normalised and stripped."),
+            examples=["Satoshi Fan"],
         ),
-        "author": Field("object", "Who wrote the comment.", required=True, fields=AUTHOR_FIELDS),
-        "body": Field(
-            "string",
-            "The comment text; NFKC-normalised and stripped.",
-            required=True,
-            max_length=max_comment_chars,
-            normalise=True,
-            text="text",
-            example="Great analysis, thanks.",
+    ]
+    email_hash: (
+        Annotated[
+            str, LINE, Meta(max_length=128, description="Any stable hash of the author's email.")
+        ]
+        | None
+    ) = None
+    account_age_days: (
+        Annotated[
+            float, Meta(ge=0, description="Age of the author's account in days.", examples=[412])
+        ]
+        | None
+    ) = None
+    karma: (
+        Annotated[
+            int,
+            INT32,
+            Meta(description="The site's reputation score for the author.", examples=[37]),
+        ]
+        | None
+    ) = None
+
+    def __post_init__(self) -> None:
+        self.display_name = normalised(self.display_name, "display_name", 200, "line")
+
+
+class SubmissionEnvelope(Request):
+    """Request context as the site received it."""
+
+    ip: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=64,
+                description=("The reader's IP address as the site saw it."),
+                examples=["203.0.113.7"],
+            ),
+        ]
+        | None
+    ) = None
+    user_agent: (
+        Annotated[str, LINE, Meta(max_length=512, description="The reader's User-Agent.")] | None
+    ) = None
+    referrer: (
+        Annotated[str, LINE, Meta(max_length=2048, description="The page the reader came from.")]
+        | None
+    ) = None
+    permalink: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=2048,
+                description=("Where the comment will appear."),
+                examples=["https://news.example/btc-etf#comments"],
+            ),
+        ]
+        | None
+    ) = None
+
+
+class Submission(Request):
+    """``POST /v1/comments`` (and ``POST /v1/check``)."""
+
+    article_id: Annotated[
+        str,
+        LINE,
+        Meta(
+            max_length=200,
+            description=("The site's id for the article."),
+            examples=["btc-etf-approved"],
         ),
-        "parent_id": Field(
-            "string", "The comment this one replies to (same article).", max_length=36
+    ]
+    author: SubmissionAuthor
+    body: Annotated[
+        str,
+        TEXT,
+        Meta(
+            description=("The comment text; NFKC-normalised and stripped."),
+            examples=["Great analysis, thanks."],
         ),
-        "language": Field(
-            "string", "BCP 47 language tag, if the site knows it.", max_length=35, example="en"
+    ]
+    parent_id: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=36, description=("The comment this one replies to (same article).")),
+        ]
+        | None
+    ) = None
+    language: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=35,
+                description=("BCP 47 language tag, if the site knows it."),
+                examples=["en"],
+            ),
+        ]
+        | None
+    ) = None
+    envelope: SubmissionEnvelope | None = None
+
+    def __post_init__(self) -> None:
+        self.body = normalised(self.body, "body", max_length_of(type(self), "body"))
+
+
+def submission(settings: Settings) -> type[Submission]:
+    """The submission shape with the comment length limit of ``settings``."""
+    return _submission(settings.max_comment_chars)
+
+
+@functools.cache
+def _submission(max_comment_chars: int) -> type[Submission]:
+    return with_limits(Submission, body=Meta(max_length=max_comment_chars))
+
+
+class ReportRequest(Request):
+    """``POST /v1/comments/{id}/reports``."""
+
+    reporter_id: Annotated[
+        str,
+        LINE,
+        Meta(
+            max_length=200,
+            description=("The site's id for the reader who reports."),
+            examples=["u-77"],
         ),
-        "envelope": Field(
-            "object", "Request context as the site received it.", fields=ENVELOPE_FIELDS
+    ]
+    reason: Annotated[
+        str,
+        LINE,
+        Meta(
+            max_length=32,
+            description=("Why, as a short code (e.g. spam, abuse, off_topic)."),
+            examples=["spam"],
         ),
-    }
+    ]
+    note: (
+        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text from the reader.")]
+        | None
+    ) = None
 
 
-def submission_fields(settings: Settings) -> Fields:
-    """Fields of ``POST /v1/comments`` (the body limit comes from settings)."""
-    return _submission_fields(settings.max_comment_chars)
+class DecisionRequest(Request):
+    """``POST /v1/comments/{id}/decision``."""
+
+    decision: Annotated[
+        Decision, Meta(description="The moderator's decision.", examples=["approve"])
+    ]
+    reason: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=32, description=("Why, as a short code; defaults to 'moderator'.")),
+        ]
+        | None
+    ) = None
+    note: (
+        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
+        | None
+    ) = None
+    expected_version: (
+        Annotated[
+            int,
+            Meta(
+                ge=1,
+                le=INT64_MAX,
+                description=(
+                    "The comment version the decision was made on; a different current version "
+                    "is a 409."
+                ),
+                examples=[2],
+            ),
+        ]
+        | None
+    ) = None
 
 
-REPORT_FIELDS: Fields = {
-    "reporter_id": Field(
-        "string",
-        "The site's id for the reader who reports.",
-        required=True,
-        max_length=200,
-        example="u-77",
-    ),
-    "reason": Field(
-        "string",
-        "Why, as a short code (e.g. spam, abuse, off_topic).",
-        required=True,
-        max_length=32,
-        example="spam",
-    ),
-    "note": Field("string", "Free text from the reader.", max_length=NOTE_MAX, text="text"),
-}
-
-DECISION_FIELDS: Fields = {
-    "decision": Field(
-        "string",
-        "The moderator's decision.",
-        required=True,
-        choices=tuple(d.value for d in Decision),
-        example="approve",
-    ),
-    "reason": Field("string", "Why, as a short code; defaults to 'moderator'.", max_length=32),
-    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX, text="text"),
-    "expected_version": Field(
-        "integer",
-        "The comment version the decision was made on; a different current version is a 409.",
-        minimum=1,
-        example=2,
-    ),
-}
-
-
-def report_fields(_settings: Settings) -> Fields:
-    """Fields of ``POST /v1/comments/{id}/reports``."""
-    return REPORT_FIELDS
-
-
-def decision_fields(_settings: Settings) -> Fields:
-    """Fields of ``POST /v1/comments/{id}/decision``."""
-    return DECISION_FIELDS
-
-
-def page_fields(settings: Settings) -> Fields:
+class PageQuery(Request):
     """The ``cursor`` and ``limit`` query parameters every listing takes."""
-    return {
-        "cursor": Field("string", "Opaque cursor from the previous page's next_cursor."),
-        "limit": Field(
-            "integer",
-            f"Page size (default {settings.default_page_size}).",
-            minimum=1,
-            maximum=settings.max_page_size,
-        ),
-    }
+
+    cursor: (
+        Annotated[
+            str, LINE, Meta(description=("Opaque cursor from the previous page's next_cursor."))
+        ]
+        | None
+    ) = None
+    limit: Annotated[int, Meta(ge=1, description="Page size.")] | None = None
 
 
-def queue_query(settings: Settings) -> Fields:
+PageQueryShape = TypeVar("PageQueryShape", bound=PageQuery)
+
+
+def paged(shape: type[PageQueryShape], settings: Settings) -> type[PageQueryShape]:
+    """A listing's query with the page size limits of ``settings``."""
+    return _paged(shape, settings.max_page_size, settings.default_page_size)
+
+
+@functools.cache
+def _paged(shape: type[PageQueryShape], maximum: int, default: int) -> type[PageQueryShape]:
+    return with_limits(shape, limit=Meta(le=maximum, description=f"Page size (default {default})."))
+
+
+class QueueQuery(PageQuery):
     """Query parameters of ``GET /v1/queues/{name}``."""
-    return {
-        "article_id": Field("string", "Only comments on this article.", max_length=200),
-        "author_id": Field("string", "Only comments by this author.", max_length=200),
-        "label": Field("string", "Only comments scored for this label (e.g. spam).", max_length=32),
-        "min_score": Field(
-            "number",
-            "Only comments with a score (of `label`, or any) at least this high.",
-            minimum=0,
-            maximum=1,
-        ),
-        "sort": Field(
-            "string",
-            "risk (highest first, default) or age (oldest first).",
-            choices=("risk", "age"),
-        ),
-        "include": Field(
-            "string",
-            "details: each item also carries `details` (its scores, evidence and parent), "
-            "so a screen of cards needs one request, not one per card.",
-            choices=("details",),
-        ),
-        **page_fields(settings),
-    }
+
+    article_id: (
+        Annotated[str, LINE, Meta(max_length=200, description="Only comments on this article.")]
+        | None
+    ) = None
+    author_id: (
+        Annotated[str, LINE, Meta(max_length=200, description="Only comments by this author.")]
+        | None
+    ) = None
+    label: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=32, description=("Only comments scored for this label (e.g. spam).")),
+        ]
+        | None
+    ) = None
+    min_score: (
+        Annotated[
+            float,
+            Meta(
+                ge=0,
+                le=1,
+                description=("Only comments with a score (of `label`, or any) at least this high."),
+            ),
+        ]
+        | None
+    ) = None
+    sort: (
+        Annotated[
+            Literal["risk", "age"],
+            Meta(description=("risk (highest first, default) or age (oldest first).")),
+        ]
+        | None
+    ) = None
+    include: (
+        Annotated[
+            Literal["details"],
+            Meta(
+                description=(
+                    "details: each item also carries `details` (its scores, evidence and parent), "
+                    "so a screen of cards needs one request, not one per card."
+                )
+            ),
+        ]
+        | None
+    ) = None
 
 
-def audit_query(settings: Settings) -> Fields:
+class AuditQuery(PageQuery):
     """Query parameters of ``GET /v1/audit``."""
-    return {
-        "comment_id": Field("string", "Only actions on this comment.", max_length=36),
-        "actor": Field("string", "Only actions by this client name, or 'system'.", max_length=200),
-        "kind": Field(
-            "string", "Only actions of this kind.", choices=tuple(k.value for k in ActionKind)
-        ),
-        **page_fields(settings),
-    }
+
+    comment_id: (
+        Annotated[str, LINE, Meta(max_length=36, description="Only actions on this comment.")]
+        | None
+    ) = None
+    actor: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=200, description=("Only actions by this client name, or 'system'.")),
+        ]
+        | None
+    ) = None
+    kind: Annotated[ActionKind, Meta(description="Only actions of this kind.")] | None = None
 
 
 def new_comment(
-    values: dict[str, Any], site_id: str, payload: Any, idempotency_key: str | None
+    values: Submission, site_id: str, raw_body: bytes, idempotency_key: str | None
 ) -> NewComment:
     """A validated submission as a domain value."""
-    author = values["author"]
-    envelope = values["envelope"] or {}
+    author = values.author
+    envelope = values.envelope or SubmissionEnvelope()
     return NewComment(
         site_id=site_id,
-        article_id=values["article_id"],
+        article_id=values.article_id,
         author=Author(
-            id=author["id"],
-            display_name=author["display_name"],
-            email_hash=author["email_hash"],
-            account_age_days=author["account_age_days"],
-            karma=author["karma"],
+            id=author.id,
+            display_name=author.display_name,
+            email_hash=author.email_hash,
+            account_age_days=author.account_age_days,
+            karma=author.karma,
         ),
-        body=values["body"],
-        language=values["language"],
-        parent_id=values["parent_id"],
-        envelope=Envelope(**envelope),
+        body=values.body,
+        language=values.language,
+        parent_id=values.parent_id,
+        envelope=Envelope(
+            ip=envelope.ip,
+            user_agent=envelope.user_agent,
+            referrer=envelope.referrer,
+            permalink=envelope.permalink,
+        ),
         idempotency_key=idempotency_key,
-        request_hash=request_hash(payload) if idempotency_key else None,
+        request_hash=request_hash(raw_body) if idempotency_key else None,
     )
 
 
-def request_hash(payload: Any) -> str:
+def request_hash(raw_body: bytes) -> str:
     """SHA-256 of the canonical JSON of a body, so key order and spacing do not matter."""
+    payload = json.loads(raw_body)
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -260,19 +390,19 @@ def expected_version(body_value: int | None, if_match: str | None) -> int | None
     return int(tag)
 
 
-def queue_filter(query: dict[str, Any]) -> QueueFilter:
+def queue_filter(query: QueueQuery) -> QueueFilter:
     """The filters of a queue listing."""
     return QueueFilter(
-        article_id=query["article_id"],
-        author_id=query["author_id"],
-        label=query["label"],
-        min_score=query["min_score"],
+        article_id=query.article_id,
+        author_id=query.author_id,
+        label=query.label,
+        min_score=query.min_score,
     )
 
 
-def audit_filter(query: dict[str, Any]) -> AuditFilter:
+def audit_filter(query: AuditQuery) -> AuditFilter:
     """The filters of an audit listing."""
-    return AuditFilter(comment_id=query["comment_id"], actor=query["actor"], kind=query["kind"])
+    return AuditFilter(comment_id=query.comment_id, actor=query.actor, kind=query.kind)
 
 
 def queue_named(name: str) -> Queue:
@@ -284,24 +414,38 @@ def queue_named(name: str) -> Queue:
         raise NotFoundError(f"there is no queue {name!r} (queues: {known})") from exc
 
 
-def shadow_query(_settings: Settings) -> Fields:
+class ShadowQuery(Request):
     """Query parameters of ``GET /v1/models/{version_id}/shadow``."""
-    return {
-        "champion": Field(
-            "string",
-            "Compare against this version instead of the current champion.",
-            max_length=80,
-        ),
-    }
+
+    champion: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=80,
+                description=("Compare against this version instead of the current champion."),
+            ),
+        ]
+        | None
+    ) = None
 
 
-def labels_export_query(_settings: Settings) -> Fields:
+class LabelsExportQuery(Request):
     """Query parameters of ``GET /v1/labels/export``."""
-    return {
-        "format": Field("string", "csv (default) or jsonl.", choices=("csv", "jsonl")),
-        "after": Field(
-            "integer",
-            "Only comments whose latest decision has an action id above this (incremental).",
-            minimum=0,
-        ),
-    }
+
+    format: (
+        Annotated[Literal["csv", "jsonl"], Meta(description="csv (default) or jsonl.")] | None
+    ) = None
+    after: (
+        Annotated[
+            int,
+            Meta(
+                ge=0,
+                le=INT64_MAX,
+                description=(
+                    "Only comments whose latest decision has an action id above this (incremental)."
+                ),
+            ),
+        ]
+        | None
+    ) = None

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.http import render
 from service.http.call import Call
-from service.http.fields import Field, Fields
 from service.http.paging import cursor_pointer, page_args
-from service.http.schemas import page_fields
+from service.http.schemas import PageQuery, paged
+from service.http.wire import JsonResponse
 from service.settings import Settings
 
 
-def article_query(settings: Settings) -> Fields:
+class ArticleQuery(PageQuery):
     """Query parameters of ``GET /v1/articles/{article_id}/comments``."""
-    return {
-        "order": Field(
-            "string",
-            "oldest (default) or newest: the order of threads (replies stay oldest first).",
-            choices=("oldest", "newest"),
-        ),
-        **page_fields(settings),
-    }
+
+    order: (
+        Annotated[
+            Literal["oldest", "newest"],
+            Meta(
+                description=(
+                    "oldest (default) or newest: the order of threads (replies stay oldest first)."
+                )
+            ),
+        ]
+        | None
+    ) = None
+
+
+def article_query(settings: Settings) -> type[ArticleQuery]:
+    """``ArticleQuery`` with the page size limits of ``settings``."""
+    return paged(ArticleQuery, settings)
 
 
 async def list_article_comments(call: Call) -> Response:
@@ -36,8 +48,6 @@ async def list_article_comments(call: Call) -> Response:
             call.path_param("article_id"),
             cursor,
             limit,
-            call.query["order"] == "newest",
+            call.query_as(ArticleQuery).order == "newest",
         )
-    return JSONResponse(
-        {**render.published_threads(page), "counts": {"comments": total, "threads": threads}}
-    )
+    return JsonResponse(render.published_threads(page, total, threads))

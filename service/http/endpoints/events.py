@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
+from typing import Annotated
 
+from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from service.errors import UnavailableError
+from service.http import responses as out
 from service.http.call import ApiRoute, Call
-from service.http.fields import Field, Fields
-from service.http.render import timestamp
+from service.http.render import utc
 from service.http.roles import MODERATOR, OPS
+from service.http.wire import JsonResponse, Request
 from service.settings import Settings
 from service.stats import MAX_HOURS, Stats
 
@@ -26,18 +27,31 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signatur
     return [
         ApiRoute("GET", "/v1/events", stream_events, MODERATOR,
                  "Live events as text/event-stream (classified, decided, undone, claimed, "
-                 "released, reported)", response="EventStream", errors=(503,),
+                 "released, reported)", response=out.LiveEvent, errors=(503,),
                  media_types=("text/event-stream",)),
         ApiRoute("GET", "/v1/stats", get_stats, OPS,
                  "Decisions per hour, time to decision, automatic share, overturns",
-                 response="Stats", query=stats_query),
+                 response=out.Stats, query=StatsQuery),
     ]  # fmt: skip
 
 
-stats_query: Fields = {
-    "hours": Field("integer", f"Whole UTC hours, the current one included (default "
-                   f"{DEFAULT_HOURS}).", minimum=1, maximum=MAX_HOURS, example=DEFAULT_HOURS),
-}  # fmt: skip
+class StatsQuery(Request):
+    """Query parameters of ``GET /v1/stats``."""
+
+    hours: (
+        Annotated[
+            int,
+            Meta(
+                ge=1,
+                le=MAX_HOURS,
+                description=(
+                    f"Whole UTC hours, the current one included (default {DEFAULT_HOURS})."
+                ),
+                examples=[DEFAULT_HOURS],
+            ),
+        ]
+        | None
+    ) = None
 
 
 async def stream_events(call: Call) -> Response:
@@ -52,23 +66,32 @@ async def stream_events(call: Call) -> Response:
 async def get_stats(call: Call) -> Response:
     """The statistics of the last ``hours`` hours."""
     stats = await run_in_threadpool(
-        call.resources.stats.last_hours, call.query["hours"] or DEFAULT_HOURS
+        call.resources.stats.last_hours, call.query_as(StatsQuery).hours or DEFAULT_HOURS
     )
-    return JSONResponse(render_stats(stats))
+    return JsonResponse(render_stats(stats))
 
 
-def render_stats(stats: Stats) -> dict[str, Any]:
-    """Stats as JSON (hours as ISO timestamps)."""
+def render_stats(stats: Stats) -> out.Stats:
+    """Stats as a response."""
     ttd = stats.time_to_decision
-    return {
-        "since": timestamp(stats.since),
-        "hours": [
-            {"hour": timestamp(h.hour), "automatic": h.automatic, "human": h.human}
+    return out.Stats(
+        since=utc(stats.since),
+        hours=[
+            out.HourCount(hour=utc(h.hour), automatic=h.automatic, human=h.human)
             for h in stats.hours
         ],
-        "time_to_decision_seconds": {"p50": ttd.p50, "p90": ttd.p90, "count": ttd.count},
-        "automatic_share": stats.automatic_share,
-        "overturn_rate": stats.overturn_rate,
-        "overturns": stats.overturns,
-        "per_moderator": [dataclasses.asdict(m) for m in stats.per_moderator],
-    }
+        time_to_decision_seconds=out.TimeToDecision(p50=ttd.p50, p90=ttd.p90, count=ttd.count),
+        automatic_share=stats.automatic_share,
+        overturn_rate=stats.overturn_rate,
+        overturns=stats.overturns,
+        per_moderator=[
+            out.ModeratorCount(
+                actor=m.actor,
+                decisions=m.decisions,
+                approved=m.approved,
+                rejected=m.rejected,
+                spam=m.spam,
+            )
+            for m in stats.per_moderator
+        ],
+    )

@@ -6,10 +6,12 @@ import logging
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.errors import UnavailableError
+from service.http import responses as out
 from service.http.call import Call
+from service.http.wire import JsonResponse
 
 
 class NotReadyError(UnavailableError):
@@ -28,7 +30,7 @@ class NotReadyError(UnavailableError):
 
 async def healthz(_call: Call) -> Response:
     """The process is up and serving."""
-    return JSONResponse({"status": "ok"})
+    return JsonResponse(out.Health(status="ok"))
 
 
 async def readyz(call: Call) -> Response:
@@ -37,9 +39,9 @@ async def readyz(call: Call) -> Response:
     failing = [name for name, check in checks.items() if not check["ok"]]
     if failing:
         raise NotReadyError(f"not ready: {', '.join(failing)}", checks)
-    return JSONResponse({"status": "ready", "checks": checks})
+    return JsonResponse(out.Readiness(status="ready", checks=checks))
 
 
 async def openapi_document(call: Call) -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return JSONResponse(call.resources.openapi)
+    return JsonResponse(call.resources.openapi)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.domain.accounts import KeyRecord
 from service.errors import NotFoundError
+from service.http import responses as out
 from service.http.call import ApiRoute, Call
-from service.http.render import timestamp
+from service.http.render import maybe_utc, utc
 from service.http.roles import OPS
+from service.http.wire import JsonResponse
 from service.settings import Settings
 
 
@@ -19,17 +19,17 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signatur
     """This module's operations, added to the route table."""
     return [
         ApiRoute("GET", "/v1/keys", list_keys, OPS, "API keys (never the keys themselves)",
-                 response="KeyList"),
+                 response=out.KeyList),
         ApiRoute("POST", "/v1/keys/{key_id}/revoke", revoke_key, OPS,
                  "Revoke an API key: refused by every API process within a second",
-                 response="Key", errors=(404,)),
+                 response=out.Key, errors=(404,)),
     ]  # fmt: skip
 
 
 async def list_keys(call: Call) -> Response:
     """Every key, revoked ones included."""
     keys = await run_in_threadpool(call.resources.keys.list_keys)
-    return JSONResponse({"items": [render_key(k) for k in keys]})
+    return JsonResponse(out.KeyList(items=[render_key(k) for k in keys]))
 
 
 async def revoke_key(call: Call) -> Response:
@@ -39,16 +39,16 @@ async def revoke_key(call: Call) -> Response:
         raise NotFoundError(f"there is no API key {raw!r}")
     record = await run_in_threadpool(call.resources.keys.revoke, int(raw))
     call.resources.authenticator.forget(record.key_hash)
-    return JSONResponse(render_key(record))
+    return JsonResponse(render_key(record))
 
 
-def render_key(key: KeyRecord) -> dict[str, Any]:
-    """A key as JSON: id, name, role, display prefix, when created and revoked."""
-    return {
-        "id": key.id,
-        "name": key.name,
-        "role": key.role.value,
-        "prefix": key.prefix,
-        "created_at": timestamp(key.created_at),
-        "revoked_at": timestamp(key.revoked_at),
-    }
+def render_key(key: KeyRecord) -> out.Key:
+    """A key as a response: id, name, role, display prefix, when created and revoked."""
+    return out.Key(
+        id=key.id,
+        name=key.name,
+        role=key.role,
+        prefix=key.prefix,
+        created_at=utc(key.created_at),
+        revoked_at=maybe_utc(key.revoked_at),
+    )

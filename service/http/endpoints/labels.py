@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from service.http.call import Call
+from service.http.schemas import LabelsExportQuery
 from service.label_file import MEDIA_TYPES, encode, header
 from service.labels import Labels
 
@@ -17,8 +18,9 @@ EXPORT_PAGE = 500  # rows per query: memory stays flat however many decisions th
 
 async def export_labels(call: Call) -> Response:
     """The latest human decision of each comment as CSV or JSON Lines, in action id order."""
-    file_format = call.query["format"] or "csv"
-    after = int(call.query["after"] or 0)
+    query = call.query_as(LabelsExportQuery)
+    file_format = query.format or "csv"
+    after = query.after or 0
     labels = call.resources.labels
     # The first page is read before the answer starts, so a database outage is still a 503.
     first = await run_in_threadpool(labels.export_page, after, EXPORT_PAGE)

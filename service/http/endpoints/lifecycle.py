@@ -6,17 +6,20 @@ Every alias move records the calling key's name as its actor (``GET /v1/models/h
 from __future__ import annotations
 
 import functools
+from typing import Annotated
 
+from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.domain import Alias
 from service.errors import MalformedRequestError, UnsupportedMediaTypeError
 from service.http import render
+from service.http import responses as out
 from service.http.body import read_bounded
 from service.http.call import ApiRoute, Call
-from service.http.fields import Field, Fields
 from service.http.roles import OPS
+from service.http.wire import LINE, TEXT, JsonResponse, Request, with_limits
 from service.settings import Settings
 
 NOTE_MAX = 2000
@@ -32,93 +35,142 @@ def routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/v1/models", start_training, OPS,
                  "Train a new model version (a job on the train queue)", status=202,
-                 response="TrainingJobAccepted", body=training_fields, body_optional=True,
+                 response=out.TrainingJobAccepted, body=TrainingRequest, body_optional=True,
                  errors=(404, 413, 503)),
         ApiRoute("POST", "/v1/models/uploads", upload_labels, OPS,
                  "Store a labelled CSV for training (larger than a JSON body may be)",
-                 status=201, response="TrainingUpload", raw_body="text/csv"),
+                 status=201, response=out.TrainingUpload, raw_body="text/csv"),
         ApiRoute("GET", "/v1/models/jobs/{job_id}", get_training_job, OPS,
                  "A training job's status, progress and registered version",
-                 response="TrainingJob", errors=(404, 503)),
+                 response=out.TrainingJob, errors=(404, 503)),
         ApiRoute("GET", "/v1/models/history", list_alias_events, OPS,
                  "Every move of the champion and challenger aliases, newest first",
-                 response="AliasEventList", query=history_query(settings)),
+                 response=out.AliasEventList, query=history_query(settings)),
         ApiRoute("POST", "/v1/models/{version_id}/promote", promote_model, OPS,
                  "Make a version the champion (the promotion gate may refuse: 409)",
-                 response="AliasEvent", body=promotion_fields, body_optional=True,
+                 response=out.AliasEvent, body=PromotionRequest, body_optional=True,
                  errors=(404, 409)),
         ApiRoute("POST", "/v1/models/rollback", rollback_champion, OPS,
-                 "Move the champion back to the previous one", response="AliasEvent",
+                 "Move the champion back to the previous one", response=out.AliasEvent,
                  errors=(409,)),
         ApiRoute("POST", "/v1/models/{version_id}/challenger", set_challenger, OPS,
-                 "Make a version the challenger (shadow scoring)", response="AliasEvent",
+                 "Make a version the challenger (shadow scoring)", response=out.AliasEvent,
                  errors=(404, 409)),
         ApiRoute("DELETE", "/v1/models/challenger", unset_challenger, OPS,
-                 "Stop shadow scoring: remove the challenger", response="AliasEvent"),
+                 "Stop shadow scoring: remove the challenger", response=out.AliasEvent),
     ]  # fmt: skip
 
 
-def training_fields(settings: Settings) -> Fields:
-    """Fields of ``POST /v1/models`` (an inline CSV is bounded by the request body limit; a
-    larger one goes through ``POST /v1/models/uploads``)."""
-    return {
-        "note": Field("string", "Why this version is trained, for the registry.",
-                      max_length=NOTE_MAX, text="text", example="add March moderator decisions"),
-        "extra_labels_csv": Field(
-            "string", "Extra labelled rows as CSV: a header with `text` and label columns "
-                      "(`spam`, `toxic`, …), cells 0, 1 or empty; older than every decision.",
-            max_length=settings.max_body_bytes, text="text",
-            example="text,spam\nDM me for 10x returns,1\n"),
-        "labels_upload": Field(
-            "string", "The id of a labels file stored by `POST /v1/models/uploads`.",
-            max_length=UPLOAD_ID_MAX, example="upload-0f6b1c2d3e4f40a1b2c3d4e5f6a7b8c9"),
-    }  # fmt: skip
+class TrainingRequest(Request):
+    """``POST /v1/models`` (an inline CSV is bounded by the request body limit; a larger one
+    goes through ``POST /v1/models/uploads``)."""
+
+    note: (
+        Annotated[
+            str,
+            TEXT,
+            Meta(
+                max_length=NOTE_MAX,
+                description=("Why this version is trained, for the registry."),
+                examples=["add March moderator decisions"],
+            ),
+        ]
+        | None
+    ) = None
+    extra_labels_csv: (
+        Annotated[
+            str,
+            TEXT,
+            Meta(
+                description=(
+                    "Extra labelled rows as CSV: a header with `text` and label columns "
+                    "(`spam`, `toxic`, …), cells 0, 1 or empty; older than every decision."
+                ),
+                examples=["text,spam\nDM me for 10x returns,1\n"],
+            ),
+        ]
+        | None
+    ) = None
+    labels_upload: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=UPLOAD_ID_MAX,
+                description=("The id of a labels file stored by `POST /v1/models/uploads`."),
+                examples=["upload-0f6b1c2d3e4f40a1b2c3d4e5f6a7b8c9"],
+            ),
+        ]
+        | None
+    ) = None
 
 
-def promotion_fields(_settings: Settings) -> Fields:
-    """Fields of ``POST /v1/models/{version_id}/promote`` (the body is optional)."""
-    return {
-        "force_reason": Field(
-            "string", "Promote although the gate refuses (worse on the site's newest decisions, "
-                      "or judged against another champion); kept in the alias history.",
-            max_length=NOTE_MAX, example="the March spam wave needs the new scam words now"),
-    }  # fmt: skip
+class PromotionRequest(Request):
+    """``POST /v1/models/{version_id}/promote`` (the body is optional)."""
+
+    force_reason: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=NOTE_MAX,
+                description=(
+                    "Promote although the gate refuses (worse on the site's newest decisions, "
+                    "or judged against another champion); kept in the alias history."
+                ),
+                examples=["the March spam wave needs the new scam words now"],
+            ),
+        ]
+        | None
+    ) = None
 
 
-def history_query(settings: Settings) -> Fields:
+class HistoryQuery(Request):
     """Query parameters of ``GET /v1/models/history``."""
-    return {
-        "alias": Field("string", "Only moves of this alias.", choices=tuple(Alias)),
-        "limit": Field("integer", "How many events (default 50).", minimum=1,
-                       maximum=min(HISTORY_MAX, settings.max_page_size)),
-    }  # fmt: skip
+
+    alias: Annotated[Alias, Meta(description="Only moves of this alias.")] | None = None
+    limit: Annotated[int, Meta(ge=1, description="How many events (default 50).")] | None = None
+
+
+def history_query(settings: Settings) -> type[HistoryQuery]:
+    """``HistoryQuery`` bounded by ``settings``' page size."""
+    return _history_query(min(HISTORY_MAX, settings.max_page_size))
+
+
+@functools.cache
+def _history_query(maximum: int) -> type[HistoryQuery]:
+    return with_limits(HistoryQuery, limit=Meta(le=maximum))
 
 
 async def start_training(call: Call) -> Response:
     """Enqueue a training run; poll ``GET /v1/models/jobs/{job_id}`` for progress."""
+    body = call.body_as(TrainingRequest)
     job_id = await run_in_threadpool(
         call.resources.lifecycle.start_training,
-        note=call.body.get("note"),
-        extra_labels_csv=call.body.get("extra_labels_csv"),
+        note=body.note,
+        extra_labels_csv=body.extra_labels_csv,
         actor=call.caller.name,
-        upload_id=call.body.get("labels_upload"),
+        upload_id=body.labels_upload,
     )
-    body = {"job_id": job_id, "status": "queued"}
-    return JSONResponse(body, status_code=202, headers={"Location": f"/v1/models/jobs/{job_id}"})
+    accepted = out.TrainingJobAccepted(job_id=job_id, status="queued")
+    return JsonResponse(
+        accepted, status_code=202, headers={"Location": f"/v1/models/jobs/{job_id}"}
+    )
 
 
 async def get_training_job(call: Call) -> Response:
     """Status, stage, percent, messages, and the version once registered."""
     job = await run_in_threadpool(call.resources.lifecycle.training_job, call.path_param("job_id"))
-    return JSONResponse(render.training_job(job))
+    return JsonResponse(render.training_job(job))
 
 
 async def list_alias_events(call: Call) -> Response:
     """Who moved which alias, when, from what to what."""
+    query = call.query_as(HistoryQuery)
     events = await run_in_threadpool(
-        call.resources.lifecycle.history, call.query["alias"], call.query["limit"] or 50
+        call.resources.lifecycle.history, query.alias, query.limit or 50
     )
-    return JSONResponse({"items": [render.alias_event(e) for e in events]})
+    return JsonResponse(out.AliasEventList(items=[render.alias_event(e) for e in events]))
 
 
 async def promote_model(call: Call) -> Response:
@@ -128,10 +180,10 @@ async def promote_model(call: Call) -> Response:
             call.resources.lifecycle.promote,
             call.path_param("version_id"),
             call.caller.name,
-            force_reason=call.body.get("force_reason"),
+            force_reason=call.body_as(PromotionRequest).force_reason,
         )
     )
-    return JSONResponse(render.alias_event(event))
+    return JsonResponse(render.alias_event(event))
 
 
 async def upload_labels(call: Call) -> Response:
@@ -148,13 +200,13 @@ async def upload_labels(call: Call) -> Response:
     upload = await run_in_threadpool(
         call.resources.lifecycle.store_training_upload, text, call.caller.name
     )
-    return JSONResponse(render.training_upload(upload), status_code=201)
+    return JsonResponse(render.training_upload(upload), status_code=201)
 
 
 async def rollback_champion(call: Call) -> Response:
     """Point ``champion`` back at the version before it (409 when there is none)."""
     event = await run_in_threadpool(call.resources.lifecycle.rollback, call.caller.name)
-    return JSONResponse(render.alias_event(event))
+    return JsonResponse(render.alias_event(event))
 
 
 async def set_challenger(call: Call) -> Response:
@@ -162,10 +214,10 @@ async def set_challenger(call: Call) -> Response:
     event = await run_in_threadpool(
         call.resources.lifecycle.set_challenger, call.path_param("version_id"), call.caller.name
     )
-    return JSONResponse(render.alias_event(event))
+    return JsonResponse(render.alias_event(event))
 
 
 async def unset_challenger(call: Call) -> Response:
     """Remove ``challenger`` (a no-op when none is set)."""
     event = await run_in_threadpool(call.resources.lifecycle.unset_challenger, call.caller.name)
-    return JSONResponse(render.alias_event(event))
+    return JsonResponse(render.alias_event(event))

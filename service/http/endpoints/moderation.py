@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.domain import Decision
 from service.http import render, workspace_render
 from service.http.call import Call
-from service.http.schemas import expected_version
+from service.http.schemas import DecisionRequest, expected_version
+from service.http.wire import JsonResponse
 
 
 async def get_moderation_view(call: Call) -> Response:
@@ -16,7 +17,7 @@ async def get_moderation_view(call: Call) -> Response:
     view = await run_in_threadpool(
         call.resources.moderation.moderation_view, call.path_param("comment_id")
     )
-    return JSONResponse(render.moderation_view(view), headers={"ETag": f'"{view.comment.version}"'})
+    return JsonResponse(render.moderation_view(view), headers={"ETag": f'"{view.comment.version}"'})
 
 
 async def decide_comment(call: Call) -> Response:
@@ -24,15 +25,16 @@ async def decide_comment(call: Call) -> Response:
 
     The response carries ``undo``: the batch id to undo it with, and until when.
     """
-    version = expected_version(call.body["expected_version"], call.request.headers.get("if-match"))
+    body = call.body_as(DecisionRequest)
+    version = expected_version(body.expected_version, call.request.headers.get("if-match"))
     decided = await run_in_threadpool(
         call.resources.moderation.decide,
         call.path_param("comment_id"),
-        decision=Decision(call.body["decision"]),
+        decision=Decision(body.decision),
         actor=call.caller.name,
-        reason=call.body["reason"],
-        note=call.body["note"],
+        reason=body.reason,
+        note=body.note,
         expected_version=version,
     )
-    body = workspace_render.decision(decided, call.resources.settings.undo_window_seconds)
-    return JSONResponse(body, headers={"ETag": f'"{decided.comment.version}"'})
+    decision = workspace_render.decision(decided, call.resources.settings.undo_window_seconds)
+    return JsonResponse(decision, headers={"ETag": f'"{decided.comment.version}"'})

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from service.http import render
+from service.http import render, responses
 from service.http.call import Call
 from service.http.paging import cursor_pointer, page_args
-from service.http.schemas import audit_filter
+from service.http.schemas import AuditQuery, audit_filter
+from service.http.wire import JsonResponse
 
 
 async def list_models(call: Call) -> Response:
     """Registered model versions and their aliases."""
     versions = await run_in_threadpool(call.resources.lifecycle.models)
-    return JSONResponse({"items": [render.model_version(v) for v in versions]})
+    return JsonResponse(responses.ModelList(items=[render.model_version(v) for v in versions]))
 
 
 async def list_audit(call: Call) -> Response:
@@ -22,6 +23,6 @@ async def list_audit(call: Call) -> Response:
     cursor, limit = page_args(call)
     with cursor_pointer():
         page = await run_in_threadpool(
-            call.resources.moderation.audit, audit_filter(call.query), cursor, limit
+            call.resources.moderation.audit, audit_filter(call.query_as(AuditQuery)), cursor, limit
         )
-    return JSONResponse(render.action_page(page))
+    return JsonResponse(render.action_page(page))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from service.http import integration_responses as out
 from service.http.call import ApiRoute, Call
-from service.http.render import timestamp
+from service.http.render import utc
 from service.http.roles import SITE
+from service.http.wire import JsonResponse
 from service.settings import Settings
 
 
@@ -17,10 +19,10 @@ def routes(_settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("GET", one, export_author, SITE,
                  "Everything kept about one of the site's authors, as JSON",
-                 response="AuthorExport"),
+                 response=out.AuthorExport),
         ApiRoute("DELETE", one, erase_author, SITE,
                  "Erase an author: texts, names, e-mail hashes, envelopes; decisions stay "
-                 "under an anonymised key", response="Erasure"),
+                 "under an anonymised key", response=out.Erasure),
     ]  # fmt: skip
 
 
@@ -30,7 +32,7 @@ async def export_author(call: Call) -> Response:
     document = await run_in_threadpool(
         call.resources.privacy.export_author, call.caller.name, author_id
     )
-    return JSONResponse(
+    return JsonResponse(
         document, headers={"Content-Disposition": 'attachment; filename="author-export.json"'}
     )
 
@@ -43,11 +45,11 @@ async def erase_author(call: Call) -> Response:
         call.path_param("author_id"),
         call.caller.name,
     )
-    return JSONResponse(
-        {
-            "erasure_id": receipt.erasure_id,
-            "author_key": receipt.author_key,
-            "comments": receipt.comments,
-            "erased_at": timestamp(receipt.erased_at),
-        }
+    return JsonResponse(
+        out.Erasure(
+            erasure_id=receipt.erasure_id,
+            author_key=receipt.author_key,
+            comments=receipt.comments,
+            erased_at=utc(receipt.erased_at),
+        )
     )

@@ -6,12 +6,14 @@ it back as ``X-CSRF-Token`` on every request that changes state.
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from service.http import responses as out
 from service.http.auth import session_of
 from service.http.call import ApiRoute, Call
-from service.http.render import timestamp
+from service.http.render import maybe_utc
 from service.http.roles import MODERATOR
+from service.http.wire import JsonResponse
 from service.settings import Settings
 
 
@@ -19,7 +21,7 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (no limits to 
     """This module's operations, added to the route table."""
     return [
         ApiRoute("GET", "/v1/session", get_session, MODERATOR,
-                 "The signed-in user and the session's CSRF token", response="Session"),
+                 "The signed-in user and the session's CSRF token", response=out.Session),
     ]  # fmt: skip
 
 
@@ -29,10 +31,10 @@ async def get_session(call: Call) -> Response:
     # authorise() chose the key when both were sent, so only a keyless call is the session's.
     is_key = "authorization" in call.request.headers
     web_session = None if is_key else await session_of(call.request)
-    body = {
-        "username": caller.name,
-        "role": caller.role.value,
-        "csrf_token": web_session.csrf_token if web_session else None,
-        "expires_at": timestamp(web_session.expires_at) if web_session else None,
-    }
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    body = out.Session(
+        username=caller.name,
+        role=caller.role,
+        csrf_token=web_session.csrf_token if web_session else None,
+        expires_at=maybe_utc(web_session.expires_at) if web_session else None,
+    )
+    return JsonResponse(body, headers={"Cache-Control": "no-store"})

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
+from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from service.domain import AuthorPolicy, Decision
 from service.domain.decisions import BULK_MAX, Selection
 from service.errors import FieldError, ValidationError
 from service.http import workspace_render as render
+from service.http import workspace_responses as out
 from service.http.call import ApiRoute, Call
-from service.http.fields import Field, Fields
 from service.http.roles import MODERATOR
 from service.http.schemas import NOTE_MAX, queue_named
+from service.http.wire import LINE, TEXT, JsonResponse, Request
 from service.settings import Settings
 
 ID_MAX = 36
@@ -29,84 +31,134 @@ def routes(_settings: Settings) -> list[ApiRoute]:
     """This module's operations, added to the route table."""
     return [
         ApiRoute("POST", "/v1/comments/{comment_id}/claim", claim_comment, MODERATOR,
-                 "Claim a comment for a few minutes (or extend one's claim)", response="Claim",
+                 "Claim a comment for a few minutes (or extend one's claim)", response=out.Claim,
                  errors=(404, 409, 503)),
         ApiRoute("DELETE", "/v1/comments/{comment_id}/claim", release_claim, MODERATOR,
-                 "Release one's claim on a comment", status=204, response="NoContent",
+                 "Release one's claim on a comment", status=204,
                  errors=(409, 503)),
         ApiRoute("POST", "/v1/decisions/{batch_id}/undo", undo_batch, MODERATOR,
-                 "Undo one's own decision batch within the undo window", response="Undone",
+                 "Undo one's own decision batch within the undo window", response=out.Undone,
                  errors=(404, 409)),
         ApiRoute("POST", "/v1/queues/{name}/bulk/preview", preview_bulk, MODERATOR,
                  "Count the comments of a queue a bulk selection matches",
-                 response="BulkPreview", body=preview_fields, errors=(404, 413)),
+                 response=out.BulkPreview, body=PreviewRequest, errors=(404, 413)),
         ApiRoute("POST", "/v1/queues/{name}/bulk", apply_bulk, MODERATOR,
                  "Decide the selected comments of a queue together (undoable)",
-                 response="BulkReceipt", body=bulk_fields, errors=(404, 409, 413)),
+                 response=out.BulkReceipt, body=BulkRequest, errors=(404, 409, 413)),
         ApiRoute("GET", "/v1/authors/{site_id}/{author_id}", get_author, MODERATOR,
-                 "An author's record and policy", response="AuthorView"),
+                 "An author's record and policy", response=out.AuthorView),
         ApiRoute("PUT", "/v1/authors/{site_id}/{author_id}/policy", set_author_policy,
                  MODERATOR, "Set an author's policy (trust, premoderate, ban)",
-                 response="AuthorPolicy", body=policy_fields, errors=(413,)),
+                 response=out.AuthorPolicySetting, body=PolicyRequest, errors=(413,)),
         ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/policy", delete_author_policy,
-                 MODERATOR, "Remove an author's policy", status=204, response="NoContent"),
+                 MODERATOR, "Remove an author's policy", status=204),
     ]  # fmt: skip
 
 
-POLICY_FIELDS: Fields = {
-    "policy": Field("string", "trust: approve below the threshold without review; premoderate: "
-                    "always hold for review; ban: reject automatically.", required=True,
-                    choices=tuple(p.value for p in AuthorPolicy), example="premoderate"),
-    "trust_threshold": Field("number", "For trust: approve while every score is below this "
-                             "(default 0.5).", minimum=0, maximum=1, example=0.3),
-    "note": Field("string", "Why, for other moderators.", max_length=NOTE_MAX, text="text"),
-}  # fmt: skip
+class PolicyRequest(Request):
+    """``PUT /v1/authors/{site_id}/{author_id}/policy``."""
 
-SELECT_FIELDS: Fields = {
-    "ids": Field("array", "These comments.", max_length=BULK_MAX,
-                 items=Field("string", "A comment id.", max_length=ID_MAX)),
-    "site_id": Field("string", "With author_id: this author's comments.",
-                     max_length=SITE_ID_MAX),
-    "author_id": Field("string", "With site_id: this author's comments.",
-                       max_length=AUTHOR_ID_MAX),
-    "link": Field("string", "Comments whose body mentions this domain.", max_length=LINK_MAX,
-                  example="example.com"),
-}  # fmt: skip
-
-
-PREVIEW_FIELDS: Fields = {
-    "select": Field("object", "Exactly one of: ids; site_id and author_id; link. Only comments "
-                    "currently in the queue count.", required=True, fields=SELECT_FIELDS),
-}  # fmt: skip
-
-BULK_FIELDS: Fields = {
-    **PREVIEW_FIELDS,
-    "reasons": Field("array", "Reason codes recorded with every decision.",
-                     max_length=REASONS_MAX,
-                     items=Field("string", "A reason code.", max_length=REASON_MAX)),
-    "decision": Field("string", "The decision for every selected comment.", required=True,
-                      choices=tuple(d.value for d in Decision)),
-    "note": Field("string", "Free text for the audit log.", max_length=NOTE_MAX,
-                  text="text"),
-    "expected_count": Field("integer", "The count the preview showed; a different current "
-                            "count is a 409 count-changed.", required=True, minimum=0,
-                            maximum=BULK_MAX),
-}  # fmt: skip
+    policy: Annotated[
+        AuthorPolicy,
+        Meta(
+            description=(
+                "trust: approve below the threshold without review; premoderate: always hold for "
+                "review; ban: reject automatically."
+            ),
+            examples=["premoderate"],
+        ),
+    ]
+    trust_threshold: (
+        Annotated[
+            float,
+            Meta(
+                ge=0,
+                le=1,
+                description=("For trust: approve while every score is below this (default 0.5)."),
+                examples=[0.3],
+            ),
+        ]
+        | None
+    ) = None
+    note: (
+        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Why, for other moderators.")]
+        | None
+    ) = None
 
 
-def preview_fields(_settings: Settings) -> Fields:
-    """Fields of ``POST /v1/queues/{name}/bulk/preview``."""
-    return PREVIEW_FIELDS
+class BulkSelection(Request):
+    """Exactly one of: ids; site_id and author_id; link. Only comments currently in the queue
+    count."""
+
+    ids: (
+        Annotated[
+            list[Annotated[str, LINE, Meta(max_length=ID_MAX, description="A comment id.")]],
+            Meta(max_length=BULK_MAX, description="These comments."),
+        ]
+        | None
+    ) = None
+    site_id: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=SITE_ID_MAX, description=("With author_id: this author's comments.")),
+        ]
+        | None
+    ) = None
+    author_id: (
+        Annotated[
+            str,
+            LINE,
+            Meta(max_length=AUTHOR_ID_MAX, description=("With site_id: this author's comments.")),
+        ]
+        | None
+    ) = None
+    link: (
+        Annotated[
+            str,
+            LINE,
+            Meta(
+                max_length=LINK_MAX,
+                description=("Comments whose body mentions this domain."),
+                examples=["example.com"],
+            ),
+        ]
+        | None
+    ) = None
 
 
-def bulk_fields(_settings: Settings) -> Fields:
-    """Fields of ``POST /v1/queues/{name}/bulk``."""
-    return BULK_FIELDS
+class PreviewRequest(Request):
+    """``POST /v1/queues/{name}/bulk/preview``."""
+
+    select: BulkSelection
 
 
-def policy_fields(_settings: Settings) -> Fields:
-    """Fields of ``PUT /v1/authors/{site_id}/{author_id}/policy``."""
-    return POLICY_FIELDS
+class BulkRequest(Request):
+    """``POST /v1/queues/{name}/bulk``."""
+
+    select: BulkSelection
+    decision: Annotated[Decision, Meta(description="The decision for every selected comment.")]
+    expected_count: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=BULK_MAX,
+            description=(
+                "The count the preview showed; a different current count is a 409 count-changed."
+            ),
+        ),
+    ]
+    reasons: (
+        Annotated[
+            list[Annotated[str, LINE, Meta(max_length=REASON_MAX, description="A reason code.")]],
+            Meta(max_length=REASONS_MAX, description="Reason codes recorded with every decision."),
+        ]
+        | None
+    ) = None
+    note: (
+        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
+        | None
+    ) = None
 
 
 async def claim_comment(call: Call) -> Response:
@@ -114,7 +166,7 @@ async def claim_comment(call: Call) -> Response:
     claim = await run_in_threadpool(
         call.resources.workspace.claim, call.path_param("comment_id"), call.caller.name
     )
-    return JSONResponse(render.claim(claim))
+    return JsonResponse(render.claim(claim))
 
 
 async def release_claim(call: Call) -> Response:
@@ -129,33 +181,34 @@ async def undo_batch(call: Call) -> Response:
     """Restore every comment of the batch to its previous status, or none of them."""
     batch_id = call.path_param("batch_id")
     ids = await run_in_threadpool(call.resources.workspace.undo, batch_id, call.caller.name)
-    return JSONResponse(render.undone(batch_id, ids))
+    return JsonResponse(render.undone(batch_id, ids))
 
 
 async def preview_bulk(call: Call) -> Response:
     """How many comments the selection matches now (apply confirms this count)."""
     queue = queue_named(call.path_param("name"))
-    selection = selection_of(call.body["select"])
+    selection = selection_of(call.body_as(PreviewRequest).select)
     preview = await run_in_threadpool(call.resources.workspace.bulk_preview, queue, selection)
-    return JSONResponse(render.bulk_preview(preview))
+    return JsonResponse(render.bulk_preview(preview))
 
 
 async def apply_bulk(call: Call) -> Response:
     """Decide the selection as one batch, if it still matches ``expected_count``."""
     queue = queue_named(call.path_param("name"))
-    selection = selection_of(call.body["select"])
+    body = call.body_as(BulkRequest)
+    selection = selection_of(body.select)
     receipt = await run_in_threadpool(
         lambda: call.resources.workspace.bulk_apply(
             queue,
             selection,
-            decision=Decision(call.body["decision"]),
-            reasons=call.body["reasons"] or [],
-            note=call.body["note"],
+            decision=Decision(body.decision),
+            reasons=body.reasons or [],
+            note=body.note,
             actor=call.caller.name,
-            expected_count=call.body["expected_count"],
+            expected_count=body.expected_count,
         )
     )
-    return JSONResponse(render.bulk_receipt(receipt))
+    return JsonResponse(render.bulk_receipt(receipt))
 
 
 async def get_author(call: Call) -> Response:
@@ -163,22 +216,23 @@ async def get_author(call: Call) -> Response:
     view = await run_in_threadpool(
         call.resources.workspace.author, call.path_param("site_id"), call.path_param("author_id")
     )
-    return JSONResponse(render.author(view))
+    return JsonResponse(render.author(view))
 
 
 async def set_author_policy(call: Call) -> Response:
     """Create or replace the policy; it applies to comments classified from now on."""
+    body = call.body_as(PolicyRequest)
     setting = await run_in_threadpool(
         lambda: call.resources.workspace.set_policy(
             call.path_param("site_id"),
             call.path_param("author_id"),
-            policy=AuthorPolicy(call.body["policy"]),
-            trust_threshold=call.body["trust_threshold"],
-            note=call.body["note"],
+            policy=AuthorPolicy(body.policy),
+            trust_threshold=body.trust_threshold,
+            note=body.note,
             actor=call.caller.name,
         )
     )
-    return JSONResponse(render.policy(setting))
+    return JsonResponse(render.policy(setting))
 
 
 async def delete_author_policy(call: Call) -> Response:
@@ -191,10 +245,10 @@ async def delete_author_policy(call: Call) -> Response:
     return Response(status_code=204)
 
 
-def selection_of(select: dict[str, Any]) -> Selection:
+def selection_of(select: BulkSelection) -> Selection:
     """The one selection a validated ``select`` object names; 422 unless exactly one."""
-    ids, link = select["ids"], select["link"]
-    site_id, author_id = select["site_id"], select["author_id"]
+    ids, link = select.ids, select.link
+    site_id, author_id = select.site_id, select.author_id
     given = [ids is not None, author_id is not None, link is not None]
     if sum(given) != 1 or (site_id is None) != (author_id is None):
         raise ValidationError(

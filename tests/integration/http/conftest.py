@@ -15,9 +15,12 @@ from starlette.testclient import TestClient
 from service.auth import generate_api_key
 from service.domain import Classification, Decision, Role
 from service.http import create_app
+from service.http.openapi import build_document
+from service.http.routes import api_routes
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store.keys import add_api_key
+from tests.integration.http.contract import ResponseContract
 
 Headers = dict[str, str]
 _numbers = itertools.count(1)
@@ -37,9 +40,22 @@ def app_settings(settings: Settings, test_redis_url: str) -> Settings:
 
 
 @pytest.fixture
-def client(app_settings: Settings) -> Iterator[TestClient]:
+def contract(app_settings: Settings) -> ResponseContract:
+    """The OpenAPI document of the app under test, as a checker of its responses."""
+    return ResponseContract(build_document(api_routes(app_settings), app_settings))
+
+
+def checked(client: TestClient, contract: ResponseContract) -> TestClient:
+    """``client``, failing any request whose response its OpenAPI document does not describe."""
+    client.event_hooks = {"request": [], "response": [contract.check]}
+    return client
+
+
+@pytest.fixture
+def client(app_settings: Settings, contract: ResponseContract) -> Iterator[TestClient]:
+    """The app; every response it gives a test must be one its OpenAPI document describes."""
     with TestClient(create_app(app_settings)) as test_client:
-        yield test_client
+        yield checked(test_client, contract)
 
 
 def make_site_key(database_url: str, name: str = "news-site") -> Headers:

@@ -12,17 +12,21 @@ from starlette.testclient import TestClient
 from tests.integration.http.conftest import Headers, post_comment
 
 
-def sample(schema: dict[str, Any]) -> Any:
+def sample(schema: dict[str, Any], document: dict[str, Any]) -> Any:
     """A valid value for a documented schema: every property filled in."""
-    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-    schema = {**schema, "type": kinds[0]}  # an optional member may also be null
-    if schema["type"] == "object":
-        return {name: sample(prop) for name, prop in schema["properties"].items()}
+    if "$ref" in schema:
+        return sample(document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], document)
+    if "anyOf" in schema:  # an optional member may also be null
+        return sample(next(s for s in schema["anyOf"] if s.get("type") != "null"), document)
+    if "examples" in schema:
+        return schema["examples"][0]
     if "enum" in schema:
         return schema["enum"][0]
-    if "example" in schema:
-        return schema["example"]
-    if schema["type"] == "string":
+    if schema.get("type") == "object":
+        return {name: sample(prop, document) for name, prop in schema["properties"].items()}
+    if schema.get("type") == "array":
+        return [sample(schema["items"], document)]
+    if schema.get("type") == "string":
         return "x"
     return schema.get("minimum", 1)
 
@@ -90,14 +94,17 @@ def test_openapi_has_no_content_for_204_and_names_the_export_types(
 
 def body_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
     content = document["paths"][path]["post"]["requestBody"]["content"]
-    return dict(content["application/json"]["schema"])
+    name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    return dict(document["components"]["schemas"][name])
 
 
 def test_openapi_submission_fields_are_exactly_what_the_parser_accepts(
     client: TestClient, site: Headers, document: dict[str, Any]
 ) -> None:
     schema = body_schema(document, "/v1/comments")
-    full = sample(schema) | {"parent_id": post_comment(client, site, article_id="btc-etf-approved")}
+    full = sample(schema, document) | {
+        "parent_id": post_comment(client, site, article_id="btc-etf-approved")
+    }
 
     assert client.post("/v1/comments", json=full, headers=site).status_code == 202
     undocumented = client.post("/v1/comments", json=full | {"score": 1}, headers=site)
@@ -114,8 +121,8 @@ def test_openapi_report_and_decision_fields_are_what_the_parser_accepts(
     client: TestClient, site: Headers, moderator: Headers, document: dict[str, Any]
 ) -> None:
     comment_id = post_comment(client, site)
-    report = sample(body_schema(document, "/v1/comments/{comment_id}/reports"))
-    decision = sample(body_schema(document, "/v1/comments/{comment_id}/decision"))
+    report = sample(body_schema(document, "/v1/comments/{comment_id}/reports"), document)
+    decision = sample(body_schema(document, "/v1/comments/{comment_id}/decision"), document)
     decision["expected_version"] = 1
 
     reported = client.post(f"/v1/comments/{comment_id}/reports", json=report, headers=site)
@@ -143,7 +150,7 @@ def test_openapi_query_parameters_are_what_the_parser_accepts(
     headers: Headers = request.getfixturevalue(role)
     params = [p for p in document["paths"][template]["get"]["parameters"] if p["in"] == "query"]
     # A cursor must come from the server, so it is the one parameter not sampled here.
-    query = {p["name"]: sample(p["schema"]) for p in params if p["name"] != "cursor"}
+    query = {p["name"]: sample(p["schema"], document) for p in params if p["name"] != "cursor"}
 
     assert client.get(path, params=query, headers=headers).status_code == 200
     response = client.get(path, params={"undocumented": "1"}, headers=headers)

@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from service.domain import Role
 from service.http.call import ApiRoute
+from service.http.responses import LiveEvent
 from service.http.routes import api_routes
 from service.settings import Settings
 from tests.integration.http.conftest import Headers
@@ -26,7 +27,7 @@ CALLERS = ["site", "moderator", "ops", "none", "bad-key", "moderator-session", "
 def call(client: TestClient, route: ApiRoute, headers: Headers) -> int:
     """Call a route with placeholder path parameters and an empty JSON body."""
     path = re.sub(r"{\w+}", "x", route.path)
-    if route.response == "EventStream":  # a live stream: end it at once, only the status matters
+    if route.response is LiveEvent:  # a live stream: end it at once, only the status matters
         client.app.state.resources.stopping.set()  # type: ignore[attr-defined]
     if route.method == "POST":
         return client.post(path, json={}, headers=headers).status_code

@@ -170,3 +170,17 @@ def test_privacy_export_and_erasure_through_the_api(client: TestClient, site: He
     assert erased["comments"] == 1
     assert erased["author_key"].startswith("erased-")
     assert empty["comments"] == []
+
+
+def test_an_edit_keeps_the_line_breaks_a_submission_may_have(
+    client: TestClient, site: Headers
+) -> None:
+    # The edit body was declared as a single line, so a comment with paragraphs could only be
+    # edited into one without them.
+    comment_id = post_comment(client, site, body="First paragraph.\n\nSecond one.")
+    edited = client.patch(
+        f"/v1/comments/{comment_id}", json={"body": "First paragraph.\n\nSecond, edited."},
+        headers=site,
+    )  # fmt: skip
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["body"] == "First paragraph.\n\nSecond, edited."

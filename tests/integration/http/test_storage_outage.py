@@ -11,7 +11,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.http import create_app
+from service.http.openapi import build_document
+from service.http.routes import api_routes
 from service.settings import Settings
+from tests.integration.http.conftest import checked
+from tests.integration.http.contract import ResponseContract
 
 
 def closed_port() -> int:
@@ -25,7 +29,7 @@ def stopped_db_client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"postgresql://postgres@127.0.0.1:{closed_port()}/gone?connect_timeout=2"
     settings = Settings(data_dir=tmp_path, database_url=url)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
+        yield checked(client, ResponseContract(build_document(api_routes(settings), settings)))
 
 
 def assert_plain_503(response: object) -> None:
@@ -91,7 +95,9 @@ def test_readyz_is_not_ready_while_sqlite_refuses_writes(
         data_dir=tmp_path, database_url=f"sqlite:///file:{path}?mode=ro&uri=true",
         redis_url=test_redis_url,
     )  # fmt: skip
+    contract = ResponseContract(build_document(api_routes(settings), settings))
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        checked(client, contract)
         response = client.post("/v1/comments", json=comment_payload(), headers=headers)
         assert_plain_503(response)
         ready = client.get("/readyz")

@@ -13,16 +13,18 @@ from service.domain import Role
 from service.http import create_app
 from service.settings import Settings
 from tests.integration.http.conftest import Headers
+from tests.integration.http.contract import ResponseContract
 
 HOOK = "http://127.0.0.1:9/hooks"  # nothing listens: these tests never deliver
 
 
 @pytest.fixture
-def hook_client(app_settings: Settings) -> Iterator[TestClient]:
+def hook_client(app_settings: Settings, contract: ResponseContract) -> Iterator[TestClient]:
     hooks = dataclasses.replace(
         app_settings.webhooks, allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),)
     )
     with TestClient(create_app(dataclasses.replace(app_settings, webhooks=hooks))) as client:
+        client.event_hooks = {"request": [], "response": [contract.check]}
         yield client
 
 

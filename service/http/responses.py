@@ -1,0 +1,446 @@
+"""Response shapes of the core API: comments, queues, moderation, models, ops (wire Structs).
+
+Member order is the order clients have always received; ``UNSET`` members are left out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, UnsetType
+
+from service.domain import ActionKind, Alias, AliasKind, Role, Status
+from service.http.wire import Response_
+
+Scores = dict[str, float]  # label → score
+
+
+class BriefAuthor(Response_):
+    """An author as readers see them."""
+
+    id: str
+    display_name: str
+
+
+class FullAuthor(Response_):
+    """An author as the site sent them."""
+
+    id: str
+    display_name: str
+    email_hash: str | None
+    account_age_days: float | None
+    karma: int | None
+
+
+class Accepted(Response_):
+    """A submission as stored (or replayed: ``replayed`` true, status 200)."""
+
+    id: str
+    status: Status
+    replayed: bool
+
+
+class CommentStatus(Response_):
+    """A comment as its site sees it: status, and reasons once decided."""
+
+    id: str
+    article_id: str
+    parent_id: str | None
+    author: BriefAuthor
+    body: str
+    language: str | None
+    status: Status
+    reasons: list[str]
+    created_at: datetime
+    decided_at: datetime | None
+    revision: Annotated[int, Meta(description="1 as submitted, +1 per edit")]
+
+
+class EditedComment(CommentStatus):
+    """An edited comment; ``edited`` false when the body was the same."""
+
+    edited: bool
+
+
+class Comment(Response_):
+    """Everything stored about a comment, for moderators."""
+
+    id: str
+    article_id: str
+    parent_id: str | None
+    author: FullAuthor
+    body: str
+    language: str | None
+    status: Status
+    reasons: list[str]
+    created_at: datetime
+    decided_at: datetime | None
+    revision: int
+    site_id: str
+    root_id: str
+    risk: float | None
+    model_version: str | None
+    version: int
+
+
+class Evidence(Response_):
+    """Spans of the body behind a hold: per label, and rule hits."""
+
+    labels: dict[str, Any]
+    rules: list[Any]
+
+
+class Card(Response_):
+    """What a queue card shows besides the comment."""
+
+    scores: Scores
+    evidence: Evidence | None
+    parent: Comment | None
+
+
+class QueuedComment(Comment):
+    """A comment in a queue listing, with its claim and (``include=details``) its card."""
+
+    claimed_by: Annotated[str | None, Meta(description="who holds the claim")]
+    claim_expires_at: Annotated[datetime | None, Meta(description="when the claim lapses")]
+    details: Card | UnsetType = UNSET
+
+
+class Undo(Response_):
+    """How to take a decision back: ``POST /v1/decisions/{batch_id}/undo`` until ``until``."""
+
+    batch_id: str
+    until: datetime
+
+
+class DecidedComment(Comment):
+    """A decided comment; ``undo`` null for decisions made before undo existed."""
+
+    undo: Undo | None
+
+
+class ThreadedComment(Response_):
+    """A published comment and its replies."""
+
+    id: str
+    parent_id: str | None
+    author: BriefAuthor
+    body: str
+    language: str | None
+    created_at: datetime
+    replies: list[ThreadedComment]
+
+
+class ThreadCounts(Response_):
+    """An article's approved comments and top-level threads."""
+
+    comments: int
+    threads: int
+
+
+class Threads(Response_):
+    """A page of an article's threads."""
+
+    items: list[ThreadedComment]
+    next_cursor: str | None
+    counts: ThreadCounts
+
+
+class ReportReceipt(Response_):
+    """A report as recorded; ``duplicate`` when this reader had reported it already."""
+
+    comment_id: str
+    status: Status
+    duplicate: bool
+
+
+class QueueSize(Response_):
+    """A queue's size and the age of its oldest comment."""
+
+    name: str
+    count: int
+    oldest_age_seconds: float | None
+
+
+class QueueOverview(Response_):
+    """Every queue."""
+
+    queues: list[QueueSize]
+
+
+class CommentPage(Response_):
+    """A page of a moderation queue."""
+
+    items: list[QueuedComment]
+    next_cursor: str | None
+
+
+class Action(Response_):
+    """One moderation log entry."""
+
+    id: int
+    comment_id: str
+    kind: ActionKind
+    actor: Annotated[str | None, Meta(description="null: the system")]
+    from_status: Status | None
+    to_status: Status | None
+    reasons: list[str]
+    model_version: str | None
+    scores: Scores
+    note: str | None
+    created_at: datetime
+
+
+class ActionPage(Response_):
+    """A page of the audit log."""
+
+    items: list[Action]
+    next_cursor: str | None
+
+
+class AuthorRecord(Response_):
+    """An author's counts by status and latest comments."""
+
+    id: str
+    counts: dict[str, int]
+    recent: list[Comment]
+
+
+class ModerationView(Response_):
+    """What a moderator sees when judging one comment."""
+
+    comment: Comment
+    scores: Annotated[dict[str, Scores], Meta(description="model version → label → score")]
+    reasons: list[str]
+    model_version: str | None
+    actions: list[Action]
+    author: AuthorRecord
+    evidence: Evidence | None
+    parent: Annotated[Comment | None, Meta(description="the comment this one replies to")]
+
+
+class ModelVersion(Response_):
+    """A registered model version."""
+
+    id: str
+    artifact_sha256: str
+    artifact_path: str
+    labels: list[str]
+    metrics: dict[str, Any]
+    data_manifest: dict[str, Any]
+    library_versions: dict[str, Any]
+    created_at: datetime
+    aliases: list[str]
+    thresholds: dict[str, Any]
+    evaluation: Annotated[dict[str, Any] | None, Meta(description=(
+        "the promotion gate's comparison with the champion on the site's newest decisions "
+        "(verdict, ROC-AUC per label and outcomes with intervals)"))]  # fmt: skip
+
+
+class ModelList(Response_):
+    """Registered model versions."""
+
+    items: list[ModelVersion]
+
+
+class AliasEvent(Response_):
+    """One move of a model alias; ``id`` null and ``changed`` false when nothing moved."""
+
+    id: int | None
+    changed: bool
+    alias: Alias
+    kind: AliasKind
+    version_id: str | None
+    previous_version_id: str | None
+    actor: str | None
+    created_at: datetime
+    reason: Annotated[str | None, Meta(description="why a refused promotion was forced")]
+
+
+class AliasEventList(Response_):
+    """Alias moves, newest first."""
+
+    items: list[AliasEvent]
+
+
+class TrainingUpload(Response_):
+    """A stored labels file, to name in ``POST /v1/models``."""
+
+    upload_id: str
+    rows: int
+    sha256: str
+    created_at: datetime
+
+
+class TrainingJobAccepted(Response_):
+    """A training job on the queue."""
+
+    job_id: str
+    status: str
+
+
+class TrainingJob(Response_):
+    """A training job's status and progress."""
+
+    job_id: str
+    status: str
+    stage: str | None
+    percent: int
+    messages: list[str]
+    version_id: str | None
+    error: str | None
+    enqueued_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+class LabelCounts(Response_):
+    """One model's outcomes on one label."""
+
+    precision: float | None
+    recall: float | None
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+
+class LabelComparison(Response_):
+    """Both models on one label."""
+
+    positives: int
+    negatives: int
+    champion: LabelCounts
+    challenger: LabelCounts
+
+
+class ChangedVerdicts(Response_):
+    """Verdicts the challenger would change, and toward whom."""
+
+    total: int
+    toward_moderator: int
+    away_from_moderator: int
+
+
+class ShadowComparison(Response_):
+    """A challenger compared with the champion on moderator-decided comments."""
+
+    challenger: str
+    champion: str | None
+    compared: Annotated[int, Meta(description="moderator-decided comments both scored")]
+    agreeing: int
+    agreement: float | None
+    changed: ChangedVerdicts
+    verdicts: Annotated[dict[str, dict[str, int]], Meta(description="model → verdict → count")]
+    labels: Annotated[dict[str, LabelComparison], Meta(description=(
+        "label → counts of each model"))]  # fmt: skip
+
+
+class LabelRecord(Response_):
+    """One line of the labels export as application/x-ndjson (as text/csv: labels as
+    label_<name> columns, reasons joined by ';')."""
+
+    comment_id: str
+    site_id: str
+    article_id: str
+    body: str
+    decision: Literal["approve", "reject", "spam"]
+    reasons: list[str]
+    labels: dict[str, Literal[0, 1] | None]
+    moderator: str
+    decided_at: datetime
+    action_id: int
+
+
+class Session(Response_):
+    """The caller, and for a browser session its CSRF token."""
+
+    username: str
+    role: Role
+    csrf_token: Annotated[str | None, Meta(description=(
+        "send as X-CSRF-Token; null for an API key"))]  # fmt: skip
+    expires_at: datetime | None
+
+
+class LiveEvent(Response_):
+    """One live event, served as text/event-stream: ``event: <type>`` and ``data: <data as
+    JSON>`` lines and a blank line; ``: keepalive`` comment lines every 15 s."""
+
+    type: Literal["classified", "decided", "undone", "claimed", "released", "reported"]
+    data: dict[str, Any]
+
+
+class HourCount(Response_):
+    """Decisions in one UTC hour."""
+
+    hour: datetime
+    automatic: int
+    human: int
+
+
+class TimeToDecision(Response_):
+    """Seconds from submission to decision."""
+
+    p50: float | None
+    p90: float | None
+    count: int
+
+
+class ModeratorCount(Response_):
+    """One moderator's standing decisions."""
+
+    actor: str
+    decisions: int
+    approved: int
+    rejected: int
+    spam: int
+
+
+class Stats(Response_):
+    """Decisions per hour, time to decision, automatic share, overturns."""
+
+    since: datetime
+    hours: list[HourCount]
+    time_to_decision_seconds: TimeToDecision
+    automatic_share: Annotated[float | None, Meta(description="settled by the system / settled")]
+    overturn_rate: Annotated[
+        float | None,
+        Meta(
+            description=("overturns / human decisions on comments the system approved or rejected")
+        ),
+    ]
+    overturns: int
+    per_moderator: list[ModeratorCount]
+
+
+class Health(Response_):
+    """The process is up."""
+
+    status: Literal["ok"]
+
+
+class Readiness(Response_):
+    """Every dependency is ready."""
+
+    status: Literal["ready"]
+    checks: dict[str, dict[str, Any]]
+
+
+class Key(Response_):
+    """An API key (never the key itself)."""
+
+    id: int
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyList(Response_):
+    """Every API key."""
+
+    items: list[Key]
+
+
+OpenApi = Annotated[dict[str, Any], Meta(description="This document.")]

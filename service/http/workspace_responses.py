@@ -1,0 +1,64 @@
+"""Response shapes of the moderator workspace (issue 4): claims, undo, bulk decisions, authors
+and their policies (wire Structs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from msgspec import Meta
+
+from service.domain import AuthorPolicy
+from service.http.responses import Comment
+from service.http.wire import Response_
+
+
+class Claim(Response_):
+    """Who holds a comment, until when."""
+
+    comment_id: str
+    claimed_by: str
+    expires_at: datetime
+
+
+class Undone(Response_):
+    """What an undo restored."""
+
+    batch_id: str
+    undone: int
+    comment_ids: list[str]
+
+
+class BulkPreview(Response_):
+    """The count a bulk action would decide, and the first ids."""
+
+    count: int
+    comment_ids: Annotated[list[str], Meta(description="the first ones, at most a bulk action's")]
+
+
+class BulkReceipt(Response_):
+    """A bulk action as recorded: its batch, size and undo deadline."""
+
+    batch_id: str
+    decided: int
+    undo_until: datetime
+
+
+class AuthorPolicySetting(Response_):
+    """An author policy as set."""
+
+    policy: AuthorPolicy
+    trust_threshold: float | None
+    note: str | None
+    set_by: str
+    set_at: datetime
+
+
+class AuthorView(Response_):
+    """An author's record in one site, and their policy."""
+
+    site_id: str
+    author_id: str
+    counts: dict[str, int]
+    recent: list[Comment]
+    policy: AuthorPolicySetting | None
