@@ -16,6 +16,7 @@ import random
 from collections.abc import Sequence
 
 from bench.corpus import comment_payload, discussion_piece
+from service.settings import Settings
 
 MEDIAN_CHARS = 250
 # exp(sigma**2 / 2) = 420 / 250: mean ~420; about 0.7% of comments are longer than 3,000.
@@ -56,14 +57,15 @@ def news_payload_bodies(count: int, seed: int) -> list[bytes]:
 
     Each is a :func:`bench.corpus.comment_payload` whose body (ordinary, spam or abuse, kept
     whole so the mix of kinds stays the corpus's) is continued with ordinary discussion up to a
-    length drawn from the news distribution.
+    length drawn from the news distribution, at most the service's default longest comment.
     """
+    longest = Settings().max_comment_chars
     rng = random.Random(seed)
     bodies = []
     for _ in range(count):
         payload = comment_payload(rng)
         text = str(payload["body"])
-        length = news_length(rng)
+        length = min(news_length(rng), longest)
         while len(text) < length:
             text += " " + discussion_piece(rng)
         payload["body"] = text[: max(length, len(str(payload["body"])))]
