@@ -199,6 +199,11 @@ def list_actions(
     return Page(page, next_cursor)
 
 
+# Named once: fresh aliases per call made SQLAlchemy build and compile the query every batch
+# (its statement cache keys on the alias), a tenth of a worker's CPU.
+_THIS, _OTHER = aliased(CommentRow, name="this"), aliased(CommentRow, name="other")
+
+
 def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) -> set[str]:
     """Ids in ``batch`` whose author posted the same body (ignoring case and spacing) recently.
 
@@ -206,7 +211,7 @@ def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) 
     """
     if not batch:
         return set()
-    this, other = aliased(CommentRow), aliased(CommentRow)
+    this, other = _THIS, _OTHER
     query = (
         select(this.id, this.created_at, other.created_at)
         .join(
