@@ -162,6 +162,10 @@ class ScoreRow(Base):
     model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
     scores: Mapped[dict[str, Any]] = mapped_column()
 
+    # SQLite: the rows live in the primary-key b-tree instead of a rowid table plus an index
+    # repeating the key (48 bytes less a row). PostgreSQL ignores it.
+    __table_args__ = {"sqlite_with_rowid": False}
+
 
 class ReportRow(Base):
     __tablename__ = "reports"

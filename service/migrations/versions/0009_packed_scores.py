@@ -52,6 +52,7 @@ def upgrade() -> None:
             ["comment_id"], ["comments.id"], name=op.f("fk_comment_scores_comment_id_comments")
         ),
         sa.PrimaryKeyConstraint("comment_id", "model_version", name=op.f("pk_comment_scores")),
+        sqlite_with_rowid=False,
     )
     rows = op.get_bind().execute(
         sa.select(_BY_LABEL).order_by(_BY_LABEL.c.comment_id, _BY_LABEL.c.model_version),
