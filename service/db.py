@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
 
-
 # JSON columns (scores, reasons, evidence, outbox payloads) without the spaces json.dumps puts
 # after every separator by default: the same JSON in fewer bytes on disk.
 _compact_json = functools.partial(json.dumps, separators=(",", ":"))
