@@ -90,6 +90,12 @@ def _body(rng: random.Random) -> tuple[str, str]:
     return "ordinary", rng.choice(_OPINIONS).format(**slots) + rng.choice(_TAILS)
 
 
+def discussion_piece(rng: random.Random) -> str:
+    """One sentence of ordinary discussion (no spam, no abuse)."""
+    slots = {"asset": rng.choice(_ASSETS), "event": rng.choice(_EVENTS)}
+    return rng.choice(_OPINIONS).format(**slots) + rng.choice(_TAILS)
+
+
 def comment_payload(rng: random.Random) -> dict[str, object]:
     """One ``POST /v1/comments`` body."""
     kind, body = _body(rng)

@@ -25,10 +25,12 @@ import uvloop
 
 from bench.corpus import payload_bodies
 from bench.http1 import Connection, post_request, split_url
+from bench.news_corpus import news_payload_bodies
 
 NOT_SENT = -1
 MIN_SLEEP_S = 0.001  # the event loop's timer resolution; shorter sleeps would spin
 CLOSED_POOL_MIN = 40_000
+CORPORA = {"news": news_payload_bodies, "short": payload_bodies}
 
 
 def _comment_id(body: bytes) -> str | None:
@@ -157,9 +159,8 @@ class ClosedLoop:
 async def _main(args: argparse.Namespace) -> dict[str, Any]:
     host, port, path = split_url(args.url)
     count = round(args.rate * args.duration) if args.mode == "open" else CLOSED_POOL_MIN
-    requests = [
-        post_request(host, port, path, body, args.key) for body in payload_bodies(count, args.seed)
-    ]
+    bodies = CORPORA[args.corpus](count, args.seed)
+    requests = [post_request(host, port, path, body, args.key) for body in bodies]
     conns = [Connection(host, port) for _ in range(args.connections)]
     await asyncio.gather(*(c.connect() for c in conns))
     wall_offset = time.time() - time.perf_counter()
@@ -194,6 +195,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--grace", type=float, default=30.0, help="open loop: s to finish")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--corpus",
+        choices=sorted(CORPORA),
+        default="news",
+        help="news: news-site lengths (median ~250 chars); short: the ~108-char templates",
+    )
     parser.add_argument("--out", required=True, type=Path)
     return parser
 

@@ -4,16 +4,19 @@ Real news comments average about 420 characters (median about 250, a few past 3,
 the bodies of :mod:`bench.corpus`. Each comment here is pieces of text joined with spaces until
 it reaches a length drawn from that distribution, then cut there. The pieces are either the
 template bodies of :mod:`bench.corpus` (no data needed) or texts read at run time from a
-dataset folder; nothing is copied into the repository.
+dataset folder; nothing is copied into the repository. :func:`news_payload_bodies` gives the
+throughput benchmark whole ``POST /v1/comments`` bodies of these lengths.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Sequence
 
-from bench.corpus import comment_payload
+from bench.corpus import comment_payload, discussion_piece
+from service.settings import Settings
 
 MEDIAN_CHARS = 250
 # exp(sigma**2 / 2) = 420 / 250: mean ~420; about 0.7% of comments are longer than 3,000.
@@ -47,3 +50,24 @@ def news_comments(count: int, seed: int, pieces: Sequence[str]) -> list[str]:
             total += 1 + len(parts[-1])
         comments.append(" ".join(parts)[:length])
     return comments
+
+
+def news_payload_bodies(count: int, seed: int) -> list[bytes]:
+    """``count`` encoded request bodies of news-site length, reproducible from ``seed``.
+
+    Each is a :func:`bench.corpus.comment_payload` whose body (ordinary, spam or abuse, kept
+    whole so the mix of kinds stays the corpus's) is continued with ordinary discussion up to a
+    length drawn from the news distribution, at most the service's default longest comment.
+    """
+    longest = Settings().max_comment_chars
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(count):
+        payload = comment_payload(rng)
+        text = str(payload["body"])
+        length = min(news_length(rng), longest)
+        while len(text) < length:
+            text += " " + discussion_piece(rng)
+        payload["body"] = text[: max(length, len(str(payload["body"])))]
+        bodies.append(json.dumps(payload).encode())
+    return bodies

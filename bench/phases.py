@@ -25,6 +25,7 @@ from bench.children import ChildError, Children
 from bench.cpu import CpuMeter, postgres_server_pids, spent
 from bench.decisions import DecisionReader
 from bench.stack import ServiceStack, start_baseline
+from bench.storage import DatabaseSize, growth_per_1000
 
 LOADGEN_SLACK_S = 90.0  # payload generation, connecting, and the open loop's grace period
 
@@ -38,6 +39,7 @@ class Load:
     connections: int
     rate: float = 0.0
     seed: int = 1
+    corpus: str = "news"  # bench.loadgen's --corpus
 
 
 def run_loadgen(children: Children, url: str, key: str | None, load: Load, out: Path) -> Any:
@@ -45,7 +47,7 @@ def run_loadgen(children: Children, url: str, key: str | None, load: Load, out: 
     argv = [
         sys.executable, "-m", "bench.loadgen", "--url", url, "--mode", load.mode,
         "--duration", str(load.duration_s), "--connections", str(load.connections),
-        "--seed", str(load.seed), "--out", str(out),
+        "--seed", str(load.seed), "--corpus", load.corpus, "--out", str(out),
     ]  # fmt: skip
     if load.mode == "open":
         argv += ["--rate", str(load.rate)]
@@ -85,11 +87,16 @@ class ServiceRun:
     """Load phases against a started service, with CPU and decisions read around each."""
 
     def __init__(
-        self, stack: ServiceStack, key: str, reader: DecisionReader, redis: RedisTarget, work: Path
+        self,
+        stack: ServiceStack,
+        key: str,
+        databases: tuple[DecisionReader, DatabaseSize],
+        redis: RedisTarget,
+        work: Path,
     ) -> None:
         self.stack = stack
         self.key = key
-        self.reader = reader
+        self.reader, self.size = databases
         self.work = work
         self.url = f"{stack.base_url}/v1/comments"
         components = {**stack.pids(), "redis": [redis.pid]}
@@ -106,11 +113,13 @@ class ServiceRun:
 
     def fixed_rate(self, load: Load, drain_timeout_s: float) -> dict[str, Any]:
         """Offer comments on a timetable, drain, and read every decision back."""
+        bytes_before = self.size.by_table()
         before = self.meter.sample()
         raw = run_loadgen(self.stack.children, self.url, self.key, load, self.work / "fixed.json")
         at_load_end = self.meter.sample()
         drain_s = self.reader.wait_drained(drain_timeout_s)
         after = self.meter.sample()
+        bytes_after = self.size.by_table()
         figures = open_figures(raw)
         figures.update(decision_figures(raw, self.reader.decided_at()))
         figures.update(cpu_figures(spent(before, after), figures["accepted"]))
@@ -119,6 +128,9 @@ class ServiceRun:
         }
         figures["drain_s"] = None if drain_s is None else round(drain_s, 2)
         figures["statuses"] = self.reader.status_counts()
+        figures["db_bytes_per_1000"] = growth_per_1000(
+            bytes_before, bytes_after, figures["accepted"]
+        )
         return figures
 
     def maximum(self, load: Load, drain_timeout_s: float) -> dict[str, Any]:

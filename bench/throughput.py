@@ -31,6 +31,7 @@ from bench.limiter import limiter_cost
 from bench.phases import Load, ServiceRun, baseline
 from bench.report import print_table, targets, write_json
 from bench.stack import ServiceStack, service_env
+from bench.storage import DatabaseSize
 from service.settings import Settings
 
 RESULTS = Path(__file__).parent / "results"
@@ -49,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     add("--warmup", type=float, default=5.0, help="warm-up seconds at rate/5 (default 5)")
     add("--drain-timeout", type=float, default=60.0, help="seconds to wait for decisions")
     add("--out", type=Path, help="JSON result file (default bench/results/<date>-<db>.json)")
+    add(
+        "--corpus",
+        choices=["news", "short"],
+        default="news",
+        help="comment bodies: news (news-site lengths, median ~250 chars, the default) or short "
+        "(the ~108-char templates of the first runs)",
+    )
     add("--keep", action="store_true", help="keep the temporary work directory (logs, db)")
     add(
         "--limiter-rounds",
@@ -80,6 +88,7 @@ def _meta(args: argparse.Namespace, argv: Sequence[str], storage: str) -> dict[s
         "commit": _git_commit(),
         "storage": storage,
         "workers": args.workers,
+        "corpus": args.corpus,
     }
 
 
@@ -93,7 +102,7 @@ def run(args: argparse.Namespace, argv: Sequence[str], stack: contextlib.ExitSta
     stack.callback(redis.close)
     children = Children(work)
     stack.callback(children.stop_all)
-    closed = Load("closed", args.max_duration, args.connections)
+    closed = Load("closed", args.max_duration, args.connections, corpus=args.corpus)
     print(f"baseline: bare Starlette POST→LPUSH, closed loop {args.max_duration:g}s", flush=True)
     base = baseline(children, redis, closed, work)
 
@@ -112,13 +121,18 @@ def run(args: argparse.Namespace, argv: Sequence[str], stack: contextlib.ExitSta
     db_url = Settings(data_dir=data_dir, database_url=database_url or "").effective_database_url
     reader = DecisionReader(db_url)
     stack.callback(reader.close)
-    runner = ServiceRun(service, key, reader, redis, work)
+    size = DatabaseSize(db_url)
+    stack.callback(size.close)
+    runner = ServiceRun(service, key, (reader, size), redis, work)
+    opened = dataclasses.replace(closed, mode="open")
     runner.warm_up(
-        Load("open", args.warmup, args.connections, rate=args.rate / 5, seed=7), args.drain_timeout
+        dataclasses.replace(opened, duration_s=args.warmup, rate=args.rate / 5, seed=7),
+        args.drain_timeout,
     )
     print(f"fixed rate: {args.rate:g}/s for {args.duration:g}s", flush=True)
     fixed = runner.fixed_rate(
-        Load("open", args.duration, args.connections, rate=args.rate, seed=1), args.drain_timeout
+        dataclasses.replace(opened, duration_s=args.duration, rate=args.rate, seed=1),
+        args.drain_timeout,
     )
     print(f"service maximum: closed loop {args.max_duration:g}s", flush=True)
     # Another seed: fresh bodies, so the maximum phase does not replay the fixed-rate ones.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
 
+# JSON columns (scores, reasons, evidence, outbox payloads) without the spaces json.dumps puts
+# after every separator by default: the same JSON in fewer bytes on disk.
+_compact_json = functools.partial(json.dumps, separators=(",", ":"))
+
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    kwargs.setdefault("json_serializer", _compact_json)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, parsed.database, **kwargs)

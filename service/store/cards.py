@@ -33,15 +33,15 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
 def _scores(session: Session, page: Sequence[Comment]) -> dict[str, dict[str, float]]:
     version_of = {c.id: c.model_version for c in page}
     rows = session.execute(
-        select(ScoreRow.comment_id, ScoreRow.model_version, ScoreRow.label, ScoreRow.value).where(
+        select(ScoreRow.comment_id, ScoreRow.model_version, ScoreRow.scores).where(
             ScoreRow.comment_id.in_(list(version_of))
         )
     ).all()
-    found: dict[str, dict[str, float]] = {}
-    for comment_id, version, label, value in rows:
-        if version == version_of[comment_id]:  # not a challenger's shadow scores
-            found.setdefault(comment_id, {})[label] = value
-    return found
+    return {
+        comment_id: dict(scores)
+        for comment_id, version, scores in rows
+        if version == version_of[comment_id]  # not a challenger's shadow scores
+    }
 
 
 def _latest_evidence(session: Session, ids: list[str]) -> dict[str, dict[str, Any] | None]:

@@ -66,7 +66,7 @@ def record_system_verdicts(
     if changed.rowcount != len(verdicts):  # type: ignore[attr-defined]
         raise PartialBatchError(f"{changed.rowcount} of {len(verdicts)} were still pending")  # type: ignore[attr-defined]
     session.execute(insert(ACTIONS), [_classified_action(v, now) for v in verdicts])
-    scores = [_score_row(v, label, value) for v in verdicts for label, value in v.scores.items()]
+    scores = [_score_row(v) for v in verdicts if v.scores]
     if scores:
         session.execute(insert(SCORES), scores)
     refs = outbox.comment_refs(session, [v.comment_id for v in verdicts])
@@ -128,12 +128,11 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
     }
 
 
-def _score_row(verdict: SystemVerdict, label: str, value: float) -> dict[str, Any]:
+def _score_row(verdict: SystemVerdict) -> dict[str, Any]:
     return {
         "comment_id": verdict.comment_id,
         "model_version": verdict.model_version,
-        "label": label,
-        "value": value,
+        "scores": dict(verdict.scores),
     }
 
 

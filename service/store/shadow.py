@@ -18,23 +18,22 @@ def insert_scores(
 ) -> int:
     """Store one version's scores ({comment id: {label: value}}) for comments it has not scored.
 
-    Returns how many comments got scores. Only the ``scores`` table is written: the status,
+    Returns how many comments got scores. Only ``comment_scores`` is written: the status,
     reasons and actions of a comment are the champion's alone.
     """
     if not scores:
         return 0
     existing = set(
         session.scalars(
-            select(ScoreRow.comment_id)
-            .where(ScoreRow.model_version == version_id, ScoreRow.comment_id.in_(list(scores)))
-            .distinct()
+            select(ScoreRow.comment_id).where(
+                ScoreRow.model_version == version_id, ScoreRow.comment_id.in_(list(scores))
+            )
         )
     )
     fresh = {cid: labels for cid, labels in scores.items() if cid not in existing and labels}
     rows = [
-        {"comment_id": cid, "model_version": version_id, "label": label, "value": value}
+        {"comment_id": cid, "model_version": version_id, "scores": dict(labels)}
         for cid, labels in fresh.items()
-        for label, value in labels.items()
     ]
     if rows:
         session.execute(insert(SCORES), rows)
@@ -94,7 +93,7 @@ def labelled_scores(
 
 
 def _scored_by(version_id: str) -> Exists:
-    # Correlated on the scores primary key (comment_id, model_version, label): an index probe.
+    # Correlated on the scores primary key (comment_id, model_version): an index probe.
     return exists().where(
         ScoreRow.comment_id == ActionRow.comment_id, ScoreRow.model_version == version_id
     )
@@ -106,11 +105,8 @@ def _scores(
     if not comment_ids:
         return {}
     rows = session.execute(
-        select(ScoreRow.comment_id, ScoreRow.model_version, ScoreRow.label, ScoreRow.value).where(
+        select(ScoreRow.comment_id, ScoreRow.model_version, ScoreRow.scores).where(
             ScoreRow.comment_id.in_(comment_ids), ScoreRow.model_version.in_(list(versions))
         )
     )
-    found: dict[tuple[str, str], dict[str, float]] = {}
-    for comment_id, version, label, value in rows:
-        found.setdefault((comment_id, version), {})[label] = value
-    return found
+    return {(comment_id, version): dict(scores) for comment_id, version, scores in rows}

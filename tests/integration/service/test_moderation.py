@@ -15,6 +15,7 @@ from service.domain import ActionKind, Author, Comment, Decision, Queue, Status
 from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import IdempotencyConflictError, StaleDecisionError, ValidationError
 from service.moderation import Moderation
+from service.store.shadow import insert_scores
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
@@ -207,6 +208,27 @@ def test_queue_page_filters_sorts_and_paginates(moderation: Moderation) -> None:
     assert sorted(c.id for c in high.items) == sorted([ids[1], ids[3]])
     overview = {q.queue: q.count for q in moderation.queue_overview()}
     assert overview[Queue.REVIEW] == 4
+
+
+def test_queue_filters_read_the_deciding_versions_scores(moderation: Moderation) -> None:
+    calm, toxic = submit_one(moderation, article_id="f"), submit_one(moderation, article_id="f")
+    moderation.record_classifications(
+        [scores(calm, spam=0.6, toxic=0.1), scores(toxic, spam=0.6, toxic=0.95)]
+    )
+    with moderation.sessions.begin() as session:  # a challenger's scores are not the queue's
+        insert_scores(session, "v-challenger", {calm: {"toxic": 0.99, "threat": 0.9}})
+
+    def ids(**narrowing: Any) -> list[str]:
+        found = QueueFilter(article_id="f", **narrowing)
+        return sorted(
+            c.id for c in moderation.queue_page(Queue.REVIEW, found, "age", None, 9).items
+        )
+
+    assert ids(label="toxic", min_score=0.9) == [toxic]
+    assert ids(label="toxic") == sorted([calm, toxic])
+    assert ids(label="threat") == []
+    assert ids(min_score=0.9) == [toxic]
+    assert ids(min_score=0.5) == sorted([calm, toxic])
 
 
 def test_sweep_reenqueues_stale_pending(moderation: Moderation, redis: Redis) -> None:

@@ -1,0 +1,49 @@
+"""How many bytes the service's database holds, in all and per table (indexes included)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from service.db import create_db_engine
+
+# SQLite: dbstat lists every b-tree (tables and their indexes) with the bytes of its pages;
+# sqlite_schema says which table an index belongs to.
+_SQLITE_SIZES = text(
+    "SELECT m.tbl_name, SUM(s.pgsize) FROM dbstat AS s "
+    "JOIN sqlite_schema AS m ON m.name = s.name GROUP BY m.tbl_name"
+)
+# PostgreSQL: every table of the schema first on the search path, with its indexes and TOAST.
+_POSTGRES_SIZES = text(
+    "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class AS c "
+    "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+)
+
+
+class DatabaseSize:
+    """Reads the size of the benchmarked database by table."""
+
+    def __init__(self, database_url: str) -> None:
+        self._engine = create_db_engine(database_url)
+
+    def by_table(self) -> dict[str, int]:
+        """Bytes of each table with its indexes (SQLite: pages in use, free pages excluded)."""
+        with self._engine.connect() as conn:
+            return {str(name): int(size) for name, size in self._sizes(conn)}
+
+    def _sizes(self, conn: Connection) -> list[tuple[str, int]]:
+        query = _POSTGRES_SIZES if conn.dialect.name == "postgresql" else _SQLITE_SIZES
+        return [(row[0], row[1]) for row in conn.execute(query).all()]
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._engine.dispose()
+
+
+def growth_per_1000(before: dict[str, int], after: dict[str, int], comments: int) -> dict[str, int]:
+    """Bytes added per 1,000 comments, by table (those that grew) and in ``total``."""
+    grown = {name: after[name] - before.get(name, 0) for name in after}
+    per = {
+        name: round(1000 * grown_bytes / max(1, comments)) for name, grown_bytes in grown.items()
+    }
+    kept = dict(sorted(((n, b) for n, b in per.items() if b > 0), key=lambda nb: -nb[1]))
+    return {"total": round(1000 * sum(grown.values()) / max(1, comments)), **kept}
