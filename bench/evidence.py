@@ -82,17 +82,24 @@ def cuts_a_word(text: str, span: Evidence) -> bool:
     return inside(span.start) or inside(span.end)
 
 
-def held_reasons(model: Any, texts: Sequence[str], settings: Settings) -> list[list[str]]:
-    """Per text, the reasons the workers' policy holds or rejects it for ([] when approved)."""
+Scores = dict[str, float]
+
+
+def held_reasons(
+    model: Any, texts: Sequence[str], settings: Settings
+) -> tuple[list[list[str]], list[Scores]]:
+    """Per text, the reasons the workers' policy holds or rejects it for ([] when approved),
+    and its scores."""
     proba = np.asarray(model.predict_proba(list(texts)), dtype=np.float64)
     bands = effective_thresholds(settings.thresholds, None, None)
     evidence = RejectEvidence(settings)
-    reasons = []
+    reasons, scores = [], []
     for text, row in zip(texts, proba, strict=True):
-        scores = dict(zip(model.labels, row.tolist(), strict=True))
-        _, why = apply_policy(scores, bands, [], settings.hold_rules, evidence.checker(text, ""))
+        scored = dict(zip(model.labels, row.tolist(), strict=True))
+        _, why = apply_policy(scored, bands, [], settings.hold_rules, evidence.checker(text, ""))
         reasons.append(why)
-    return reasons
+        scores.append(scored)
+    return reasons, scores
 
 
 def _toxicity_offsets(found: dict[str, list[Evidence]]) -> set[int]:
@@ -102,11 +109,13 @@ def _toxicity_offsets(found: dict[str, list[Evidence]]) -> set[int]:
 
 
 def _batched(
-    model: Any, texts: Sequence[str], held: Sequence[Sequence[str]]
+    model: Any, texts: Sequence[str], held: Sequence[Sequence[str]], scores: Sequence[Scores]
 ) -> list[dict[str, list[Evidence]]]:
+    """As the workers explain: a batch at a time, with the scores the decision was made with."""
     found: list[dict[str, list[Evidence]]] = []
     for start in range(0, len(texts), BATCH):
-        found += explain_decision(model, texts[start : start + BATCH], held[start : start + BATCH])
+        batch = slice(start, start + BATCH)
+        found += explain_decision(model, texts[batch], held[batch], scores=scores[batch])
     return found
 
 
@@ -116,7 +125,9 @@ def _seconds(work: Any) -> float:
     return time.process_time() - started
 
 
-def cost(model: Any, texts: Sequence[str], held: Sequence[Sequence[str]]) -> dict[str, float]:
+def cost(
+    model: Any, texts: Sequence[str], held: Sequence[Sequence[str]], scores: Sequence[Scores]
+) -> dict[str, float]:
     """CPU µs per held comment: explaining (first pass, then warm caches) vs scoring them."""
     count = max(len(texts), 1)
 
@@ -124,8 +135,8 @@ def cost(model: Any, texts: Sequence[str], held: Sequence[Sequence[str]]) -> dic
         for start in range(0, len(texts), BATCH):
             model.predict_proba(list(texts[start : start + BATCH]))
 
-    cold = _seconds(lambda: _batched(model, texts, held))
-    warm = min(_seconds(lambda: _batched(model, texts, held)) for _ in range(3))
+    cold = _seconds(lambda: _batched(model, texts, held, scores))
+    warm = min(_seconds(lambda: _batched(model, texts, held, scores)) for _ in range(3))
     scoring = min(_seconds(score) for _ in range(3))
     return {
         "explain_first_pass_us": round(cold / count * 1e6, 1),
@@ -145,9 +156,11 @@ def unexplained_holds(model: Any, data: Path, settings: Settings) -> dict[str, i
             if is_test
         }
     )
-    reasons = held_reasons(model, texts, settings)
-    held = [(t, why) for t, why in zip(texts, reasons, strict=True) if why]
-    found = _batched(model, [t for t, _ in held], [why for _, why in held])
+    reasons, scores = held_reasons(model, texts, settings)
+    held = [i for i, why in enumerate(reasons) if why]
+    found = _batched(
+        model, [texts[i] for i in held], [reasons[i] for i in held], [scores[i] for i in held]
+    )
     empty = sum(1 for spans in found if not any(spans.values()))
     return {"test_comments": len(texts), "held": len(held), "held_without_evidence": empty}
 
@@ -161,8 +174,8 @@ def run(data: Path, model_path: Path) -> dict[str, Any]:
     test = [r for r in rows if is_test_text(r.text)]
     texts = [r.text for r in test]
     listed = learned_word_list(train)
-    reasons = held_reasons(model, texts, settings)
-    deployed = _batched(model, texts, reasons)
+    reasons, scores = held_reasons(model, texts, settings)
+    deployed = _batched(model, texts, reasons, scores)
     always = explain(model, texts, ["toxic"])
     spans = [
         (text, e)
@@ -171,8 +184,7 @@ def run(data: Path, model_path: Path) -> dict[str, Any]:
         for e in label_spans
     ]
     is_held = [bool(why) for why in reasons]
-    held_texts = [t for t, h in zip(texts, is_held, strict=True) if h]
-    held_why = [why for why in reasons if why]
+    held = [i for i, h in enumerate(is_held) if h]
     return {
         "model": str(model_path),
         "data": f"{SPANS_DIR}/{SPANS_FILE}",
@@ -202,7 +214,9 @@ def run(data: Path, model_path: Path) -> dict[str, Any]:
         "spans_per_explained_comment": round(
             sum(len(s) for f in always for s in f.values()) / max(len(always), 1), 2
         ),
-        "cost_per_held_comment": cost(model, held_texts, held_why),
+        "cost_per_held_comment": cost(
+            model, [texts[i] for i in held], [reasons[i] for i in held], [scores[i] for i in held]
+        ),
         "holds": unexplained_holds(model, data, settings),
     }
 

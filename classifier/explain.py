@@ -21,7 +21,7 @@ few credited content words. A label with any credited word always gets at least 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -175,11 +175,12 @@ def _label_spans(
     text: str,
     found: Sequence[Word],
     credit: npt.NDArray[np.float64],
+    is_content: npt.NDArray[np.bool_],
     probabilities: npt.NDArray[np.float64],
     spans: SpanModel,
 ) -> list[Evidence]:
     """A toxicity label's evidence: the credited words a person would likely mark."""
-    candidates = (credit > 0) & np.array([_is_content(w.key) for w in found], dtype=np.bool_)
+    candidates = (credit > 0) & is_content
     if not candidates.any():
         return _best_credited(text, found, credit)
     picked = spans.pick(probabilities, candidates)
@@ -192,10 +193,12 @@ def _phrases(
     credit: npt.NDArray[np.float64],
     picked: npt.NDArray[np.bool_],
 ) -> list[Evidence]:
+    first_word = {w.start: i for i, w in enumerate(found) if picked[i]}
+    last_word = {w.end: i for i, w in enumerate(found) if picked[i]}
     evidence = []
     for start, end in phrases(text, found, picked.tolist()):
-        inside = [i for i, w in enumerate(found) if picked[i] and start <= w.start < end]
-        weight = float(credit[inside].sum())
+        # A phrase is a run of picked words: its credit is theirs.
+        weight = float(credit[first_word[start] : last_word[end] + 1].sum())
         evidence.append(Evidence(start, end, text[start:end], weight, "word"))
     return sorted(evidence, key=lambda e: (-e.weight, e.start))
 
@@ -305,6 +308,7 @@ def explain_decision(
     *,
     spans: SpanModel | None = None,
     also_scored: bool = True,
+    scores: Sequence[Mapping[str, float] | None] | None = None,
 ) -> list[dict[str, list[Evidence]]]:
     """Return the evidence of each label that contributed to each text's decision.
 
@@ -321,8 +325,12 @@ def explain_decision(
         See :func:`explain`.
     also_scored : bool
         Also explain every other label whose score reaches ``ALSO_EXPLAINED_AT`` (one
-        ``predict_proba`` call on the texts that have a held label): a toxicity sub-label
-        never holds by default, yet it is part of what the moderator is shown.
+        ``predict_proba`` call on the texts that have a held label, unless ``scores`` has
+        them): a toxicity sub-label never holds by default, yet it is part of what the
+        moderator is shown.
+    scores : sequence of mapping, optional
+        Per text, the label scores the decision was made with (None where unknown), so that
+        ``also_scored`` need not score the texts again.
 
     Returns
     -------
@@ -337,7 +345,7 @@ def explain_decision(
     if not also_scored and unknown:
         raise ValueError(f"unknown label(s) {sorted(unknown)}; the model has {list(all_labels)}")
     if also_scored:
-        wanted = _with_scored_labels(model, texts, wanted)
+        wanted = _with_scored_labels(model, texts, wanted, scores)
     span_model = spans if spans is not None else load_span_model()
     credits = _credits(model)
     return [
@@ -347,17 +355,24 @@ def explain_decision(
 
 
 def _with_scored_labels(
-    model: TextModel | SiteModel, texts: Sequence[str], wanted: list[list[str]]
+    model: TextModel | SiteModel,
+    texts: Sequence[str],
+    wanted: list[list[str]],
+    scores: Sequence[Mapping[str, float] | None] | None,
 ) -> list[list[str]]:
-    rows = [i for i, labels in enumerate(wanted) if labels]
-    if not rows:
-        return wanted
-    proba = np.asarray(model.predict_proba([texts[i] for i in rows]), dtype=np.float64)
-    for row, scores in zip(rows, proba, strict=True):
-        high = [
-            label for label, p in zip(model.labels, scores, strict=True) if p >= ALSO_EXPLAINED_AT
-        ]
-        wanted[row] = list(dict.fromkeys([*wanted[row], *high]))
+    known: list[Mapping[str, float] | None] = list(scores or [None] * len(texts))
+    unscored = [i for i, labels in enumerate(wanted) if labels and known[i] is None]
+    if unscored:
+        proba = np.asarray(model.predict_proba([texts[i] for i in unscored]), dtype=np.float64)
+        for row, found in zip(unscored, proba, strict=True):
+            known[row] = dict(zip(model.labels, found.tolist(), strict=True))
+    for row, labels in enumerate(wanted):
+        by_label = known[row]
+        if labels and by_label is not None:
+            high = [
+                label for label in model.labels if by_label.get(label, 0.0) >= ALSO_EXPLAINED_AT
+            ]
+            wanted[row] = list(dict.fromkeys([*labels, *high]))
     return wanted
 
 
@@ -371,13 +386,14 @@ def _text_evidence(
     probabilities = (
         span_model.probabilities(found) if any(label != SPAM for label in labels) else None
     )
+    is_content = np.array([_is_content(w.key) for w in found], dtype=np.bool_)
     result = {}
     for label in labels:
         column = credit[:, credits.labels.index(label)]
         if label == SPAM or probabilities is None:
             result[label] = _spam_spans(text, found, column)
         else:
-            result[label] = _label_spans(text, found, column, probabilities, span_model)
+            result[label] = _label_spans(text, found, column, is_content, probabilities, span_model)
     return result
 
 

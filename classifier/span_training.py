@@ -35,13 +35,24 @@ from classifier.spans import (
     words,
 )
 
-__all__ = ["SPANS_DIR", "MarkedText", "char_f1", "fit_span_model", "load_marked", "mean_char_f1"]
+__all__ = [
+    "SPANS_DIR",
+    "MarkedText",
+    "char_f1",
+    "fit_span_model",
+    "load_marked",
+    "mean_char_f1",
+    "model_card",
+]
 
 SPANS_DIR = "civil_comments_toxic_spans"
 SPANS_FILE = "spans.csv"
+CARD_NAME = "SPAN_MODEL_CARD.md"
 # Chosen on the training part (3-fold cross-validated char-F1), not on the test part.
 C = 0.1
 MIN_COUNT = 3
+# Smaller weights change no test-part char-F1 in the fourth decimal and are a third of the file.
+MIN_WEIGHT = 0.02
 FOLDS = 3
 THRESHOLDS = (0.1, 0.15, 0.2, 0.3)
 RELATIVES = (0.4, 0.5, 0.6)
@@ -121,7 +132,9 @@ def _fit(found: _Words, C: float, min_count: int) -> SpanModel:  # noqa: N803
     regression = LogisticRegression(C=C, max_iter=5000)
     regression.fit(_matrix(found.features, columns), found.marked)
     weights = {
-        name: float(w) for name, w in zip(names, regression.coef_[0], strict=True) if abs(w) >= 1e-4
+        name: float(w)
+        for name, w in zip(names, regression.coef_[0], strict=True)
+        if abs(w) >= MIN_WEIGHT
     }
     return SpanModel(weights, float(regression.intercept_[0]), THRESHOLDS[0], RELATIVES[0])
 
@@ -174,7 +187,8 @@ def fit_span_model(rows: Sequence[MarkedText]) -> SpanModel:
 
 
 def build(data: Path, out: Path) -> SpanModel:
-    """Fit on the training part of ``data``'s spans, measure on its test part, write ``out``."""
+    """Fit on the training part of ``data``'s spans, measure on its test part, write ``out``
+    and its card next to it."""
     rows = load_marked(data)
     train = [r for r in rows if not is_test_text(r.text)]
     test = [r for r in rows if is_test_text(r.text)]
@@ -195,7 +209,37 @@ def build(data: Path, out: Path) -> SpanModel:
     }
     model = SpanModel(model.weights, model.intercept, model.threshold, model.relative, metadata)
     out.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+    out.with_name(CARD_NAME).write_text(model_card(model), encoding="utf-8")
     return model
+
+
+def model_card(model: SpanModel) -> str:
+    """The span model's card (Markdown), from its metadata."""
+    meta = model.metadata
+    data = meta["data"]
+    return "\n".join(
+        [
+            "# Comment Desk span model (`spans.json`)",
+            "",
+            "Per-word probability that a person marks the word as toxic, used by",
+            "`classifier.explain` to pick, among the words a label credits, the ones to show.",
+            "Logistic regression on each word's case-folded form, its char 3-5-grams and the",
+            "words before and after it. See `docs/model.md`, section Evidence.",
+            "",
+            f"- Data: `{data['file']}` (SemEval-2021 Task 5 training split, CC0), sha256",
+            f"  `{data['sha256']}`, {data['rows']} rows.",
+            f"- Split: {data['split']}: {data['train_rows']} train, {data['test_rows']} test.",
+            f"- C={meta['C']}, features seen at least {meta['min_count']} times, weights below",
+            f"  {MIN_WEIGHT} dropped: {len(model.weights)} weights.",
+            f"- Picking rule, chosen by {meta['folds']}-fold cross-validation on the train part:",
+            f"  probability >= {model.threshold} and >= {model.relative} x the best candidate's.",
+            f"- Char-F1 (the task's metric): cross-validated {meta['cv_char_f1']}, test part"
+            f" {meta['test_char_f1']} (every word a candidate; `python -m bench.evidence` measures"
+            " it inside the explainer).",
+            f"- Rebuild: `{meta['rebuild_command']}`.",
+            "",
+        ]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -118,29 +118,34 @@ class SpanModel:
         return id(self)
 
     @functools.cached_property
-    def _own(self) -> Any:
-        # Bounded: a worker sees an open-ended vocabulary; the common words stay cached.
-        @functools.lru_cache(maxsize=100_000)
-        def score(key: str) -> float:
-            weights = self.weights
+    def _scores(self) -> tuple[Any, Any, Any]:
+        """Per-word parts of a logit, cached (a worker sees the same words again and again):
+        the word's own features, and what it adds as the word before or after another one."""
+        weights = self.weights
+        cache = functools.lru_cache(maxsize=100_000)
+
+        @cache
+        def own(key: str) -> float:
             return sum(weights.get(name, 0.0) for name in own_features(key))
 
-        return score
+        @cache
+        def as_before(key: str) -> float:
+            return weights.get(f"p={key}", 0.0)
+
+        @cache
+        def as_after(key: str) -> float:
+            return weights.get(f"n={key}", 0.0)
+
+        return own, as_before, as_after
 
     def probabilities(self, found: Sequence[Word]) -> npt.NDArray[np.float64]:
         """The probability of each word of one text being marked, in order."""
+        own, as_before, as_after = self._scores
         keys = [w.key for w in found]
-        weights, own = self.weights, self._own
-        logits = np.fromiter(
-            (
-                self.intercept
-                + own(key)
-                + sum(weights.get(name, 0.0) for name in context_features(keys, index))
-                for index, key in enumerate(keys)
-            ),
-            dtype=np.float64,
-            count=len(keys),
-        )
+        logits = np.array([self.intercept + own(key) for key in keys], dtype=np.float64)
+        # Word i reads the word before it ("p=" feature) and the word after it ("n=").
+        logits += [as_before(key) for key in [_START, *keys[:-1]]]
+        logits += [as_after(key) for key in [*keys[1:], _END]]
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float64)
 
     def pick(

@@ -64,16 +64,21 @@ def _classification(
     return Classification(comment.id, dict(zip(labels, row.tolist(), strict=True)), version)
 
 
-def explainer(model: LoadedModel | None) -> Explainer | None:
-    """Evidence for the comments the policy holds back: one batched ``explain`` call.
+def explainer(
+    model: LoadedModel | None, results: Sequence[Classification] = ()
+) -> Explainer | None:
+    """Evidence for the comments the policy holds back: one batched ``explain_decision`` call.
 
-    None when the model cannot be explained (no model, or not a :class:`TextModel`). A fault
-    while explaining is logged and leaves the comments without evidence; it never changes or
-    delays a verdict beyond the call itself.
+    None when the model cannot be explained (no model, or not a :class:`TextModel`). ``results``
+    are the batch's classifications: their scores say which other labels scored high enough to
+    be explained, without scoring the comments again. A fault while explaining is logged and
+    leaves the comments without evidence; it never changes or delays a verdict beyond the call
+    itself.
     """
     if model is None or not isinstance(model.scorer, TextModel | SiteModel):
         return None
     scorer = model.scorer
+    scored = {r.comment_id: r.scores for r in results if r.error is None}
 
     def explain_comments(
         comments: Sequence[Comment], reasons: Sequence[Sequence[str]]
@@ -82,7 +87,9 @@ def explainer(model: LoadedModel | None) -> Explainer | None:
         # The labels that held a comment, and any other scoring high, explain it (a low score's
         # words are noise): one batch call for all of them.
         try:
-            spans = explain_decision(scorer, bodies, reasons)
+            spans = explain_decision(
+                scorer, bodies, reasons, scores=[scored.get(c.id) for c in comments]
+            )
             rules = rule_evidence(bodies)
         except Exception as exc:  # evidence is an aid for moderators, never a reason to fail
             log.warning("explaining %d comment(s) failed: %r", len(comments), exc)
