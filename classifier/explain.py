@@ -103,22 +103,30 @@ class _Credits:
 
     def of(self, keys: Sequence[str]) -> npt.NDArray[np.float64]:
         """A (len(keys), len(labels)) array of credits."""
-        missing = [key for key in dict.fromkeys(keys) if key not in self._cache]
+        if not keys:
+            return np.zeros((0, len(self.labels)))
+        # Read into a local mapping: another thread may clear the shared cache meanwhile.
+        known: dict[str, npt.NDArray[np.float64]] = {}
+        for key in keys:
+            row = self._cache.get(key)
+            if row is not None:
+                known[key] = row
+        missing = [key for key in dict.fromkeys(keys) if key not in known]
         if missing:
-            if len(self._cache) + len(missing) > _CREDIT_CACHE_WORDS:
-                self._cache.clear()
             batch = NormalisedBatch(normalise_texts(missing))
             credit = sum(
                 np.asarray(features.transform(batch) @ weights, dtype=np.float64)
                 for features, weights in self._parts
             )
-            self._cache.update(zip(missing, np.atleast_2d(credit), strict=True))
-        if not keys:
-            return np.zeros((0, len(self.labels)))
-        return np.vstack([self._cache[key] for key in keys])
+            rows = dict(zip(missing, np.atleast_2d(credit), strict=True))
+            known.update(rows)
+            if len(self._cache) + len(rows) > _CREDIT_CACHE_WORDS:
+                self._cache.clear()
+            self._cache.update(rows)
+        return np.vstack([known[key] for key in keys])
 
 
-def _ngram_weights(features: Any, coef: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+def _ngram_weights(features: Any, coef: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
     """``coef`` with the engineered-signal columns zeroed: they describe a text, not a word."""
     is_ngram = np.concatenate(
         [
@@ -126,12 +134,13 @@ def _ngram_weights(features: Any, coef: npt.NDArray[Any]) -> npt.NDArray[np.floa
             for name, t in features.transformer_list
         ]
     )
-    return np.where(is_ngram, np.asarray(coef, dtype=np.float64), 0.0)
+    # float32 like the features: seven labels' weights over every n-gram column stay small.
+    return np.where(is_ngram, np.asarray(coef, dtype=np.float32), np.float32(0.0))
 
 
 def _linear_parts(
     model: TextModel | SiteModel, labels: Sequence[str]
-) -> list[tuple[Any, npt.NDArray[np.float64]]]:
+) -> list[tuple[Any, npt.NDArray[np.float32]]]:
     """(features, weights of shape (columns, labels)) whose products add up to n-gram credit:
     the prior's (scaled by a site head's slope on the prior) and a site model's own n-grams."""
     prior = model.prior if isinstance(model, SiteModel) else model
@@ -149,7 +158,7 @@ def _linear_parts(
         site_columns.append((label, np.asarray(head[2:], dtype=np.float64)))
     parts = [(prior.features_, np.column_stack(prior_columns))]
     if site_columns:
-        site = np.zeros((len(site_columns[0][1]), len(labels)))
+        site = np.zeros((len(site_columns[0][1]), len(labels)), dtype=np.float32)
         for label, weights in site_columns:
             site[:, labels.index(label)] = _ngram_weights(model.features_, weights)
         parts.append((model.features_, site))
@@ -167,7 +176,7 @@ def _credits(model: TextModel | SiteModel) -> _Credits:
 
 
 def _is_content(key: str) -> bool:
-    """A word a person could read as evidence: has letters, is not a bare function word."""
+    """A word a person could read as evidence: it has letters (not a bare number)."""
     return any(c.isalpha() for c in key)
 
 
