@@ -126,14 +126,18 @@ class _Credits:
         return np.vstack([known[key] for key in keys])
 
 
-def _ngram_weights(features: Any, coef: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
-    """``coef`` with the engineered-signal columns zeroed: they describe a text, not a word."""
-    is_ngram = np.concatenate(
+def _ngram_columns(features: Any) -> npt.NDArray[np.bool_]:
+    """True for the word and char n-gram columns of a feature union; the engineered signals
+    describe a text, not a word. (Naming every column is slow: done once per model.)"""
+    return np.concatenate(
         [
             np.full(len(t.get_feature_names_out()), name in ("word", "char"))
             for name, t in features.transformer_list
         ]
     )
+
+
+def _ngram_weights(is_ngram: npt.NDArray[np.bool_], coef: npt.NDArray[Any]) -> Any:
     # float32 like the features: seven labels' weights over every n-gram column stay small.
     return np.where(is_ngram, np.asarray(coef, dtype=np.float32), np.float32(0.0))
 
@@ -145,9 +149,10 @@ def _linear_parts(
     the prior's (scaled by a site head's slope on the prior) and a site model's own n-grams."""
     prior = model.prior if isinstance(model, SiteModel) else model
     heads = model.heads_ if isinstance(model, SiteModel) else {}
+    prior_ngrams = _ngram_columns(prior.features_)
     prior_columns, site_columns = [], []
     for label in labels:
-        coef = _ngram_weights(prior.features_, np.ravel(prior.classifiers_[label].coef_))
+        coef = _ngram_weights(prior_ngrams, np.ravel(prior.classifiers_[label].coef_))
         head = heads.get(label)
         if head is None:
             prior_columns.append(coef)
@@ -159,8 +164,9 @@ def _linear_parts(
     parts = [(prior.features_, np.column_stack(prior_columns))]
     if site_columns:
         site = np.zeros((len(site_columns[0][1]), len(labels)), dtype=np.float32)
+        site_ngrams = _ngram_columns(model.features_)
         for label, weights in site_columns:
-            site[:, labels.index(label)] = _ngram_weights(model.features_, weights)
+            site[:, labels.index(label)] = _ngram_weights(site_ngrams, weights)
         parts.append((model.features_, site))
     return parts
 
@@ -357,9 +363,15 @@ def explain_decision(
         wanted = _with_scored_labels(model, texts, wanted, scores)
     span_model = spans if spans is not None else load_span_model()
     credits = _credits(model)
+    found = [words(text) if labels else [] for text, labels in zip(texts, wanted, strict=True)]
+    # One credit lookup for the whole batch: the words not cached yet are read in one call.
+    credit = credits.of([w.key for text_words in found for w in text_words])
+    ends = np.cumsum([len(text_words) for text_words in found])
     return [
-        _text_evidence(text, labels, credits, span_model)
-        for text, labels in zip(texts, wanted, strict=True)
+        _text_evidence(
+            text, labels, text_words, credit[end - len(text_words) : end], credits, span_model
+        )
+        for text, labels, text_words, end in zip(texts, wanted, found, ends, strict=True)
     ]
 
 
@@ -386,12 +398,15 @@ def _with_scored_labels(
 
 
 def _text_evidence(
-    text: str, labels: Sequence[str], credits: _Credits, span_model: SpanModel
+    text: str,
+    labels: Sequence[str],
+    found: Sequence[Word],
+    credit: npt.NDArray[np.float64],
+    credits: _Credits,
+    span_model: SpanModel,
 ) -> dict[str, list[Evidence]]:
     if not labels:
         return {}
-    found = words(text)
-    credit = credits.of([w.key for w in found])
     probabilities = (
         span_model.probabilities(found) if any(label != SPAM for label in labels) else None
     )
