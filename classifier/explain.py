@@ -1,43 +1,57 @@
-"""Evidence behind a :class:`~classifier.model.TextModel` score, as spans of the original text.
+"""Evidence behind a :class:`~classifier.model.TextModel` decision, as whole words of the text.
 
-Each label's score is a logistic regression on the shared features, so a feature's contribution
-to the margin is ``coef_j * x_j``; the Platt sigmoid on top is monotone, so the features that
-push the margin most are also those that push the probability most. :func:`explain` takes the
-top positive word and char n-gram contributions and finds them in the text as it was passed in
-(case-insensitively): the n-grams were counted on the normalised, evasion-folded copy, whose
-offsets do not map onto the original, so a feature that only exists after folding (``fr33`` read
-as ``free``) cannot be pointed at and is left out. :func:`rule_evidence` adds the rule hits
-(links, wallet addresses, phone numbers, e-mail addresses, messaging apps) found by
-:mod:`classifier.features`' patterns on the original text. Model spans shorter than three
-characters, or made only of whitespace and punctuation, are dropped: a moderator cannot read
-"a" or ", " as evidence.
+Two questions, answered by two models:
+
+- *Which words did the label's score count?* Each label is a logistic regression on word and char
+  n-grams, so a word's credit toward a label is what its own n-grams add to the label's margin
+  (``coef · x`` of the word read alone, the engineered signals left out). Only words with a
+  positive credit can be evidence for a label.
+- *Which of those would a person mark?* Credit alone marks "you", "are" and "she": an insult is
+  addressed to someone, so those words carry weight. :class:`~classifier.spans.SpanModel`, fitted
+  on crowd-marked toxic spans of news comments, gives each word the probability a person marks
+  it, and picks the likely ones among the credited words.
+
+Spans are whole words (``classifier.spans.words``), never a letter sequence inside another word;
+neighbouring picked words apart only by spaces form one phrase. ``spam`` is explained by what a
+scam needs rather than by the toxic-span model: the text signals of :mod:`textsignals` (link and
+its host, wallet, phone, e-mail, messaging app, promised return, scam role) come first, then the
+few credited content words. A label with any credited word always gets at least one span.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from classifier.model import TextModel
 from classifier.site import SiteModel
+from classifier.spans import SpanModel, Word, load_span_model, phrases, words
 from classifier.text import NormalisedBatch, normalise_texts
-from textsignals import ASCII_LOWER, CASELESS, PATTERNS
+from textsignals import ASCII_LOWER, CASELESS, EVIDENCE, PATTERNS, find_signals, link_host
 
-__all__ = ["RULEPATTERNS", "Evidence", "explain", "rule_evidence"]
+__all__ = [
+    "ALSO_EXPLAINED_AT",
+    "RULEPATTERNS",
+    "SPAM",
+    "Evidence",
+    "explain",
+    "explain_decision",
+    "rule_evidence",
+]
 
-# Candidate features read per label before giving up on finding ``top_k`` of them in the text.
-_MAX_CANDIDATES = 50
-# Occurrences of one feature marked in a text (a flood post repeats a word hundreds of times).
-_MAX_OCCURRENCES = 10
-# Shorter spans ("a", "on", a char bigram) point at nothing a moderator can read.
-_MIN_SPAN_CHARS = 3
+SPAM = "spam"
+# A label that did not hold the comment is still explained when its score reaches this: it
+# contributed to what the moderator sees (the workspace flags the same labels).
+ALSO_EXPLAINED_AT = 0.5
+# Credited content words shown for spam after its text signals.
+_SPAM_WORDS = 3
+# Cached credit rows per model (a worker sees the same words comment after comment).
+_CREDIT_CACHE_WORDS = 100_000
 # The rule patterns that point at something in the text (not "!" or letter repeats).
 RULEPATTERNS: tuple[str, ...] = (
     "links",
@@ -49,7 +63,7 @@ RULEPATTERNS: tuple[str, ...] = (
 
 
 class Evidence(NamedTuple):
-    """One span of the original text that pushed a score, or a rule hit.
+    """One span of the original text that backs a label, or a rule hit.
 
     Attributes
     ----------
@@ -58,12 +72,13 @@ class Evidence(NamedTuple):
     text : str
         ``text[start:end]``.
     weight : float
-        The feature's contribution to the label's margin (``coef_j * x_j``); for merged spans,
-        the largest of the merged contributions; ``1.0`` for a rule hit.
+        For a word or phrase, the label's margin credit of its words; ``1.0`` for a rule hit.
     kind : str
-        ``"word"`` (word 1-2-gram), ``"char"`` (char n-gram) or ``"rule"``.
+        ``"word"`` (a word or phrase the label credited) or ``"rule"`` (a text signal).
     rule : str or None
-        The rule's name for ``kind == "rule"`` (e.g. ``"links"``), else None.
+        The signal's name for ``kind == "rule"`` (e.g. ``"links"``), else None.
+    detail : str or None
+        What the signal names, where that is not the span itself: a link's host.
     """
 
     start: int
@@ -72,181 +87,225 @@ class Evidence(NamedTuple):
     weight: float
     kind: str
     rule: str | None = None
+    detail: str | None = None
 
 
-class _Vocabulary(NamedTuple):
-    """Per fitted model: each column's kind and located pattern, built once."""
-
-    kinds: npt.NDArray[np.int8]  # 0 = word, 1 = char, 2 = other (engineered signals)
-    terms: list[str]
+_Matrix = Any  # a scipy CSR matrix
 
 
-_KINDS = ("word", "char")
-_VOCABULARIES: weakref.WeakKeyDictionary[Any, _Vocabulary] = weakref.WeakKeyDictionary()
+class _Credits:
+    """Per model: each word's credit toward every label, computed once per word and cached."""
+
+    def __init__(self, model: TextModel | SiteModel) -> None:
+        self.labels = tuple(model.labels)
+        self._parts = _linear_parts(model, self.labels)
+        self._cache: dict[str, npt.NDArray[np.float64]] = {}
+
+    def of(self, keys: Sequence[str]) -> npt.NDArray[np.float64]:
+        """A (len(keys), len(labels)) array of credits."""
+        if not keys:
+            return np.zeros((0, len(self.labels)))
+        # Read into a local mapping: another thread may clear the shared cache meanwhile.
+        known: dict[str, npt.NDArray[np.float64]] = {}
+        for key in keys:
+            row = self._cache.get(key)
+            if row is not None:
+                known[key] = row
+        missing = [key for key in dict.fromkeys(keys) if key not in known]
+        if missing:
+            batch = NormalisedBatch(normalise_texts(missing))
+            credit = sum(
+                np.asarray(features.transform(batch) @ weights, dtype=np.float64)
+                for features, weights in self._parts
+            )
+            rows = dict(zip(missing, np.atleast_2d(credit), strict=True))
+            known.update(rows)
+            if len(self._cache) + len(rows) > _CREDIT_CACHE_WORDS:
+                self._cache.clear()
+            self._cache.update(rows)
+        return np.vstack([known[key] for key in keys])
 
 
-def _vocabulary(features: Any) -> _Vocabulary:
-    """Each column's kind and term, for a fitted feature union (a model's or a site head's)."""
-    cached = _VOCABULARIES.get(features)
-    if cached is not None:
-        return cached
-    kinds: list[npt.NDArray[np.int8]] = []
-    terms: list[str] = []
-    # Every view names its columns: the n-gram views (classifier.ngrams, or the scikit-learn
-    # vectorizer of older artifacts) by their terms, the engineered signals by signal.
-    for name, transformer in features.transformer_list:
-        names = [str(term) for term in transformer.get_feature_names_out()]
-        kind = _KINDS.index(name) if name in _KINDS else 2
-        kinds.append(np.full(len(names), kind, dtype=np.int8))
-        terms.extend(names if kind < 2 else [""] * len(names))
-    built = _Vocabulary(np.concatenate(kinds), terms)
-    _VOCABULARIES[features] = built
-    return built
-
-
-# Compiling is most of an explanation's cost, and the same common n-grams come up comment after
-# comment; ``re``'s own cache holds only 512 patterns. Bounded: a long-running worker sees many.
-@functools.lru_cache(maxsize=50_000)
-def _pattern(term: str, kind: int) -> re.Pattern[str]:
-    if kind == 0:
-        # Word 1-2-grams: tokens of two or more word characters, joined by one space; in the
-        # original text the two tokens may be separated by any run of non-word characters.
-        inner = r"[\W_]+".join(re.escape(token) for token in term.split(" "))
-        return re.compile(rf"(?<!\w){inner}(?!\w)", re.IGNORECASE)
-    # char_wb n-grams: a space stands for a word edge (the vectorizer pads each word with one).
-    body = re.escape(term.strip(" "))
-    head = r"(?<!\w)" if term.startswith(" ") else ""
-    tail = r"(?!\w)" if term.endswith(" ") else ""
-    return re.compile(f"{head}{body}{tail}", re.IGNORECASE)
-
-
-_WORD_CHAR = re.compile(r"\w")
-
-
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to the words it touches: "Bitc" is read as "Bitcoin", not a fragment."""
-    while start > 0 and _WORD_CHAR.match(text[start - 1]):
-        start -= 1
-    while end < len(text) and _WORD_CHAR.match(text[end]):
-        end += 1
-    return start, end
-
-
-def _locate(text: str, term: str, kind: int, weight: float) -> list[Evidence]:
-    if not term.strip(" "):
-        return []
-    found = []
-    for match in _pattern(term, kind).finditer(text):
-        if not _is_readable(match.group()):
-            continue
-        # A char n-gram is a piece of a word; a moderator reads the word it is a piece of.
-        start, end = _whole_words(text, *match.span()) if kind == 1 else match.span()
-        found.append(Evidence(start, end, text[start:end], weight, _KINDS[kind]))
-        if len(found) == _MAX_OCCURRENCES:
-            break
-    return found
-
-
-def _is_readable(span: str) -> bool:
-    """Long enough and holding something besides whitespace and punctuation."""
-    return len(span) >= _MIN_SPAN_CHARS and any(
-        not (char.isspace() or unicodedata.category(char).startswith("P")) for char in span
+def _ngram_columns(features: Any) -> npt.NDArray[np.bool_]:
+    """True for the word and char n-gram columns of a feature union; the engineered signals
+    describe a text, not a word. (Naming every column is slow: done once per model.)"""
+    return np.concatenate(
+        [
+            np.full(len(t.get_feature_names_out()), name in ("word", "char"))
+            for name, t in features.transformer_list
+        ]
     )
 
 
-def _merge(text: str, spans: list[Evidence]) -> list[Evidence]:
-    """Merge overlapping spans into one, keeping the largest weight and its kind."""
-    merged: list[Evidence] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            end = max(last.end, span.end)
-            best = last if last.weight >= span.weight else span
-            merged[-1] = Evidence(last.start, end, text[last.start : end], best.weight, best.kind)
-        else:
-            merged.append(span)
-    return sorted(merged, key=lambda s: (-s.weight, s.start))
+def _ngram_weights(is_ngram: npt.NDArray[np.bool_], coef: npt.NDArray[Any]) -> Any:
+    # float32 like the features: seven labels' weights over every n-gram column stay small.
+    return np.where(is_ngram, np.asarray(coef, dtype=np.float32), np.float32(0.0))
 
 
-class _Source(NamedTuple):
-    """One linear part of a label's log-odds: a row of features and the weights on them."""
-
-    columns: npt.NDArray[np.int64]
-    values: npt.NDArray[np.float64]
-    coef: npt.NDArray[Any]
-    vocabulary: _Vocabulary
-
-    def candidates(self) -> list[tuple[float, str, int]]:
-        """(contribution, term, kind) of the largest positive n-gram contributions."""
-        contributions = self.values * self.coef[self.columns]
-        order = np.argsort(-contributions, kind="stable")[:_MAX_CANDIDATES]
-        found = []
-        for position in order:
-            weight = float(contributions[position])
-            if weight <= 0.0:
-                break
-            column = int(self.columns[position])
-            kind = int(self.vocabulary.kinds[column])
-            if kind <= 1:  # engineered signals have no span; rule_evidence covers them
-                found.append((weight, self.vocabulary.terms[column], kind))
-        return found
-
-
-def _label_evidence(text: str, sources: Sequence[_Source], top_k: int) -> list[Evidence]:
-    candidates = sorted(
-        (c for source in sources for c in source.candidates()), key=lambda c: -c[0]
-    )[:_MAX_CANDIDATES]
-    spans: list[Evidence] = []
-    located = 0
-    for weight, term, kind in candidates:
-        if located == top_k:
-            break
-        found = _locate(text, term, kind, weight)
-        if found:
-            spans.extend(found)
-            located += 1
-    return _merge(text, spans)
+def _linear_parts(
+    model: TextModel | SiteModel, labels: Sequence[str]
+) -> list[tuple[Any, npt.NDArray[np.float32]]]:
+    """(features, weights of shape (columns, labels)) whose products add up to n-gram credit:
+    the prior's (scaled by a site head's slope on the prior) and a site model's own n-grams."""
+    prior = model.prior if isinstance(model, SiteModel) else model
+    heads = model.heads_ if isinstance(model, SiteModel) else {}
+    prior_ngrams = _ngram_columns(prior.features_)
+    prior_columns, site_columns = [], []
+    for label in labels:
+        coef = _ngram_weights(prior_ngrams, np.ravel(prior.classifiers_[label].coef_))
+        head = heads.get(label)
+        if head is None:
+            prior_columns.append(coef)
+            continue
+        # logit = slope * (a * prior margin + b) + intercept + site weights . site features
+        slope = float(head[0]) * float(prior.calibration_[prior.labels.index(label), 0])
+        prior_columns.append(coef * slope)
+        site_columns.append((label, np.asarray(head[2:], dtype=np.float64)))
+    parts = [(prior.features_, np.column_stack(prior_columns))]
+    if site_columns:
+        site = np.zeros((len(site_columns[0][1]), len(labels)), dtype=np.float32)
+        site_ngrams = _ngram_columns(model.features_)
+        for label, weights in site_columns:
+            site[:, labels.index(label)] = _ngram_weights(site_ngrams, weights)
+        parts.append((model.features_, site))
+    return parts
 
 
-def _row(matrix: Any, row: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-    columns = np.asarray(matrix.indices[lo:hi], dtype=np.int64)
-    return columns, np.asarray(matrix.data[lo:hi], dtype=np.float64)
+_CREDITS: weakref.WeakKeyDictionary[Any, _Credits] = weakref.WeakKeyDictionary()
+
+
+def _credits(model: TextModel | SiteModel) -> _Credits:
+    found = _CREDITS.get(model)
+    if found is None:
+        found = _CREDITS[model] = _Credits(model)
+    return found
+
+
+def _is_content(key: str) -> bool:
+    """A word a person could read as evidence: it has letters (not a bare number)."""
+    return any(c.isalpha() for c in key)
+
+
+def _label_spans(
+    text: str,
+    found: Sequence[Word],
+    credit: npt.NDArray[np.float64],
+    is_content: npt.NDArray[np.bool_],
+    probabilities: npt.NDArray[np.float64],
+    spans: SpanModel,
+) -> list[Evidence]:
+    """A toxicity label's evidence: the credited words a person would likely mark."""
+    candidates = (credit > 0) & is_content
+    if not candidates.any():
+        return _best_credited(text, found, credit)
+    picked = spans.pick(probabilities, candidates)
+    return _phrases(text, found, credit, picked)
+
+
+def _phrases(
+    text: str,
+    found: Sequence[Word],
+    credit: npt.NDArray[np.float64],
+    picked: npt.NDArray[np.bool_],
+) -> list[Evidence]:
+    first_word = {w.start: i for i, w in enumerate(found) if picked[i]}
+    last_word = {w.end: i for i, w in enumerate(found) if picked[i]}
+    evidence = []
+    for start, end in phrases(text, found, picked.tolist()):
+        # A phrase is a run of picked words: its credit is theirs.
+        weight = float(credit[first_word[start] : last_word[end] + 1].sum())
+        evidence.append(Evidence(start, end, text[start:end], weight, "word"))
+    return sorted(evidence, key=lambda e: (-e.weight, e.start))
+
+
+def _best_credited(
+    text: str, found: Sequence[Word], credit: npt.NDArray[np.float64]
+) -> list[Evidence]:
+    """The single most credited word: a held label points at something whenever a word of the
+    text raised its score at all."""
+    if not found or float(credit.max()) <= 0.0:
+        return []
+    best = int(np.argmax(credit))
+    picked = np.zeros(len(found), dtype=np.bool_)
+    picked[best] = True
+    return _phrases(text, found, credit, picked)
+
+
+def _signal_evidence(text: str) -> list[Evidence]:
+    """The text signals of a scam, as rule spans (a link's host in ``detail``)."""
+    return [
+        Evidence(
+            s.start, s.end, s.text, 1.0, "rule", s.name,
+            link_host(s.text) if s.name == "links" else None,
+        )
+        for s in _outermost(find_signals(text, EVIDENCE))
+    ]  # fmt: skip
+
+
+def _spam_spans(
+    text: str, found: Sequence[Word], credit: npt.NDArray[np.float64]
+) -> list[Evidence]:
+    """Spam's evidence: its text signals first, then the few most credited content words."""
+    signals = _signal_evidence(text)
+    covered = [(s.start, s.end) for s in signals]
+    eligible = [
+        i
+        for i, w in enumerate(found)
+        if credit[i] > 0
+        and _is_content(w.key)
+        and w.key not in ENGLISH_STOP_WORDS
+        and not any(a < w.end and w.start < b for a, b in covered)
+    ]
+    top = sorted(eligible, key=lambda i: -credit[i])[:_SPAM_WORDS]
+    picked = np.zeros(len(found), dtype=np.bool_)
+    picked[top] = True
+    spans = signals + _phrases(text, found, credit, picked)
+    return spans or _best_credited(text, found, credit)
+
+
+def _outermost(signals: Sequence[Any]) -> list[Any]:
+    """Signals not inside a longer one (an e-mail's domain is not also a link)."""
+    return [
+        s
+        for s in signals
+        if not any(
+            o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
+            for o in signals
+        )
+    ]
 
 
 def explain(
     model: TextModel | SiteModel,
     texts: Sequence[str],
     labels: Sequence[str] | None = None,
-    top_k: int = 5,
+    *,
+    spans: SpanModel | None = None,
 ) -> list[dict[str, list[Evidence]]]:
-    """Return, for each text and label, the spans that pushed the label's score up most.
+    """Return, for each text and label, the words and phrases that back the label's score.
 
     Parameters
     ----------
     model : TextModel or SiteModel
-        A fitted model. For a site model, a label with a site head is explained by both parts
-        of its log-odds: the prior's n-grams (weighted by the head's slope on the prior) and
-        the site's own n-grams.
+        A fitted model. For a site model, a label with a site head credits words through both
+        parts of its log-odds: the prior's n-grams (scaled by the head's slope on the prior)
+        and the site's own n-grams.
     texts : sequence of str
-        Raw texts, as stored; offsets in the result index into these strings. The batch is
-        normalised and transformed once.
+        Raw texts, as stored; offsets in the result index into these strings.
     labels : sequence of str, optional
         Labels to explain; all of ``model.labels`` by default.
-    top_k : int
-        Number of word or char n-gram features located per label, taken in order of their
-        contribution ``coef_j * x_j`` among the positive ones. Every occurrence (up to ten) of a
-        located feature is marked, and overlapping spans are merged.
+    spans : SpanModel, optional
+        Picks the words a person would mark among those a label credits; the packaged
+        :func:`~classifier.spans.load_span_model` by default.
 
     Returns
     -------
     list of dict of str to list of Evidence
-        One dict per text, in input order, with a (possibly empty) list per label, sorted by
-        weight, largest first. Features that cannot be found in the original text (those that
-        exist only in the folded copy) are dropped, and so are matches shorter than three
-        characters or made only of whitespace and punctuation (they do not count toward
-        ``top_k``). A char n-gram's span is widened to the words it lies in. Each span's
-        ``text`` is exactly ``text[start:end]``.
+        One dict per text, in input order, with a list per label. A toxicity label's spans are
+        the credited words the span model picks (the most credited word when none is), largest
+        weight first; ``spam``'s are its text signals (``kind="rule"``) followed by up to three
+        credited content words. Every span is whole words: ``text[start:end]`` never starts or
+        ends between two word characters.
 
     Raises
     ------
@@ -254,56 +313,112 @@ def explain(
         If a requested label is not one of the model's.
     """
     chosen = tuple(model.labels if labels is None else labels)
-    unknown = [label for label in chosen if label not in model.labels]
-    if unknown:
-        raise ValueError(f"unknown label(s) {unknown}; the model has {model.labels}")
+    return explain_decision(model, texts, [chosen] * len(texts), spans=spans, also_scored=False)
+
+
+def explain_decision(
+    model: TextModel | SiteModel,
+    texts: Sequence[str],
+    held: Sequence[Sequence[str]],
+    *,
+    spans: SpanModel | None = None,
+    also_scored: bool = True,
+    scores: Sequence[Mapping[str, float] | None] | None = None,
+) -> list[dict[str, list[Evidence]]]:
+    """Return the evidence of each label that contributed to each text's decision.
+
+    Parameters
+    ----------
+    model : TextModel or SiteModel
+        The model that scored the texts.
+    texts : sequence of str
+        Raw texts, as stored.
+    held : sequence of sequence of str
+        Per text, the reasons it was held or rejected; the model's labels among them are
+        explained (other reasons, such as rule names, are ignored).
+    spans : SpanModel, optional
+        See :func:`explain`.
+    also_scored : bool
+        Also explain every other label whose score reaches ``ALSO_EXPLAINED_AT`` (one
+        ``predict_proba`` call on the texts that have a held label, unless ``scores`` has
+        them): a toxicity sub-label never holds by default, yet it is part of what the
+        moderator is shown.
+    scores : sequence of mapping, optional
+        Per text, the label scores the decision was made with (None where unknown), so that
+        ``also_scored`` need not score the texts again.
+
+    Returns
+    -------
+    list of dict of str to list of Evidence
+        Per text, the explained labels (held ones first) and their spans; see :func:`explain`.
+    """
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of strings, not a single string")
-    if len(texts) == 0:
-        return []
-    batch = NormalisedBatch(normalise_texts(texts))
-    parts = _linear_parts(model, batch, chosen)
-    results: list[dict[str, list[Evidence]]] = []
-    for row, text in enumerate(texts):
-        results.append(
-            {
-                label: _label_evidence(
-                    text,
-                    [
-                        _Source(*_row(matrix, row), coef, vocab)
-                        for matrix, coef, vocab in parts[label]
-                    ],
-                    top_k,
-                )
-                for label in chosen
-            }
+    all_labels = tuple(model.labels)
+    wanted = [[label for label in dict.fromkeys(why) if label in all_labels] for why in held]
+    unknown = {label for why in held for label in why} - set(all_labels)
+    if not also_scored and unknown:
+        raise ValueError(f"unknown label(s) {sorted(unknown)}; the model has {list(all_labels)}")
+    if also_scored:
+        wanted = _with_scored_labels(model, texts, wanted, scores)
+    span_model = spans if spans is not None else load_span_model()
+    credits = _credits(model)
+    found = [words(text) if labels else [] for text, labels in zip(texts, wanted, strict=True)]
+    # One credit lookup for the whole batch: the words not cached yet are read in one call.
+    credit = credits.of([w.key for text_words in found for w in text_words])
+    ends = np.cumsum([len(text_words) for text_words in found])
+    return [
+        _text_evidence(
+            text, labels, text_words, credit[end - len(text_words) : end], credits, span_model
         )
-    return results
+        for text, labels, text_words, end in zip(texts, wanted, found, ends, strict=True)
+    ]
 
 
-def _linear_parts(
-    model: TextModel | SiteModel, batch: NormalisedBatch, labels: Sequence[str]
-) -> dict[str, list[tuple[Any, npt.NDArray[Any], _Vocabulary]]]:
-    """Per label, the (feature matrix, weights, vocabulary) whose products add up to its
-    log-odds: the prior's features (scaled by a site head's slope on them) and, for a label
-    with a site head, the site's own n-grams."""
-    prior = model.prior if isinstance(model, SiteModel) else model
-    matrix = prior.features_.transform(batch).tocsr()
-    vocabulary = _vocabulary(prior.features_)
-    heads = model.heads_ if isinstance(model, SiteModel) else {}
-    site = model.features_.transform(batch).tocsr() if heads else None
-    parts: dict[str, list[tuple[Any, npt.NDArray[Any], _Vocabulary]]] = {}
+def _with_scored_labels(
+    model: TextModel | SiteModel,
+    texts: Sequence[str],
+    wanted: list[list[str]],
+    scores: Sequence[Mapping[str, float] | None] | None,
+) -> list[list[str]]:
+    known: list[Mapping[str, float] | None] = list(scores or [None] * len(texts))
+    unscored = [i for i, labels in enumerate(wanted) if labels and known[i] is None]
+    if unscored:
+        proba = np.asarray(model.predict_proba([texts[i] for i in unscored]), dtype=np.float64)
+        for row, found in zip(unscored, proba, strict=True):
+            known[row] = dict(zip(model.labels, found.tolist(), strict=True))
+    for row, labels in enumerate(wanted):
+        by_label = known[row]
+        if labels and by_label is not None:
+            high = [
+                label for label in model.labels if by_label.get(label, 0.0) >= ALSO_EXPLAINED_AT
+            ]
+            wanted[row] = list(dict.fromkeys([*labels, *high]))
+    return wanted
+
+
+def _text_evidence(
+    text: str,
+    labels: Sequence[str],
+    found: Sequence[Word],
+    credit: npt.NDArray[np.float64],
+    credits: _Credits,
+    span_model: SpanModel,
+) -> dict[str, list[Evidence]]:
+    if not labels:
+        return {}
+    probabilities = (
+        span_model.probabilities(found) if any(label != SPAM for label in labels) else None
+    )
+    is_content = np.array([_is_content(w.key) for w in found], dtype=np.bool_)
+    result = {}
     for label in labels:
-        coef = np.ravel(prior.classifiers_[label].coef_)
-        head = heads.get(label)
-        if head is None:
-            parts[label] = [(matrix, coef, vocabulary)]
-            continue
-        # logit = slope * (a * prior margin + b) + intercept + site weights . site features
-        slope = float(head[0]) * float(prior.calibration_[prior.labels.index(label), 0])
-        site_vocabulary = _vocabulary(model.features_)
-        parts[label] = [(matrix, coef * slope, vocabulary), (site, head[2:], site_vocabulary)]
-    return parts
+        column = credit[:, credits.labels.index(label)]
+        if label == SPAM or probabilities is None:
+            result[label] = _spam_spans(text, found, column)
+        else:
+            result[label] = _label_spans(text, found, column, is_content, probabilities, span_model)
+    return result
 
 
 def rule_evidence(texts: Sequence[str]) -> list[list[Evidence]]:
@@ -318,26 +433,20 @@ def rule_evidence(texts: Sequence[str]) -> list[list[Evidence]]:
     -------
     list of list of Evidence
         Per text, in input order, ``kind="rule"`` spans with the rule's name in ``rule`` and
-        weight ``1.0``, ordered by offset; a hit inside a longer one is left out. The patterns
-        are those of :mod:`classifier.features`; the case-insensitive ones run on an
-        ASCII-lower-cased copy, which keeps every offset.
+        weight ``1.0`` (a link's host in ``detail``), ordered by offset; a hit inside a longer
+        one is left out. The case-insensitive patterns run on an ASCII-lower-cased copy, which
+        keeps every offset.
     """
     results = []
     for text in texts:
         lower = text.translate(ASCII_LOWER)
         hits = [
-            Evidence(m.start(), m.end(), text[m.start() : m.end()], 1.0, "rule", name)
+            Evidence(
+                m.start(), m.end(), text[m.start() : m.end()], 1.0, "rule", name,
+                link_host(m.group()) if name == "links" else None,
+            )
             for name in RULEPATTERNS
             for m in PATTERNS[name].finditer(lower if name in CASELESS else text)
-        ]
-        # A hit inside a longer one (the domain of an e-mail address read as a link) says nothing.
-        kept = [
-            h
-            for h in hits
-            if not any(
-                o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
-                for o in hits
-            )
-        ]
-        results.append(sorted(kept, key=lambda e: (e.start, e.end)))
+        ]  # fmt: skip
+        results.append(sorted(_outermost(hits), key=lambda e: (e.start, e.end)))
     return results

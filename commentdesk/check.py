@@ -36,7 +36,8 @@ class ChampionScorer:
         from workers.scoring import explainer, score_batch
 
         model = self._models().get()
-        return score_batch(comments, model), explainer(model)
+        results = score_batch(comments, model)
+        return results, explainer(model, results)
 
     def _models(self) -> ModelCache:
         from workers.artifacts import artifact_cache

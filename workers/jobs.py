@@ -44,7 +44,7 @@ def _classify(comment_ids: list[str]) -> dict[str, int]:
     champion = context.models.get() if comments else None
     results = score_batch(comments, champion) if comments else []
     recorded = (
-        context.moderation.record_classifications(results, comments, explainer(champion))
+        context.moderation.record_classifications(results, comments, explainer(champion, results))
         if results
         else 0
     )

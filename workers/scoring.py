@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from classifier.explain import Evidence, explain, rule_evidence
+from classifier.explain import Evidence, explain_decision, rule_evidence
 from classifier.model import TextModel
 from classifier.site import SiteModel
 from service.domain import Classification, Comment
@@ -64,37 +64,42 @@ def _classification(
     return Classification(comment.id, dict(zip(labels, row.tolist(), strict=True)), version)
 
 
-def explainer(model: LoadedModel | None) -> Explainer | None:
-    """Evidence for the comments the policy holds back: one batched ``explain`` call.
+def explainer(
+    model: LoadedModel | None, results: Sequence[Classification] = ()
+) -> Explainer | None:
+    """Evidence for the comments the policy holds back: one batched ``explain_decision`` call.
 
-    None when the model cannot be explained (no model, or not a :class:`TextModel`). A fault
-    while explaining is logged and leaves the comments without evidence; it never changes or
-    delays a verdict beyond the call itself.
+    None when the model cannot be explained (no model, or not a :class:`TextModel`). ``results``
+    are the batch's classifications: their scores say which other labels scored high enough to
+    be explained, without scoring the comments again. A fault while explaining is logged and
+    leaves the comments without evidence; it never changes or delays a verdict beyond the call
+    itself.
     """
     if model is None or not isinstance(model.scorer, TextModel | SiteModel):
         return None
     scorer = model.scorer
+    scored = {r.comment_id: r.scores for r in results if r.error is None}
 
     def explain_comments(
         comments: Sequence[Comment], reasons: Sequence[Sequence[str]]
     ) -> list[Mapping[str, Any] | None]:
         bodies = [c.body for c in comments]
-        # Only the labels that held a comment explain it (a low score's top words are noise),
-        # and each label explained costs a search per top feature: one batch call for the union.
-        wanted = [[r for r in why if r in scorer.labels] for why in reasons]
-        union = sorted({label for labels in wanted for label in labels})
+        # The labels that held a comment, and any other scoring high, explain it (a low score's
+        # words are noise): one batch call for all of them.
         try:
-            spans = explain(scorer, bodies, union) if union else [{} for _ in bodies]
+            spans = explain_decision(
+                scorer, bodies, reasons, scores=[scored.get(c.id) for c in comments]
+            )
             rules = rule_evidence(bodies)
         except Exception as exc:  # evidence is an aid for moderators, never a reason to fail
             log.warning("explaining %d comment(s) failed: %r", len(comments), exc)
             return [None] * len(comments)
         return [
             {
-                "labels": {label: [_span(e) for e in by_label[label]] for label in labels},
+                "labels": {label: [_span(e) for e in found] for label, found in by_label.items()},
                 "rules": [_span(e) for e in hits],
             }
-            for by_label, labels, hits in zip(spans, wanted, rules, strict=True)
+            for by_label, hits in zip(spans, rules, strict=True)
         ]
 
     return explain_comments
@@ -110,4 +115,6 @@ def _span(evidence: Evidence) -> dict[str, Any]:
     }
     if evidence.rule is not None:
         span["rule"] = evidence.rule
+    if evidence.detail is not None:
+        span["detail"] = evidence.detail
     return span

@@ -275,7 +275,7 @@ class Classification:
     ``evidence`` is what the model saw, as spans of the stored body, present only for comments
     the policy withheld or rejected: ``{"labels": {label: [span, ...]}, "rules": [span, ...]}``
     with each span a JSON object ``{start, end, text, weight, kind}`` (offsets into the body; rule
-    spans also carry ``rule``).
+    spans also carry ``rule``, and a link's host as ``detail``).
     """
 
     comment_id: str

@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 
-from classifier.explain import Evidence, _locate, _merge, explain, rule_evidence
+from classifier.explain import Evidence, explain, explain_decision, rule_evidence
 from classifier.model import TextModel
 from classifier.site import SiteModel
+from classifier.spans import SpanModel
 
 
 def _assert_slices(text: str, spans: list[Evidence]) -> None:
@@ -35,13 +36,15 @@ def test_spans_point_at_planted_spam_words_not_neutral_ones(tiny_model: TextMode
     assert not _covered(text, spans, "article")
     assert not _covered(text, spans, "argued")
     assert all(s.weight > 0 for s in spans)
-    assert [s.weight for s in spans] == sorted((s.weight for s in spans), reverse=True)
+    words = [s.weight for s in spans if s.kind == "word"]
+    assert words == sorted(words, reverse=True)
 
 
 def test_toxic_spans_point_at_insults(tiny_model: TextModel) -> None:
     text = "Thanks for writing, you are a pathetic clown"
     [result] = explain(tiny_model, [text], labels=["toxic"])
     assert set(result) == {"toxic"}
+    assert len(result["toxic"]) <= 2
     _assert_slices(text, result["toxic"])
     assert _covered(text, result["toxic"], "pathetic") or _covered(text, result["toxic"], "clown")
     assert not _covered(text, result["toxic"], "Thanks")
@@ -70,14 +73,13 @@ def test_offsets_hold_after_non_ascii_characters(tiny_model: TextModel) -> None:
     assert _covered(text, spans, "telegram")
 
 
-def test_a_feature_that_exists_only_after_folding_is_dropped(tiny_model: TextModel) -> None:
-    # "t3l3gr4m" folds to "telegram" for the model, but "telegram" is nowhere in the text.
+def test_an_evasive_spelling_is_marked_as_the_word_written(tiny_model: TextModel) -> None:
+    # "t3l3gr4m" folds to "telegram" for the model: the word as written is the evidence.
     text = "grab a gift card, message me on t3l3gr4m"
     [result] = explain(tiny_model, [text], labels=["spam"])
     spans = result["spam"]
     _assert_slices(text, spans)
-    assert all("telegram" not in s.text.lower() for s in spans)
-    assert not _covered(text, spans, "t3l3gr4m")
+    assert any(s.text == "t3l3gr4m" for s in spans)
 
 
 def test_batch_matches_one_by_one(tiny_model: TextModel) -> None:
@@ -92,19 +94,6 @@ def test_unknown_label_and_bare_string_are_refused(tiny_model: TextModel) -> Non
         explain(tiny_model, ["x"], labels=["nope"])
     with pytest.raises(TypeError):
         explain(tiny_model, "a string")
-
-
-def test_overlapping_spans_merge_keeping_the_largest_weight() -> None:
-    text = "message me"
-    merged = _merge(
-        text,
-        [
-            Evidence(0, 7, "message", 0.2, "word"),
-            Evidence(4, 10, "age me", 0.5, "char"),
-            Evidence(8, 10, "me", 0.1, "word"),
-        ],
-    )
-    assert merged == [Evidence(0, 10, "message me", 0.5, "char")]
 
 
 def test_rule_hits_are_spans_of_the_original_text() -> None:
@@ -127,47 +116,67 @@ def test_rule_hits_are_spans_of_the_original_text() -> None:
     assert rule_evidence(["The article was well argued"]) == [[]]
 
 
-# Texts whose toxic or spam explanation, taken deep (top_k=50), reaches char n-grams such as
-# " a " that match a bare "a" in the text.
+# Texts with one-letter words, symbols and punctuation runs next to the planted words.
 SHORT_MATCHES = [
     "Win a free phone today, just click!!! ok",
     "Grab a gift card, message me on telegram, a b c",
     "A, b. Win $$$ !!! ... you are a clown",
+    "ridiculed classy assassin, idiotic stupidity",
 ]
 
 
-def test_deep_explanations_hold_no_short_or_punctuation_spans(tiny_model: TextModel) -> None:
-    results = explain(tiny_model, SHORT_MATCHES, top_k=50)
+def test_spans_are_whole_words_never_letters_inside_one(tiny_model: TextModel) -> None:
+    results = explain(tiny_model, SHORT_MATCHES)
 
     spans = 0
     for text, result in zip(SHORT_MATCHES, results, strict=True):
         for label_spans in result.values():
-            _assert_slices(text, label_spans)
+            for span in label_spans:
+                assert text[span.start : span.end] == span.text
+                assert span.start == 0 or not (text[span.start - 1].isalnum()), span
+                assert span.end == len(text) or not text[span.end].isalnum(), span
             spans += len(label_spans)
     assert spans > 0
 
 
-@pytest.mark.parametrize(
-    ("text", "term", "kind", "expected"),
-    [
-        ("Win a free phone", " a ", 1, []),  # one letter
-        ("so on and on", "on", 0, []),  # two letters
-        ("click!!! now", "!!!", 1, []),  # punctuation only
-        ("wait ... , what", ". ,", 1, []),  # punctuation and whitespace only
-        ("pay $$$ today", "$$$", 1, [(4, 7, "$$$")]),  # symbols can be evidence
-        ("Win a free phone", "free", 0, [(6, 10, "free")]),
-        # A char n-gram is shown as the words it lies in, never as a fragment of one.
-        ("FREE!!! offer", "ee!!", 1, [(0, 6, "FREE!!")]),
-        ("Bitcoin ETFs", " bitc", 1, [(0, 7, "Bitcoin")]),
-    ],
-)
-def test_locate_drops_short_and_punctuation_only_matches(
-    text: str, term: str, kind: int, expected: list[tuple[int, int, str]]
+def test_function_words_are_not_marked_for_what_their_context_did(
+    tiny_model: TextModel,
 ) -> None:
-    found = _locate(text, term, kind, 0.5)
+    text = "you are a pathetic clown"
+    # A span model that knows insults and not pronouns, whatever the classifier credits.
+    spans = SpanModel({"w=pathetic": 3.0, "w=clown": 3.0, "w=you": -3.0}, -1.0, 0.3, 0.5)
+    [result] = explain(tiny_model, [text], ["toxic"], spans=spans)
+    marked = " ".join(s.text for s in result["toxic"])
+    assert "pathetic clown" in marked
+    assert "you" not in marked.split()
 
-    assert [(s.start, s.end, s.text) for s in found] == expected
-    assert all(text[s.start : s.end] == s.text for s in found)
+
+def test_a_held_label_always_points_at_something(tiny_model: TextModel) -> None:
+    # No word is likely to be marked: the most likely credited word is still shown.
+    never = SpanModel({}, -10.0, 0.5, 0.5)
+    [result] = explain(tiny_model, ["you are a pathetic clown"], ["toxic"], spans=never)
+    assert len(result["toxic"]) == 1
+
+
+def test_spam_names_its_signals_first_with_a_link_host(tiny_model: TextModel) -> None:
+    text = "Claim bonus crypto at https://www.prize-now.com/x or message me on Telegram"
+    [result] = explain(tiny_model, [text], ["spam"])
+    spans = result["spam"]
+    rules = [s for s in spans if s.kind == "rule"]
+    assert spans[: len(rules)] == rules  # signals first
+    assert {s.rule for s in rules} == {"links", "messaging_apps"}
+    assert next(s.detail for s in rules if s.rule == "links") == "www.prize-now.com"
+    words = [s for s in spans if s.kind == "word"]
+    assert 0 < len(words) <= 3
+    assert all(s.text.lower() not in {"at", "or", "me", "on"} for s in words)
+
+
+def test_decision_explains_held_labels_and_high_scoring_ones(tiny_model: TextModel) -> None:
+    texts = ["you are a stupid idiot, shut up", "The chart was well argued"]
+    first, second = explain_decision(tiny_model, texts, [["toxic", "new_author"], []])
+    assert next(iter(first)) == "toxic"  # held labels first; rule reasons are not labels
+    assert "new_author" not in first
+    assert second == {}
 
 
 def test_explains_models_with_scikit_learn_views_alike(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -9,9 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from service.domain import Author, Comment, ModelVersion, Status
+from classifier.model import TextModel
+from service.domain import Author, Classification, Comment, ModelVersion, Status
+from tests.unit.classifier.conftest import data_dir, tiny_model
 from workers.model_cache import LoadedModel
-from workers.scoring import NO_MODEL, score_batch
+from workers.scoring import NO_MODEL, explainer, score_batch
+
+__all__ = ["data_dir", "tiny_model"]  # the fixtures, for the explainer test
 
 VERSION = ModelVersion(
     "v1",
@@ -117,3 +122,32 @@ def test_score_batch_of_nothing_calls_no_model() -> None:
     model = _model(RuntimeError("must not be called"))
 
     assert score_batch([], model) == []
+
+
+def test_explainer_explains_high_scoring_labels_from_the_batch_scores(
+    tiny_model: TextModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comment = dataclasses.replace(
+        _comment(1), body="you stupid idiot, claim bonus crypto, message me on telegram"
+    )
+    result = Classification(comment.id, {"spam": 0.9, "toxic": 0.8}, VERSION.id)
+
+    def no_second_scoring(texts: Sequence[str]) -> Any:
+        raise AssertionError("the explainer scored the comments again")
+
+    monkeypatch.setattr(tiny_model, "predict_proba", no_second_scoring)
+    explain = explainer(LoadedModel(VERSION, tiny_model), [result])
+    assert explain is not None
+    [evidence] = explain([comment], [["toxic", "new_author"]])
+    assert evidence is not None
+    assert list(evidence["labels"]) == ["toxic", "spam"]  # held first, then the high one
+    spam = evidence["labels"]["spam"]
+    assert spam[0] == {
+        "start": comment.body.index("telegram"),
+        "end": len(comment.body),
+        "text": "telegram",
+        "weight": 1.0,
+        "kind": "rule",
+        "rule": "messaging_apps",
+    }
+    assert {s["kind"] for s in evidence["labels"]["toxic"]} == {"word"}

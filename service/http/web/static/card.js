@@ -20,11 +20,26 @@ export function highlightedBody(body, evidence, flagged) {
       nodes.push(document.createTextNode(text));
       continue;
     }
-    const labels = [...new Set(covering.map((s) => s.label))];
+    const labels = [...new Set(covering.map(spanName))];
     const kinds = covering.some((s) => s.kind === "rule") ? "ev ev-rule" : "ev";
-    nodes.push(el("mark", { class: kinds, title: `evidence: ${labels.join(", ")}` }, text));
+    // Focusable, so a keyboard user sees the label too; the tooltip is CSS over data-label
+    // (an attribute, never parsed as markup), and title gives it to assistive technology.
+    nodes.push(el("mark", { class: kinds, tabindex: "0", "data-label": labels.join(" · "), title: `evidence: ${labels.join(", ")}` }, text));
   }
   return nodes;
+}
+
+// Rule names as a moderator reads them.
+const SIGNALS = {
+  links: "link", wallet_like: "wallet", phone_like: "phone", emails: "e-mail", messaging_apps: "messaging app",
+  promised_returns: "promised return", scam_roles: "scam role",
+};
+
+/** "toxic", "insult", "spam: link example.xyz", "messaging app": what a span is evidence of. */
+function spanName(span) {
+  if (span.kind !== "rule") return span.label;
+  const signal = [SIGNALS[span.rule] || span.rule, span.detail].filter(Boolean).join(" ");
+  return span.label === span.rule ? signal : `${span.label}: ${signal}`;
 }
 
 function evidenceSpans(evidence) {
@@ -33,7 +48,11 @@ function evidenceSpans(evidence) {
   for (const [label, list] of Object.entries(evidence.labels || {})) {
     for (const span of list) spans.push({ ...span, label });
   }
-  for (const span of evidence.rules || []) spans.push({ ...span, label: span.rule || "rule", kind: "rule" });
+  // A rule hit a label already names (spam's link) is shown once, under that label.
+  const named = new Set(spans.map((s) => `${s.start}:${s.end}:${s.rule}`));
+  for (const span of evidence.rules || []) {
+    if (!named.has(`${span.start}:${span.end}:${span.rule}`)) spans.push({ ...span, label: span.rule || "rule", kind: "rule" });
+  }
   return spans;
 }
 
