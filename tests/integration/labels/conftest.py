@@ -9,7 +9,7 @@ import pytest
 from service.domain import Classification, Decision
 from service.moderation import Moderation
 from tests.intake import submit
-from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: F401
+from tests.integration.http.conftest import app_settings, client, contract, make_key, ops  # noqa: F401
 from tests.integration.workers.worker_factories import make_comment
 
 TRICKY_BODY = 'Line one, with "quotes";\nline two =1+1 and a comma, too'

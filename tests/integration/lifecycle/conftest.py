@@ -20,7 +20,7 @@ from service.lifecycle import Lifecycle
 from service.moderation import Moderation
 from service.settings import Settings
 from service.training_queue import TrainingQueue
-from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: F401
+from tests.integration.http.conftest import app_settings, client, contract, make_key, ops  # noqa: F401
 from tests.integration.lifecycle.corpus import write_corpus
 from tests.integration.workers.worker_factories import FakeScorer
 from workers.context import WorkerContext, install

@@ -70,4 +70,4 @@ def challenger(moderation: Moderation, sessions: sessionmaker[Session]) -> Model
 
 
 # The HTTP fixtures (a real app on this test's database and Redis, API keys per role).
-from tests.integration.http.conftest import app_settings, client, make_key, ops  # noqa: E402, F401
+from tests.integration.http.conftest import app_settings, client, contract, make_key, ops  # noqa: E402, F401
