@@ -21,7 +21,6 @@ machines), and how many comments held on any public test split got no evidence a
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -32,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.report import publish
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import load_model
 from classifier.datasets import is_test_text, load_datasets
@@ -267,9 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench.evidence: no {SPANS_DIR}/{SPANS_FILE} under {data}", file=sys.stderr)
         return 2
     report = run(data, Path(args.model))
-    sys.stdout.write(render(report))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    publish(report, render(report), args.json)
     return 0
 
 

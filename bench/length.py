@@ -17,7 +17,6 @@ spam score that does not rise when clean text gets longer.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.report import publish
 from classifier import DEFAULT_MODEL_DIR
 from classifier.artifact import load_model
 from classifier.datasets import Dataset, load_datasets, load_domain_examples
@@ -143,9 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench.length: --data {data} is not a folder", file=sys.stderr)
         return 2
     report = run(data, Path(args.model))
-    sys.stdout.write(render(report))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    publish(report, render(report), args.json)
     return 0
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 Row = tuple[str, str, str]
 SPAN_SLACK = 0.01  # allowance for the tail of the last requests
+
+
+def publish(report: Mapping[str, Any], text: str, json_path: str | None) -> None:
+    """Print a run's text, and write the whole report as JSON where ``--json`` asked for it."""
+    sys.stdout.write(text)
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def targets(fixed: Mapping[str, Any], duration_s: float) -> dict[str, bool]:

@@ -149,6 +149,19 @@ def _delivery(
 # -- scheduling ---------------------------------------------------------------------------------
 
 
+def pending_deliveries(session: Session) -> int:
+    """How many deliveries wait for a 2xx, over every endpoint (index range per endpoint)."""
+    pending = (
+        select(func.count())
+        .select_from(WebhookDeliveryRow)
+        .where(
+            WebhookDeliveryRow.endpoint_id.in_(select(WebhookEndpointRow.id)),
+            WebhookDeliveryRow.status == DeliveryStatus.PENDING.value,
+        )
+    )
+    return session.execute(pending).scalar_one()
+
+
 def due_endpoints(session: Session, now: datetime, limit: int) -> list[str]:
     """Enabled endpoints with a delivery due, not backing off and not leased to a live run."""
     due = (

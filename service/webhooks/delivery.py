@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import metrics
 from service.clock import utcnow
 from service.domain.webhooks import Delivery, Endpoint
 from service.store import webhooks as store
@@ -146,6 +147,14 @@ class Deliverer:
 
     def _record(self, endpoint: Endpoint, results: list[Result]) -> bool:
         """Log every attempt and update the endpoint; returns whether it was disabled."""
+        disabled = self._store_results(endpoint, results)
+        for result in results:
+            metrics.record_webhook_delivery("delivered" if result.is_success else "failed")
+        if disabled:
+            metrics.record_webhook_delivery("gave_up")
+        return disabled
+
+    def _store_results(self, endpoint: Endpoint, results: list[Result]) -> bool:
         last = results[-1]
         with transaction(self.sessions) as session:
             for result in results:

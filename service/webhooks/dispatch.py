@@ -21,6 +21,7 @@ from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import metrics
 from service.clock import utcnow
 from service.errors import QueueError
 from service.outbox import Outbox
@@ -105,6 +106,7 @@ class Dispatcher:
         sequenced = self.outbox.sequence()
         with transaction(self.sessions) as session:
             due = store.due_endpoints(session, self.clock(), DUE_MAX)
+            metrics.set_outbox_backlog(store.pending_deliveries(session))
         enqueued = sum(self.queue.enqueue(endpoint_id) for endpoint_id in due)
         if sequenced or enqueued:
             log.debug("dispatch: %d event(s) numbered, %d run(s) enqueued", sequenced, enqueued)

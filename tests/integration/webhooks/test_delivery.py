@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
+from service import metrics
 from service.domain import Decision, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
 from service.domain.webhooks import Endpoint
@@ -20,6 +21,7 @@ from tests.factories import new_comment, scores
 from tests.intake import submit
 from tests.integration.webhooks.conftest import Deliver, deliver_until
 from tests.integration.webhooks.receiver import Receiver
+from workers.context import WorkerContext
 
 
 def _endpoint(hooks: Webhooks, receiver: Receiver, *events: str) -> Endpoint:
@@ -278,3 +280,32 @@ def test_ping_sends_a_signed_test_event_and_logs_it(hooks: Webhooks, receiver: R
     request = receiver.requests[0]
     assert Webhook(endpoint.secret).verify(request.body, request.headers)["type"] == "webhook.ping"
     assert hooks.attempts(endpoint.id, None, None, 5).items[0].id == attempt.id
+
+
+def _sample(name: str, **labels: str) -> float:
+    return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_deliveries_and_the_backlog_reach_the_metrics(
+    hooks: Webhooks,
+    receiver: Receiver,
+    moderation: Moderation,
+    deliver: Deliver,
+    webhook_context: WorkerContext,
+) -> None:
+    assert webhook_context.webhooks is not None
+    dispatcher = webhook_context.webhooks.dispatcher
+    deliveries, backlog = "commentdesk_webhook_deliveries_total", "commentdesk_outbox_backlog"
+    before = {o: _sample(deliveries, outcome=o) for o in ("delivered", "failed")}
+    _endpoint(hooks, receiver, "comment.accepted")
+    receiver.plan(500)
+    submit(moderation, [new_comment()])
+
+    dispatcher.dispatch()
+    assert _sample(backlog) == 1
+    deliver_until(deliver, lambda: len(receiver.requests) == 2)
+    dispatcher.dispatch()
+
+    assert _sample(backlog) == 0
+    assert _sample(deliveries, outcome="failed") - before["failed"] == 1
+    assert _sample(deliveries, outcome="delivered") - before["delivered"] == 1
