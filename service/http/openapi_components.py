@@ -99,10 +99,14 @@ SCHEMAS: dict[str, Any] = {
         policy={"type": "string", "enum": [p.value for p in AuthorPolicy]},
         trust_threshold=NNUM, note=NSTR, set_by=STR, set_at=TIME),
     "AuthorView": _obj(
-        ["site_id", "author_id", "counts", "recent", "policy"], site_id=STR, author_id=STR,
-        counts={"type": "object", "additionalProperties": {"type": "integer"}},
+        ["site_id", "author_id", "counts", "recent", "policy", "notes"], site_id=STR,
+        author_id=STR, counts={"type": "object", "additionalProperties": {"type": "integer"}},
         recent={"type": "array", "items": _ref("Comment")},
-        policy={"anyOf": [_ref("AuthorPolicy"), {"type": "null"}]}),
+        policy={"anyOf": [_ref("AuthorPolicy"), {"type": "null"}]},
+        notes={"type": "array", "items": _ref("AuthorNote"),
+               "description": "moderators' private notes, newest first (up to 50)"}),
+    "AuthorNote": _obj(["id", "note", "written_by", "written_at"], id={"type": "integer"},
+                       note=STR, written_by=STR, written_at=TIME),
     "ModelList": _obj(["items"], items={"type": "array", "items": _obj(
         ["id", "artifact_sha256", "labels", "created_at", "aliases"], id=STR,
         artifact_sha256=STR, artifact_path=STR, labels=STRS, metrics={"type": "object"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from typing import Any
 
 from service.domain import ActionKind, Author, Decision, Envelope, NewComment, Queue
@@ -19,6 +20,7 @@ from service.store.queues import AuditFilter, QueueFilter
 
 IDEMPOTENCY_KEY_MAX = 200
 NOTE_MAX = 2000
+REASON_CODE = re.compile(r"[a-z_]{1,32}")
 
 AUTHOR_FIELDS: Fields = {
     "id": Field(
@@ -172,6 +174,17 @@ def queue_query(settings: Settings) -> Fields:
             minimum=0,
             maximum=1,
         ),
+        "q": Field(
+            "string",
+            "Only comments whose text contains this, ignoring case (`%` and `_` are literal).",
+            max_length=200,
+            normalise=True,
+        ),
+        "reason": Field(
+            "string",
+            "Only comments held (or decided) for this reason code, e.g. links or new_author.",
+            max_length=32,
+        ),
         "sort": Field(
             "string",
             "risk (highest first, default) or age (oldest first).",
@@ -267,7 +280,16 @@ def queue_filter(query: dict[str, Any]) -> QueueFilter:
         author_id=query["author_id"],
         label=query["label"],
         min_score=query["min_score"],
+        text=query["q"],
+        reason=_reason_code(query["reason"]),
     )
+
+
+def _reason_code(code: str | None) -> str | None:
+    """A reason code as the queue filter matches it; anything else is a 422."""
+    if code is not None and not REASON_CODE.fullmatch(code):
+        raise ValidationError([FieldError("/query/reason", "must be a reason code ([a-z_]+)")])
+    return code
 
 
 def audit_filter(query: dict[str, Any]) -> AuditFilter:

@@ -9,6 +9,7 @@ from typing import Any
 from service.claims import Claim
 from service.domain import Comment, Page
 from service.http.render import comment_full, evidence_spans, timestamp
+from service.store.author_notes import AuthorNote
 from service.store.authors import AuthorPolicySetting
 from service.store.cards import CardDetails
 from service.store.decisions import Decided
@@ -90,6 +91,17 @@ def author(view: AuthorView) -> dict[str, Any]:
         "counts": view.record.counts,
         "recent": [comment_full(c) for c in view.record.recent],
         "policy": policy(view.policy) if view.policy is not None else None,
+        "notes": [note(n) for n in view.notes],
+    }
+
+
+def note(found: AuthorNote) -> dict[str, Any]:
+    """A moderator's note on an author."""
+    return {
+        "id": found.id,
+        "note": found.body,
+        "written_by": found.written_by,
+        "written_at": timestamp(found.written_at),
     }
 
 

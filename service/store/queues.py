@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
@@ -30,6 +42,8 @@ class QueueFilter:
     author_id: str | None = None
     label: str | None = None
     min_score: float | None = None
+    text: str | None = None  # the body contains this, case-insensitively
+    reason: str | None = None  # a reason code the comment is held (or was decided) for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +141,10 @@ def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[Comment
         query = query.where(CommentRow.article_id == filters.article_id)
     if filters.author_id is not None:
         query = query.where(CommentRow.author_id == filters.author_id)
+    if filters.text is not None:
+        query = query.where(CommentRow.body.icontains(filters.text, autoescape=True))
+    if filters.reason is not None:
+        query = query.where(_has_reason(filters.reason))
     if filters.label is not None or filters.min_score is not None:
         score = select(ScoreRow.comment_id).where(
             ScoreRow.comment_id == CommentRow.id, ScoreRow.model_version == CommentRow.model_version
@@ -137,6 +155,18 @@ def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[Comment
             score = score.where(ScoreRow.value >= filters.min_score)
         query = query.where(exists(score))
     return query
+
+
+def _has_reason(code: str) -> ColumnElement[bool]:
+    """Whether ``comments.reasons`` (a JSON array of codes) holds ``code``.
+
+    Matched on the array's JSON text, which both backends keep as written: a code is
+    ``[a-z_]`` (checked at the boundary), so it is written as ``"code"`` and nothing else
+    can contain that quoted form. Both predicates here are residual filters on the status
+    index the sort walks, so paging stays a keyset scan.
+    """
+    quoted = f'"{code}"'
+    return cast(CommentRow.reasons, Text).contains(quoted, autoescape=True)
 
 
 def scores_for(session: Session, comment_id: str) -> dict[str, dict[str, float]]:

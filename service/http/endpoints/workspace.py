@@ -1,4 +1,5 @@
-"""Moderator workspace endpoints (issue 4): claims, undo, bulk decisions, author policies."""
+"""Moderator workspace endpoints (issue 4): claims, undo, bulk decisions, author policies and
+notes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from service.domain import AuthorPolicy, Decision
-from service.errors import FieldError, ValidationError
+from service.errors import FieldError, NotFoundError, ValidationError
 from service.http import workspace_render as render
 from service.http.call import ApiRoute, Call
 from service.http.fields import Field, Fields
@@ -50,6 +51,12 @@ def routes(_settings: Settings) -> list[ApiRoute]:
                  response="AuthorPolicy", body=policy_fields, errors=(413,)),
         ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/policy", delete_author_policy,
                  MODERATOR, "Remove an author's policy", status=204, response="NoContent"),
+        ApiRoute("POST", "/v1/authors/{site_id}/{author_id}/notes", add_author_note, MODERATOR,
+                 "Keep a private note on an author (moderators only)", status=201,
+                 response="AuthorNote", body=note_fields, errors=(413,)),
+        ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/notes/{note_id}",
+                 delete_author_note, MODERATOR, "Remove a note on an author", status=204,
+                 response="NoContent", errors=(404,)),
     ]  # fmt: skip
 
 
@@ -60,6 +67,12 @@ POLICY_FIELDS: Fields = {
     "trust_threshold": Field("number", "For trust: approve while every score is below this "
                              "(default 0.5).", minimum=0, maximum=1, example=0.3),
     "note": Field("string", "Why, for other moderators.", max_length=NOTE_MAX, text="text"),
+}  # fmt: skip
+
+NOTE_FIELDS: Fields = {
+    "note": Field("string", "What other moderators should know about this author. Private: "
+                  "never sent to the site, but part of the author's GDPR export.",
+                  required=True, max_length=NOTE_MAX, normalise=True, text="text"),
 }  # fmt: skip
 
 SELECT_FIELDS: Fields = {
@@ -187,6 +200,37 @@ async def delete_author_policy(call: Call) -> Response:
         call.resources.workspace.delete_policy,
         call.path_param("site_id"),
         call.path_param("author_id"),
+    )
+    return Response(status_code=204)
+
+
+def note_fields(_settings: Settings) -> Fields:
+    """Fields of ``POST /v1/authors/{site_id}/{author_id}/notes``."""
+    return NOTE_FIELDS
+
+
+async def add_author_note(call: Call) -> Response:
+    """Keep the note, signed with the moderator's name."""
+    note = await run_in_threadpool(
+        call.resources.workspace.add_note,
+        call.path_param("site_id"),
+        call.path_param("author_id"),
+        call.body["note"],
+        call.caller.name,
+    )
+    return JSONResponse(render.note(note), status_code=201)
+
+
+async def delete_author_note(call: Call) -> Response:
+    """Remove the note; 404 when this author has no such note."""
+    raw = call.path_param("note_id")
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFoundError(f"there is no note {raw!r}")
+    await run_in_threadpool(
+        call.resources.workspace.delete_note,
+        call.path_param("site_id"),
+        call.path_param("author_id"),
+        int(raw),
     )
     return Response(status_code=204)
 

@@ -47,6 +47,33 @@ def test_queue_lists_review_by_risk_with_filters(
     assert ids("?label=toxic&min_score=0.5") == [other]
 
 
+def test_queue_filters_by_text_and_reason_with_keyset_paging(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    toxic = [post_comment(client, site, body=f"You are a CLOWN, number {n}") for n in range(3)]
+    spam = post_comment(client, site, body="Clown coins: 100% returns via wallet_x")
+    for risk, comment_id in enumerate(toxic):
+        classify(moderation, comment_id, spam=0.1, toxic=0.6 + risk / 10)
+    classify(moderation, spam, spam=0.9, toxic=0.1)
+
+    def page(query: str) -> tuple[list[str], str | None]:
+        response = client.get(f"/v1/queues/review?{query}", headers=moderator)
+        assert response.status_code == 200, response.text
+        return [i["id"] for i in response.json()["items"]], response.json()["next_cursor"]
+
+    first, cursor = page("reason=toxic&q=clown&limit=2")
+    rest, end = page(f"reason=toxic&q=clown&limit=2&cursor={cursor}")
+    assert first + rest == toxic[::-1]
+    assert end is None
+    assert page("q=cLoWn")[0] == [spam, *toxic[::-1]]
+    assert page("q=100%25")[0] == [spam]
+    assert page("q=1_0")[0] == []  # % and _ are literal, not wildcards
+    assert page("q=wallet_x&reason=spam")[0] == [spam]
+    assert page("reason=links")[0] == []
+    bad = client.get("/v1/queues/review?reason=Toxic!", headers=moderator)
+    assert (bad.status_code, bad.json()["errors"][0]["pointer"]) == (422, "/query/reason")
+
+
 def test_queue_pages_with_a_cursor(
     client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
 ) -> None:
