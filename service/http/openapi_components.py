@@ -50,7 +50,8 @@ SCHEMAS: dict[str, Any] = {
         claimed_by={**NSTR, "description": "queue listings: who holds the claim"},
         claim_expires_at={**NTIME, "description": "queue listings: when the claim lapses"},
         details={"type": "object", "description": "queue listings with include=details: "
-                 "{scores: {label: value}, evidence, parent: Comment | null}"},
+                 "{scores: {label: value}, evidence, parent: Comment | null, system_reasons: the "
+                 "reasons of the latest automatic verdict, kept after a moderator's decision}"},
         undo={"type": ["object", "null"], "description": "decision responses: "
               "{batch_id, until} for POST /v1/decisions/{batch_id}/undo"}),
     "ThreadedComment": _obj(

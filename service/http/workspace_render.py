@@ -52,6 +52,7 @@ def card(details: CardDetails) -> dict[str, Any]:
         "scores": details.scores,
         "evidence": evidence_spans(details.evidence),
         "parent": comment_full(details.parent) if details.parent is not None else None,
+        "system_reasons": details.system_reasons,
     }
 
 

@@ -16,24 +16,27 @@ from service.store.convert import to_comment
 
 @dataclasses.dataclass(frozen=True)
 class CardDetails:
-    """The scores of the version that decided, the evidence behind them, the parent comment."""
+    """The scores of the version that decided, the evidence behind them, the parent comment,
+    and the reasons the system gave (a moderator's decision replaces the comment's reasons)."""
 
     scores: dict[str, float]
     evidence: dict[str, Any] | None
     parent: Comment | None
+    system_reasons: list[str]
 
 
 def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDetails]:
     """Details of every comment of a page, keyed by comment id."""
     ids = [c.id for c in page]
     scores = _scores(session, page)
-    evidence = _latest_evidence(session, ids)
+    classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
-            evidence.get(c.id),
+            classified.get(c.id, (None, []))[0],
             parents.get(c.parent_id) if c.parent_id is not None else None,
+            classified.get(c.id, (None, []))[1],
         )
         for c in page
     }
@@ -53,13 +56,17 @@ def _scores(session: Session, page: Sequence[Comment]) -> dict[str, dict[str, fl
     return found
 
 
-def _latest_evidence(session: Session, ids: list[str]) -> dict[str, dict[str, Any] | None]:
+def _latest_classification(
+    session: Session, ids: list[str]
+) -> dict[str, tuple[dict[str, Any] | None, list[str]]]:
+    """Each comment's latest system verdict: its evidence and its reasons."""
     rows = session.execute(
-        select(ActionRow.comment_id, ActionRow.evidence)
+        select(ActionRow.comment_id, ActionRow.evidence, ActionRow.reasons)
         .where(ActionRow.comment_id.in_(ids), ActionRow.kind == ActionKind.CLASSIFIED.value)
         .order_by(ActionRow.id)
     ).all()
-    return dict(rows)  # ordered by id: the latest classification of each comment wins
+    # Ordered by id: the latest classification of each comment wins.
+    return {comment_id: (evidence, list(reasons)) for comment_id, evidence, reasons in rows}
 
 
 def _parents(session: Session, parent_ids: list[str]) -> dict[str, Comment]:

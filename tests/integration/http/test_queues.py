@@ -74,6 +74,28 @@ def test_queue_filters_by_text_and_reason_with_keyset_paging(
     assert (bad.status_code, bad.json()["errors"][0]["pointer"]) == (422, "/query/reason")
 
 
+def test_queue_details_keep_the_system_reasons_after_a_moderator_decides(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    comment_id = post_comment(client, site)
+    classify(moderation, comment_id, spam=0.7)
+    held = client.get("/v1/queues/review?include=details", headers=moderator).json()["items"][0]
+    decided = client.post(
+        f"/v1/comments/{comment_id}/decision",
+        json={"decision": "reject", "reason": "off_topic"},
+        headers=moderator,
+    )
+
+    item = client.get("/v1/queues/rejected?include=details", headers=moderator).json()["items"][0]
+
+    assert decided.status_code == 200, decided.text
+    assert "spam" in held["reasons"]
+    assert held["details"]["system_reasons"] == held["reasons"]
+    assert "off_topic" in item["reasons"]
+    assert "spam" not in item["reasons"]
+    assert item["details"]["system_reasons"] == held["reasons"]
+
+
 def test_queue_pages_with_a_cursor(
     client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
 ) -> None:
@@ -133,6 +155,7 @@ def test_queue_items_carry_card_details_when_asked(
         "scores": {"spam": 0.6, "toxic": 0.01},
         "evidence": None,
         "parent": None,
+        "system_reasons": ["spam"],
     }
     bad = client.get("/v1/queues/review?include=everything", headers=moderator)
     assert bad.status_code == 422

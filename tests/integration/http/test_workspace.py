@@ -249,7 +249,8 @@ def test_author_notes_are_kept_listed_newest_first_and_removed(
 ) -> None:
     url = "/v1/authors/news-site/u-9"
 
-    first = client.post(f"{url}/notes", json={"note": "Warned by mail on 3 May."}, headers=moderator)
+    warned = {"note": "Warned by mail on 3 May."}
+    first = client.post(f"{url}/notes", json=warned, headers=moderator)
     second = client.post(f"{url}/notes", json={"note": " Second\nline "}, headers=moderator)
     listed = client.get(url, headers=moderator).json()["notes"]
     other_author = client.get("/v1/authors/news-site/u-10", headers=moderator).json()["notes"]
