@@ -126,7 +126,10 @@ SCHEMAS: dict[str, Any] = {
         kind={"type": "string", "enum": ["set", "promote", "rollback", "unset"]},
         version_id=NSTR, previous_version_id=NSTR, actor=NSTR, created_at=TIME,
         reason={"type": ["string", "null"], "description": "why a refused promotion was forced"}),
-    "AliasEventList": _obj(["items"], items={"type": "array", "items": _ref("AliasEvent")}),
+    "AliasEventList": _obj(
+        ["items", "rollback_to"], items={"type": "array", "items": _ref("AliasEvent")},
+        rollback_to={**NSTR, "description": "the version POST /v1/models/rollback would make "
+                     "champion now; null when there is nothing to roll back to"}),
     "TrainingJobAccepted": _obj(["job_id", "status"], job_id=STR, status=STR),
     "TrainingJob": _obj(
         ["job_id", "status", "stage", "percent", "messages", "version_id", "error"],

@@ -123,10 +123,14 @@ async def get_training_job(call: Call) -> Response:
 
 async def list_alias_events(call: Call) -> Response:
     """Who moved which alias, when, from what to what."""
+    lifecycle = lifecycle_of(call)
     events = await run_in_threadpool(
-        lifecycle_of(call).history, call.query["alias"], call.query["limit"] or 50
+        lifecycle.history, call.query["alias"], call.query["limit"] or 50
     )
-    return JSONResponse({"items": [render.alias_event(e) for e in events]})
+    rollback_to = await run_in_threadpool(lifecycle.rollback_target)
+    return JSONResponse(
+        {"items": [render.alias_event(e) for e in events], "rollback_to": rollback_to}
+    )
 
 
 async def promote_model(call: Call) -> Response:
