@@ -188,3 +188,53 @@ def test_search_reason_filter_and_key_list(service: Service, new_context: Any) -
     assert bound <= listed, bound - listed
     save_screenshot(page, "keys")
     assert page.script_errors == []
+
+
+# Every word of every cell of the page's tables on one line: a word split across lines was broken
+# mid-word. Cells that scroll instead of showing their text are clipped.
+TABLE_DAMAGE = """() => {
+  const broken = [];
+  const clipped = [];
+  for (const cell of document.querySelectorAll('.table td, .table th')) {
+    if (cell.scrollWidth > cell.clientWidth + 1) clipped.push(cell.textContent);
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1 && match[0].length <= 24) broken.push(match[0]);
+      }
+    }
+  }
+  return { broken, clipped };
+}"""
+
+
+def test_audit_and_models_tables_wrap_whole_words(service: Service, new_context: Any) -> None:
+    page, _ = open_queue(service, new_context, LAPTOP)
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.wait_for_selector("#reason-dialog[open]")
+    page.locator("#reason-form input[name=note]").fill("Off topic: a question about fee tables.")
+    page.keyboard.press("8")
+    page.wait_for_selector(".card.decided >> nth=0")
+    ops = sign_in(new_context(), service, "olga", "/ui/ops/audit")
+    ops.locator("#audit tbody tr", has_text="decided").first.wait_for()
+    for width in (PHONE, LAPTOP):
+        ops.set_viewport_size(width)
+        damage = ops.evaluate(TABLE_DAMAGE)
+        assert damage == {"broken": [], "clipped": []}, damage
+    ops.set_viewport_size(PHONE)
+    save_screenshot(ops, "audit-phone")
+    ops.goto(f"{service.url}/ui/ops/models")
+    ops.wait_for_selector("body[data-ready='1']")
+    for width in (PHONE, LAPTOP):
+        ops.set_viewport_size(width)
+        damage = ops.evaluate(TABLE_DAMAGE)
+        assert damage == {"broken": [], "clipped": []}, damage
+    save_screenshot(ops, "models-laptop")
+    ops.set_viewport_size(PHONE)
+    save_screenshot(ops, "models-phone")
+    assert ops.script_errors == []
