@@ -218,7 +218,7 @@ def test_audit_and_models_tables_wrap_whole_words(service: Service, new_context:
     page.keyboard.press("r")
     page.wait_for_selector("#reason-dialog[open]")
     page.locator("#reason-form input[name=note]").fill("Off topic: a question about fee tables.")
-    page.keyboard.press("8")
+    page.click("#reason-options button[data-reason=off_topic]")
     page.wait_for_selector(".card.decided >> nth=0")
     ops = sign_in(new_context(), service, "olga", "/ui/ops/audit")
     ops.locator("#audit tbody tr", has_text="decided").first.wait_for()

@@ -39,7 +39,7 @@ function evaluationCell(evaluation) {
   if (!evaluation) return el("span", { class: "muted" }, "not compared (registered, not trained)");
   const verdict = evaluation.verdict || "not_evaluated";
   const badge = el("span", { class: `badge gate-${verdict}` }, verdict.replace("_", " "));
-  const against = evaluation.champion ? ` vs ${evaluation.champion}` : "";
+  const against = evaluation.champion ? [" vs ", el("code", {}, evaluation.champion)] : "";
   const d = evaluation.decisions;
   const scope = d ? `trained on the older ${d.older} decisions, judged on the newest ${d.recent}` : "";
   const why = (evaluation.why || []).map((line) => el("li", {}, line));
@@ -186,6 +186,10 @@ function renderShadow(comparison) {
       el("tbody", {}, labels))));
 }
 
+function versionId(id) {
+  return id ? el("code", {}, id) : "—";
+}
+
 async function load() {
   const [models, history] = await Promise.all([api("GET", "/v1/models"), api("GET", "/v1/models/history")]);
   replace(document.querySelector("#models tbody"), models.items.map((m) => el("tr", {},
@@ -197,7 +201,7 @@ async function load() {
     el("td", { class: "actions" }, versionActions(m)))));
   replace(document.querySelector("#history tbody"), history.items.map((e) => el("tr", {},
     el("td", {}, time(e.created_at)), el("td", {}, e.alias), el("td", {}, e.kind),
-    el("td", {}, e.version_id || "—"), el("td", {}, e.previous_version_id || "—"), el("td", {}, e.actor || "system"),
+    el("td", {}, versionId(e.version_id)), el("td", {}, versionId(e.previous_version_id)), el("td", {}, e.actor || "system"),
     el("td", {}, e.reason || ""))));
   // Roll back only when there is a version to go back to (the server says which).
   const back = document.getElementById("rollback");
