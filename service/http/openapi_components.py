@@ -51,7 +51,8 @@ SCHEMAS: dict[str, Any] = {
         claim_expires_at={**NTIME, "description": "queue listings: when the claim lapses"},
         details={"type": "object", "description": "queue listings with include=details: "
                  "{scores: {label: value}, evidence, parent: Comment | null, system_reasons: the "
-                 "reasons of the latest automatic verdict, kept after a moderator's decision}"},
+                 "reasons of the latest automatic verdict, kept after a moderator's decision, "
+                 "reports: [{reason, note, created_at}] readers' reports, oldest first}"},
         undo={"type": ["object", "null"], "description": "decision responses: "
               "{batch_id, until} for POST /v1/decisions/{batch_id}/undo"}),
     "ThreadedComment": _obj(

@@ -53,6 +53,10 @@ def card(details: CardDetails) -> dict[str, Any]:
         "evidence": evidence_spans(details.evidence),
         "parent": comment_full(details.parent) if details.parent is not None else None,
         "system_reasons": details.system_reasons,
+        "reports": [
+            {"reason": r.reason, "note": r.note, "created_at": timestamp(r.created_at)}
+            for r in details.reports
+        ],
     }
 
 

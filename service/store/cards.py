@@ -1,17 +1,27 @@
-"""What a queue card shows beyond the comment, for a whole page at once (three queries)."""
+"""What a queue card shows beyond the comment, for a whole page at once (four queries at most)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment
-from service.models import ActionRow, CommentRow, ScoreRow
+from service.models import ActionRow, CommentRow, ReportRow, ScoreRow
 from service.store.convert import to_comment
+
+
+@dataclasses.dataclass(frozen=True)
+class CardReport:
+    """One reader's report as a moderator sees it: why, in their words, and when (not who)."""
+
+    reason: str
+    note: str | None
+    created_at: datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,6 +33,7 @@ class CardDetails:
     evidence: dict[str, Any] | None
     parent: Comment | None
     system_reasons: list[str]
+    reports: list[CardReport]
 
 
 def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDetails]:
@@ -31,12 +42,14 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
     scores = _scores(session, page)
     classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
+    reports = _reports(session, ids)
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
             classified.get(c.id, (None, []))[0],
             parents.get(c.parent_id) if c.parent_id is not None else None,
             classified.get(c.id, (None, []))[1],
+            reports.get(c.id, []),
         )
         for c in page
     }
@@ -67,6 +80,21 @@ def _latest_classification(
     ).all()
     # Ordered by id: the latest classification of each comment wins.
     return {comment_id: (evidence, list(reasons)) for comment_id, evidence, reasons in rows}
+
+
+def _reports(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
+    """Readers' reports on the comments of a page, oldest first (uq_reports_comment_id_…)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ReportRow.comment_id, ReportRow.reason, ReportRow.note, ReportRow.created_at)
+        .where(ReportRow.comment_id.in_(ids))
+        .order_by(ReportRow.id)
+    ).all()
+    found: dict[str, list[CardReport]] = {}
+    for comment_id, reason, note, created_at in rows:
+        found.setdefault(comment_id, []).append(CardReport(reason, note, created_at))
+    return found
 
 
 def _parents(session: Session, parent_ids: list[str]) -> dict[str, Comment]:

@@ -238,3 +238,21 @@ def test_audit_and_models_tables_wrap_whole_words(service: Service, new_context:
     ops.set_viewport_size(PHONE)
     save_screenshot(ops, "models-phone")
     assert ops.script_errors == []
+
+
+def test_a_card_shows_each_report_with_its_note(service: Service, new_context: Any) -> None:
+    article = f"reports-{uuid.uuid4().hex[:8]}"
+    comment_id = service.held(article, f"reader-{uuid.uuid4().hex[:6]}", SHORT[0])
+    filed = {"spam": "Same link in every thread <b>today</b>", "abuse": None}
+    for n, (reason, note) in enumerate(filed.items()):
+        body = {"reporter_id": f"reporter-{n}", "reason": reason}
+        service.call("POST", f"/v1/comments/{comment_id}/reports", {**body, "note": note})
+    page = sign_in(new_context(), service, "alice", f"/ui/?queue=review&article_id={article}")
+    reports = page.locator(f".card[data-id='{comment_id}'] .reports")
+    reports.locator("summary", has_text="2 reports").wait_for()
+    items = reports.locator("li").all_inner_texts()
+    assert items[0].startswith("spam Same link in every thread <b>today</b>")  # text, not markup
+    assert items[1].startswith("abuse")
+    assert "reporter-0" not in reports.inner_text()
+    save_screenshot(page, "reports")
+    assert page.script_errors == []

@@ -96,6 +96,30 @@ def test_queue_details_keep_the_system_reasons_after_a_moderator_decides(
     assert item["details"]["system_reasons"] == held["reasons"]
 
 
+def test_reported_cards_carry_each_report_without_the_reporter(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    comment_id = post_comment(client, site)
+    classify(moderation, comment_id, spam=0.01, toxic=0.01)
+    notes = {
+        "r-1": ("abuse", "Calls another reader an idiot."),
+        "r-2": ("spam", None),
+        "r-3": ("other", "Off topic."),
+    }
+    for reporter, (reason, note) in notes.items():
+        moderation.report("news-site", comment_id, reporter, reason, note)
+
+    response = client.get("/v1/queues/reported?include=details", headers=moderator)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+
+    (item,) = [i for i in items if i["id"] == comment_id]
+    reports = item["details"]["reports"]
+    assert [(r["reason"], r["note"]) for r in reports] == list(notes.values())
+    assert all(r["created_at"] for r in reports)
+    assert "r-1" not in str(item)
+
+
 def test_queue_pages_with_a_cursor(
     client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
 ) -> None:
@@ -156,6 +180,7 @@ def test_queue_items_carry_card_details_when_asked(
         "evidence": None,
         "parent": None,
         "system_reasons": ["spam"],
+        "reports": [],
     }
     bad = client.get("/v1/queues/review?include=everything", headers=moderator)
     assert bad.status_code == 422

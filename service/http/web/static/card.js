@@ -56,6 +56,7 @@ export function cardElement(item) {
     isLong(item.body) ? el("button", { type: "button", class: "link expand", "data-action": "expand", "aria-expanded": "false", "aria-controls": `body-${item.id}` }, expandLabel(item.body, false)) : null,
     el("div", { class: "scores" }),
     el("ul", { class: "reasons" }, item.reasons.map(reasonChip)),
+    el("details", { class: "reports", hidden: true }),
     el("p", { class: "conflict", role: "alert", hidden: true }),
     el("p", { class: "outcome", hidden: true }),
     el("div", { class: "card-actions" },
@@ -109,6 +110,19 @@ export function showReasons(node, current, system) {
     current.length ? [el("li", { class: "reason-group" }, "moderator:"), current.map(reasonChip)] : null);
 }
 
+/** Readers' reports: how many, and each one's reason and note (reader-written: text only). */
+function showReports(node, reports) {
+  const box = node.querySelector(".reports");
+  box.hidden = !reports.length;
+  if (!reports.length) return;
+  box.open = true;
+  replace(box,
+    el("summary", {}, reports.length === 1 ? "1 report" : `${reports.length} reports`),
+    el("ol", {}, reports.map((r) => el("li", {},
+      el("span", { class: "reason" }, r.reason), r.note ? ` ${r.note}` : "", " ",
+      el("span", { class: "muted" }, time(r.created_at))))));
+}
+
 // Scores below this and not among the reasons say nothing about this card: they wait behind
 // "more scores" so that a card is a few lines, not seven bars.
 const SCORE_SHOWN = 0.2;
@@ -140,6 +154,7 @@ export function fill(node, view) {
   replace(node.querySelector(".body"), highlightedBody(comment.body, view.evidence, flagged));
   showScores(node, scores, view.reasons || []);
   showReasons(node, comment.reasons || [], view.system_reasons || []);
+  showReports(node, view.reports || []);
   showRevisions(node, comment);
   const parent = node.querySelector(".parent");
   if (view.parent) {

@@ -98,6 +98,7 @@ function viewOf(item) {
     evidence: details.evidence,
     parent: details.parent,
     system_reasons: details.system_reasons || [],
+    reports: details.reports || [],
   };
 }
 
