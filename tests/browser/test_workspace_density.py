@@ -191,7 +191,8 @@ def test_search_reason_filter_and_key_list(service: Service, new_context: Any) -
 
 
 # Every word of every cell of the page's tables on one line: a word split across lines was broken
-# mid-word. Cells that scroll instead of showing their text are clipped.
+# mid-word (a break after a hyphen is a line break, not a broken word). Cells that scroll instead of
+# showing their text are clipped.
 TABLE_DAMAGE = """() => {
   const broken = [];
   const clipped = [];
@@ -199,7 +200,7 @@ TABLE_DAMAGE = """() => {
     if (cell.scrollWidth > cell.clientWidth + 1) clipped.push(cell.textContent);
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const match of node.data.matchAll(/\\S+/g)) {
+      for (const match of node.data.matchAll(/[^\\s-]+-?/g)) {
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);

@@ -44,7 +44,7 @@ function evaluationCell(evaluation) {
   const scope = d ? `trained on the older ${d.older} decisions, judged on the newest ${d.recent}` : "";
   const why = (evaluation.why || []).map((line) => el("li", {}, line));
   const labels = Object.entries(evaluation.labels || {}).map(([label, c]) => el("tr", {},
-    el("td", {}, `${label} ROC-AUC`), el("td", {}, estimate(c.champion)), el("td", {}, estimate(c.candidate)),
+    el("td", {}, `${label} `, el("span", { class: "term" }, "ROC-AUC")), el("td", {}, estimate(c.champion)), el("td", {}, estimate(c.candidate)),
     el("td", {}, signed(c.difference))));
   const outcomes = OUTCOMES.filter(([name]) => evaluation.outcomes && evaluation.outcomes[name]).map(([name, title]) => {
     const o = evaluation.outcomes[name];
