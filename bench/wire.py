@@ -78,7 +78,8 @@ def held_page(now: datetime) -> tuple[Page[Comment], dict[str, Claim], dict[str,
     ]
     claims = {c.id: Claim(c.id, "mod-ann", now + timedelta(minutes=5)) for c in comments[::2]}
     evidence = {"labels": {"spam": [[4, 7, "ETF"]]}, "rules": [{"rule": "links", "spans": []}]}
-    details = {c.id: CardDetails({"spam": 0.87, "toxic": 0.02}, evidence, None) for c in comments}
+    scores = {"spam": 0.87, "toxic": 0.02}
+    details = {c.id: CardDetails(scores, evidence, None, ["spam", "links"], []) for c in comments}
     return Page(comments, "eyJyIjowLjg3fQ"), claims, details
 
 

@@ -157,18 +157,22 @@ class Lifecycle:
     def rollback(self, actor: str) -> AliasEvent:
         """Move the champion back to the one before it; NoPreviousChampionError if none."""
         with self._transaction() as session:
-            history = registry.alias_history(session, Alias.CHAMPION)
-            current = registry.alias_target(session, Alias.CHAMPION)
-            if current is None or len(history) < 2 or history[-1] != current:
+            previous = _previous_champion(session)
+            if previous is None:
                 raise NoPreviousChampionError("the champion history has no previous version")
             return registry.set_alias(
                 session,
                 Alias.CHAMPION,
-                history[-2],
+                previous,
                 self.clock(),
                 actor=actor,
                 kind=AliasKind.ROLLBACK,
             )
+
+    def rollback_target(self) -> str | None:
+        """The version a rollback would make champion now, or None when there is none."""
+        with self._transaction() as session:
+            return _previous_champion(session)
 
     def set_challenger(self, version_id: str, actor: str) -> AliasEvent:
         """Point the challenger alias at a version; the champion itself cannot be challenger."""
@@ -282,3 +286,12 @@ def check_labels_csv(text: str, pointer: str) -> int:
     except csv.Error as exc:
         raise ValidationError([FieldError(pointer, f"not valid CSV: {exc}")]) from exc
     return rows
+
+
+def _previous_champion(session: Session) -> str | None:
+    """The champion before the current one on the alias's stack, if the stack has one."""
+    history = registry.alias_history(session, Alias.CHAMPION)
+    current = registry.alias_target(session, Alias.CHAMPION)
+    if current is None or len(history) < 2 or history[-1] != current:
+        return None
+    return history[-2]

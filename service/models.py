@@ -306,6 +306,21 @@ class AuthorPolicyRow(Base):
     __table_args__ = (Index("ix_author_policies_site_key", "site_id", "author_key"),)
 
 
+class AuthorNoteRow(Base):
+    """A moderator's private note on one author of one site (never sent to the site)."""
+
+    __tablename__ = "author_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(200))
+    written_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_author_notes_author", "site_id", "author_id", "id"),)
+
+
 class CommentRevisionRow(Base):
     """A body a comment had before the site edited it (the current body is on the comment)."""
 

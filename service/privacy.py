@@ -20,7 +20,7 @@ from service.domain import Status
 from service.domain.changes import EventType, new_event
 from service.settings import Settings
 from service.site_settings import SiteSettings
-from service.store import erasure, outbox
+from service.store import author_notes, erasure, outbox
 from service.transaction import transaction
 
 RETENTION_BATCH = 1000
@@ -67,6 +67,7 @@ class Privacy:
             note = f"author erased (erasure {receipt.erasure_id})"
             erasure.erase_text(session, ids, actor=actor, note=note, now=now)
             erasure.anonymise_author(session, site_id, author_id, receipt.author_key, ids)
+            author_notes.erase_notes(session, site_id, author_id)
             receipt = dataclasses.replace(receipt, comments=len(ids))
             erasure.add_erasure(
                 session,
@@ -88,9 +89,15 @@ class Privacy:
         """Everything kept about an author on a site, as one JSON document."""
         with transaction(self.sessions) as session:
             rows = erasure.export_rows(session, site_id, author_id)
+            notes = author_notes.notes_for(session, site_id, author_id, limit=None)
         # Logged without the author id: the log is kept longer than an erasure would allow.
         log.info("export for site %s: %d comment(s)", site_id, len(rows["comments"]))
-        return _export_document(site_id, author_id, rows, self.clock())
+        document = _export_document(site_id, author_id, rows, self.clock())
+        # Moderators' notes are data about the person, so the person may read them.
+        document["moderator_notes"] = [
+            {"note": n.body, "written_at": _time(n.written_at)} for n in reversed(notes)
+        ]
+        return document
 
     def apply_retention(self) -> int:
         """Erase the text of deleted and rejected comments past each site's retention."""

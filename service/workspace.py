@@ -1,4 +1,4 @@
-"""Use cases of the moderator workspace: claims, undo, bulk decisions, author policies.
+"""Use cases of the moderator workspace: claims, undo, bulk decisions, author policies and notes.
 
 Like ``Moderation``, each use case runs in one transaction and raises only ``service.errors``
 types; events go out after the commit (they are a courtesy, the database is the record).
@@ -17,13 +17,13 @@ from service import metrics
 from service.claims import Claim, Claims
 from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
-from service.domain.authors import AuthorPolicySetting, AuthorRecord
+from service.domain.authors import AuthorNote, AuthorPolicySetting, AuthorRecord
 from service.domain.decisions import Selection
 from service.domain.queues import CardDetails
-from service.errors import UnavailableError
+from service.errors import NotFoundError, UnavailableError
 from service.events import EventSink, NoEvents
 from service.settings import Settings
-from service.store import authors, bulk, cards, comments, queues, undo
+from service.store import author_notes, authors, bulk, cards, comments, queues, undo
 from service.store.bulk import BulkDecision
 from service.transaction import transaction
 from service.verdict.phases.author_policy import DEFAULT_TRUST_THRESHOLD
@@ -53,6 +53,7 @@ class AuthorView:
     site_id: str
     record: AuthorRecord
     policy: AuthorPolicySetting | None
+    notes: list[AuthorNote]
 
 
 class Workspace:
@@ -160,7 +161,19 @@ class Workspace:
                 site_id,
                 queues.author_record(session, author_id, site_id),
                 authors.get_policy(session, site_id, author_id),
+                author_notes.notes_for(session, site_id, author_id),
             )
+
+    def add_note(self, site_id: str, author_id: str, body: str, actor: str) -> AuthorNote:
+        """Keep a moderator's private note on an author (shown to moderators only)."""
+        with transaction(self.sessions) as session:
+            return author_notes.add_note(session, site_id, author_id, body, actor, self.clock())
+
+    def delete_note(self, site_id: str, author_id: str, note_id: int) -> None:
+        """Remove a note on an author; 404 when this author has no such note."""
+        with transaction(self.sessions) as session:
+            if not author_notes.delete_note(session, site_id, author_id, note_id):
+                raise NotFoundError(f"author {author_id!r} has no note {note_id}")
 
     def set_policy(
         self,

@@ -28,3 +28,15 @@ class AuthorPolicySetting:
     note: str | None
     set_by: str
     set_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorNote:
+    """A moderator's private note on an author: what they wrote, and when."""
+
+    id: int
+    site_id: str
+    author_id: str
+    body: str
+    written_by: str
+    written_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 from service.domain import Comment
@@ -16,6 +17,8 @@ class QueueFilter:
     author_id: str | None = None
     label: str | None = None
     min_score: float | None = None
+    text: str | None = None  # the body contains this, case-insensitively
+    reason: str | None = None  # a reason code the comment is held (or was decided) for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,9 +31,21 @@ class AuditFilter:
 
 
 @dataclasses.dataclass(frozen=True)
+class CardReport:
+    """One reader's report as a moderator sees it: why, in their words, and when (not who)."""
+
+    reason: str
+    note: str | None
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
 class CardDetails:
-    """The scores of the version that decided, the evidence behind them, the parent comment."""
+    """The scores of the version that decided, the evidence behind them, the parent comment,
+    and the reasons the system gave (a moderator's decision replaces the comment's reasons)."""
 
     scores: dict[str, float]
     evidence: dict[str, Any] | None
     parent: Comment | None
+    system_reasons: list[str]
+    reports: list[CardReport]

@@ -91,12 +91,25 @@ class Evidence(Response_):
     rules: list[Any]
 
 
+class CardReport(Response_):
+    """A reader's report on a card: why, in their words, and when (never who)."""
+
+    reason: str
+    note: str | None
+    created_at: datetime
+
+
 class Card(Response_):
     """What a queue card shows besides the comment."""
 
     scores: Scores
     evidence: Evidence | None
     parent: Comment | None
+    system_reasons: Annotated[
+        list[str],
+        Meta(description="the latest automatic verdict's reasons, kept after a moderator decides"),
+    ]
+    reports: Annotated[list[CardReport], Meta(description="readers' reports, oldest first")]
 
 
 class QueuedComment(Comment):
@@ -262,6 +275,13 @@ class AliasEventList(Response_):
     """Alias moves, newest first."""
 
     items: list[AliasEvent]
+    rollback_to: Annotated[
+        str | None,
+        Meta(
+            description="the version POST /v1/models/rollback would make champion now; "
+            "null when there is nothing to roll back to"
+        ),
+    ]
 
 
 class TrainingUpload(Response_):

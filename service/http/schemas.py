@@ -284,6 +284,29 @@ class QueueQuery(PageQuery):
         ]
         | None
     ) = None
+    q: (
+        Annotated[
+            str,
+            TEXT,
+            Meta(
+                max_length=200,
+                description="Only comments whose text contains this, ignoring case "
+                "(`%` and `_` are literal).",
+            ),
+        ]
+        | None
+    ) = None
+    reason: (
+        Annotated[
+            str,
+            Meta(
+                pattern="^[a-z_]{1,32}$",
+                description="Only comments held (or decided) for this reason code, "
+                "e.g. links or new_author.",
+            ),
+        ]
+        | None
+    ) = None
     sort: (
         Annotated[
             Literal["risk", "age"],
@@ -303,6 +326,10 @@ class QueueQuery(PageQuery):
         ]
         | None
     ) = None
+
+    def __post_init__(self) -> None:
+        if self.q is not None:  # searched as the stored bodies are kept: NFKC, stripped
+            self.q = normalised(self.q, "q", 200)
 
 
 class AuditQuery(PageQuery):
@@ -397,6 +424,8 @@ def queue_filter(query: QueueQuery) -> QueueFilter:
         author_id=query.author_id,
         label=query.label,
         min_score=query.min_score,
+        text=query.q,
+        reason=query.reason,
     )
 
 

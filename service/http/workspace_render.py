@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from service.claims import Claim
 from service.domain import Comment, Page
-from service.domain.authors import AuthorPolicySetting
+from service.domain.authors import AuthorNote, AuthorPolicySetting
 from service.domain.decisions import Decided
 from service.domain.queues import CardDetails
 from service.http import responses
@@ -51,6 +51,11 @@ def card(details: CardDetails) -> responses.Card:
         scores=details.scores,
         evidence=evidence_spans(details.evidence),
         parent=comment_full(details.parent) if details.parent is not None else None,
+        system_reasons=details.system_reasons,
+        reports=[
+            responses.CardReport(reason=r.reason, note=r.note, created_at=utc(r.created_at))
+            for r in details.reports
+        ],
     )
 
 
@@ -90,6 +95,14 @@ def author(view: AuthorView) -> out.AuthorView:
         counts=view.record.counts,
         recent=[comment_full(c) for c in view.record.recent],
         policy=policy(view.policy) if view.policy is not None else None,
+        notes=[note(n) for n in view.notes],
+    )
+
+
+def note(found: AuthorNote) -> out.AuthorNote:
+    """A moderator's note on an author."""
+    return out.AuthorNote(
+        id=found.id, note=found.body, written_by=found.written_by, written_at=utc(found.written_at)
     )
 
 

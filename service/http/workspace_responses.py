@@ -54,6 +54,15 @@ class AuthorPolicySetting(Response_):
     set_at: datetime
 
 
+class AuthorNote(Response_):
+    """A moderator's private note on an author."""
+
+    id: int
+    note: str
+    written_by: str
+    written_at: datetime
+
+
 class AuthorView(Response_):
     """An author's record in one site, and their policy."""
 
@@ -62,3 +71,6 @@ class AuthorView(Response_):
     counts: dict[str, int]
     recent: list[Comment]
     policy: AuthorPolicySetting | None
+    notes: Annotated[
+        list[AuthorNote], Meta(description="moderators' private notes, newest first (up to 50)")
+    ]

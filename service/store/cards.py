@@ -1,4 +1,4 @@
-"""What a queue card shows beyond the comment, for a whole page at once (three queries)."""
+"""What a queue card shows beyond the comment, for a whole page at once (four queries at most)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment
-from service.domain.queues import CardDetails
-from service.models import ActionRow, CommentRow, ScoreRow
+from service.domain.queues import CardDetails, CardReport
+from service.models import ActionRow, CommentRow, ReportRow, ScoreRow
 from service.store.convert import to_comment
 
 
@@ -18,13 +18,16 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
     """Details of every comment of a page, keyed by comment id."""
     ids = [c.id for c in page]
     scores = _scores(session, page)
-    evidence = _latest_evidence(session, ids)
+    classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
+    reports = _reports(session, ids)
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
-            evidence.get(c.id),
+            classified.get(c.id, (None, []))[0],
             parents.get(c.parent_id) if c.parent_id is not None else None,
+            classified.get(c.id, (None, []))[1],
+            reports.get(c.id, []),
         )
         for c in page
     }
@@ -44,13 +47,32 @@ def _scores(session: Session, page: Sequence[Comment]) -> dict[str, dict[str, fl
     }
 
 
-def _latest_evidence(session: Session, ids: list[str]) -> dict[str, dict[str, Any] | None]:
+def _latest_classification(
+    session: Session, ids: list[str]
+) -> dict[str, tuple[dict[str, Any] | None, list[str]]]:
+    """Each comment's latest system verdict: its evidence and its reasons."""
     rows = session.execute(
-        select(ActionRow.comment_id, ActionRow.evidence)
+        select(ActionRow.comment_id, ActionRow.evidence, ActionRow.reasons)
         .where(ActionRow.comment_id.in_(ids), ActionRow.kind == ActionKind.CLASSIFIED.value)
         .order_by(ActionRow.id)
     ).all()
-    return dict(rows)  # ordered by id: the latest classification of each comment wins
+    # Ordered by id: the latest classification of each comment wins.
+    return {comment_id: (evidence, list(reasons)) for comment_id, evidence, reasons in rows}
+
+
+def _reports(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
+    """Readers' reports on the comments of a page, oldest first (uq_reports_comment_id_…)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ReportRow.comment_id, ReportRow.reason, ReportRow.note, ReportRow.created_at)
+        .where(ReportRow.comment_id.in_(ids))
+        .order_by(ReportRow.id)
+    ).all()
+    found: dict[str, list[CardReport]] = {}
+    for comment_id, reason, note, created_at in rows:
+        found.setdefault(comment_id, []).append(CardReport(reason, note, created_at))
+    return found
 
 
 def _parents(session: Session, parent_ids: list[str]) -> dict[str, Comment]:

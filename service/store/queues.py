@@ -7,7 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, exists, func, literal_column, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import Action, Comment, Page, Status
@@ -103,6 +114,10 @@ def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[Comment
         query = query.where(CommentRow.article_id == filters.article_id)
     if filters.author_id is not None:
         query = query.where(CommentRow.author_id == filters.author_id)
+    if filters.text is not None:
+        query = query.where(CommentRow.body.icontains(filters.text, autoescape=True))
+    if filters.reason is not None:
+        query = query.where(_has_reason(filters.reason))
     if filters.label is not None:
         # The deciding version's score of that label (at least min_score, when given).
         value = ScoreRow.scores[filters.label].as_float()
@@ -117,6 +132,18 @@ def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[Comment
         # comment's risk, written with the scores by the same verdict.
         query = query.where(CommentRow.risk >= filters.min_score)
     return query
+
+
+def _has_reason(code: str) -> ColumnElement[bool]:
+    """Whether ``comments.reasons`` (a JSON array of codes) holds ``code``.
+
+    Matched on the array's JSON text, which both backends keep as written: a code is
+    ``[a-z_]`` (checked at the boundary), so it is written as ``"code"`` and nothing else
+    can contain that quoted form. Both predicates here are residual filters on the status
+    index the sort walks, so paging stays a keyset scan.
+    """
+    quoted = f'"{code}"'
+    return cast(CommentRow.reasons, Text).contains(quoted, autoescape=True)
 
 
 def scores_for(session: Session, comment_id: str) -> dict[str, dict[str, float]]:

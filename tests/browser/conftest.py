@@ -235,9 +235,10 @@ def sign_in(context: Any, service: Service, username: str, path: str = "/ui/") -
     return page
 
 
-def save_screenshot(page: Any, name: str) -> Path:
-    """A full-page screenshot in tests/browser/artifacts/ (kept by CI, ignored by git)."""
+def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot in tests/browser/artifacts/ (kept by CI, ignored by git): the full page, or
+    the viewport alone where fixed elements (a sheet, toasts) must show where the user sees them."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -34,7 +34,7 @@ def test_payloads_render_as_text_everywhere(service: Service, new_context: Any) 
         new_context(), service, "alice", f"/ui/?queue=review&sort=age&article_id={article}"
     )
     card = page.locator(f".card[data-id='{payload}']")
-    card.locator(".scores .score").first.wait_for()
+    card.locator(".scores > *").first.wait_for()  # details loaded (scores may be folded)
     assert card.locator(".body").inner_text() == BODY
     assert card.locator("button[data-action=author]").inner_text() == NAME
     reply_card = page.locator(f".card[data-id='{reply}']")

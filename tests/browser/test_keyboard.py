@@ -24,7 +24,7 @@ def test_sign_in_work_queue_by_keyboard_and_see_audit(service: Service, new_cont
     )
     cards = page.locator("#cards > .card")
     assert cards.count() == 3
-    page.wait_for_selector("#cards .card .scores .score")  # details (scores, evidence) loaded
+    page.wait_for_selector("#cards .card .scores > *")  # details (scores, evidence) loaded
     page.wait_for_selector("#cards .card mark.ev")  # the link rule's span is highlighted
     save_screenshot(page, "queue")
     page.set_viewport_size({"width": 390, "height": 844})

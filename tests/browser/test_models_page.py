@@ -117,6 +117,7 @@ def test_promote_and_roll_back_from_the_models_page(
         assert history[1:] == ["champion", "promote", version, champion, "olga", ""]
         save_screenshot(page, "models-promoted")
 
+        assert page.locator("#rollback").inner_text() == f"Roll back champion to {champion}"
         page.click("#rollback")
         row(page, champion).locator(".alias-champion").wait_for()
         assert page_champion(page) == champion
@@ -125,8 +126,14 @@ def test_promote_and_roll_back_from_the_models_page(
         assert history[1:] == ["champion", "rollback", champion, version, "olga", ""]
         assert dialogs == [
             f"Make {version} the champion? Workers switch to it within seconds.",
-            "Move the champion back to the previous version?",
+            f"Make {champion} the champion again? Workers switch to it within seconds.",
         ]
+        row(page, version).get_by_role("button", name="Make challenger").click()
+        row(page, version).locator(".alias-challenger").wait_for()
+        assert aliases(page, service) == {"champion": champion, "challenger": version}
+        row(page, version).get_by_role("button", name="Stop challenging").click()
+        page.locator("#shadow", has_text="No challenger is set").wait_for()
+        assert aliases(page, service) == {"champion": champion}
     finally:
         restore(page, service, champion)
     assert page.script_errors == []

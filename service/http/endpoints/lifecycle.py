@@ -167,10 +167,12 @@ async def get_training_job(call: Call) -> Response:
 async def list_alias_events(call: Call) -> Response:
     """Who moved which alias, when, from what to what."""
     query = call.query_as(HistoryQuery)
-    events = await run_in_threadpool(
-        call.resources.lifecycle.history, query.alias, query.limit or 50
+    lifecycle = call.resources.lifecycle
+    events = await run_in_threadpool(lifecycle.history, query.alias, query.limit or 50)
+    rollback_to = await run_in_threadpool(lifecycle.rollback_target)
+    return JsonResponse(
+        out.AliasEventList(items=[render.alias_event(e) for e in events], rollback_to=rollback_to)
     )
-    return JsonResponse(out.AliasEventList(items=[render.alias_event(e) for e in events]))
 
 
 async def promote_model(call: Call) -> Response:

@@ -1,4 +1,5 @@
-"""Moderator workspace endpoints (issue 4): claims, undo, bulk decisions, author policies."""
+"""Moderator workspace endpoints (issue 4): claims, undo, bulk decisions, author policies and
+notes."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from starlette.responses import Response
 
 from service.domain import AuthorPolicy, Decision
 from service.domain.decisions import BULK_MAX, Selection
-from service.errors import FieldError, ValidationError
+from service.errors import FieldError, NotFoundError, ValidationError
 from service.http import workspace_render as render
 from service.http import workspace_responses as out
 from service.http.call import ApiRoute, Call
 from service.http.roles import MODERATOR
 from service.http.schemas import NOTE_MAX, queue_named
-from service.http.wire import LINE, TEXT, JsonResponse, Request
+from service.http.wire import LINE, TEXT, JsonResponse, Request, normalised
 from service.settings import Settings
 
 ID_MAX = 36
@@ -52,6 +53,12 @@ def routes(_settings: Settings) -> list[ApiRoute]:
                  response=out.AuthorPolicySetting, body=PolicyRequest, errors=(413,)),
         ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/policy", delete_author_policy,
                  MODERATOR, "Remove an author's policy", status=204),
+        ApiRoute("POST", "/v1/authors/{site_id}/{author_id}/notes", add_author_note, MODERATOR,
+                 "Keep a private note on an author (moderators only)", status=201,
+                 response=out.AuthorNote, body=NoteRequest, errors=(413,)),
+        ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/notes/{note_id}",
+                 delete_author_note, MODERATOR, "Remove a note on an author", status=204,
+                 errors=(404,)),
     ]  # fmt: skip
 
 
@@ -84,6 +91,23 @@ class PolicyRequest(Request):
         Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Why, for other moderators.")]
         | None
     ) = None
+
+
+class NoteRequest(Request):
+    """``POST /v1/authors/{site_id}/{author_id}/notes``."""
+
+    note: Annotated[
+        str,
+        TEXT,
+        Meta(
+            max_length=NOTE_MAX,
+            description="What other moderators should know about this author. Private: never "
+            "sent to the site, but part of the author's GDPR export.",
+        ),
+    ]
+
+    def __post_init__(self) -> None:
+        self.note = normalised(self.note, "note", NOTE_MAX)
 
 
 class BulkSelection(Request):
@@ -241,6 +265,32 @@ async def delete_author_policy(call: Call) -> Response:
         call.resources.workspace.delete_policy,
         call.path_param("site_id"),
         call.path_param("author_id"),
+    )
+    return Response(status_code=204)
+
+
+async def add_author_note(call: Call) -> Response:
+    """Keep the note, signed with the moderator's name."""
+    note = await run_in_threadpool(
+        call.resources.workspace.add_note,
+        call.path_param("site_id"),
+        call.path_param("author_id"),
+        call.body_as(NoteRequest).note,
+        call.caller.name,
+    )
+    return JsonResponse(render.note(note), status_code=201)
+
+
+async def delete_author_note(call: Call) -> Response:
+    """Remove the note; 404 when this author has no such note."""
+    raw = call.path_param("note_id")
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFoundError(f"there is no note {raw!r}")
+    await run_in_threadpool(
+        call.resources.workspace.delete_note,
+        call.path_param("site_id"),
+        call.path_param("author_id"),
+        int(raw),
     )
     return Response(status_code=204)
 

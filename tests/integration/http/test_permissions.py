@@ -104,6 +104,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
     ]
     assert set(webhooks) <= set(by_role[Role.SITE]) & set(by_role[Role.OPS])
     assert by_role[Role.MODERATOR] == [
+        "DELETE /v1/authors/{site_id}/{author_id}/notes/{note_id}",
         "DELETE /v1/authors/{site_id}/{author_id}/policy",
         "DELETE /v1/comments/{comment_id}/claim",
         "GET /v1/authors/{site_id}/{author_id}",
@@ -113,6 +114,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/queues",
         "GET /v1/queues/{name}",
         "GET /v1/session",
+        "POST /v1/authors/{site_id}/{author_id}/notes",
         "POST /v1/comments/{comment_id}/claim",
         "POST /v1/comments/{comment_id}/decision",
         "POST /v1/decisions/{batch_id}/undo",

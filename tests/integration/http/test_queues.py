@@ -47,6 +47,79 @@ def test_queue_lists_review_by_risk_with_filters(
     assert ids("?label=toxic&min_score=0.5") == [other]
 
 
+def test_queue_filters_by_text_and_reason_with_keyset_paging(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    toxic = [post_comment(client, site, body=f"You are a CLOWN, number {n}") for n in range(3)]
+    spam = post_comment(client, site, body="Clown coins: 100% returns via wallet_x")
+    for risk, comment_id in enumerate(toxic):
+        classify(moderation, comment_id, spam=0.1, toxic=0.6 + risk / 10)
+    classify(moderation, spam, spam=0.9, toxic=0.1)
+
+    def page(query: str) -> tuple[list[str], str | None]:
+        response = client.get(f"/v1/queues/review?{query}", headers=moderator)
+        assert response.status_code == 200, response.text
+        return [i["id"] for i in response.json()["items"]], response.json()["next_cursor"]
+
+    first, cursor = page("reason=toxic&q=clown&limit=2")
+    rest, end = page(f"reason=toxic&q=clown&limit=2&cursor={cursor}")
+    assert first + rest == toxic[::-1]
+    assert end is None
+    assert page("q=cLoWn")[0] == [spam, *toxic[::-1]]
+    assert page("q=100%25")[0] == [spam]
+    assert page("q=1_0")[0] == []  # % and _ are literal, not wildcards
+    assert page("q=wallet_x&reason=spam")[0] == [spam]
+    assert page("reason=links")[0] == []
+    bad = client.get("/v1/queues/review?reason=Toxic!", headers=moderator)
+    assert (bad.status_code, bad.json()["errors"][0]["pointer"]) == (422, "/query/reason")
+
+
+def test_queue_details_keep_the_system_reasons_after_a_moderator_decides(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    comment_id = post_comment(client, site)
+    classify(moderation, comment_id, spam=0.7)
+    held = client.get("/v1/queues/review?include=details", headers=moderator).json()["items"][0]
+    decided = client.post(
+        f"/v1/comments/{comment_id}/decision",
+        json={"decision": "reject", "reason": "off_topic"},
+        headers=moderator,
+    )
+
+    item = client.get("/v1/queues/rejected?include=details", headers=moderator).json()["items"][0]
+
+    assert decided.status_code == 200, decided.text
+    assert "spam" in held["reasons"]
+    assert held["details"]["system_reasons"] == held["reasons"]
+    assert "off_topic" in item["reasons"]
+    assert "spam" not in item["reasons"]
+    assert item["details"]["system_reasons"] == held["reasons"]
+
+
+def test_reported_cards_carry_each_report_without_the_reporter(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    comment_id = post_comment(client, site)
+    classify(moderation, comment_id, spam=0.01, toxic=0.01)
+    notes = {
+        "r-1": ("abuse", "Calls another reader an idiot."),
+        "r-2": ("spam", None),
+        "r-3": ("other", "Off topic."),
+    }
+    for reporter, (reason, note) in notes.items():
+        moderation.report("news-site", comment_id, reporter, reason, note)
+
+    response = client.get("/v1/queues/reported?include=details", headers=moderator)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+
+    (item,) = [i for i in items if i["id"] == comment_id]
+    reports = item["details"]["reports"]
+    assert [(r["reason"], r["note"]) for r in reports] == list(notes.values())
+    assert all(r["created_at"] for r in reports)
+    assert "r-1" not in str(item)
+
+
 def test_queue_pages_with_a_cursor(
     client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
 ) -> None:
@@ -106,6 +179,8 @@ def test_queue_items_carry_card_details_when_asked(
         "scores": {"spam": 0.6, "toxic": 0.01},
         "evidence": None,
         "parent": None,
+        "system_reasons": ["spam"],
+        "reports": [],
     }
     bad = client.get("/v1/queues/review?include=everything", headers=moderator)
     assert bad.status_code == 422

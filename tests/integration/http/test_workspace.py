@@ -244,6 +244,38 @@ def test_author_record_and_policy_lifecycle(
     assert client.get(url, headers=moderator).json()["policy"] is None
 
 
+def test_author_notes_are_kept_listed_newest_first_and_removed(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    url = "/v1/authors/news-site/u-9"
+
+    warned = {"note": "Warned by mail on 3 May."}
+    first = client.post(f"{url}/notes", json=warned, headers=moderator)
+    second = client.post(f"{url}/notes", json={"note": " Second\nline "}, headers=moderator)
+    listed = client.get(url, headers=moderator).json()["notes"]
+    other_author = client.get("/v1/authors/news-site/u-10", headers=moderator).json()["notes"]
+    empty = client.post(f"{url}/notes", json={"note": ""}, headers=moderator)
+    by_site = client.post(f"{url}/notes", json={"note": "hello"}, headers=site)
+    removed = client.delete(f"{url}/notes/{first.json()['id']}", headers=moderator)
+    again = client.delete(f"{url}/notes/{first.json()['id']}", headers=moderator)
+    wrong_author = client.delete(
+        f"/v1/authors/news-site/u-10/notes/{second.json()['id']}", headers=moderator
+    )
+    not_a_number = client.delete(f"{url}/notes/abc", headers=moderator)
+
+    assert first.status_code == 201, first.text
+    assert first.json()["written_by"] == "mod-ann"
+    assert [n["note"] for n in listed] == ["Second\nline", "Warned by mail on 3 May."]
+    assert other_author == []
+    assert (empty.status_code, empty.json()["errors"][0]["pointer"]) == (422, "/note")
+    assert by_site.status_code == 403
+    assert (removed.status_code, again.status_code, wrong_author.status_code) == (204, 404, 404)
+    assert not_a_number.status_code == 404
+    assert [n["id"] for n in client.get(url, headers=moderator).json()["notes"]] == [
+        second.json()["id"]
+    ]
+
+
 def test_moderation_view_has_the_parent_comment(
     client: TestClient, site: Headers, moderator: Headers
 ) -> None:

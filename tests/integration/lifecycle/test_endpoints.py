@@ -32,8 +32,15 @@ def aliases(client: TestClient, ops: Headers) -> dict[str, list[str]]:
 def test_promote_then_rollback_over_http(
     client: TestClient, ops: Headers, registered: None
 ) -> None:
+    def rollback_to() -> str | None:
+        found = client.get("/v1/models/history", headers=ops).json()["rollback_to"]
+        return None if found is None else str(found)
+
+    before = rollback_to()
     promoted = client.post("/v1/models/v2/promote", headers=ops)
     assert promoted.status_code == 200, promoted.text
+    assert before is None
+    assert rollback_to() == "v1"
     assert promoted.json() | {"id": 0, "created_at": ""} == {
         "id": 0, "changed": True, "alias": "champion", "kind": "promote", "version_id": "v2",
         "previous_version_id": "v1", "actor": "ops-olu", "created_at": "", "reason": None,
@@ -44,6 +51,7 @@ def test_promote_then_rollback_over_http(
     assert (rolled.status_code, rolled.json()["version_id"]) == (200, "v1")
     again = client.post("/v1/models/rollback", headers=ops)
     assert (again.status_code, again.json()["code"]) == (409, "no-previous-champion")
+    assert rollback_to() is None
 
     history = client.get("/v1/models/history?alias=champion", headers=ops).json()["items"]
     assert [(e["kind"], e["version_id"], e["actor"]) for e in history] == [

@@ -68,6 +68,7 @@ def _author_data(moderation: Moderation, workspace: Workspace, settings: Setting
     moderation.report("news-site", other.comment_id, AUTHOR, "spam", f"{NAME} says this is spam")
     workspace.set_policy("news-site", AUTHOR, policy=AuthorPolicy.PREMODERATE,
                          trust_threshold=None, note=f"watch {NAME}", actor="mod-ann")  # fmt: skip
+    workspace.add_note("news-site", AUTHOR, f"{NAME} pushes glimmerfax", "mod-ann")
     moderation.decide(ids[0], decision=Decision.REJECT, actor="mod-ann", reason="spam",
                       note=None, expected_version=None)  # fmt: skip
     return ids
@@ -132,6 +133,7 @@ def test_the_export_holds_everything_about_the_author(
     assert [r["body"] for r in second["earlier_revisions"]] == [BODIES[1]]
     assert export["reports_made"][0]["note"] == f"{NAME} says this is spam"
     assert export["policy"]["policy"] == "premoderate"
+    assert [n["note"] for n in export["moderator_notes"]] == [f"{NAME} pushes glimmerfax"]
 
 
 def test_retention_erases_old_rejected_and_deleted_text_per_site(

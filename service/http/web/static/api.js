@@ -63,6 +63,8 @@ async function problemOf(response) {
   }
 }
 
+const TOAST_CAP = 3;
+
 /** Show a short message; `action` is an optional {label, run} button (e.g. Undo). */
 export function toast(message, { kind = "info", action = null, timeout = 6000 } = {}) {
   const box = document.getElementById("toasts");
@@ -71,6 +73,10 @@ export function toast(message, { kind = "info", action = null, timeout = 6000 } 
     item.append(el("button", { type: "button", onclick: () => { item.remove(); action.run(); } }, action.label));
   }
   box.append(item);
+  // A stack, not a pile: at most TOAST_CAP show; the oldest plain message gives way first, and
+  // one offering an action (Undo) only when every shown toast offers one.
+  const shown = [...box.children];
+  if (shown.length > TOAST_CAP) (shown.find((t) => !t.querySelector("button")) || shown[0]).remove();
   setTimeout(() => item.remove(), timeout);
   return item;
 }

@@ -10,7 +10,7 @@ function row(action) {
   const link = el("button", { type: "button", class: "link", title: "Only this comment", onclick: () => filterComment(action.comment_id) }, action.comment_id.slice(0, 13));
   return el("tr", {},
     el("td", {}, time(action.created_at)),
-    el("td", {}, link),
+    el("td", { class: "id" }, link),
     el("td", {}, action.kind),
     el("td", {}, action.actor || "system"),
     el("td", {}, `${action.from_status || "—"} → ${action.to_status || "—"}`),

@@ -1,7 +1,7 @@
 // One comment as a card: text with its evidence spans marked, scores, reasons, claim and outcome.
 // The comment body is hostile: it is split into text nodes and <mark> elements, never parsed.
 import { api } from "./api.js";
-import { el, replace, time } from "./dom.js";
+import { append, el, replace, time } from "./dom.js";
 
 /** The body as text nodes, with the evidence spans of the `flagged` labels (and rule hits) marked. */
 export function highlightedBody(body, evidence, flagged) {
@@ -59,7 +59,7 @@ function evidenceSpans(evidence) {
 /** A new card element for a queue item (a full Comment); details arrive later via fill(). */
 export function cardElement(item) {
   const node = el("li", { class: "card", tabindex: "-1", "data-id": item.id });
-  node.append(
+  append(node, [
     el("div", { class: "card-head" },
       el("input", { type: "checkbox", class: "pick", "aria-label": "Select for a bulk decision" }),
       el("button", { type: "button", class: "link author", "data-action": "author" }, item.author.display_name),
@@ -71,9 +71,11 @@ export function cardElement(item) {
       el("span", { class: "claim", hidden: true }),
     ),
     el("blockquote", { class: "parent", hidden: true }),
-    el("p", { class: "body" }, item.body),
+    el("p", { class: "body", id: `body-${item.id}` }, item.body),
+    isLong(item.body) ? el("button", { type: "button", class: "link expand", "data-action": "expand", "aria-expanded": "false", "aria-controls": `body-${item.id}` }, expandLabel(item.body, false)) : null,
     el("div", { class: "scores" }),
-    el("ul", { class: "reasons" }, item.reasons.map((r) => el("li", { class: `reason reason-${r}` }, r))),
+    el("ul", { class: "reasons" }, item.reasons.map(reasonChip)),
+    el("details", { class: "reports", hidden: true }),
     el("p", { class: "conflict", role: "alert", hidden: true }),
     el("p", { class: "outcome", hidden: true }),
     el("div", { class: "card-actions" },
@@ -81,9 +83,85 @@ export function cardElement(item) {
       el("button", { type: "button", "data-action": "reject" }, "Reject ", el("kbd", {}, "r")),
       el("button", { type: "button", "data-action": "spam" }, "Spam ", el("kbd", {}, "s")),
     ),
-  );
+  ]);
   node.setAttribute("aria-label", `Comment by ${item.author.display_name}`);
+  node.classList.toggle("long", isLong(item.body));
   return node;
+}
+
+// A comment this long shows its first lines until expanded: a 10,000-character comment would
+// otherwise fill several screens and push every other card out of sight.
+const LONG_CHARS = 600;
+const LONG_LINES = 8;
+
+function isLong(body) {
+  return body.length > LONG_CHARS || body.split("\n").length > LONG_LINES;
+}
+
+function expandLabel(body, expanded) {
+  return expanded ? "Show less" : `Show all (${Array.from(body).length.toLocaleString()} characters)`;
+}
+
+/** Expand or collapse a long comment's text (the card's "Show all" button, or the e key). */
+export function toggleExpanded(node) {
+  const button = node.querySelector(".expand");
+  if (!button) return;
+  const expanded = node.classList.toggle("expanded");
+  button.setAttribute("aria-expanded", String(expanded));
+  button.textContent = expandLabel(node.querySelector(".body").textContent, expanded);
+}
+
+function reasonChip(reason) {
+  return el("li", { class: `reason reason-${reason}` }, reason);
+}
+
+/** The reasons: the comment's own, and, once a moderator's decision replaced them, the
+ * system's original ones beside them, each group named. */
+export function showReasons(node, current, system) {
+  const list = node.querySelector(".reasons");
+  const same = current.length === system.length && current.every((r) => system.includes(r));
+  if (!system.length || same) {
+    replace(list, current.map(reasonChip));
+    return;
+  }
+  replace(list,
+    el("li", { class: "reason-group" }, "system:"), system.map(reasonChip),
+    current.length ? [el("li", { class: "reason-group" }, "moderator:"), current.map(reasonChip)] : null);
+}
+
+/** Readers' reports: how many, and each one's reason and note (reader-written: text only). */
+function showReports(node, reports) {
+  const box = node.querySelector(".reports");
+  box.hidden = !reports.length;
+  if (!reports.length) return;
+  box.open = true;
+  replace(box,
+    el("summary", {}, reports.length === 1 ? "1 report" : `${reports.length} reports`),
+    el("ol", {}, reports.map((r) => el("li", {},
+      el("span", { class: "reason" }, r.reason), r.note ? ` ${r.note}` : "", " ",
+      el("span", { class: "muted" }, time(r.created_at))))));
+}
+
+// Scores below this and not among the reasons say nothing about this card: they wait behind
+// "more scores" so that a card is a few lines, not seven bars.
+const SCORE_SHOWN = 0.2;
+
+function scoreRow([label, score]) {
+  return el("span", { class: score >= 0.5 ? "score high" : "score" },
+    el("span", { class: "score-label" }, label),
+    el("meter", { min: "0", max: "1", low: "0.5", high: "0.8", optimum: "0", value: String(score) }),
+    el("span", { class: "score-value" }, score.toFixed(2)));
+}
+
+function showScores(node, scores, reasons) {
+  const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  const matters = ([label, score]) => score >= SCORE_SHOWN || reasons.includes(label);
+  const shown = ranked.filter(matters);
+  const rest = ranked.filter((entry) => !matters(entry));
+  replace(node.querySelector(".scores"), shown.map(scoreRow),
+    rest.length ? el("details", { class: "more-scores" },
+      el("summary", {}, shown.length ? `${rest.length} more` : `${rest.length} scores, all below ${SCORE_SHOWN}`),
+      el("span", { class: "more-list" }, rest.map(scoreRow))) : null);
 }
 
 /** Add what the moderation view knows: evidence highlights, per-label scores, thread context. */
@@ -93,12 +171,9 @@ export function fill(node, view) {
   // Only the labels that held the comment explain it; a low score's top words are noise.
   const flagged = new Set([...(view.reasons || []), ...Object.keys(scores).filter((label) => scores[label] >= 0.5)]);
   replace(node.querySelector(".body"), highlightedBody(comment.body, view.evidence, flagged));
-  replace(node.querySelector(".scores"), Object.entries(scores)
-    .sort((a, b) => b[1] - a[1])
-    .map(([label, score]) => el("span", { class: score >= 0.5 ? "score high" : "score" },
-      el("span", { class: "score-label" }, label),
-      el("meter", { min: "0", max: "1", low: "0.5", high: "0.8", optimum: "0", value: String(score) }),
-      el("span", { class: "score-value" }, score.toFixed(2)))));
+  showScores(node, scores, view.reasons || []);
+  showReasons(node, comment.reasons || [], view.system_reasons || []);
+  showReports(node, view.reports || []);
   showRevisions(node, comment);
   const parent = node.querySelector(".parent");
   if (view.parent) {
@@ -144,5 +219,6 @@ export function showOutcome(node, outcome) {
   box.textContent = outcome || "";
   box.hidden = !outcome;
   node.classList.toggle("decided", Boolean(outcome));
+  if (!outcome) node.classList.remove("settled");
   for (const button of node.querySelectorAll(".card-actions button")) button.disabled = Boolean(outcome);
 }

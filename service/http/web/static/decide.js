@@ -1,6 +1,6 @@
 // Deciding cards: approve / reject (with a reason) / spam, undo within the window, conflicts.
 import { api, ApiError, showError, toast } from "./api.js";
-import { showConflict, showOutcome } from "./card.js";
+import { showConflict, showOutcome, showReasons } from "./card.js";
 import { el, replace } from "./dom.js";
 import { cardOf, claim, focusCard, loadCounts, loadDetails, move, setClaim, state } from "./queue.js";
 
@@ -50,6 +50,7 @@ async function send(card, decision, reason, note) {
     setClaim(card.item.id, null, null);
     showConflict(card.node, null);
     showOutcome(card.node, `${PAST[decision]}${reason ? ` (${reason})` : ""} by you — press u to undo`);
+    showReasons(card.node, result.reasons || [], card.view?.system_reasons || card.item.reasons || []);
     const shown = toast(`${PAST[decision]}.`, result.undo ? { action: { label: "Undo", run: undo } } : {});
     if (result.undo) rememberUndo(result.undo.batch_id, result.undo.until, [card.item.id], shown);
     loadCounts().catch(() => {});

@@ -43,11 +43,27 @@ export function age(seconds) {
   return `${Math.round(s / 86400)}d`;
 }
 
-/** A timestamp as local time, with the ISO value kept for machines. */
+/** "3 min ago": how long ago an ISO timestamp was, for a reader; "in 2 min" for the future. */
+export function relative(iso, now = Date.now()) {
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  const s = Math.abs(seconds);
+  const [n, unit] = s < 45 ? [0, "now"] : s < 3600 ? [Math.round(s / 60), "min"]
+    : s < 86400 ? [Math.round(s / 3600), "h"] : [Math.round(s / 86400), "d"];
+  if (unit === "now") return "just now";
+  return seconds >= 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
+}
+
+/** A timestamp shown relative ("3 min ago"), with the local absolute time as its title and the
+ * ISO value in datetime; refreshTimes() keeps the relative text current. */
 export function time(iso) {
   if (!iso) return el("span", {}, "—");
-  const date = new Date(iso);
-  return el("time", { datetime: iso, title: iso }, date.toLocaleString());
+  return el("time", { datetime: iso, title: new Date(iso).toLocaleString(), "data-relative": "" }, relative(iso));
+}
+
+/** Bring every relative time on the page up to date (called once a minute). */
+export function refreshTimes(root = document) {
+  const now = Date.now();
+  for (const node of root.querySelectorAll("time[data-relative]")) node.textContent = relative(node.dateTime, now);
 }
 
 /** Seconds since an ISO timestamp. */

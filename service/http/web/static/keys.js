@@ -1,4 +1,5 @@
-// The keyboard: j/k move, a/r/s decide, u undo, x select, o author, n new, ? help, Esc close.
+// The keyboard: j/k move, a/r/s decide, u undo, x select, e expand, o author, n new, / search,
+// ? help, Esc close.
 // Keys are ignored while typing in a field, and while a dialog is open (it has its own keys).
 
 const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset"]);
@@ -15,6 +16,7 @@ export function bindKeys(handlers) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (document.querySelector("dialog[open]")) return;
     if (event.key === "Escape") {
+      if (isTyping(event.target)) event.target.blur(); // back to the keys
       handlers.Escape?.();
       return;
     }

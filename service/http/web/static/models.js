@@ -1,6 +1,7 @@
 // Ops: model versions, how each compares with the champion on the site's newest decisions (what
 // the promotion gate reads), training with live progress, promote (forced with a reason when the
-// gate refuses), roll back, the challenger's shadow comparison and the alias history.
+// gate refuses), roll back (when there is a version to go back to), set or remove the challenger,
+// the challenger's shadow comparison and the alias history.
 import { api, send, showError, toast } from "./api.js";
 import { el, replace, time } from "./dom.js";
 import { startPage } from "./shell.js";
@@ -38,12 +39,12 @@ function evaluationCell(evaluation) {
   if (!evaluation) return el("span", { class: "muted" }, "not compared (registered, not trained)");
   const verdict = evaluation.verdict || "not_evaluated";
   const badge = el("span", { class: `badge gate-${verdict}` }, verdict.replace("_", " "));
-  const against = evaluation.champion ? ` vs ${evaluation.champion}` : "";
+  const against = evaluation.champion ? [" vs ", el("code", {}, evaluation.champion)] : "";
   const d = evaluation.decisions;
   const scope = d ? `trained on the older ${d.older} decisions, judged on the newest ${d.recent}` : "";
   const why = (evaluation.why || []).map((line) => el("li", {}, line));
   const labels = Object.entries(evaluation.labels || {}).map(([label, c]) => el("tr", {},
-    el("td", {}, `${label} ROC-AUC`), el("td", {}, estimate(c.champion)), el("td", {}, estimate(c.candidate)),
+    el("td", {}, `${label} `, el("span", { class: "term" }, "ROC-AUC")), el("td", {}, estimate(c.champion)), el("td", {}, estimate(c.candidate)),
     el("td", {}, signed(c.difference))));
   const outcomes = OUTCOMES.filter(([name]) => evaluation.outcomes && evaluation.outcomes[name]).map(([name, title]) => {
     const o = evaluation.outcomes[name];
@@ -134,8 +135,35 @@ async function follow(jobId) {
   }
 }
 
+/** What can be done with a version: promote it, make it the challenger, or stop it challenging. */
+function versionActions(m) {
+  if (m.aliases.includes("champion")) return null;
+  const challenging = m.aliases.includes("challenger");
+  return [
+    el("button", { type: "button", onclick: () => promote(m.id) }, "Promote"),
+    challenging
+      ? el("button", { type: "button", onclick: () => setChallenger(null) }, "Stop challenging")
+      : el("button", { type: "button", onclick: () => setChallenger(m.id) }, "Make challenger"),
+  ];
+}
+
+/** Point the challenger alias at a version (shadow scoring), or remove it (null). */
+async function setChallenger(id) {
+  try {
+    if (id) {
+      await api("POST", `/v1/models/${encodeURIComponent(id)}/challenger`);
+      toast(`${id} now scores in shadow as the challenger.`);
+    } else {
+      await api("DELETE", "/v1/models/challenger");
+      toast("No challenger: shadow scoring stopped.");
+    }
+    await load();
+  } catch (error) { showError(error, "Challenger not changed:"); }
+}
+
 async function rollback() {
-  if (!window.confirm("Move the champion back to the previous version?")) return;
+  const target = document.getElementById("rollback").dataset.target;
+  if (!window.confirm(`Make ${target} the champion again? Workers switch to it within seconds.`)) return;
   try {
     const event = await api("POST", "/v1/models/rollback");
     toast(`Champion rolled back to ${event.version_id}.`);
@@ -158,6 +186,10 @@ function renderShadow(comparison) {
       el("tbody", {}, labels))));
 }
 
+function versionId(id) {
+  return id ? el("code", {}, id) : "—";
+}
+
 async function load() {
   const [models, history] = await Promise.all([api("GET", "/v1/models"), api("GET", "/v1/models/history")]);
   replace(document.querySelector("#models tbody"), models.items.map((m) => el("tr", {},
@@ -166,11 +198,16 @@ async function load() {
     el("td", {}, time(m.created_at)),
     el("td", {}, evaluationCell(m.evaluation)),
     el("td", {}, metricsCell(m.metrics)),
-    el("td", {}, m.aliases.includes("champion") ? "" : el("button", { type: "button", onclick: () => promote(m.id) }, "Promote")))));
+    el("td", { class: "actions" }, versionActions(m)))));
   replace(document.querySelector("#history tbody"), history.items.map((e) => el("tr", {},
     el("td", {}, time(e.created_at)), el("td", {}, e.alias), el("td", {}, e.kind),
-    el("td", {}, e.version_id || "—"), el("td", {}, e.previous_version_id || "—"), el("td", {}, e.actor || "system"),
+    el("td", {}, versionId(e.version_id)), el("td", {}, versionId(e.previous_version_id)), el("td", {}, e.actor || "system"),
     el("td", {}, e.reason || ""))));
+  // Roll back only when there is a version to go back to (the server says which).
+  const back = document.getElementById("rollback");
+  back.hidden = !history.rollback_to;
+  back.textContent = history.rollback_to ? `Roll back champion to ${history.rollback_to}` : "";
+  back.dataset.target = history.rollback_to || "";
   const challenger = models.items.find((m) => m.aliases.includes("challenger"));
   renderShadow(challenger ? await api("GET", `/v1/models/${encodeURIComponent(challenger.id)}/shadow`) : null);
 }

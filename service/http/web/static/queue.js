@@ -97,7 +97,15 @@ function viewOf(item) {
     reasons: comment.reasons,
     evidence: details.evidence,
     parent: details.parent,
+    system_reasons: details.system_reasons || [],
+    reports: details.reports || [],
   };
+}
+
+/** The reasons of the latest automatic verdict in a moderation view's action log. */
+function systemReasons(actions) {
+  const classified = (actions || []).filter((a) => a.kind === "classified");
+  return classified.length ? classified[classified.length - 1].reasons : [];
 }
 
 function showDetails(card, view) {
@@ -110,7 +118,7 @@ function showDetails(card, view) {
 export async function loadDetails(card) {
   try {
     const view = await api("GET", `/v1/comments/${encodeURIComponent(card.item.id)}/moderation`);
-    showDetails(card, view);
+    showDetails(card, { ...view, system_reasons: systemReasons(view.actions) });
   } catch (error) {
     showConflict(card.node, `Could not load details: ${error.message}`);
   }
@@ -157,11 +165,19 @@ export function move(step) {
   }
 }
 
+/** Fold the cards decided so far down to their outcome line. A decided card keeps its text in
+ * view until the moderator moves on from it: a decision moves the focus before it is recorded,
+ * so the card just decided stays open, and the next move folds it. */
+function settleDecided() {
+  for (const card of state.cards.values()) if (card.decided) card.node.classList.add("settled");
+}
+
 /** Focus a card and claim it for this moderator. */
 export function focusCard(id) {
   const card = cardOf(id);
   if (!card) return;
   for (const node of document.querySelectorAll(".card.focused")) node.classList.remove("focused");
+  settleDecided();
   state.focusId = id;
   card.node.classList.add("focused");
   card.node.focus({ preventScroll: true });
@@ -219,9 +235,9 @@ export function releaseOnLeave() {
   window.addEventListener("pagehide", () => releaseClaim({ leaving: true }));
 }
 
-const FILTERS = ["article_id", "author_id", "label"];
+const FILTERS = ["q", "reason", "article_id", "author_id", "label"];
 
-/** Start from the page address (?queue=&sort=&article_id=&author_id=&label=): links can share a view. */
+/** Start from the page address (?queue=&sort=&q=&reason=&article_id=&author_id=&label=): links can share a view. */
 function readAddress(form) {
   const params = new URLSearchParams(location.search);
   if (params.get("queue")) state.queue = params.get("queue");
@@ -241,8 +257,10 @@ function writeAddress() {
 
 /** Whether a comment matches the current filters (for comments that arrive live). */
 export function matchesFilters(comment) {
-  const { article_id: article, author_id: author } = state.filters;
-  return (!article || comment.article_id === article) && (!author || comment.author.id === author);
+  const { article_id: article, author_id: author, q: text, reason } = state.filters;
+  return (!article || comment.article_id === article) && (!author || comment.author.id === author)
+    && (!reason || (comment.reasons || []).includes(reason))
+    && (!text || (comment.body || "").toLowerCase().includes(text.toLowerCase()));
 }
 
 /** Wire the filter form and the load-more button. */
@@ -256,6 +274,6 @@ export function wireQueueControls() {
     for (const name of FILTERS) state.filters[name] = String(data.get(name) || "").trim();
     reloadList().catch((error) => showError(error));
   });
-  form.elements.namedItem("sort").addEventListener("change", () => form.requestSubmit());
+  for (const name of ["sort", "reason"]) form.elements.namedItem(name).addEventListener("change", () => form.requestSubmit());
   document.getElementById("load-more").addEventListener("click", () => loadMore().catch((error) => showError(error)));
 }

@@ -5,6 +5,8 @@ import { toggleFocused, wireBulk } from "./bulk.js";
 import { decide, decideFocused, undo } from "./decide.js";
 import { bindKeys, showHelp } from "./keys.js";
 import { clearWaiting, showNew, startLive } from "./live.js";
+import { toggleExpanded } from "./card.js";
+import { refreshTimes } from "./dom.js";
 import { cardOf, focusCard, loadCounts, move, releaseOnLeave, reloadList, state, wireQueueControls } from "./queue.js";
 import { startPage } from "./shell.js";
 
@@ -15,7 +17,8 @@ function onCardClick(event) {
   if (!card) return;
   if (state.focusId !== card.item.id) focusCard(card.item.id);
   const action = event.target.closest("[data-action]")?.dataset.action;
-  if (action === "author") openAuthor(card.item.id).catch((error) => showError(error));
+  if (action === "expand") toggleExpanded(card.node);
+  else if (action === "author") openAuthor(card.item.id).catch((error) => showError(error));
   else if (action === "reject") decideFocused("reject");
   else if (action) decide(card, action, null, null).catch((error) => showError(error));
 }
@@ -37,6 +40,8 @@ async function main() {
     s: () => decideFocused("spam"),
     u: () => undo(),
     x: () => toggleFocused(),
+    e: () => { const card = cardOf(state.focusId); if (card) toggleExpanded(card.node); },
+    "/": () => document.querySelector("#filters [name=q]").focus(),
     o: () => openAuthor().catch((error) => showError(error)),
     n: () => showNew().catch((error) => showError(error)),
     "?": () => showHelp(),
@@ -44,6 +49,7 @@ async function main() {
   });
   await Promise.all([loadCounts(), reloadList()]);
   startLive();
+  setInterval(() => refreshTimes(), 60_000);
   document.body.dataset.ready = "1";
 }
 
