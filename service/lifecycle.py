@@ -267,8 +267,12 @@ class TrainingUpload:
 def check_labels_csv(text: str, pointer: str) -> int:
     """The number of rows; ValidationError unless ``text`` is a CSV with ``text`` and 0/1/empty
     label columns."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    # newline="": the csv module reads line ends itself, so a lone "\r" cannot break a field.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValidationError([FieldError(pointer, f"not valid CSV: {exc}")]) from exc
     labels = [name for name in header if name in LABELS]
     if "text" not in header or not labels:
         known = ", ".join(sorted(LABELS))

@@ -71,9 +71,10 @@ Handler = Callable[[Call], Awaitable[Response]]
 
 
 class AuthorIdConvertor(Convertor[str]):
-    """An author id that may hold "/", but cannot end in "/policy" (that is the policy path)."""
+    """An author id that may hold "/", but cannot end in "/policy", "/notes" or "/notes/<id>"
+    (those are the policy and notes paths of the author before them)."""
 
-    regex = r"[^/](?:(?!/policy$).)*"
+    regex = r"[^/](?:(?!/(?:policy|notes(?:/[^/]*)?)$).)*"
 
     def convert(self, value: str) -> str:
         return value

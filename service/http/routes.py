@@ -101,7 +101,8 @@ def starlette_routes(routes: list[ApiRoute]) -> list[Route]:
         by_path.setdefault(route.route_path, []).append(route)
 
     def specificity(path: str) -> tuple[bool, int, int]:
-        return ":" in path, path.count("{"), -len(path)
+        takes_the_rest = ":" in path
+        return takes_the_rest, 0 if takes_the_rest else path.count("{"), -len(path)
 
     ordered = sorted(by_path.items(), key=lambda item: specificity(item[0]))
     return [_path_route(path, declared) for path, declared in ordered]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from typing import Annotated, Literal, TypeVar
 
 from msgspec import Meta
@@ -29,6 +30,7 @@ from service.http.wire import (
 from service.settings import Settings
 
 IDEMPOTENCY_KEY_MAX = 200
+REASON_CODE = re.compile(r"[a-z_]{1,32}")
 NOTE_MAX = 2000
 
 
@@ -299,9 +301,10 @@ class QueueQuery(PageQuery):
     reason: (
         Annotated[
             str,
+            LINE,
             Meta(
-                pattern="^[a-z_]{1,32}$",
-                description="Only comments held (or decided) for this reason code, "
+                max_length=32,
+                description="Only comments held (or decided) for this reason code ([a-z_]), "
                 "e.g. links or new_author.",
             ),
         ]
@@ -330,6 +333,9 @@ class QueueQuery(PageQuery):
     def __post_init__(self) -> None:
         if self.q is not None:  # searched as the stored bodies are kept: NFKC, stripped
             self.q = normalised(self.q, "q", 200)
+        if self.reason is not None and not REASON_CODE.fullmatch(self.reason):
+            # The filter matches the quoted code in the reasons' JSON text: only [a-z_] is safe.
+            raise ValueError("`reason` must be a reason code ([a-z_]+)")
 
 
 class AuditQuery(PageQuery):

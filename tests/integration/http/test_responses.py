@@ -115,6 +115,10 @@ def _moderator_calls(
         ("DELETE", "/v1/authors/news-site/u-1/policy", None),
         ("GET", "/v1/session", None),
     ])  # fmt: skip
+    note = client.post(
+        "/v1/authors/news-site/u-1/notes", json={"note": "Asks good questions."}, headers=moderator
+    ).json()
+    client.delete(f"/v1/authors/news-site/u-1/notes/{note['id']}", headers=moderator)
     decided = client.post(
         f"/v1/comments/{held}/decision", json={"decision": "reject"}, headers=moderator
     ).json()

@@ -1,35 +1,15 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 import pytest
 
-from service.domain import Author, Comment, Reason, Status
+from service.domain import Author, Reason
 from service.settings import Settings
 from service.verdict.phases.rules import Rules, has_link, rule_hits
 from service.verdict.pipeline import Say
+from tests.unit.service.verdict.facts import comment as make_comment
 from tests.unit.service.verdict.facts import facts
-
-
-def make_comment(body: str, account_age_days: float | None = None) -> Comment:
-    return Comment(
-        id="c1",
-        site_id="site",
-        article_id="a1",
-        parent_id=None,
-        root_id="c1",
-        author=Author("u1", "Reader", account_age_days=account_age_days),
-        body=body,
-        language="en",
-        status=Status.PENDING,
-        reasons=(),
-        risk=None,
-        model_version=None,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        decided_at=None,
-        version=1,
-    )
 
 
 @pytest.mark.parametrize(
