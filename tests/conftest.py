@@ -26,7 +26,8 @@ from service.queue import GuardedQueue, JobQueue
 from service.settings import Settings
 
 # Under pytest-xdist (`-n 2`, as CI runs) each worker process gets its own PostgreSQL database and
-# Redis database number, so workers never truncate or flush each other's data.
+# Redis database number, so workers never truncate or flush each other's data. Pub/sub channels
+# span database numbers: on one shared Redis (COMMENTDESK_TEST_REDIS_URL) run a single process.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... or "" when serial
 BASE_POSTGRES_URL = os.environ.get("COMMENTDESK_TEST_POSTGRES_URL", "")
 POSTGRES_URL = (
