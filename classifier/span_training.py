@@ -245,7 +245,9 @@ def model_card(model: SpanModel) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Rebuild the packaged span model; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m classifier.span_training", description=__doc__)
-    parser.add_argument("--data", default="../shared/data", help="folder of labelled datasets")
+    parser.add_argument(
+        "--data", required=True, help="folder holding civil_comments_toxic_spans (a dataset copy)"
+    )
     parser.add_argument("--out", default=str(DEFAULT_SPANS_PATH), help="where to write the JSON")
     args = parser.parse_args(argv)
     data = Path(args.data)
