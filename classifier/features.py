@@ -18,7 +18,6 @@ Single characters and runs of one character are counted on a code-point array wi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -28,7 +27,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from classifier.codepoints import WORD, Codes, char_classes, decode, encode
 from textsignals import ASCII_LOWER, CASELESS, PATTERNS
-from textsignals.patterns import LINK_DOMAINS
+from textsignals.patterns import PREFILTERS, SHORTEST_WALLET
 
 __all__ = [
     "FEATURE_NAMES",
@@ -70,21 +69,6 @@ _EXCLAMATION_SATURATION = 5.0
 _SHOUT_MIN_LETTERS = 20
 
 
-# Every match of a pattern contains a match of its prefilter, which re finds quickly: it starts
-# with a literal or a character class instead of \b. A comment without one is not searched.
-_PREFILTERS: dict[str, re.Pattern[str]] = {
-    "links": re.compile(rf"://|www\.|\.{LINK_DOMAINS}"),
-    "phone_like": re.compile(r"\d[\d ().-]{6,}\d"),
-    "emails": re.compile("@"),
-    "messaging_apps": re.compile(r"whats|telegram|wechat|viber|kik|snapchat|signal|\.me/"),
-    "contact_calls": re.compile(r"(?:dm|pm|inbox|message|text|contact|call|reach|write|chat)\s"),
-    "promised_returns": re.compile(r"%|double|guarantee|daily|weekly|risk|passive"),
-    "scam_roles": re.compile(r"manager|expert|mentor|recover|giveaway|airdrop"),
-}
-# A wallet address is a whole run of word characters (\b on both sides) at least this long.
-_SHORTEST_WALLET = 26
-
-
 class _Batch(NamedTuple):
     """The texts joined into one string, its ASCII-lower-cased copy and its code points."""
 
@@ -124,9 +108,9 @@ class _Batch(NamedTuple):
 
 
 def _regex_candidates(name: str, batch: _Batch) -> npt.NDArray[np.intp]:
-    """The texts where ``_PREFILTERS[name]`` matches."""
+    """The texts where ``PREFILTERS[name]`` matches."""
     hits = np.fromiter(
-        (m.start() for m in _PREFILTERS[name].finditer(batch.source(name))), dtype=np.intp
+        (m.start() for m in PREFILTERS[name].finditer(batch.source(name))), dtype=np.intp
     )
     return np.flatnonzero(batch.per_text(hits))
 
@@ -136,11 +120,11 @@ def _wallet_candidates(batch: _Batch) -> npt.NDArray[np.intp]:
     word = (char_classes()[batch.codes] & WORD) != 0
     edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return np.flatnonzero(batch.per_text(starts[ends - starts >= _SHORTEST_WALLET]))
+    return np.flatnonzero(batch.per_text(starts[ends - starts >= SHORTEST_WALLET]))
 
 
 _CANDIDATES: dict[str, Callable[[_Batch], npt.NDArray[np.intp]]] = {
-    **{name: functools.partial(_regex_candidates, name) for name in _PREFILTERS},
+    **{name: functools.partial(_regex_candidates, name) for name in PREFILTERS},
     "wallet_like": _wallet_candidates,
 }
 

@@ -11,10 +11,12 @@ from textsignals.links import is_allowlisted, link_host
 
 _BASE58 = "[1-9A-HJ-NP-Za-km-z]"
 # Top-level domains a bare domain ("quick-profit.xyz", no scheme) is recognised by.
-LINK_DOMAINS = (
-    r"(?:com|net|org|io|ly|me|co|info|biz|xyz|ru|gg|app"
-    r"|top|site|online|live|pro|vip|club|link|click|finance|exchange)"
+LINK_TLDS = (
+    *("com", "net", "org", "io", "ly", "me", "co", "info", "biz", "xyz", "ru", "gg", "app"),
+    *("top", "site", "online", "live", "pro", "vip", "club", "link", "click", "finance"),
+    "exchange",
 )
+LINK_DOMAINS = f"(?:{'|'.join(LINK_TLDS)})"
 PATTERNS: dict[str, re.Pattern[str]] = {
     "links": re.compile(rf"(?:https?://|www\.)\S+|\b[\w-]+\.{LINK_DOMAINS}\b"),
     # Nine or more characters of digits and separators: "+1 (555) 010-0199", "0800 555 0199".
@@ -74,6 +76,41 @@ EVIDENCE: tuple[str, ...] = (
 )
 
 
+# Every match of a pattern contains one of its trigger strings (in the text the pattern runs on:
+# the lower-cased copy for CASELESS ones). Most comments hold none, and `in` finds a literal far
+# faster than a \b-led pattern, which re tries at every position, can fail; so a pattern runs
+# only on texts that hold one of its triggers. A trigger list that misses a possible match would
+# hide evidence: tests/unit/textsignals compares the filtered search with the plain one.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "links": ("://", "www.", *(f".{tld}" for tld in LINK_TLDS)),
+    "emails": ("@",),
+    "messaging_apps": ("whats", "telegram", "wechat", "viber", "kik", "snapchat", "signal", ".me/"),
+    "promised_returns": ("%", "double", "guarantee", "daily", "weekly", "risk", "passive"),
+    "scam_roles": ("manager", "expert", "mentor", "recover", "giveaway", "airdrop"),
+}
+# Where no literal will do, a prefilter regex that starts with a character class (which re
+# scans for quickly) and that every match contains.
+PREFILTERS: dict[str, re.Pattern[str]] = {
+    **{name: re.compile("|".join(map(re.escape, words))) for name, words in TRIGGERS.items()},
+    "phone_like": re.compile(r"\d[\d ().-]{6,}\d"),
+    "contact_calls": re.compile(r"(?:dm|pm|inbox|message|text|contact|call|reach|write|chat)\s"),
+}
+# A wallet address is a run of at least this many word characters, so it lies inside one
+# whitespace-separated token at least this long.
+SHORTEST_WALLET = 26
+
+
+def may_match(name: str, source: str) -> bool:
+    """False only when ``PATTERNS[name]`` cannot match ``source`` (a cheap, necessary test)."""
+    triggers = TRIGGERS.get(name)
+    if triggers is not None:
+        return any(trigger in source for trigger in triggers)
+    if name == "wallet_like":
+        return any(len(token) >= SHORTEST_WALLET for token in source.split())
+    prefilter = PREFILTERS.get(name)
+    return prefilter is None or prefilter.search(source) is not None
+
+
 class Signal(NamedTuple):
     """One occurrence of a signal: ``text[start:end]``."""
 
@@ -86,10 +123,12 @@ class Signal(NamedTuple):
 def find_signals(text: str, names: Iterable[str] = EVIDENCE) -> list[Signal]:
     """Every occurrence of the named signals in ``text``, ordered by offset."""
     lower = text.translate(ASCII_LOWER)
+    sources = ((name, lower if name in CASELESS else text) for name in names)
     found = [
         Signal(name, m.start(), m.end(), text[m.start() : m.end()])
-        for name in names
-        for m in PATTERNS[name].finditer(lower if name in CASELESS else text)
+        for name, source in sources
+        if may_match(name, source)
+        for m in PATTERNS[name].finditer(source)
     ]
     return sorted(found, key=lambda s: (s.start, s.end))
 
