@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 
 SHARE_SPAM = 0.12
 SHARE_ABUSE = 0.06
@@ -96,9 +97,13 @@ def discussion_piece(rng: random.Random) -> str:
     return rng.choice(_OPINIONS).format(**slots) + rng.choice(_TAILS)
 
 
-def comment_payload(rng: random.Random) -> dict[str, object]:
-    """One ``POST /v1/comments`` body."""
+def comment_payload(
+    rng: random.Random, ordinary: Callable[[random.Random], str] | None = None
+) -> dict[str, object]:
+    """One ``POST /v1/comments`` body; ``ordinary`` writes the ordinary ones' text, if given."""
     kind, body = _body(rng)
+    if kind == "ordinary" and ordinary is not None:
+        body = ordinary(rng)
     author = rng.randrange(AUTHOR_POOL)
     article = rng.randrange(ARTICLE_POOL)
     age = rng.choice([0.2, 1.0, 30.0, 400.0]) if kind == "spam" else rng.uniform(3, 2000)

@@ -55,19 +55,42 @@ def news_comments(count: int, seed: int, pieces: Sequence[str]) -> list[str]:
 def news_payload_bodies(count: int, seed: int) -> list[bytes]:
     """``count`` encoded request bodies of news-site length, reproducible from ``seed``.
 
-    Each is a :func:`bench.corpus.comment_payload` whose body (ordinary, spam or abuse, kept
-    whole so the mix of kinds stays the corpus's) is continued with ordinary discussion up to a
-    length drawn from the news distribution, at most the service's default longest comment.
+    Each is a :func:`bench.corpus.comment_payload` whose body (spam or abuse kept whole, so the
+    mix of kinds stays the corpus's) is continued with ordinary discussion up to a length drawn
+    from the news distribution, at most the service's default longest comment. Ordinary text is
+    :func:`fresh_discussion`: readers do not write each other's sentences, so the service runs
+    with its near-duplicate rule on, as installed.
     """
     longest = Settings().max_comment_chars
     rng = random.Random(seed)
     bodies = []
     for _ in range(count):
-        payload = comment_payload(rng)
+        payload = comment_payload(rng, ordinary=fresh_discussion)
         text = str(payload["body"])
         length = min(news_length(rng), longest)
         while len(text) < length:
-            text += " " + discussion_piece(rng)
+            text += " " + fresh_discussion(rng)
         payload["body"] = text[: max(length, len(str(payload["body"])))]
         bodies.append(json.dumps(payload).encode())
     return bodies
+
+
+def fresh_discussion(rng: random.Random) -> str:
+    """A sentence of ordinary discussion that no other comment repeats word for word.
+
+    The corpus's few dozen template sentences would make every comment a near-duplicate of
+    hundreds by other readers, and the near-duplicate rule (service/flood) would hold them all;
+    a made-up word after every second word gives each word triple of the sentence a word
+    drawn from 27,000, as unrepeated as a real reader's own wording.
+    """
+    words = discussion_piece(rng).split()
+    salted = []
+    for index, word in enumerate(words, start=1):
+        salted.append(word)
+        if index % 2 == 0 and index < len(words):
+            salted.append("".join(rng.choice(_SYLLABLES) for _ in range(3)))
+    return " ".join(salted)
+
+
+# 30 syllables ("ka", "ke", ...), three to a made-up word: 27,000 words.
+_SYLLABLES = tuple(consonant + vowel for consonant in "kmrtzb" for vowel in "aeiou")

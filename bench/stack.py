@@ -39,9 +39,6 @@ def service_env(
         # The flood limiter runs on every submission but never refuses one: the load is one
         # site key and 5,000 authors far above any human rate (bench/limiter.py measures it).
         **limiter_env(True),
-        # The corpus is built from a few dozen templates, so every comment is a near-duplicate
-        # of hundreds by other authors: the burst rule would hold nearly all of them.
-        COMMENTDESK_DUPLICATE_BURST="off",
     )
     if database_url:
         env["DATABASE_URL"] = database_url

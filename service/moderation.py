@@ -38,12 +38,15 @@ from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
-from service.store import comments, decisions, maintenance, queues
+from service.store import comments, decisions, fingerprints, maintenance, queues
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
 from service.verdict.explanation import Explainer
 from service.verdict.maker import VerdictMaker
+
+# Keys deleted per transaction, so a purge never holds a long write lock.
+FINGERPRINT_PURGE_BATCH = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -343,6 +346,20 @@ class Moderation:
         cutoff = now - timedelta(days=self.settings.envelope_retention_days)
         with self._transaction() as session:
             return maintenance.purge_envelopes(session, cutoff, now)
+
+    def purge_fingerprints(self) -> int:
+        """Drop near-duplicate keys older than every site's burst window: nothing counts them.
+
+        Without this the keys (two rows per comment) outgrew everything but the comments.
+        """
+        cutoff = self.clock() - timedelta(seconds=self.settings.longest_burst_window_seconds)
+        purged = 0
+        while True:
+            with self._transaction() as session:
+                done = fingerprints.purge(session, cutoff, FINGERPRINT_PURGE_BATCH)
+            purged += done
+            if done < FINGERPRINT_PURGE_BATCH:
+                return purged
 
 
 def _age(now: datetime, oldest: datetime | None) -> float | None:

@@ -434,6 +434,12 @@ class Settings:
         """The settings that apply to one site: its overrides, else the defaults."""
         return self.sites.overrides.get(site_id, self.sites.default)
 
+    @property
+    def longest_burst_window_seconds(self) -> float:
+        """The longest near-duplicate window of any site (0 when every site has the rule off)."""
+        sites = [self.sites.default, *self.sites.overrides.values()]
+        return max((s.duplicate_burst.seconds for s in sites if s.duplicate_burst), default=0.0)
+
     def links_allowed_for(self, site_id: str) -> frozenset[str]:
         """The link allowlist a site's comments are judged with."""
         return self.link_allowlist | self.site_link_allowlists.get(site_id, frozenset())

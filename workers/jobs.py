@@ -72,13 +72,15 @@ def sweep() -> dict[str, int]:
     metrics.SWEEPER_REQUEUED.inc(requeued)
     purged = _purge(context) if _is_purge_due(context.redis) else 0
     if requeued or purged:
-        log.info("sweep re-enqueued %d comment(s), purged %d envelope(s)", requeued, purged)
+        log.info("sweep re-enqueued %d comment(s), purged %d expired item(s)", requeued, purged)
     return {"requeued": requeued, "purged": purged}
 
 
 def _purge(context: WorkerContext) -> int:
-    """Everything kept for a limited time: envelopes, old text, outbox events, delivery logs."""
+    """Everything kept for a limited time: envelopes, old text, outbox events, delivery logs,
+    near-duplicate keys."""
     purged = context.moderation.purge_envelopes()
+    purged += context.moderation.purge_fingerprints()
     purged += Privacy(context.moderation.sessions, context.settings).apply_retention()
     if context.webhooks is not None:
         purged += purge_history(context.webhooks, context.settings)

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Reason, Status
@@ -115,3 +115,23 @@ def _withhold(session: Session, row: CommentRow, now: datetime) -> None:
         outbox.ref_of(row), Status.APPROVED, Status.WITHHELD, reasons, Decider.SYSTEM, now
     )
     outbox.record(session, [change])
+
+
+def purge(session: Session, older_than: datetime, limit: int) -> int:
+    """Delete up to ``limit`` keys of comments created before ``older_than``, oldest first.
+
+    Keys are inserted in about the order their comments arrived, so the oldest sit at the
+    lowest ids: the scan in id order finds them at once, with no index on the time.
+    """
+    oldest = (
+        select(FingerprintRow.id)
+        .where(FingerprintRow.created_at < older_than)
+        .order_by(FingerprintRow.id)
+        .limit(limit)
+    )
+    result = session.execute(
+        delete(FingerprintRow)
+        .where(FingerprintRow.id.in_(oldest.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

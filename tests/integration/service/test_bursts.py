@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint
 from service.moderation import Moderation
+from service.settings import Settings
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
@@ -76,3 +80,42 @@ def test_one_author_repeating_or_different_texts_are_no_burst(moderation: Modera
     moderation.record_classifications([scores(i, spam=0.01) for i in ids], moderation.pending(ids))
 
     assert {moderation.get_comment(i).status for i in ids} == {Status.APPROVED}
+
+
+def test_keys_older_than_every_burst_window_are_purged_and_newer_ones_kept(
+    sessions: sessionmaker[Session], settings: Settings, engine: Engine
+) -> None:
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    times = [now]
+    moderation = Moderation(sessions, settings, clock=lambda: times[0])
+    old, new = (
+        submit(moderation, [_from(f"a-{n}", SCAM.format(n=n))])[0].comment_id for n in (1, 2)
+    )
+    for comment_id in (old, new):
+        moderation.record_classifications(
+            [scores(comment_id, spam=0.01)], moderation.pending([comment_id])
+        )
+    with engine.begin() as conn:  # the newer comment arrived inside the window
+        conn.execute(
+            text("UPDATE comment_fingerprints SET created_at = :t WHERE comment_id = :c"),
+            {"t": now + timedelta(seconds=300), "c": new},
+        )
+
+    times[0] = now + timedelta(seconds=601)  # the default window is 600 s
+    assert moderation.purge_fingerprints() == 2
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT DISTINCT comment_id FROM comment_fingerprints"))
+        assert left.scalars().all() == [new]
+
+
+def test_the_purge_window_is_the_longest_site_window() -> None:
+    settings = Settings.from_env(
+        {
+            "COMMENTDESK_DUPLICATE_BURST": "4:3:600",
+            "COMMENTDESK_SITE_SETTINGS": '{"slow": {"DUPLICATE_BURST": "4:3:3600"}}',
+        }
+    )
+    assert settings.longest_burst_window_seconds == 3600.0
+    assert (
+        Settings.from_env({"COMMENTDESK_DUPLICATE_BURST": "off"}).longest_burst_window_seconds == 0
+    )
