@@ -82,7 +82,7 @@ def _rows(result: Mapping[str, Any]) -> list[Row]:
         ("comments per CPU-second", _num(fixed["accepted_per_cpu_s"]), ""),
         ("  ÷ baseline requests per CPU-second",
          f"{fixed['accepted_per_cpu_s'] / base['accepted_per_cpu_s']:.3f}", ""),
-        ("database bytes per 1,000 comments (kept tables)", _num(fixed["db_bytes_per_1000"]["total"]), ""),
+        ("database bytes per 1,000 comments, kept", _num(fixed["db_bytes_per_1000"]["total"]), ""),
         ("  by table", json.dumps(dict(list(fixed["db_bytes_per_1000"].items())[1:6])), ""),
         ("decisions by status", json.dumps(fixed["statuses"]), ""),
         ("generator schedule lag p99/max ms", _ms(gen["schedule_lag_ms"], "p99", "max"), ""),
