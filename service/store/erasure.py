@@ -197,10 +197,12 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
         ).all()
         revisions = _by_comment(session, CommentRevisionRow, chunk, CommentRevisionRow.revision)
         actions = _by_comment(session, ActionRow, chunk, ActionRow.id)
+        appeals = _by_comment(session, AppealRow, chunk, AppealRow.id)
         found += [
-            {"row": r, "revisions": revisions.get(r.id, []), "actions": actions.get(r.id, [])}
+            {"row": r, "revisions": revisions.get(r.id, []), "actions": actions.get(r.id, []),
+             "appeals": appeals.get(r.id, [])}
             for r in rows
-        ]
+        ]  # fmt: skip
     return found
 
 

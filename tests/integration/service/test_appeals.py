@@ -22,6 +22,8 @@ from service.errors import (
     SameModeratorError,
 )
 from service.moderation import Moderation
+from service.privacy import Privacy
+from service.settings import Settings
 from service.store import undo
 from service.store.keys import add_api_key
 from service.transaction import transaction
@@ -324,3 +326,24 @@ def test_an_appeal_on_a_comment_no_longer_rejected_cannot_be_overturned(
 def test_an_unknown_appeal_is_not_found(appeals: Appeals) -> None:
     with pytest.raises(NotFoundError):
         appeals.decide(12345, AppealOutcome.UPHELD, "mod-ann", None)
+
+
+def test_the_authors_appeal_is_in_their_export_and_gone_with_their_erasure(
+    moderation: Moderation, appeals: Appeals, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    comment_id = rejected_by(moderation)
+    author_id = moderation.get_comment(comment_id).author.id
+    appeal = appeals.file(comment_id, "news-site", "My words, my data.", "news-site")
+    privacy = Privacy(sessions, settings)
+
+    (exported,) = privacy.export_author("news-site", author_id)["comments"]
+    assert exported["statement"]["code"] == "abusive"
+    assert [(a["text"], a["status"]) for a in exported["appeals"]] == [
+        ("My words, my data.", "open")
+    ]
+    assert exported["history"][-1] == exported["history"][-1] | {"what": "appealed", "by": "site"}
+
+    privacy.erase_author("news-site", author_id, "ops-olu")
+
+    (card,) = appeals.queue(AppealStatus.OPEN, None, 10).items
+    assert (card.appeal.id, card.appeal.text) == (appeal.id, "")  # the outcome can still be given
