@@ -57,7 +57,8 @@ def test_upgrade_backfills_statements_and_downgrade_drops_them(connection: Conne
         )  # fmt: skip
 
     _migrate(connection, "head")
-    stored = dict(connection.execute(text("SELECT id, statement FROM comments")).all())
+    rows = connection.execute(text("SELECT id, statement FROM comments")).all()
+    stored: dict[str, object] = {row[0]: row[1] for row in rows}
 
     assert {k: _json(v) for k, v in stored.items()} == {
         "by-model": {
