@@ -262,15 +262,17 @@ def _update_status(
 
 
 def _last_human_decision(session: Session, comment_id: str) -> ActionRow | None:
-    """The latest moderator decision still standing: an undo takes the one before it back."""
-    kinds = (ActionKind.DECIDED.value, ActionKind.UNDONE.value)
+    """The latest moderator decision still standing: an undo takes the one before it back, and
+    an overturned appeal is a decision of its own (the rejection before it no longer stands)."""
+    standing = (ActionKind.DECIDED.value, ActionKind.OVERTURNED.value)
+    kinds = (*standing, ActionKind.UNDONE.value)
     latest = session.scalars(
         select(ActionRow)
         .where(ActionRow.comment_id == comment_id, ActionRow.kind.in_(kinds))
         .order_by(ActionRow.id.desc())
         .limit(1)
     ).first()
-    return latest if latest is not None and latest.kind == ActionKind.DECIDED.value else None
+    return latest if latest is not None and latest.kind in standing else None
 
 
 def add_report(

@@ -20,10 +20,12 @@ from service.errors import (
     NotFoundError,
     NotRejectedError,
     SameModeratorError,
+    StaleDecisionError,
 )
 from service.moderation import Moderation
 from service.privacy import Privacy
 from service.settings import Settings
+from service.store import appeals as store_appeals
 from service.store import undo
 from service.store.keys import add_api_key
 from service.transaction import transaction
@@ -246,6 +248,19 @@ def test_overturning_approves_the_comment_and_logs_each_step(
         appeals.decide(appeal.id, AppealOutcome.UPHELD, "mod-cy", None)
 
 
+def test_after_an_overturn_a_repeat_of_the_old_rejection_is_no_silent_no_op(
+    moderation: Moderation, appeals: Appeals
+) -> None:
+    comment_id = rejected_by(moderation, actor="mod-ann")
+    appeal = appeals.file(comment_id, "news-site", "I was quoting.", "news-site")
+    appeals.decide(appeal.id, AppealOutcome.OVERTURNED, "mod-ben", None)
+
+    with pytest.raises(StaleDecisionError, match="mod-ben already decided"):
+        decide(moderation, comment_id, Decision.REJECT, "mod-ann", "insult")
+    assert decide(moderation, comment_id, Decision.APPROVE, "mod-ben").batch_id is None  # a repeat
+    assert moderation.get_comment(comment_id).status is Status.APPROVED
+
+
 def test_upholding_keeps_the_rejection_and_its_statement(
     moderation: Moderation, appeals: Appeals
 ) -> None:
@@ -347,3 +362,16 @@ def test_the_authors_appeal_is_in_their_export_and_gone_with_their_erasure(
 
     (card,) = appeals.queue(AppealStatus.OPEN, None, 10).items
     assert (card.appeal.id, card.appeal.text) == (appeal.id, "")  # the outcome can still be given
+
+
+def test_the_index_keeps_one_open_appeal_when_the_check_is_raced(
+    moderation: Moderation, appeals: Appeals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comment_id = rejected_by(moderation)
+    appeals.file(comment_id, "news-site", "First.", "news-site")
+    # As if a second request had checked before the first one committed.
+    monkeypatch.setattr(store_appeals, "_open_appeal_id", lambda _session, _comment_id: None)
+
+    with pytest.raises(AppealOpenError):
+        appeals.file(comment_id, "news-site", "Second.", "news-site")
+    assert [c.appeal.text for c in appeals.queue(AppealStatus.OPEN, None, 10).items] == ["First."]
