@@ -122,7 +122,6 @@ _CONDITIONAL_VERDICT = (
 def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
     statement = verdict.statement
     return {
-        "b_statement": statement.as_json() if statement is not None else None,
         "b_id": verdict.comment_id,
         "b_status": verdict.status.value,
         "b_reasons": verdict.reasons,
@@ -130,6 +129,7 @@ def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "b_model_version": verdict.model_version,
         "b_now": now,
         "b_revision": verdict.revision,
+        "b_statement": statement.as_json() if statement is not None else None,
     }
 
 
