@@ -250,3 +250,31 @@ class QueueError(UnavailableError):
 
     code = "queue-unavailable"
     title = "Queue unavailable"
+
+
+class NotRejectedError(ConflictError):
+    """An appeal is only against a standing rejection (status ``rejected`` or ``spam``)."""
+
+    code = "not-rejected"
+    title = "Comment is not rejected"
+
+
+class AppealOpenError(ConflictError):
+    """The comment already has an open appeal: one at a time."""
+
+    code = "appeal-open"
+    title = "An appeal is already open"
+
+
+class AppealDecidedError(ConflictError):
+    """The appeal was decided already; its outcome stands."""
+
+    code = "appeal-decided"
+    title = "Appeal already decided"
+
+
+class SameModeratorError(PermissionDeniedError):
+    """The moderator who made the original decision may not decide the appeal against it."""
+
+    code = "same-moderator"
+    title = "Another moderator must decide this appeal"

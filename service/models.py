@@ -105,6 +105,9 @@ class CommentRow(Base):
     deleted_at: Mapped[datetime | None]
     # When the text (body, revisions, envelope, evidence) was erased: retention or GDPR.
     erased_at: Mapped[datetime | None]
+    # Issue 12. The statement of reasons ({code, explanation, automated}) while the comment is
+    # rejected or spam; SQL NULL otherwise. The action that rejected it keeps the same copy.
+    statement: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
     __table_args__ = (
         UniqueConstraint("site_id", "idempotency_key"),
@@ -139,12 +142,47 @@ class ActionRow(Base):
     # The decisions made together (one moderator action, single or bulk) share a batch id; undo
     # works on a batch. NULL for system actions.
     batch_id: Mapped[str | None] = mapped_column(String(36))
+    # The statement of reasons a rejecting action gave the site; SQL NULL for every other action.
+    statement: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
     __table_args__ = (
         Index("ix_actions_batch", "batch_id"),
         Index("ix_actions_comment", "comment_id", "id"),
         Index("ix_actions_actor", "actor", "id"),
         Index("ix_actions_kind", "kind", "id"),
+    )
+
+
+class AppealRow(Base):
+    """An appeal against a rejection (issue 12): filed by the site, decided by a moderator."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    site_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))
+    # The author's words: personal data, blanked by an erasure of the comment's text.
+    body: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(200))  # the site client that filed it
+    filed_at: Mapped[datetime]
+    # The rejecting action the appeal contests (its actor is who may not decide the appeal).
+    original_action_id: Mapped[int] = mapped_column(ForeignKey("moderation_actions.id"))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    reply: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        # One open appeal per comment, whoever races to file it.
+        Index(
+            "uq_appeals_open_comment",
+            "comment_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_appeals_status_id", "status", "id"),
+        Index("ix_appeals_comment", "comment_id", "id"),
     )
 
 

@@ -33,6 +33,7 @@ from service.domain import (
 from service.domain.authors import AuthorRecord
 from service.domain.decisions import Decided
 from service.domain.queues import AuditFilter, QueueFilter
+from service.domain.statements import StatementCode, moderator_statement
 from service.events import EventSink, NoEvents
 from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
@@ -202,9 +203,16 @@ class Moderation:
         reason: str | None,
         note: str | None,
         expected_version: int | None,
+        statement_code: StatementCode | None = None,
+        explanation: str | None = None,
     ) -> Decided:
-        """Record a moderator's decision as a batch of one (undoable); stale ones are a 409."""
+        """Record a moderator's decision as a batch of one (undoable); stale ones are a 409.
+
+        A rejection's statement of reasons takes ``statement_code`` (or, without one, the code
+        ``reason`` implies) and the moderator's ``explanation`` for the author.
+        """
         reasons = [reason] if reason else [Reason.MODERATOR.value]
+        statement = moderator_statement(decision.status, reasons, statement_code, explanation)
         with self._transaction() as session:
             decided = decisions.apply_decision(
                 session,
@@ -216,6 +224,7 @@ class Moderation:
                 expected_version=expected_version,
                 now=self.clock(),
                 batch_id=str(uuid.uuid4()),
+                statement=statement,
             )
         metrics.record_decisions([decision.status.value], "moderator")
         self.events.publish(

@@ -182,6 +182,7 @@ def _comment(found: dict[str, Any]) -> dict[str, Any]:
         ],
         "status": row.status,
         "reasons": list(row.reasons or []),
+        "statement": row.statement,
         "created_at": _time(row.created_at),
         "decided_at": _time(row.decided_at),
         "deleted_at": _time(row.deleted_at),
@@ -189,6 +190,11 @@ def _comment(found: dict[str, Any]) -> dict[str, Any]:
         "envelope": {"ip": row.envelope_ip, "user_agent": row.envelope_user_agent,
                      "referrer": row.envelope_referrer, "permalink": row.envelope_permalink},
         "history": [_history(a) for a in found["actions"]],
+        "appeals": [
+            {"text": a.body, "status": a.status, "filed_at": _time(a.filed_at),
+             "decided_at": _time(a.decided_at), "reply": a.reply}
+            for a in found["appeals"]
+        ],
     }  # fmt: skip
 
 
@@ -205,7 +211,7 @@ def _history(action: Any) -> dict[str, Any]:
     }
 
 
-_SITE_KINDS = frozenset({"edited", "deleted", "erased"})
+_SITE_KINDS = frozenset({"edited", "deleted", "erased", "appealed"})
 
 
 def _time(value: datetime | None) -> str | None:

@@ -12,7 +12,10 @@ import dataclasses
 import enum
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # statements imports Status from here
+    from service.domain.statements import Statement
 
 T = TypeVar("T")
 
@@ -99,6 +102,9 @@ class ActionKind(enum.StrEnum):
     DELETED = "deleted"  # the author deleted the comment (through the site)
     ERASED = "erased"  # the text (and, for an erased author, who wrote it) was erased
     HELD = "held"  # the system held a published comment back (a near-duplicate burst)
+    APPEALED = "appealed"  # the site filed an appeal for the author against a rejection
+    UPHELD = "upheld"  # a moderator decided an appeal: the rejection stands
+    OVERTURNED = "overturned"  # a moderator decided an appeal: the comment is approved
 
 
 class AuthorPolicy(enum.StrEnum):
@@ -189,6 +195,7 @@ class Comment:
     version: int
     revision: int = 1  # 1 as submitted; each edit by the site adds one
     hold: str | None = None  # held at intake whatever the model says (``flood``)
+    statement: Statement | None = None  # the statement of reasons while rejected or spam
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,6 +214,7 @@ class Action:
     note: str | None
     created_at: datetime
     evidence: Mapping[str, Any] | None = None
+    statement: Statement | None = None  # what a rejecting action told the site
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.domain import Status
+from service.domain.statements import REJECTED, Statement, moderator_statement, system_statement
 
 
 class EventType(enum.StrEnum):
@@ -29,6 +30,8 @@ class EventType(enum.StrEnum):
     COMMENT_LEFT_QUEUE = "comment.left_queue"
     COMMENT_EDITED = "comment.edited"
     COMMENT_DELETED = "comment.deleted"
+    COMMENT_APPEALED = "comment.appealed"  # the site filed an appeal against a rejection
+    COMMENT_APPEAL_DECIDED = "comment.appeal_decided"  # a moderator upheld or overturned it
     AUTHOR_ERASED = "author.erased"
 
 
@@ -70,6 +73,17 @@ class Transition:
     decider: Decider
     at: datetime
     model_version: str | None = None
+    # The statement of reasons of a rejection, when the caller has one (a moderator's code and
+    # words); otherwise :func:`decision_statement` derives it from the reasons.
+    statement: Statement | None = None
+
+    def rejection_statement(self) -> Statement | None:
+        """The statement of reasons this change carries (None unless it is a rejection)."""
+        if self.to_status not in REJECTED:
+            return None
+        if self.statement is not None:
+            return self.statement
+        return decision_statement(self.to_status, self.reasons, self.decider, self.model_version)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +136,7 @@ def _event(change: Transition, type_: EventType, **extra: Any) -> OutboxEvent:
 
 
 def _decided(change: Transition) -> OutboxEvent:
+    statement = change.rejection_statement()
     return _event(
         change,
         EventType.COMMENT_DECIDED,
@@ -129,6 +144,7 @@ def _decided(change: Transition) -> OutboxEvent:
         statement_of_reasons=statement_of_reasons(
             change.to_status, change.reasons, change.decider, change.model_version
         ),
+        statement=statement.as_json() if statement is not None else None,
     )
 
 
@@ -177,6 +193,7 @@ _GROUNDS = {
     "reported": "readers reported it",
     "classifier_error": "it could not be scored automatically",
     "moderator": "a moderator's judgement under the site's rules",
+    "banned_word": "it contains a word this site does not allow",
     "banned_author": "its author is banned from commenting on this site",
     "premoderated": "its author's comments are reviewed before publication",
     "flood": "it arrived in a flood of comments (a rate limit, or many near-identical comments)",
@@ -203,6 +220,22 @@ def statement_of_reasons(
     else:
         how = "Requested by the site."
     return f"{outcome}{because}. {how}"
+
+
+def decision_statement(
+    status: Status, reasons: Sequence[str], decider: Decider, model_version: str | None
+) -> Statement | None:
+    """The statement of a rejection nobody wrote one for (None for any other status).
+
+    An automatic rejection explains itself with :func:`statement_of_reasons`; a moderator's
+    (bulk, undo, imported labels) gets the code of its reasons and the plain moderator text.
+    """
+    if status not in REJECTED:
+        return None
+    if decider is Decider.MODERATOR:
+        return moderator_statement(status, reasons, None, None)
+    text = statement_of_reasons(status, reasons, decider, model_version)
+    return system_statement(status, reasons, text)
 
 
 def _join(parts: Sequence[str]) -> str:

@@ -9,7 +9,9 @@ from typing import Any
 
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
+from service.domain.appeals import Appeal
 from service.domain.authors import AuthorRecord
+from service.domain.statements import Statement
 from service.http import responses as out
 from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
@@ -27,7 +29,28 @@ def maybe_utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
-def comment_status(comment: Comment) -> out.CommentStatus:
+def statement(value: Statement | None) -> out.Statement | None:
+    """A statement of reasons, as sites and moderators receive it."""
+    if value is None:
+        return None
+    return out.Statement(code=value.code, explanation=value.explanation, automated=value.automated)
+
+
+def site_appeal(appeal: Appeal | None) -> out.SiteAppeal | None:
+    """An appeal as the site sees it: no moderator names, no author text."""
+    if appeal is None:
+        return None
+    return out.SiteAppeal(
+        id=appeal.id,
+        comment_id=appeal.comment_id,
+        status=appeal.status,
+        filed_at=utc(appeal.filed_at),
+        decided_at=maybe_utc(appeal.decided_at),
+        reply=appeal.reply,
+    )
+
+
+def comment_status(comment: Comment, appeal: Appeal | None) -> out.CommentStatus:
     """A comment as its site sees it: status, and reasons once decided."""
     decided = comment.status is not Status.PENDING
     return out.CommentStatus(
@@ -42,6 +65,8 @@ def comment_status(comment: Comment) -> out.CommentStatus:
         created_at=utc(comment.created_at),
         decided_at=maybe_utc(comment.decided_at),
         revision=comment.revision,
+        statement=statement(comment.statement),
+        appeal=site_appeal(appeal),
     )
 
 
@@ -71,6 +96,7 @@ def comment_fields(comment: Comment) -> dict[str, Any]:
         "risk": comment.risk,
         "model_version": comment.model_version,
         "version": comment.version,
+        "statement": statement(comment.statement),
     }
 
 
@@ -114,6 +140,7 @@ def action(entry: Action) -> out.Action:
         scores=dict(entry.scores),
         note=entry.note,
         created_at=utc(entry.created_at),
+        statement=statement(entry.statement),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
+from service.appeals import Appeals
 from service.auth import Authenticator
 from service.authoring import Authoring
 from service.check import CheckScorer, PreCheck
@@ -54,6 +55,7 @@ class Resources:
     openapi: dict[str, Any]
     # use cases
     moderation: Moderation
+    appeals: Appeals
     workspace: Workspace
     users: Users
     keys: ApiKeys
@@ -102,6 +104,7 @@ def open_resources(
         redis=redis,
         openapi=openapi,
         moderation=moderation,
+        appeals=Appeals(sessions),
         workspace=_workspace(sessions, settings, redis, events),
         users=Users(sessions, settings.session_ttl_seconds),
         keys=ApiKeys(sessions, redis),

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, UnsetType
 
 from service.domain import ActionKind, Alias, AliasKind, Role, Status
+from service.domain.appeals import AppealStatus
+from service.domain.statements import StatementCode
 from service.http.wire import Response_
 
 Scores = dict[str, float]  # label → score
@@ -41,6 +43,25 @@ class Accepted(Response_):
     replayed: bool
 
 
+class Statement(Response_):
+    """A rejection's statement of reasons (EU Digital Services Act, art. 17), for the author."""
+
+    code: Annotated[StatementCode, Meta(description="the ground, from a closed list")]
+    explanation: Annotated[str, Meta(description="plain language, to show the author")]
+    automated: Annotated[bool, Meta(description="true: decided by automated means")]
+
+
+class SiteAppeal(Response_):
+    """An appeal as the site sees it (never the moderator's name)."""
+
+    id: int
+    comment_id: str
+    status: AppealStatus
+    filed_at: datetime
+    decided_at: datetime | None
+    reply: Annotated[str | None, Meta(description="the moderator's words on the outcome")]
+
+
 class CommentStatus(Response_):
     """A comment as its site sees it: status, and reasons once decided."""
 
@@ -55,6 +76,10 @@ class CommentStatus(Response_):
     created_at: datetime
     decided_at: datetime | None
     revision: Annotated[int, Meta(description="1 as submitted, +1 per edit")]
+    statement: Annotated[
+        Statement | None, Meta(description="while rejected or spam: the statement of reasons")
+    ]
+    appeal: Annotated[SiteAppeal | None, Meta(description="the latest appeal, if any")]
 
 
 class EditedComment(CommentStatus):
@@ -82,6 +107,7 @@ class Comment(Response_):
     risk: float | None
     model_version: str | None
     version: int
+    statement: Statement | None
 
 
 class Evidence(Response_):
@@ -203,6 +229,7 @@ class Action(Response_):
     scores: Scores
     note: str | None
     created_at: datetime
+    statement: Annotated[Statement | None, Meta(description="what a rejection told the site")]
 
 
 class ActionPage(Response_):

@@ -10,6 +10,7 @@ from service.http import responses as out
 from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
+    appeals,
     articles,
     authoring,
     changes,
@@ -78,6 +79,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *session.routes(settings),
         *webhooks.routes(settings),
         *changes.routes(settings),
+        *appeals.routes(settings),
         *authoring.routes(settings),
         *privacy.routes(settings),
         *reading.routes(settings),

@@ -16,6 +16,7 @@ from msgspec import Meta
 
 from service.domain import ActionKind, Author, Decision, Envelope, NewComment, Queue
 from service.domain.queues import AuditFilter, QueueFilter
+from service.domain.statements import StatementCode
 from service.errors import FieldError, NotFoundError, ValidationError
 from service.http.wire import (
     INT32,
@@ -32,6 +33,7 @@ from service.settings import Settings
 IDEMPOTENCY_KEY_MAX = 200
 REASON_CODE = re.compile(r"[a-z_]{1,32}")
 NOTE_MAX = 2000
+EXPLANATION_MAX = 1000  # a statement of reasons is read by the author: short and plain
 
 
 class SubmissionAuthor(Request):
@@ -212,6 +214,30 @@ class DecisionRequest(Request):
     ) = None
     note: (
         Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
+        | None
+    ) = None
+    statement_code: (
+        Annotated[
+            StatementCode,
+            Meta(
+                description=(
+                    "Reject or spam only: the statement of reasons' code the site receives; "
+                    "defaults to the code the reason implies (else 'other')."
+                ),
+                examples=["abusive"],
+            ),
+        ]
+        | None
+    ) = None
+    explanation: (
+        Annotated[
+            str,
+            TEXT,
+            Meta(
+                max_length=EXPLANATION_MAX,
+                description="Reject or spam only: words for the author, added to the statement.",
+            ),
+        ]
         | None
     ) = None
     expected_version: (

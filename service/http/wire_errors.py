@@ -177,6 +177,8 @@ def _describe(value: Any, kind: inspect.Type) -> str | None:
         choices = kind.values if isinstance(kind, inspect.LiteralType) else _enum_values(kind)
         if not isinstance(value, str):
             return "must be a string"
+        if value in choices:  # a valid member beside an invalid one is not at fault
+            return None
         return f"must be one of: {', '.join(str(c) for c in choices)}"
     if isinstance(kind, inspect.IntType | inspect.FloatType):
         return _number_problem(value, kind)

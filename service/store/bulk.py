@@ -16,7 +16,7 @@ from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Status
-from service.domain.changes import Decider, Transition
+from service.domain.changes import Decider, Transition, decision_statement
 from service.domain.decisions import BULK_MAX, Selection
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
@@ -64,16 +64,19 @@ def apply_bulk(
         raise CountChangedError(len(rows), expected_count)
     if not rows:
         return []
+    statement = decision_statement(decision.to_status, decision.reasons, Decider.MODERATOR, None)
+    stored = statement.as_json() if statement is not None else None
     params = [
         {"b_id": cid, "b_version": version, "b_status": decision.to_status.value,
-         "b_reasons": list(decision.reasons), "b_now": now}
+         "b_reasons": list(decision.reasons), "b_now": now, "b_statement": stored}
         for cid, version in rows
     ]  # fmt: skip
     changed = session.execute(_CONDITIONAL_DECISION, params)
     if changed.rowcount != len(rows):  # type: ignore[attr-defined]
         raise StaleDecisionError("a selected comment changed meanwhile; nothing was decided")
     session.execute(
-        insert(ACTIONS), [_decided_action(cid, status, decision, now) for cid, _ in rows]
+        insert(ACTIONS),
+        [_decided_action(cid, status, decision, now) | {"statement": stored} for cid, _ in rows],
     )
     refs = outbox.comment_refs(session, [cid for cid, _ in rows])
     outbox.record(
@@ -94,6 +97,7 @@ _CONDITIONAL_DECISION = (
         reasons=bindparam("b_reasons"),
         decided_at=bindparam("b_now"),
         version=COMMENTS.c.version + 1,
+        statement=bindparam("b_statement"),
     )
 )
 

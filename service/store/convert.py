@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.domain import Action, ActionKind, Author, Comment, ModelVersion, Status
+from service.domain.statements import Statement
 from service.models import ActionRow, CommentRow, ModelVersionRow
 
 
@@ -32,6 +33,7 @@ def to_comment(row: CommentRow) -> Comment:
         version=row.version,
         revision=row.revision,
         hold=row.intake_hold,
+        statement=Statement.from_json(row.statement),
     )
 
 
@@ -50,6 +52,7 @@ def to_action(row: ActionRow) -> Action:
         note=row.note,
         created_at=row.created_at,
         evidence=row.evidence,
+        statement=Statement.from_json(row.statement),
     )
 
 

@@ -7,6 +7,7 @@ transaction, so concurrent workers or moderators cannot both win, on SQLite or P
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -15,8 +16,9 @@ from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, Reason, Status
-from service.domain.changes import CommentRef, Decider, Transition
+from service.domain.changes import CommentRef, Decider, Transition, decision_statement
 from service.domain.decisions import Decided
+from service.domain.statements import Statement
 from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow, ReportRow
 from service.store import outbox
@@ -47,6 +49,16 @@ class SystemVerdict:
     # The revision that was scored: a verdict never lands on a body edited since (None: any).
     revision: int | None = None
 
+    @property
+    def decider(self) -> Decider:
+        """The model when its scores decided, else the rules and author policies."""
+        return Decider.MODEL if self.scores and self.model_version else Decider.SYSTEM
+
+    @functools.cached_property
+    def statement(self) -> Statement | None:
+        """The statement of reasons of a rejecting verdict (None otherwise)."""
+        return decision_statement(self.status, self.reasons, self.decider, self.model_version)
+
 
 class PartialBatchError(Exception):
     """Some comments of a batch were decided by someone else meanwhile; record one by one."""
@@ -75,9 +87,15 @@ def record_system_verdicts(
 
 
 def _verdict_change(verdict: SystemVerdict, ref: CommentRef, now: datetime) -> Transition:
-    decider = Decider.MODEL if verdict.scores and verdict.model_version else Decider.SYSTEM
     return Transition(
-        ref, Status.PENDING, verdict.status, verdict.reasons, decider, now, verdict.model_version
+        ref,
+        Status.PENDING,
+        verdict.status,
+        verdict.reasons,
+        verdict.decider,
+        now,
+        verdict.model_version,
+        verdict.statement,
     )
 
 
@@ -96,11 +114,13 @@ _CONDITIONAL_VERDICT = (
         model_version=bindparam("b_model_version"),
         decided_at=bindparam("b_now"),
         version=COMMENTS.c.version + 1,
+        statement=bindparam("b_statement"),
     )
 )
 
 
 def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
+    statement = verdict.statement
     return {
         "b_id": verdict.comment_id,
         "b_status": verdict.status.value,
@@ -109,6 +129,7 @@ def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "b_model_version": verdict.model_version,
         "b_now": now,
         "b_revision": verdict.revision,
+        "b_statement": statement.as_json() if statement is not None else None,
     }
 
 
@@ -125,6 +146,7 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "note": None,
         "created_at": now,
         "evidence": dict(verdict.evidence) if verdict.evidence is not None else None,
+        "statement": verdict.statement.as_json() if verdict.statement is not None else None,
     }
 
 
@@ -147,11 +169,13 @@ def apply_decision(
     expected_version: int | None,
     now: datetime,
     batch_id: str | None = None,
+    statement: Statement | None = None,
 ) -> Decided:
     """Record a moderator's decision, refusing one made on a stale view of the comment.
 
     A repeat of the same moderator's standing decision records nothing and answers with the
-    original's batch, so undoing the repeat undoes the original.
+    original's batch, so undoing the repeat undoes the original. A rejection without a
+    ``statement`` gets the one its reasons imply.
     """
     row = get_comment_row(session, comment_id)
     if row.status == Status.DELETED.value:
@@ -161,7 +185,10 @@ def apply_decision(
         assert previous is not None  # a repeat is a repeat of something
         return Decided(to_comment(row), previous.batch_id, previous.created_at)
     from_status = row.status
-    _update_status(session, row, to_status, list(reasons), now)
+    if statement is None:
+        statement = decision_statement(to_status, reasons, Decider.MODERATOR, None)
+    stored = statement.as_json() if statement is not None else None
+    _update_status(session, row, to_status, list(reasons), now, stored)
     session.add(
         ActionRow(
             comment_id=comment_id,
@@ -175,12 +202,15 @@ def apply_decision(
             note=note,
             created_at=now,
             batch_id=batch_id,
+            statement=stored,
         )
     )
     session.flush()
     session.refresh(row)
     ref = outbox.ref_of(row)
-    change = Transition(ref, Status(from_status), to_status, reasons, Decider.MODERATOR, now)
+    change = Transition(
+        ref, Status(from_status), to_status, reasons, Decider.MODERATOR, now, statement=statement
+    )
     outbox.record(session, [change])
     return Decided(to_comment(row), batch_id, now)
 
@@ -208,12 +238,23 @@ def _is_repeated_decision(
 
 
 def _update_status(
-    session: Session, row: CommentRow, to_status: Status, reasons: list[str], now: datetime
+    session: Session,
+    row: CommentRow,
+    to_status: Status,
+    reasons: list[str],
+    now: datetime,
+    statement: dict[str, Any] | None,
 ) -> None:
     result = session.execute(
         update(CommentRow)
         .where(CommentRow.id == row.id, CommentRow.version == row.version)
-        .values(status=to_status.value, reasons=reasons, decided_at=now, version=row.version + 1)
+        .values(
+            status=to_status.value,
+            reasons=reasons,
+            decided_at=now,
+            version=row.version + 1,
+            statement=statement,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -221,15 +262,17 @@ def _update_status(
 
 
 def _last_human_decision(session: Session, comment_id: str) -> ActionRow | None:
-    """The latest moderator decision still standing: an undo takes the one before it back."""
-    kinds = (ActionKind.DECIDED.value, ActionKind.UNDONE.value)
+    """The latest moderator decision still standing: an undo takes the one before it back, and
+    an overturned appeal is a decision of its own (the rejection before it no longer stands)."""
+    standing = (ActionKind.DECIDED.value, ActionKind.OVERTURNED.value)
+    kinds = (*standing, ActionKind.UNDONE.value)
     latest = session.scalars(
         select(ActionRow)
         .where(ActionRow.comment_id == comment_id, ActionRow.kind.in_(kinds))
         .order_by(ActionRow.id.desc())
         .limit(1)
     ).first()
-    return latest if latest is not None and latest.kind == ActionKind.DECIDED.value else None
+    return latest if latest is not None and latest.kind in standing else None
 
 
 def add_report(

@@ -75,6 +75,7 @@ def edit_comment(
         risk=None,
         model_version=None,
         decided_at=None,
+        statement=None,
     )
     _log(session, row, ActionKind.EDITED, before, site_id, now, f"revision {row.revision}")
     change = Transition(outbox.ref_of(row), before, Status.PENDING, [], Decider.SITE, now)

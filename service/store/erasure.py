@@ -21,6 +21,7 @@ from service.domain import ActionKind
 from service.models import (
     ACTIONS,
     ActionRow,
+    AppealRow,
     AuthorPolicyRow,
     CommentRevisionRow,
     CommentRow,
@@ -72,6 +73,13 @@ def _erase_chunk(session: Session, ids: list[str], now: datetime) -> None:
     )
     session.execute(delete(CommentRevisionRow).where(CommentRevisionRow.comment_id.in_(ids)))
     session.execute(delete(FingerprintRow).where(FingerprintRow.comment_id.in_(ids)))
+    # The author's appeal words are their text too; the appeal and its outcome stay.
+    session.execute(
+        update(AppealRow)
+        .where(AppealRow.comment_id.in_(ids))
+        .values(body="")
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         update(ActionRow)
         .where(ActionRow.comment_id.in_(ids), ActionRow.evidence.is_not(None))
@@ -189,10 +197,12 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
         ).all()
         revisions = _by_comment(session, CommentRevisionRow, chunk, CommentRevisionRow.revision)
         actions = _by_comment(session, ActionRow, chunk, ActionRow.id)
+        appeals = _by_comment(session, AppealRow, chunk, AppealRow.id)
         found += [
-            {"row": r, "revisions": revisions.get(r.id, []), "actions": actions.get(r.id, [])}
+            {"row": r, "revisions": revisions.get(r.id, []), "actions": actions.get(r.id, []),
+             "appeals": appeals.get(r.id, [])}
             for r in rows
-        ]
+        ]  # fmt: skip
     return found
 
 

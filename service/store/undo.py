@@ -14,7 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Status
-from service.domain.changes import Decider, Transition
+from service.domain.changes import Decider, Transition, decision_statement
+from service.domain.statements import Statement
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -104,10 +105,18 @@ def _restore(
     decided_at = None
     if status != Status.PENDING.value and previous is not None:
         decided_at = previous.created_at
+    statement = _restored_statement(Status(status), reasons, previous if fits else None)
+    stored = statement.as_json() if statement is not None else None
     result = session.execute(
         update(CommentRow)
         .where(CommentRow.id == row.id, CommentRow.version == row.version)
-        .values(status=status, reasons=reasons, decided_at=decided_at, version=row.version + 1)
+        .values(
+            status=status,
+            reasons=reasons,
+            decided_at=decided_at,
+            version=row.version + 1,
+            statement=stored,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -125,8 +134,30 @@ def _restore(
             note=f"undid batch {action.batch_id}",
             created_at=now,
             batch_id=action.batch_id,
+            statement=stored,
         )
     )
     ref = dataclasses.replace(outbox.ref_of(row), version=row.version + 1)
-    change = Transition(ref, Status(row.status), Status(status), reasons, Decider.MODERATOR, now)
+    change = Transition(
+        ref,
+        Status(row.status),
+        Status(status),
+        reasons,
+        Decider.MODERATOR,
+        now,
+        statement=statement,
+    )
     outbox.record(session, [change])
+
+
+def _restored_statement(
+    status: Status, reasons: list[str], previous: ActionRow | None
+) -> Statement | None:
+    """The statement the comment had under its restored status: the one its action gave."""
+    if previous is not None and previous.statement is not None:
+        return Statement.from_json(previous.statement)
+    decider = Decider.MODERATOR if previous is not None and previous.actor else Decider.SYSTEM
+    model_version = previous.model_version if previous is not None else None
+    if decider is Decider.SYSTEM and model_version:
+        decider = Decider.MODEL
+    return decision_statement(status, reasons, decider, model_version)

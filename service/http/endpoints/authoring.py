@@ -72,7 +72,8 @@ async def edit_comment(call: Call) -> Response:
         call.path_param("comment_id"),
         call.body_as(EditRequest).body,
     )
-    status = render.comment_status(changed.comment)
+    appeals = await run_in_threadpool(call.resources.appeals.latest, [changed.comment.id])
+    status = render.comment_status(changed.comment, appeals.get(changed.comment.id))
     return JsonResponse(EditedComment(**msgspec.structs.asdict(status), edited=changed.is_new))
 
 

@@ -29,10 +29,10 @@ async def submit_comment(call: Call) -> Response:
 
 async def get_comment(call: Call) -> Response:
     """One of the site's own comments, with its status."""
-    comment = await run_in_threadpool(
-        call.resources.moderation.get_comment, call.path_param("comment_id"), call.caller.name
+    comment, appeal = await run_in_threadpool(
+        call.resources.appeals.comment_with_appeal, call.path_param("comment_id"), call.caller.name
     )
-    return JsonResponse(render.comment_status(comment))
+    return JsonResponse(render.comment_status(comment, appeal))
 
 
 async def report_comment(call: Call) -> Response:

@@ -46,9 +46,10 @@ async def lookup_comments(call: Call) -> Response:
     ids = list(dict.fromkeys(call.body_as(LookupRequest).ids))
     found = await run_in_threadpool(call.resources.moderation.lookup, call.caller.name, ids)
     by_id = {c.id: c for c in found}
+    appeals = await run_in_threadpool(call.resources.appeals.latest, list(by_id))
     return JsonResponse(
         integration_responses.Lookup(
-            items=[render.comment_status(by_id[i]) for i in ids if i in by_id],
+            items=[render.comment_status(by_id[i], appeals.get(i)) for i in ids if i in by_id],
             missing=[i for i in ids if i not in by_id],
         )
     )

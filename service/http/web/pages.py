@@ -29,6 +29,7 @@ STATIC = WEB_DIR / "static"
 # path → (page title, body template, script module, whether only ops may see it)
 PAGES: dict[str, tuple[str, str, str, bool]] = {
     "/ui/": ("Queues", "workspace.html", "workspace.js", False),
+    "/ui/appeals": ("Appeals", "appeals.html", "appeals.js", False),
     "/ui/ops/models": ("Models", "models.html", "models.js", True),
     "/ui/ops/audit": ("Audit log", "audit.html", "audit.js", True),
     "/ui/ops/stats": ("Statistics", "stats.html", "stats.js", True),

@@ -124,6 +124,9 @@ def test_openapi_report_and_decision_fields_are_what_the_parser_accepts(
     report = sample(body_schema(document, "/v1/comments/{comment_id}/reports"), document)
     decision = sample(body_schema(document, "/v1/comments/{comment_id}/decision"), document)
     decision["expected_version"] = 1
+    # Every field filled in: a statement of reasons belongs to a rejection (an approval with
+    # one is a 422).
+    decision["decision"] = "reject"
 
     reported = client.post(f"/v1/comments/{comment_id}/reports", json=report, headers=site)
     decided = client.post(f"/v1/comments/{comment_id}/decision", json=decision, headers=moderator)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from service.domain import Role
+from service.domain import Decision, Role
 from service.http import create_app
 from service.moderation import Moderation
 from service.settings import Settings
@@ -64,6 +64,7 @@ def test_every_operation_answers_as_documented(
     _moderator_calls(api, moderator, comment_id, moderation, site)
     _ops_calls(api, ops)
     _webhook_calls(api, site)
+    _appeal_calls(api, site, moderator, moderation)
 
     operations = {
         op["operationId"] for ops_ in contract.document["paths"].values() for op in ops_.values()
@@ -171,6 +172,29 @@ def _webhook_calls(client: TestClient, site: Headers) -> None:
         ("POST", f"{one}/ping", None),
         ("DELETE", one, None),
     ])  # fmt: skip
+
+
+def _appeal_calls(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    rejected = post_comment(client, site, article_id="a-3")
+    moderation.decide(
+        rejected,
+        decision=Decision.REJECT,
+        actor="mod-setup",
+        reason="insult",
+        note=None,
+        expected_version=None,
+    )
+    filed = client.post(
+        f"/v1/comments/{rejected}/appeals", json={"text": "I quoted it."}, headers=site
+    )
+    assert filed.status_code == 201, filed.text
+    _call_all(client, moderator, [
+        ("GET", "/v1/appeals", None),
+        ("POST", f"/v1/appeals/{filed.json()['id']}/decision", {"outcome": "overturned"}),
+    ])  # fmt: skip
+    client.get(f"/v1/comments/{rejected}", headers=site)
 
 
 def _call_all(client: TestClient, headers: Headers, calls: list[tuple[str, str, Any]]) -> None:

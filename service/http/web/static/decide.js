@@ -26,21 +26,21 @@ export function decideFocused(decision) {
  * Send one decision for a card, holding its claim; conflicts show on the card. Focus moves on
  * at once, so a fast moderator's next key already acts on the next card.
  */
-export async function decide(card, decision, reason, note) {
+export async function decide(card, decision, reason, note, statement = {}) {
   if (card.decided || card.busy) return;
   card.busy = true;
   if (state.focusId === card.item.id) move(1);
   try {
     if (!(await claim(card, { exclusive: false }))) return;
     if (state.held === card.item.id) state.held = null; // the decision uses up the claim
-    await send(card, decision, reason, note);
+    await send(card, decision, reason, note, statement);
   } finally {
     card.busy = false;
   }
 }
 
-async function send(card, decision, reason, note) {
-  const body = { decision, expected_version: card.item.version };
+async function send(card, decision, reason, note, statement) {
+  const body = { decision, expected_version: card.item.version, ...statement };
   if (reason) body.reason = reason;
   if (note) body.note = note;
   try {
@@ -106,6 +106,16 @@ export async function undo() {
   }
 }
 
+/** The statement fields of the reject dialog, as decision members (empty ones left out). */
+function statementOf(data) {
+  const statement = {};
+  for (const name of ["statement_code", "explanation"]) {
+    const value = String(data.get(name) || "").trim();
+    if (value) statement[name] = value;
+  }
+  return statement;
+}
+
 /** The reject reason picker: a dialog with numbered reasons (keys 1–9) and a note. */
 function pickReason(card) {
   const dialog = document.getElementById("reason-dialog");
@@ -117,9 +127,10 @@ function pickReason(card) {
     class: "reason-choice",
     "data-reason": code,
     onclick: () => {
-      const note = String(new FormData(form).get("note") || "").trim();
+      const data = new FormData(form);
+      const note = String(data.get("note") || "").trim();
       dialog.close();
-      decide(card, "reject", code, note || null).catch((error) => showError(error));
+      decide(card, "reject", code, note || null, statementOf(data)).catch((error) => showError(error));
     },
   }, el("kbd", {}, String(index + 1)), ` ${label}`)));
   dialog.onkeydown = (event) => {
