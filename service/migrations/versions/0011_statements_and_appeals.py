@@ -1,6 +1,6 @@
 """statements of reasons and appeals (EU Digital Services Act, art. 17 and 20)
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-30 05:30:00
 
@@ -20,7 +20,7 @@ from alembic import op
 from service.domain import Status
 from service.domain.changes import Decider, decision_statement
 
-revision = "0013"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

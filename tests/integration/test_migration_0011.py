@@ -1,4 +1,4 @@
-"""Migration 0013 gives standing rejections a statement of reasons, and goes back cleanly."""
+"""Migration 0011 gives standing rejections a statement of reasons, and goes back cleanly."""
 
 from __future__ import annotations
 
