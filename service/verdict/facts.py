@@ -11,9 +11,13 @@ from sqlalchemy.orm import Session
 from service.domain import Classification, Comment
 from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
-from service.store.registry import version_thresholds
+from service.store.registry import version_languages, version_thresholds
 from service.thresholds import effective_thresholds
 from service.verdict.pipeline import CommentFacts
+
+# What a version that declares no languages reads: every model Comment Desk ships or trains
+# learns from the English public data (versions registered before versions declared it).
+UNDECLARED_LANGUAGES = frozenset({"en"})
 
 
 def read_facts(
@@ -33,9 +37,9 @@ def read_facts(
     window = timedelta(seconds=settings.repeat_window_seconds)
     repeats = queues.repeat_posts(session, list(comments), window)
     policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
-    stored = version_thresholds(
-        session, {r.model_version for r in results if r.model_version is not None}
-    )
+    versions = {r.model_version for r in results if r.model_version is not None}
+    stored = version_thresholds(session, versions)
+    declared = version_languages(session, versions)
 
     @functools.cache  # resolved once per (version, site) of the batch
     def bands(version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
@@ -50,6 +54,7 @@ def read_facts(
             bands=bands(result.model_version, comment.site_id),
             policy=policies.get((comment.site_id, comment.author.id)),
             is_repeat=comment.id in repeats,
+            languages=frozenset(declared.get(result.model_version or "", UNDECLARED_LANGUAGES)),
         )
         for result in results
         if (comment := pending.get(result.comment_id)) is not None
