@@ -30,10 +30,11 @@ NO_LANGUAGE = "zxx"  # py3langid's class for text with no linguistic content
 # change (bench.language), and the walk over the bytes is most of the cost.
 WINDOW_CHARS = 150
 
-_LINKISH = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|xyz|info|me)\b",
-    re.IGNORECASE,
-)
+# Marks of a link, a bare domain or an address; a token carrying one is not read. Tested as plain
+# substrings first: a regular expression over every comment cost more than the identification.
+_ADDRESS_MARKS = ("://", "@", "www.")
+_DOMAIN_ENDS = (".com", ".org", ".net", ".io", ".co", ".xyz", ".info", ".me")
+_TRAILING = ".,;:!?)]}\"'"
 # A word: letters, with inner apostrophes (don't, l'euro); digits and underscores are not letters.
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _TICKER_MAX = 6  # BTC, SOL, WAGMI, NASDAQ: short all-capital tokens are names, not language
@@ -50,9 +51,17 @@ class Identification:
 
 def words_of(text: str) -> str:
     """The comment's words, single-spaced: what carries its language."""
-    if "@" in text or "." in text:  # cheap test first: most comments have no link
-        text = _LINKISH.sub(" ", text)
+    lowered = text.lower()
+    if any(mark in lowered for mark in (*_ADDRESS_MARKS, *_DOMAIN_ENDS)):
+        text = " ".join(token for token in text.split() if not _is_address(token))
     return " ".join(w for w in _WORD.findall(text) if not _is_ticker(w))
+
+
+def _is_address(token: str) -> bool:
+    lowered = token.lower()
+    return any(mark in lowered for mark in _ADDRESS_MARKS) or lowered.rstrip(_TRAILING).endswith(
+        _DOMAIN_ENDS
+    )
 
 
 def _is_ticker(word: str) -> bool:
@@ -76,19 +85,30 @@ class LanguageIdentifier:
         self._model: Any = None
         self._lock = threading.Lock()
 
-    def identify(self, text: str) -> Identification:
-        """The language of ``text``; ``und`` when it has no words or its start and end disagree."""
+    def identify(self, text: str, settled: frozenset[str] = frozenset()) -> Identification:
+        """The language of ``text``; ``und`` when it has no words or its start and end disagree.
+
+        When the start is in one of the ``settled`` languages (the ones the caller accepts),
+        the end is not read: it could only turn the answer into ``und``, which the caller
+        accepts too. Most comments of a site are in its language, so most pay for one window.
+        """
         words = words_of(text)
         letters = len(words) - words.count(" ")
         if not letters:
             return Identification(UNDETERMINED, 0.0, 0)
         model = self._loaded()
-        found = [model.classify(window) for window in windows(words)]
-        languages = {str(language) for language, _ in found}
-        confidence = min(float(p) for _, p in found)
-        if len(languages) != 1:
-            return Identification(UNDETERMINED, confidence, letters)
-        return Identification(languages.pop(), confidence, letters)
+        head, *tail = windows(words)
+        language, confidence = model.classify(head)
+        found = Identification(str(language), float(confidence), letters)
+        if not tail or found.language in settled:
+            return found
+        end, end_confidence = model.classify(tail[0])
+        confidence = min(found.confidence, float(end_confidence))
+        return dataclasses.replace(
+            found,
+            language=found.language if end == found.language else UNDETERMINED,
+            confidence=confidence,
+        )
 
     def _loaded(self) -> Any:
         with self._lock:  # the API's check threads may ask together; load once

@@ -35,11 +35,14 @@ class ChampionScorer:
     ) -> tuple[list[Classification], Explainer | None]:
         """Scores and the explainer of the model that made them."""
         # Imported on first use: an API process that never checks never loads scikit-learn.
-        from workers.language import with_languages
+        from workers.language import accepted_languages, with_languages
         from workers.scoring import explainer, score_batch
 
         model = self._models().get()
-        results = with_languages(score_batch(comments, model), comments, self._identifier())
+        accepted = accepted_languages(self._settings, model)
+        results = with_languages(
+            score_batch(comments, model), comments, self._identifier(), accepted
+        )
         return results, explainer(model, results)
 
     def _identifier(self) -> LanguageIdentifier:

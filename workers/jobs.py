@@ -17,7 +17,7 @@ from service import metrics
 from service.logs import traced
 from service.privacy import Privacy
 from workers.context import WorkerContext, current
-from workers.language import with_languages
+from workers.language import accepted_languages, with_languages
 from workers.scoring import explainer, score_batch
 from workers.webhooks import purge_history
 
@@ -44,7 +44,8 @@ def _classify(comment_ids: list[str]) -> dict[str, int]:
     comments = context.moderation.pending(comment_ids)
     champion = context.models.get() if comments else None
     scored = score_batch(comments, champion) if comments else []
-    results = with_languages(scored, comments, context.languages)
+    accepted = accepted_languages(context.settings, champion)
+    results = with_languages(scored, comments, context.languages, accepted)
     recorded = (
         context.moderation.record_classifications(results, comments, explainer(champion, results))
         if results

@@ -192,21 +192,16 @@ def version_thresholds(session: Session, version_ids: Iterable[str]) -> dict[str
     return {version_id: dict(stored or {}) for version_id, stored in rows}
 
 
-def version_languages(session: Session, version_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The languages each version declares it was trained on (its data manifest's
-    ``languages``), in one query; versions that declare none are left out."""
+def version_languages(session: Session, version_ids: Iterable[str]) -> dict[str, Any]:
+    """What each version's data manifest says under ``languages`` (None: nothing), in one
+    query; unknown ids are left out."""
     ids = sorted(set(version_ids))
     if not ids:
         return {}
     rows = session.execute(
         select(ModelVersionRow.id, ModelVersionRow.data_manifest).where(ModelVersionRow.id.in_(ids))
     ).all()
-    declared = {version_id: (manifest or {}).get("languages") for version_id, manifest in rows}
-    return {
-        version_id: tuple(str(code) for code in languages)
-        for version_id, languages in declared.items()
-        if isinstance(languages, list) and languages
-    }
+    return {version_id: (manifest or {}).get("languages") for version_id, manifest in rows}
 
 
 def thresholds_for_update(session: Session, version_id: str) -> dict[str, Any]:

@@ -13,11 +13,8 @@ from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
 from service.store.registry import version_languages, version_thresholds
 from service.thresholds import effective_thresholds
+from service.verdict.phases.language import declared_languages
 from service.verdict.pipeline import CommentFacts
-
-# What a version that declares no languages reads: every model Comment Desk ships or trains
-# learns from the English public data (versions registered before versions declared it).
-UNDECLARED_LANGUAGES = frozenset({"en"})
 
 
 def read_facts(
@@ -54,7 +51,7 @@ def read_facts(
             bands=bands(result.model_version, comment.site_id),
             policy=policies.get((comment.site_id, comment.author.id)),
             is_repeat=comment.id in repeats,
-            languages=frozenset(declared.get(result.model_version or "", UNDECLARED_LANGUAGES)),
+            languages=declared_languages(declared.get(result.model_version or "")),
         )
         for result in results
         if (comment := pending.get(result.comment_id)) is not None

@@ -14,6 +14,7 @@ languages (``python -m bench.language``, figures in docs/benchmarks.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from service.domain import DetectedLanguage, Reason
@@ -29,7 +30,23 @@ MIN_CONFIDENCE = 0.9
 # Identified, but not a language: too little to read, start and end disagree, no linguistic content.
 NOT_A_LANGUAGE = frozenset({"und", "zxx"})
 
+# What a version that declares no languages reads: every model Comment Desk ships or trains
+# learns from the English public data (versions registered before versions declared it).
+UNDECLARED_LANGUAGES = frozenset({"en"})
+
 HOLD = Say((Reason.UNSUPPORTED_LANGUAGE.value,))
+
+
+def declared_languages(declared: object) -> frozenset[str]:
+    """The languages a version's data manifest declares (its ``languages`` list), else ``en``."""
+    if isinstance(declared, list) and declared:
+        return frozenset(str(code) for code in declared)
+    return UNDECLARED_LANGUAGES
+
+
+def supported_languages(setting: frozenset[str] | None, model: Iterable[str]) -> frozenset[str]:
+    """``COMMENTDESK_SUPPORTED_LANGUAGES`` when set, else the model version's languages."""
+    return frozenset(model) if setting is None else setting
 
 
 class Language:
@@ -41,19 +58,26 @@ class Language:
     def __call__(self, facts: CommentFacts) -> Say | None:
         """A hold when the comment's identified language is confidently unsupported."""
         found = facts.result.language
-        supported = facts.languages if self._supported is None else self._supported
+        supported = supported_languages(self._supported, facts.languages)
         if found is None or ANY_LANGUAGE in supported:
             return None
         return HOLD if is_unsupported(found, supported) else None
 
 
-def is_unsupported(found: DetectedLanguage, supported: frozenset[str]) -> bool:
-    """Whether ``found`` is a language outside ``supported`` that the identifier is sure of."""
+def is_unsupported(
+    found: DetectedLanguage,
+    supported: frozenset[str],
+    *,
+    min_letters: int = MIN_LETTERS,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> bool:
+    """Whether ``found`` is a language outside ``supported`` that the identifier is sure of
+    (other bounds: for ``bench.language``'s grid)."""
     return (
         found.code not in supported
         and found.code not in NOT_A_LANGUAGE
-        and found.letters >= MIN_LETTERS
-        and found.confidence >= MIN_CONFIDENCE
+        and found.letters >= min_letters
+        and found.confidence >= min_confidence
     )
 
 

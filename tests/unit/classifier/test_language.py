@@ -59,6 +59,15 @@ def test_says_undetermined_when_start_and_end_disagree(identifier: LanguageIdent
     assert found.letters > 300
 
 
+def test_reads_only_the_start_when_it_is_a_settled_language(
+    identifier: LanguageIdentifier,
+) -> None:
+    english = "I read the whole report on the rate decision and the bank's forecast this morning. "
+    german = "Ich habe den ganzen Bericht über die Zinsentscheidung heute morgen gelesen. "
+    assert identifier.identify(english * 3 + german * 3, frozenset({"en"})).language == "en"
+    assert identifier.identify(german * 3 + english * 3, frozenset({"en"})).language == UNDETERMINED
+
+
 def test_says_undetermined_without_words(identifier: LanguageIdentifier) -> None:
     found = identifier.identify("🚀🚀 100% +12.5% $BTC https://example.com")
     assert (found.language, found.confidence, found.letters) == (UNDETERMINED, 0.0, 0)
