@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.domain import Classification, Comment
 from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
-from service.store.registry import version_languages, version_thresholds
+from service.store.registry import thresholds_and_languages
 from service.thresholds import effective_thresholds
 from service.verdict.phases.language import declared_languages
 from service.verdict.pipeline import CommentFacts
@@ -35,8 +35,7 @@ def read_facts(
     repeats = queues.repeat_posts(session, list(comments), window)
     policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
     versions = {r.model_version for r in results if r.model_version is not None}
-    stored = version_thresholds(session, versions)
-    declared = version_languages(session, versions)
+    stored, declared = thresholds_and_languages(session, versions)
 
     @functools.cache  # resolved once per (version, site) of the batch
     def bands(version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
