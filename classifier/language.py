@@ -26,8 +26,8 @@ import numpy as np
 UNDETERMINED = "und"  # too little text, or the start and the end disagree
 NO_LANGUAGE = "zxx"  # py3langid's class for text with no linguistic content
 
-# Characters read per window: past ~150 letters py3langid's answer on our test comments did not
-# change (bench.language), and the walk over the bytes is most of the cost.
+# Characters read per window: enough for a confident, right answer on every one of the team's
+# non-English test comments (bench.language); the walk over the bytes is most of the cost.
 WINDOW_CHARS = 150
 
 # Marks of a link, a bare domain or an address; a token carrying one is not read. Tested as plain
