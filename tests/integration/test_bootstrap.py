@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import zipfile
@@ -14,11 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import DEFAULT_MODEL_DIR
 from commentdesk.bootstrap import DEFAULT_ARTIFACT
+from commentdesk.check import ChampionScorer
 from commentdesk.cli import main
 from service.domain import Alias
 from service.lifecycle import Lifecycle
 from service.settings import Settings
 from tests.factories import model_version
+from tests.unit.service.verdict.facts import comment
 
 needs_shipped_model = pytest.mark.skipif(
     not (DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT).is_file(), reason="the shipped model is not built"
@@ -137,3 +140,22 @@ def test_migrate_copies_the_file_of_a_version_registered_before_0008_into_the_da
 
     assert lifecycle.artifact(sha256) == present.read_bytes()
     assert f"model artifact {gone} is not on this host" in caplog.text
+
+
+@needs_shipped_model
+def test_the_shipped_champion_declares_english_and_the_check_scorer_identifies_languages(
+    shipped: Path, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    assert main(["migrate"]) == 0
+    champion = Lifecycle(sessions).alias(Alias.CHAMPION)
+    assert champion is not None
+    assert champion.data_manifest["languages"] == ["en"]
+
+    german = "Ich finde den Artikel ziemlich einseitig, weil die Risiken kaum erwähnt werden."
+    english = "I found the piece one-sided: it barely mentions the risks for small savers."
+    results, _ = ChampionScorer(settings)(
+        [comment(german), dataclasses.replace(comment(english), id="c2")]
+    )
+
+    assert [r.model_version for r in results] == [champion.id, champion.id]
+    assert [r.language.code if r.language else None for r in results] == ["de", "en"]
