@@ -9,8 +9,8 @@ Only the words are read: links, e-mail addresses, mentions, numbers, emoji and s
 tokens (tickers such as BTC or HODL) carry no language and made an identifier guess at random on
 comments like "BTC to 100k!!! 🚀". A comment longer than two windows is read at its start and at
 its end, and a language is named only when both agree, so an English comment quoting a
-paragraph in another language (or the other way round) is "mixed", never that language; the
-cost is bounded whatever the length.
+paragraph in another language (or the other way round) is "mixed", never that language; what
+the model reads is bounded whatever the length.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ _TICKER_MAX = 6  # BTC, SOL, WAGMI, NASDAQ: short all-capital tokens are names, 
 
 @dataclasses.dataclass(frozen=True)
 class Identification:
-    """What the identifier found: an ISO 639 code, its probability, and the letters it read."""
+    """What the identifier found: an ISO 639 code, its probability, and how many letters the
+    comment's words hold (links, numbers, emoji and tickers left out)."""
 
     language: str
     confidence: float

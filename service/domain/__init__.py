@@ -293,7 +293,7 @@ class DetectedLanguage:
 
     code: str
     confidence: float  # the identifier's probability for ``code``, 0 to 1
-    letters: int  # how many letters it read (links, numbers, emoji and tickers left out)
+    letters: int  # letters in the comment's words (links, numbers, emoji and tickers left out)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -89,7 +89,7 @@ class LanguageEvidence(Response_):
 
     code: Annotated[str, Meta(description="ISO 639 code, e.g. de")]
     confidence: Annotated[float, Meta(ge=0, le=1, description="the identifier's probability")]
-    letters: Annotated[int, Meta(ge=0, description="letters read (links, numbers left out)")]
+    letters: Annotated[int, Meta(ge=0, description="letters in its words, links left out")]
 
 
 class Evidence(Response_):

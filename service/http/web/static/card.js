@@ -190,7 +190,7 @@ function showLanguage(node, evidence) {
   if (!found || !chip) return;
   const percent = (found.confidence * 100).toFixed(1);
   chip.textContent = `unsupported language: ${found.code} (${percent}%)`;
-  chip.title = `identified as ${found.code}, ${percent}% sure, from ${found.letters} letters: the model was not trained on it, so its scores say little`;
+  chip.title = `identified as ${found.code}, ${percent}% sure, in ${found.letters} letters: the model was not trained on it, so its scores say little`;
 }
 
 /** For an edited comment: "edited (revision N)", with the changes loaded when opened. */
