@@ -167,10 +167,9 @@ def parse_languages(raw: str) -> frozenset[str] | None:
         return frozenset({ANY_LANGUAGE})
     codes = frozenset(part.strip() for part in value.split(",") if part.strip())
     bad = sorted(code for code in codes if not _LANGUAGE_CODE.fullmatch(code))
-    if bad:
-        raise ValueError(
-            f"{bad} are not ISO 639 codes; expected model, any, or codes such as en,de"
-        )
+    if bad or not codes:
+        found = f"{bad} are not ISO 639 codes" if bad else "no language is named"
+        raise ValueError(f"{found}; expected model, any, or codes such as en,de")
     return codes
 
 

@@ -79,9 +79,10 @@ def test_settings_supported_languages_default_to_the_model() -> None:
     assert Settings.from_env({}).supported_languages is None
 
 
-def test_settings_supported_languages_refuse_what_is_not_a_code() -> None:
-    with pytest.raises(SettingsError, match=r"COMMENTDESK_SUPPORTED_LANGUAGES='en,english'"):
-        Settings.from_env({"COMMENTDESK_SUPPORTED_LANGUAGES": "en,english"})
+@pytest.mark.parametrize("raw", ["en,english", " , "])
+def test_settings_supported_languages_refuse_what_is_not_a_code(raw: str) -> None:
+    with pytest.raises(SettingsError, match=r"COMMENTDESK_SUPPORTED_LANGUAGES=.*codes such as"):
+        Settings.from_env({"COMMENTDESK_SUPPORTED_LANGUAGES": raw})
 
 
 def test_settings_workspace_and_priority_values_parse() -> None:
