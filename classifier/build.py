@@ -144,6 +144,8 @@ def render_model_card(card: Mapping[str, Any]) -> str:
         "`docs/model.md`.",
         "",
         f"- Labels: {', '.join(f'`{label}`' for label in card['labels'])}",
+        f"- Languages: {', '.join(f'`{code}`' for code in card.get('languages', ['en']))} "
+        "(comments identified as another language are held, `unsupported_language`)",
         f"- Domain examples: trained **{domain}** the team's synthetic crypto/finance comments "
         "(`classifier/domain_examples/`, 350 rows written by the team, no copied text).",
         f"- Artifact: `{ARTIFACT_NAME}` (skops), sha256 `{card['sha256']}`",

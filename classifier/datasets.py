@@ -22,6 +22,7 @@ from classifier.text import normalise_text
 
 __all__ = [
     "DATA_FILE_NAME",
+    "DATA_LANGUAGES",
     "DOMAIN_EXAMPLES_DIR",
     "TEST_PERCENT",
     "Dataset",
@@ -38,6 +39,9 @@ __all__ = [
 DATA_FILE_NAME = "normalized.csv"
 # The team's own synthetic crypto/finance comments (see its README), kept apart from public data.
 DOMAIN_EXAMPLES_DIR = Path(__file__).parent / "domain_examples"
+# The languages of the public datasets and the domain examples (ISO 639 codes): what a model
+# trained on them can read, declared in its metadata as ``languages``.
+DATA_LANGUAGES = ("en",)
 # Fixed forever: changing it moves texts between train and test and breaks comparability of
 # metrics across model versions.
 TEST_PERCENT = 20

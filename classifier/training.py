@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from classifier.datasets import (
+    DATA_LANGUAGES,
     TEST_PERCENT,
     Dataset,
     data_manifest,
@@ -125,6 +126,7 @@ def train_on_datasets(
             "labels": list(labels),
             "library_versions": library_versions(),
             "data_manifest": data_manifest(datasets),
+            "languages": list(DATA_LANGUAGES),
             "split": f"sha256(casefold(normalise_text(text))) % 100 < {TEST_PERCENT} is test",
             "train_rows": used,
         }

@@ -9,6 +9,7 @@ from typing import Any
 
 from classifier import DEFAULT_MODEL_DIR
 from classifier.build import REBUILD_COMMAND
+from classifier.datasets import DATA_LANGUAGES
 from service.db import open_engine, session_factory
 from service.domain import Alias, ModelVersion, Role
 from service.keys import ApiKeys
@@ -103,7 +104,11 @@ def shipped_model_version() -> ModelVersion:
         artifact_path=BUILTIN_PREFIX + DEFAULT_ARTIFACT,
         labels=tuple(model.labels),
         metrics=meta.get("metrics", {}),
-        data_manifest={"datasets": meta.get("data_manifest", []), "split": meta.get("split")},
+        data_manifest={
+            "datasets": meta.get("data_manifest", []),
+            "split": meta.get("split"),
+            "languages": meta.get("languages", list(DATA_LANGUAGES)),
+        },
         library_versions=meta.get("library_versions", {}),
         created_at=_parse_time(meta.get("created_at")),
     )

@@ -17,6 +17,7 @@ from service.settings import Settings
 from service.verdict.explanation import Explainer
 
 if TYPE_CHECKING:
+    from classifier.language import LanguageIdentifier
     from workers.model_cache import ModelCache
 
 
@@ -26,6 +27,7 @@ class ChampionScorer:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._cache: ModelCache | None = None
+        self._languages: LanguageIdentifier | None = None
         self._lock = threading.Lock()
 
     def __call__(
@@ -33,11 +35,23 @@ class ChampionScorer:
     ) -> tuple[list[Classification], Explainer | None]:
         """Scores and the explainer of the model that made them."""
         # Imported on first use: an API process that never checks never loads scikit-learn.
+        from workers.language import accepted_languages, with_languages
         from workers.scoring import explainer, score_batch
 
         model = self._models().get()
-        results = score_batch(comments, model)
+        accepted = accepted_languages(self._settings, model)
+        results = with_languages(
+            score_batch(comments, model), comments, self._identifier(), accepted
+        )
         return results, explainer(model, results)
+
+    def _identifier(self) -> LanguageIdentifier:
+        from classifier.language import LanguageIdentifier
+
+        with self._lock:
+            if self._languages is None:
+                self._languages = LanguageIdentifier()  # loads its model on first use
+            return self._languages
 
     def _models(self) -> ModelCache:
         from workers.artifacts import artifact_cache

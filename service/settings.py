@@ -153,6 +153,26 @@ def parse_site_domains(raw: str) -> dict[str, frozenset[str]]:
     return sites
 
 
+# COMMENTDESK_SUPPORTED_LANGUAGES=any: the language phase never holds.
+ANY_LANGUAGE = "*"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def parse_languages(raw: str) -> frozenset[str] | None:
+    """``model`` (None: the deciding model version's), ``any``, or ISO 639 codes, e.g. ``en,de``."""
+    value = raw.strip().lower()
+    if value in {"", "model"}:
+        return None
+    if value in {"any", ANY_LANGUAGE}:
+        return frozenset({ANY_LANGUAGE})
+    codes = frozenset(part.strip() for part in value.split(",") if part.strip())
+    bad = sorted(code for code in codes if not _LANGUAGE_CODE.fullmatch(code))
+    if bad or not codes:
+        found = f"{bad} are not ISO 639 codes" if bad else "no language is named"
+        raise ValueError(f"{found}; expected model, any, or codes such as en,de")
+    return codes
+
+
 def parse_words(raw: str) -> frozenset[str]:
     """Parse comma-separated words or phrases, compared case-insensitively."""
     words = frozenset(" ".join(part.split()).casefold() for part in raw.split(","))
@@ -343,6 +363,14 @@ class Settings:
         "REPEAT_WINDOW_SECONDS", 3600.0, parse.positive_float,
         "`repeat_post` fires when the same author posted the same body (ignoring case and "
         "spacing) on the same site within this window.",
+    )  # fmt: skip
+    supported_languages: frozenset[str] | None = setting(
+        "SUPPORTED_LANGUAGES", None, parse_languages,
+        "languages the model may judge (ISO 639 codes, comma-separated, e.g. `en,de`); a "
+        "comment confidently identified as another language is held with "
+        "`unsupported_language`. `model`: the languages the deciding model version declares "
+        "(the shipped one: `en`); `any`: never hold for language.",
+        shown="`model`",
     )  # fmt: skip
     report_threshold: int = setting(
         "REPORT_THRESHOLD", 3, parse.positive_int,

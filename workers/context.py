@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from redis import Redis
 from sqlalchemy import Engine
 
+from classifier.language import LanguageIdentifier
 from service.db import engine_from_settings, session_factory
 from service.errors import SettingsError
 from service.events import RedisEvents
@@ -45,6 +46,8 @@ class WorkerContext:
     engine: Engine | None = None  # None when a test owns the engine
     shadow: ShadowScorer | None = None  # None: no shadow scoring in this process
     webhooks: WebhookWork | None = None  # None: this process delivers no webhooks
+    # Loads its model on the first batch, so a process that only delivers webhooks never does.
+    languages: LanguageIdentifier = dataclasses.field(default_factory=LanguageIdentifier)
 
     def close(self) -> None:
         """Release the database pool and the Redis connections."""

@@ -17,6 +17,7 @@ from service import metrics
 from service.logs import traced
 from service.privacy import Privacy
 from workers.context import WorkerContext, current
+from workers.language import accepted_languages, with_languages
 from workers.scoring import explainer, score_batch
 from workers.webhooks import purge_history
 
@@ -42,7 +43,9 @@ def _classify(comment_ids: list[str]) -> dict[str, int]:
     context = current()
     comments = context.moderation.pending(comment_ids)
     champion = context.models.get() if comments else None
-    results = score_batch(comments, champion) if comments else []
+    scored = score_batch(comments, champion) if comments else []
+    accepted = accepted_languages(context.settings, champion)
+    results = with_languages(scored, comments, context.languages, accepted)
     recorded = (
         context.moderation.record_classifications(results, comments, explainer(champion, results))
         if results

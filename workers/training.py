@@ -36,7 +36,7 @@ from rq.job import Job
 
 from classifier import DEFAULT_MODEL_DIR, TextModel, evaluate, load_model, save_model
 from classifier.adaptation import SiteTrainer
-from classifier.datasets import Dataset, data_manifest
+from classifier.datasets import DATA_LANGUAGES, Dataset, data_manifest
 from classifier.errors import ClassifierError
 from classifier.site import SiteModel
 from classifier.training import train_prior
@@ -342,7 +342,12 @@ def _train_rows(model: TextModel | SiteModel) -> dict[str, Any]:
 
 
 def _manifest(public: list[Dataset]) -> dict[str, Any]:
-    return {"public_data": data_manifest(public) if public else None}
+    # Site decisions adapt the prior (trained on the English public data); the language phase
+    # reads ``languages`` as what this version can judge.
+    return {
+        "public_data": data_manifest(public) if public else None,
+        "languages": list(DATA_LANGUAGES),
+    }
 
 
 def _register(

@@ -80,6 +80,7 @@ class Reason(enum.StrEnum):
     BANNED_AUTHOR = "banned_author"  # author policy ``ban``: rejected without review
     PREMODERATED = "premoderated"  # author policy ``premoderate``: always held for review
     FLOOD = "flood"  # over a flood limit (accepted by setting) or part of a near-duplicate burst
+    UNSUPPORTED_LANGUAGE = "unsupported_language"  # written in a language the model cannot read
 
 
 class Role(enum.StrEnum):
@@ -291,6 +292,16 @@ class Classification:
     model_version: str | None
     error: str | None = None
     evidence: Mapping[str, Any] | None = None
+    language: DetectedLanguage | None = None  # None: the worker did not identify it
+
+
+@dataclasses.dataclass(frozen=True)
+class DetectedLanguage:
+    """The language a comment's words were identified as (ISO 639 code, ``und`` when unsure)."""
+
+    code: str
+    confidence: float  # the identifier's probability for ``code``, 0 to 1
+    letters: int  # letters in the comment's words (links, numbers, emoji and tickers left out)
 
 
 @dataclasses.dataclass(frozen=True)

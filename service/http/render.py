@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from msgspec import UNSET
+
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
 from service.domain.appeals import Appeal
@@ -184,10 +186,15 @@ def evidence(actions: list[Action]) -> out.Evidence | None:
 
 
 def evidence_spans(stored: Mapping[str, Any] | None) -> out.Evidence | None:
-    """Stored evidence as served: spans per label, and rule hits."""
+    """Stored evidence as served: spans per label, rule hits, the language of a language hold."""
     if stored is None:
         return None
-    return out.Evidence(labels=dict(stored.get("labels", {})), rules=list(stored.get("rules", [])))
+    language = stored.get("language")
+    return out.Evidence(
+        labels=dict(stored.get("labels", {})),
+        rules=list(stored.get("rules", [])),
+        language=out.LanguageEvidence(**language) if language is not None else UNSET,
+    )
 
 
 def author_record(record: AuthorRecord) -> out.AuthorRecord:

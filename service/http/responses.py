@@ -110,11 +110,21 @@ class Comment(Response_):
     statement: Statement | None
 
 
+class LanguageEvidence(Response_):
+    """The language a comment held with ``unsupported_language`` was identified as."""
+
+    code: Annotated[str, Meta(description="ISO 639 code, e.g. de")]
+    confidence: Annotated[float, Meta(ge=0, le=1, description="the identifier's probability")]
+    letters: Annotated[int, Meta(ge=0, description="letters in its words, links left out")]
+
+
 class Evidence(Response_):
-    """Spans of the body behind a hold: per label, and rule hits."""
+    """Spans of the body behind a hold: per label, and rule hits (and the language, when held
+    for it)."""
 
     labels: dict[str, Any]
     rules: list[Any]
+    language: LanguageEvidence | UnsetType = UNSET
 
 
 class CardReport(Response_):

@@ -192,6 +192,24 @@ def version_thresholds(session: Session, version_ids: Iterable[str]) -> dict[str
     return {version_id: dict(stored or {}) for version_id, stored in rows}
 
 
+def thresholds_and_languages(
+    session: Session, version_ids: Iterable[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Stored thresholds of the given versions, and what each data manifest says under
+    ``languages`` (None: nothing), in one query; unknown ids are left out."""
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}, {}
+    rows = session.execute(
+        select(ModelVersionRow.id, ModelVersionRow.thresholds, ModelVersionRow.data_manifest).where(
+            ModelVersionRow.id.in_(ids)
+        )
+    ).all()
+    thresholds = {version_id: dict(stored or {}) for version_id, stored, _ in rows}
+    languages = {version_id: (manifest or {}).get("languages") for version_id, _, manifest in rows}
+    return thresholds, languages
+
+
 def thresholds_for_update(session: Session, version_id: str) -> dict[str, Any]:
     """A version's stored thresholds, its row locked until the commit; raises NotFoundError."""
     row = session.get(ModelVersionRow, version_id, with_for_update=True)

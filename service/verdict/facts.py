@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from service.domain import Classification, Comment
 from service.settings import LabelThreshold, Settings
 from service.store import authors, decisions, queues
-from service.store.registry import version_thresholds
+from service.store.registry import thresholds_and_languages
 from service.thresholds import effective_thresholds
+from service.verdict.phases.language import declared_languages
 from service.verdict.pipeline import CommentFacts
 
 
@@ -33,9 +34,8 @@ def read_facts(
     window = timedelta(seconds=settings.repeat_window_seconds)
     repeats = queues.repeat_posts(session, list(comments), window)
     policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments})
-    stored = version_thresholds(
-        session, {r.model_version for r in results if r.model_version is not None}
-    )
+    versions = {r.model_version for r in results if r.model_version is not None}
+    stored, declared = thresholds_and_languages(session, versions)
 
     @functools.cache  # resolved once per (version, site) of the batch
     def bands(version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
@@ -50,6 +50,7 @@ def read_facts(
             bands=bands(result.model_version, comment.site_id),
             policy=policies.get((comment.site_id, comment.author.id)),
             is_repeat=comment.id in repeats,
+            languages=declared_languages(declared.get(result.model_version or "")),
         )
         for result in results
         if (comment := pending.get(result.comment_id)) is not None

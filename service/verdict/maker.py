@@ -6,16 +6,18 @@ transaction, then ``verdicts`` outside it, so the model's explanation never hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.domain import Classification, Comment
+from service.domain import Classification, Comment, Reason
 from service.settings import Settings
 from service.store.decisions import SystemVerdict
 from service.verdict.explanation import Explainer, Judged, held_evidence
 from service.verdict.facts import read_facts
 from service.verdict.phases import moderation_phases
+from service.verdict.phases.language import language_evidence
 from service.verdict.pipeline import CommentFacts, run_phases
 
 
@@ -43,7 +45,7 @@ class VerdictMaker:
         ``explain`` is called once, with the comments the phases withheld or rejected.
         """
         judged: list[Judged] = [(f, *run_phases(self.phases, f)) for f in facts]
-        evidence = held_evidence(judged, explain)
+        evidence = with_languages(held_evidence(judged, explain), judged)
         return [
             SystemVerdict(
                 f.comment.id, status, reasons, f.result.scores, f.result.model_version,
@@ -51,3 +53,15 @@ class VerdictMaker:
             )
             for f, status, reasons in judged
         ]  # fmt: skip
+
+
+def with_languages(
+    evidence: dict[str, Mapping[str, Any]], judged: Sequence[Judged]
+) -> dict[str, Mapping[str, Any]]:
+    """``evidence`` plus, for each comment held for its language, the language identified."""
+    for f, _, reasons in judged:
+        found = f.result.language
+        if found is not None and Reason.UNSUPPORTED_LANGUAGE.value in reasons:
+            given = evidence.get(f.comment.id) or {"labels": {}, "rules": []}
+            evidence[f.comment.id] = {**given, "language": language_evidence(found)}
+    return evidence

@@ -25,6 +25,7 @@ class CommentFacts:
     bands: Mapping[str, LabelThreshold]  # the bands that apply to its site and model version
     policy: AuthorPolicySetting | None  # its author's policy on its site, if one is set
     is_repeat: bool  # its author posted the same body on the site within the repeat window
+    languages: frozenset[str]  # ISO 639 codes of what the version that scored it was trained on
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import zipfile
@@ -13,12 +14,18 @@ import skops.io as sio
 from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import DEFAULT_MODEL_DIR
+from classifier.language import LanguageIdentifier
 from commentdesk.bootstrap import DEFAULT_ARTIFACT
 from commentdesk.cli import main
 from service.domain import Alias
 from service.lifecycle import Lifecycle
 from service.settings import Settings
 from tests.factories import model_version
+from tests.unit.service.verdict.facts import comment
+from workers.artifacts import artifact_cache
+from workers.language import accepted_languages, with_languages
+from workers.model_cache import ModelCache
+from workers.scoring import score_batch
 
 needs_shipped_model = pytest.mark.skipif(
     not (DEFAULT_MODEL_DIR / DEFAULT_ARTIFACT).is_file(), reason="the shipped model is not built"
@@ -137,3 +144,27 @@ def test_migrate_copies_the_file_of_a_version_registered_before_0008_into_the_da
 
     assert lifecycle.artifact(sha256) == present.read_bytes()
     assert f"model artifact {gone} is not on this host" in caplog.text
+
+
+@needs_shipped_model
+def test_the_shipped_champion_declares_english_and_its_comments_get_a_language(
+    shipped: Path, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    assert main(["migrate"]) == 0
+    lifecycle = Lifecycle(sessions)
+    champion = lifecycle.alias(Alias.CHAMPION)
+    assert champion is not None
+    assert champion.data_manifest["languages"] == ["en"]
+
+    # What a classify job (and the API's check scorer) does, with the real models.
+    artifacts = artifact_cache(lifecycle, settings)
+    model = ModelCache(lifecycle.alias, poll_seconds=60, loader=artifacts.load).get()
+    accepted = accepted_languages(settings, model)
+    german = "Ich finde den Artikel ziemlich einseitig, weil die Risiken kaum erwähnt werden."
+    english = "I found the piece one-sided: it barely mentions the risks for small savers."
+    comments = [comment(german), dataclasses.replace(comment(english), id="c2")]
+    results = with_languages(score_batch(comments, model), comments, LanguageIdentifier(), accepted)
+
+    assert accepted == {"en"}
+    assert [r.model_version for r in results] == [champion.id, champion.id]
+    assert [r.language.code if r.language else None for r in results] == ["de", "en"]

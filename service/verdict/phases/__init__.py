@@ -2,6 +2,7 @@
 
 1. author policy: what moderators set for an author wins over the model and every rule;
 2. classifier error: without scores nothing below can judge, so the comment goes to a human;
+   then the content phases: language (a comment the model cannot read is held);
 3. rules: holds from the text and the author's history, kept beside any later decision;
 4. thresholds: the model's bands decide last, over whatever the phases before held.
 
@@ -15,6 +16,7 @@ from service.settings import Settings
 from service.verdict.evidence import RejectEvidence
 from service.verdict.phases.author_policy import author_policy
 from service.verdict.phases.classifier_error import classifier_error
+from service.verdict.phases.language import Language
 from service.verdict.phases.rules import Rules
 from service.verdict.phases.thresholds import Thresholds
 from service.verdict.pipeline import Phase
@@ -22,4 +24,10 @@ from service.verdict.pipeline import Phase
 
 def moderation_phases(settings: Settings) -> tuple[Phase, ...]:
     """The phases every system verdict runs through, in order."""
-    return (author_policy, classifier_error, Rules(settings), Thresholds(RejectEvidence(settings)))
+    return (
+        author_policy,
+        classifier_error,
+        Language(settings),
+        Rules(settings),
+        Thresholds(RejectEvidence(settings)),
+    )

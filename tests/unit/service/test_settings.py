@@ -62,6 +62,29 @@ def test_settings_hold_rules_none_turns_all_rules_off() -> None:
     assert Settings.from_env({"COMMENTDESK_HOLD_RULES": "none"}).hold_rules == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [
+        ("model", None),
+        ("en, DE", frozenset({"en", "de"})),
+        ("any", frozenset({"*"})),
+    ],
+)
+def test_settings_supported_languages_parse(raw: str, parsed: frozenset[str] | None) -> None:
+    settings = Settings.from_env({"COMMENTDESK_SUPPORTED_LANGUAGES": raw})
+    assert settings.supported_languages == parsed
+
+
+def test_settings_supported_languages_default_to_the_model() -> None:
+    assert Settings.from_env({}).supported_languages is None
+
+
+@pytest.mark.parametrize("raw", ["en,english", " , "])
+def test_settings_supported_languages_refuse_what_is_not_a_code(raw: str) -> None:
+    with pytest.raises(SettingsError, match=r"COMMENTDESK_SUPPORTED_LANGUAGES=.*codes such as"):
+        Settings.from_env({"COMMENTDESK_SUPPORTED_LANGUAGES": raw})
+
+
 def test_settings_workspace_and_priority_values_parse() -> None:
     settings = Settings.from_env(
         {

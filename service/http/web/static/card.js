@@ -173,6 +173,7 @@ export function fill(node, view) {
   replace(node.querySelector(".body"), highlightedBody(comment.body, view.evidence, flagged));
   showScores(node, scores, view.reasons || []);
   showReasons(node, comment.reasons || [], view.system_reasons || []);
+  showLanguage(node, view.evidence);
   showReports(node, view.reports || []);
   showRevisions(node, comment);
   const parent = node.querySelector(".parent");
@@ -180,6 +181,16 @@ export function fill(node, view) {
     replace(parent, el("span", { class: "muted" }, `In reply to ${view.parent.author.display_name}: `), view.parent.body);
     parent.hidden = false;
   }
+}
+
+/** A language hold's chip names the language found and how sure the identifier was. */
+function showLanguage(node, evidence) {
+  const found = evidence && evidence.language;
+  const chip = node.querySelector(".reason-unsupported_language");
+  if (!found || !chip) return;
+  const percent = (found.confidence * 100).toFixed(1);
+  chip.textContent = `unsupported language: ${found.code} (${percent}%)`;
+  chip.title = `identified as ${found.code}, ${percent}% sure, in ${found.letters} letters: the model was not trained on it, so its scores say little`;
 }
 
 /** For an edited comment: "edited (revision N)", with the changes loaded when opened. */

@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from service.domain import Author, AuthorPolicy, Classification, Comment, Status
+from service.domain import (
+    Author,
+    AuthorPolicy,
+    Classification,
+    Comment,
+    DetectedLanguage,
+    Status,
+)
 from service.domain.authors import AuthorPolicySetting
 from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
 from service.verdict.pipeline import CommentFacts
@@ -49,11 +56,13 @@ def facts(
     is_repeat: bool = False,
     bands: Mapping[str, LabelThreshold] = DEFAULT_THRESHOLDS,
     account_age_days: float | None = None,
+    language: DetectedLanguage | None = None,
+    languages: frozenset[str] = frozenset({"en"}),
 ) -> CommentFacts:
     result = (
-        Classification("c1", {}, None, error=error)
+        Classification("c1", {}, None, error=error, language=language)
         if error is not None
-        else Classification("c1", scores, "v-test")
+        else Classification("c1", scores, "v-test", language=language)
     )
     return CommentFacts(
         comment=comment(body, account_age_days=account_age_days),
@@ -61,4 +70,5 @@ def facts(
         bands=bands,
         policy=author_policy,
         is_repeat=is_repeat,
+        languages=languages,
     )

@@ -48,11 +48,11 @@ def test_run_phases_stops_at_the_first_decision() -> None:
     assert ran == ["a", "b"]
 
 
-def test_phases_run_author_policy_error_rules_then_thresholds() -> None:
+def test_phases_run_author_policy_error_language_rules_then_thresholds() -> None:
     phases = moderation_phases(Settings())
     assert phases[:2] == (author_policy, classifier_error)
-    assert [type(p).__name__ for p in phases[2:]] == ["Rules", "Thresholds"]
-    assert isinstance(phases[2], Rules)
+    assert [type(p).__name__ for p in phases[2:]] == ["Language", "Rules", "Thresholds"]
+    assert isinstance(phases[3], Rules)
 
 
 @pytest.mark.parametrize(
