@@ -197,6 +197,8 @@ _GROUNDS = {
     "banned_author": "its author is banned from commenting on this site",
     "premoderated": "its author's comments are reviewed before publication",
     "flood": "it arrived in a flood of comments (a rate limit, or many near-identical comments)",
+    "contact_details": "it contains contact details (a phone number, e-mail, app or wallet)",
+    "unsupported_language": "it is in a language the site's model does not read",
 }
 
 
