@@ -176,8 +176,29 @@ class ReportRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Issue 12: open until a moderator's decision upholds it or a dismissal closes it. Only open
+    # reports count towards the threshold; judged ones stay (the action log says who judged).
+    state: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    resolved_at: Mapped[datetime | None]
+    # The decision batch that judged it, so that undoing the batch opens it again.
+    resolved_batch_id: Mapped[str | None] = mapped_column(String(36))
 
-    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"),)
+    __table_args__ = (
+        UniqueConstraint("comment_id", "reporter_id"),
+        Index("ix_reports_resolved_batch", "resolved_batch_id"),
+    )
+
+
+class ReporterRow(Base):
+    """How a site's reader's reports were judged: their weight is computed from these two
+    counters (service.domain.reports), kept here so a report reads one row per reporter."""
+
+    __tablename__ = "reporters"
+
+    site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    upheld: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    dismissed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ApiKeyRow(Base):
@@ -484,6 +505,7 @@ class FingerprintRow(Base):
 # Core views of the hot tables, for executemany statements that bypass the unit of work.
 COMMENTS = cast(Table, CommentRow.__table__)
 ACTIONS = cast(Table, ActionRow.__table__)
+REPORTERS = cast(Table, ReporterRow.__table__)
 SCORES = cast(Table, ScoreRow.__table__)
 OUTBOX = cast(Table, OutboxRow.__table__)
 FINGERPRINTS = cast(Table, FingerprintRow.__table__)

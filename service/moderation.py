@@ -38,7 +38,7 @@ from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
-from service.store import comments, decisions, fingerprints, maintenance, queues
+from service.store import comments, decisions, fingerprints, maintenance, queues, reports
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
@@ -143,9 +143,9 @@ class Moderation:
     ) -> tuple[bool, Comment]:
         """A reader flags a comment; returns whether the report was new."""
         with self._transaction() as session:
-            before = comments.get_comment(session, comment_id, site_id)
-            is_new, comment = decisions.add_report(
+            reported = reports.add_report(
                 session,
+                site_id,
                 comment_id,
                 reporter_id=reporter_id,
                 reason=reason,
@@ -153,9 +153,9 @@ class Moderation:
                 threshold=self.settings.report_threshold,
                 now=self.clock(),
             )
-        if comment.status is Status.REPORTED and before.status is not Status.REPORTED:
+        if reported.reopened:
             self.events.publish("reported", {"comment_id": comment_id})
-        return is_new, comment
+        return reported.is_new, reported.comment
 
     # -- moderators ---------------------------------------------------------------------------
 

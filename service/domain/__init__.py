@@ -99,6 +99,7 @@ class ActionKind(enum.StrEnum):
     DELETED = "deleted"  # the author deleted the comment (through the site)
     ERASED = "erased"  # the text (and, for an erased author, who wrote it) was erased
     HELD = "held"  # the system held a published comment back (a near-duplicate burst)
+    DISMISSED = "dismissed"  # a moderator dismissed readers' reports on the comment
 
 
 class AuthorPolicy(enum.StrEnum):

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, UnsetType
 
 from service.domain import ActionKind, Alias, AliasKind, Role, Status
+from service.domain.reports import ReportState
 from service.http.wire import Response_
 
 Scores = dict[str, float]  # label → score
@@ -97,6 +98,19 @@ class CardReport(Response_):
     reason: str
     note: str | None
     created_at: datetime
+    state: Annotated[
+        ReportState,
+        Meta(description="open until a moderator upholds it (reject, spam) or dismisses it"),
+    ]
+    weight: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=2,
+            description="how much the reporter's word counts now: 1 for a reporter never "
+            "judged, towards 2 when their reports were upheld, towards 0 when dismissed",
+        ),
+    ]
 
 
 class Card(Response_):

@@ -53,7 +53,13 @@ def card(details: CardDetails) -> responses.Card:
         parent=comment_full(details.parent) if details.parent is not None else None,
         system_reasons=details.system_reasons,
         reports=[
-            responses.CardReport(reason=r.reason, note=r.note, created_at=utc(r.created_at))
+            responses.CardReport(
+                reason=r.reason,
+                note=r.note,
+                created_at=utc(r.created_at),
+                state=r.state,
+                weight=r.weight,
+            )
             for r in details.reports
         ],
     )

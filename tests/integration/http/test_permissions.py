@@ -117,6 +117,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/authors/{site_id}/{author_id}/notes",
         "POST /v1/comments/{comment_id}/claim",
         "POST /v1/comments/{comment_id}/decision",
+        "POST /v1/comments/{comment_id}/reports/dismiss",
         "POST /v1/decisions/{batch_id}/undo",
         "POST /v1/queues/{name}/bulk",
         "POST /v1/queues/{name}/bulk/preview",
