@@ -32,13 +32,13 @@ from service.domain import (
 )
 from service.domain.authors import AuthorRecord
 from service.domain.decisions import Decided
-from service.domain.queues import AuditFilter, QueueFilter
+from service.domain.queues import AuditFilter, CardReport, QueueFilter
 from service.events import EventSink, NoEvents
 from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
-from service.store import comments, decisions, fingerprints, maintenance, queues, reports
+from service.store import cards, comments, decisions, fingerprints, maintenance, queues, reports
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
@@ -67,6 +67,7 @@ class ModerationView:
     actions: list[Action]
     author: AuthorRecord
     parent: Comment | None = None  # thread context: the comment this one replies to
+    reports: list[CardReport] = dataclasses.field(default_factory=list)  # readers', oldest first
 
 
 class Moderation:
@@ -191,6 +192,7 @@ class Moderation:
                 actions=queues.actions_for(session, comment_id),
                 author=queues.author_record(session, comment.author.id, comment.site_id),
                 parent=comments.get_comment(session, parent_id) if parent_id else None,
+                reports=cards.reports_of(session, [comment_id]).get(comment_id, []),
             )
 
     def decide(

@@ -10,6 +10,7 @@ from typing import Any
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
 from service.domain.authors import AuthorRecord
+from service.domain.queues import CardReport
 from service.http import responses as out
 from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
@@ -145,6 +146,18 @@ def moderation_view(view: ModerationView) -> out.ModerationView:
         author=author_record(view.author),
         evidence=evidence(view.actions),
         parent=comment_full(view.parent) if view.parent is not None else None,
+        reports=[card_report(r) for r in view.reports],
+    )
+
+
+def card_report(report: CardReport) -> out.CardReport:
+    """A reader's report as moderators see it (never who filed it)."""
+    return out.CardReport(
+        reason=report.reason,
+        note=report.note,
+        created_at=utc(report.created_at),
+        state=report.state,
+        weight=report.weight,
     )
 
 

@@ -245,6 +245,7 @@ class ModerationView(Response_):
     author: AuthorRecord
     evidence: Evidence | None
     parent: Annotated[Comment | None, Meta(description="the comment this one replies to")]
+    reports: Annotated[list[CardReport], Meta(description="readers' reports, oldest first")]
 
 
 class ModelVersion(Response_):

@@ -21,7 +21,7 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
     scores = _scores(session, page)
     classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
-    reports = _reports(session, ids)
+    reports = reports_of(session, ids)
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
@@ -61,7 +61,7 @@ def _latest_classification(
     return {comment_id: (evidence, list(reasons)) for comment_id, evidence, reasons in rows}
 
 
-def _reports(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
+def reports_of(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
     """Readers' reports on the comments of a page, oldest first, each with its state and its
     reporter's weight now (the reporter stays out of it)."""
     if not ids:
