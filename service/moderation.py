@@ -33,6 +33,7 @@ from service.domain import (
 from service.domain.authors import AuthorRecord
 from service.domain.decisions import Decided
 from service.domain.queues import AuditFilter, CardReport, QueueFilter
+from service.domain.threads import ThreadEntry
 from service.events import EventSink, NoEvents
 from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
@@ -126,7 +127,7 @@ class Moderation:
         cursor: str | None,
         limit: int,
         newest_first: bool = False,
-    ) -> tuple[Page[Comment], tuple[int, int]]:
+    ) -> tuple[Page[ThreadEntry], tuple[int, int]]:
         """What the site may show under an article, and its (comments, threads) counts."""
         with self._transaction() as session:
             page = comments.list_published_threads(

@@ -148,12 +148,20 @@ class DecidedComment(Comment):
 
 
 class ThreadedComment(Response_):
-    """A published comment and its replies."""
+    """A published comment and its replies, or the place of an unpublished one that has
+    published replies (``available`` false: no author, no body)."""
 
     id: str
     parent_id: str | None
-    author: BriefAuthor
-    body: str
+    available: Annotated[
+        bool,
+        Meta(
+            description="false: this comment is not published (reported, rejected, deleted) but "
+            "replies to it are; show a placeholder such as 'comment unavailable'"
+        ),
+    ]
+    author: BriefAuthor | None
+    body: str | None
     language: str | None
     created_at: datetime
     replies: list[ThreadedComment]
