@@ -173,3 +173,17 @@ def test_another_sites_key_cannot_report_the_comment(
         headers=other,
     )
     assert response.status_code == 404
+
+
+def test_the_site_hears_the_comment_is_published_again(
+    client: TestClient, site: Headers, moderator: Headers, moderation: Moderation
+) -> None:
+    comment_id = reported(client, site, moderation)
+    client.post(DISMISS.format(comment_id), json={}, headers=moderator)
+    feed = client.get("/v1/changes?limit=50", headers=site).json()["items"]
+    mine = [e for e in feed if e["data"].get("comment", {}).get("id") == comment_id]
+    left, decided = mine[-2:]
+    assert (left["type"], left["data"]["queue"]) == ("comment.left_queue", "reported")
+    assert decided["type"] == "comment.decided"
+    assert decided["data"]["comment"]["status"] == "approved"
+    assert decided["data"]["decided_by"] == {"type": "human", "role": "moderator"}
