@@ -184,11 +184,13 @@ def _count(
     session: Session, judged: Counter[tuple[str, str]], outcome: ReportState, sign: int
 ) -> None:
     """Add ``sign`` times each reporter's number of judged reports to their record, in SQL
-    (``n = n + k``), so concurrent decisions on different comments never lose a count."""
+    (``n = n + k``), so concurrent decisions on different comments never lose a count. Rows are
+    written in key order, so two decisions sharing reporters lock them in the same order and
+    cannot deadlock each other on PostgreSQL."""
     if not judged:
         return
-    for site in {site for site, _ in judged}:
-        _ensure_reporters(session, site, [reporter for s, reporter in judged if s == site])
+    for site in sorted({site for site, _ in judged}):
+        _ensure_reporters(session, site, sorted(r for s, r in judged if s == site))
     column = REPORTERS.c[_outcome_column(outcome)]
     session.execute(
         update(REPORTERS)
@@ -198,8 +200,8 @@ def _count(
         )
         .values({column.name: column + bindparam("b_n")}),
         [
-            {"b_site": site, "b_reporter": reporter, "b_n": sign * n}
-            for (site, reporter), n in judged.items()
+            {"b_site": site, "b_reporter": reporter, "b_n": sign * judged[site, reporter]}
+            for site, reporter in sorted(judged)
         ],
     )
 
