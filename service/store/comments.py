@@ -209,20 +209,8 @@ def list_published_threads(
 
     The page is over threads; each thread's entries follow their root in the items.
     """
-    query = select(CommentRow).where(
-        CommentRow.site_id == site_id,
-        CommentRow.article_id == article_id,
-        threads.shown_root(),
-        CommentRow.parent_id.is_(None),
-    )
-    if cursor:
-        query = query.where(_after_cursor(cursor, newest_first))
-    order = (
-        (CommentRow.created_at.desc(), CommentRow.id.desc())
-        if newest_first
-        else (CommentRow.created_at, CommentRow.id)
-    )
-    roots = session.scalars(query.order_by(*order).limit(limit + 1)).all()
+    after = _after_cursor(cursor, newest_first) if cursor else None
+    roots = threads.shown_roots(session, site_id, article_id, after, newest_first, limit + 1)
     has_more = len(roots) > limit
     roots = roots[:limit]
     items = threads.thread_entries(session, roots)

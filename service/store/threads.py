@@ -16,33 +16,73 @@ from sqlalchemy.orm import Session, aliased
 
 from service.domain import Status
 from service.domain.threads import ThreadEntry, Unavailable
-from service.models import CommentRow
+from service.models import HIDDEN_ROOT, CommentRow
 from service.store.convert import to_comment
 
 _reply = aliased(CommentRow)
 
 
-def shown_root() -> ColumnElement[bool]:
-    """A top-level comment that starts a shown thread: published, or above a published reply."""
-    published_reply = exists().where(
-        _reply.root_id == CommentRow.id,
-        _reply.parent_id.is_not(None),
-        _reply.status == Status.APPROVED.value,
+def shown_roots(
+    session: Session,
+    site_id: str,
+    article_id: str,
+    after: ColumnElement[bool] | None,
+    newest_first: bool,
+    limit: int,
+) -> list[CommentRow]:
+    """The first ``limit`` top-level comments of the article (after the cursor's ``after``) that
+    start a shown thread: published ones, and unpublished ones above a published reply, in
+    listing order.
+
+    Two keyset reads merged here rather than one query with an OR: the published roots walk
+    ``ix_comments_article_status`` in order and stop at ``limit``, the hidden ones walk the
+    partial index ``ix_comments_hidden_roots`` with a probe of ``ix_comments_root`` each (an OR
+    with EXISTS made SQLite scan and sort the whole article: 1 ms → 86 ms for 20,000 threads).
+    """
+    conditions = [
+        CommentRow.site_id == site_id,
+        CommentRow.article_id == article_id,
+        CommentRow.parent_id.is_(None),
+        *([after] if after is not None else []),
+    ]
+    order = (
+        (CommentRow.created_at.desc(), CommentRow.id.desc())
+        if newest_first
+        else (CommentRow.created_at, CommentRow.id)
     )
-    return (CommentRow.status == Status.APPROVED.value) | published_reply
+    published = session.scalars(
+        select(CommentRow)
+        .where(*conditions, CommentRow.status == Status.APPROVED.value)
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    has_published_reply = exists().where(
+        _reply.root_id == CommentRow.id,
+        _reply.status == Status.APPROVED.value,
+        _reply.parent_id.is_not(None),
+    )
+    hidden = session.scalars(
+        select(CommentRow)
+        .where(*conditions, HIDDEN_ROOT, has_published_reply)
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    merged = sorted([*published, *hidden], key=lambda r: (r.created_at, r.id), reverse=newest_first)
+    return merged[:limit]
 
 
 def thread_entries(session: Session, roots: Sequence[CommentRow]) -> list[ThreadEntry]:
     """Each root's thread: published comments and the hidden comments above published replies,
     each parent before its replies, replies oldest first."""
+    # No ORDER BY: _thread sorts each thread. With one, SQLite walked every approved comment in
+    # ix_comments_status_created order instead of seeking ix_comments_root (a page of 50 threads
+    # among 40,000 comments: 22-65 ms before, 6-10 ms now, best of 25).
     rows = session.scalars(
-        select(CommentRow)
-        .where(
+        select(CommentRow).where(
             CommentRow.root_id.in_([r.id for r in roots]),
             CommentRow.parent_id.is_not(None),
             CommentRow.status == Status.APPROVED.value,
         )
-        .order_by(CommentRow.created_at, CommentRow.id)
     ).all()
     hidden = _hidden_replies(session, [r.id for r in roots])
     by_root: dict[str, list[CommentRow]] = {}

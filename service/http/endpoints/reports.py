@@ -23,7 +23,7 @@ def routes(_settings: Settings) -> list[ApiRoute]:
         ApiRoute("POST", "/v1/comments/{comment_id}/reports/dismiss", dismiss_reports, MODERATOR,
                  "Dismiss a comment's open reports (published again if they took it to review)",
                  response=out.ReportsDismissed, body=DismissRequest, errors=(404, 409, 413),
-                 headers={"If-Match": 'The comment version the dismissal was made on.'}),
+                 headers={"If-Match": 'The comment version seen, as "<version>".'}),
     ]  # fmt: skip
 
 

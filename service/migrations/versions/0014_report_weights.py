@@ -1,4 +1,5 @@
-"""report weights: each report's state, and how each site's reporters were judged
+"""report weights: each report's state, how each site's reporters were judged, and an index of
+the top-level comments not shown (the listing keeps their place above published replies)
 
 Revision ID: 0014
 Revises: 0010
@@ -19,6 +20,10 @@ branch_labels = None
 depends_on = None
 
 
+# ix_comments_hidden_roots: top-level comments not shown (service/store/threads.py).
+HIDDEN_ROOT = sa.text("parent_id IS NULL AND status != 'approved'")
+
+
 def upgrade() -> None:
     op.add_column(
         "reports",
@@ -35,9 +40,17 @@ def upgrade() -> None:
         sa.Column("dismissed", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.PrimaryKeyConstraint("site_id", "reporter_id", name=op.f("pk_reporters")),
     )
+    op.create_index(
+        "ix_comments_hidden_roots",
+        "comments",
+        ["article_id", "created_at", "id"],
+        sqlite_where=HIDDEN_ROOT,
+        postgresql_where=HIDDEN_ROOT,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comments_hidden_roots", table_name="comments")
     op.drop_table("reporters")
     op.drop_index("ix_reports_resolved_batch", table_name="reports")
     # SQLite >= 3.35 drops columns in place (as 0002's downgrade does).
