@@ -1,5 +1,5 @@
-"""Migration 0014 gives reports a state (stored ones start open) and reporters their record,
-and takes both back."""
+"""Migration 0014 gives reports a state (stored ones start open), reporters their record and
+the listing its index of hidden thread roots, and takes them back."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_stored_reports_start_open_and_downgrade_drops_the_records(
     )
     judged = connection.execute(text("SELECT upheld, dismissed FROM reporters")).one()
     assert tuple(judged) == (0, 0)
+    assert "ix_comments_hidden_roots" in _indexes(connection)
 
     _migrate(connection, up=False)
     inspector = inspect(connection)
@@ -63,3 +64,8 @@ def test_stored_reports_start_open_and_downgrade_drops_the_records(
     columns = {c["name"] for c in inspector.get_columns("reports")}
     assert not columns & {"state", "resolved_at", "resolved_batch_id"}
     assert connection.execute(text("SELECT count(*) FROM reports")).scalar() == 1
+    assert "ix_comments_hidden_roots" not in _indexes(connection)
+
+
+def _indexes(connection: Connection) -> set[str]:
+    return {str(i["name"]) for i in inspect(connection).get_indexes("comments")}
