@@ -62,6 +62,11 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
 
 
+# The predicate of ix_comments_hidden_roots, which a query must repeat word for word (as SQL
+# text, not with bound parameters) for SQLite to use that partial index.
+HIDDEN_ROOT = text("parent_id IS NULL AND status != 'approved'")
+
+
 class CommentRow(Base):
     __tablename__ = "comments"
 
@@ -119,6 +124,16 @@ class CommentRow(Base):
         Index("ix_comments_author_created", "author_id", "created_at"),
         Index("ix_comments_author_key_body", "author_key", "body_sha256"),
         Index("ix_comments_root", "root_id", "status"),
+        # Top-level comments not shown, for the listing's placeholders above published replies
+        # (service/store/threads.py): few per article, so finding them never scans the rest.
+        Index(
+            "ix_comments_hidden_roots",
+            "article_id",
+            "created_at",
+            "id",
+            sqlite_where=HIDDEN_ROOT,
+            postgresql_where=HIDDEN_ROOT,
+        ),
     )
 
 
@@ -214,8 +229,29 @@ class ReportRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Issue 12: open until a moderator's decision upholds it or a dismissal closes it. Only open
+    # reports count towards the threshold; judged ones stay (the action log says who judged).
+    state: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    resolved_at: Mapped[datetime | None]
+    # The decision batch that judged it, so that undoing the batch opens it again.
+    resolved_batch_id: Mapped[str | None] = mapped_column(String(36))
 
-    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"),)
+    __table_args__ = (
+        UniqueConstraint("comment_id", "reporter_id"),
+        Index("ix_reports_resolved_batch", "resolved_batch_id"),
+    )
+
+
+class ReporterRow(Base):
+    """How a site's reader's reports were judged: their weight is computed from these two
+    counters (service.domain.reports), kept here so a report reads one row per reporter."""
+
+    __tablename__ = "reporters"
+
+    site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    upheld: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    dismissed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ApiKeyRow(Base):
@@ -522,6 +558,7 @@ class FingerprintRow(Base):
 # Core views of the hot tables, for executemany statements that bypass the unit of work.
 COMMENTS = cast(Table, CommentRow.__table__)
 ACTIONS = cast(Table, ActionRow.__table__)
+REPORTERS = cast(Table, ReporterRow.__table__)
 SCORES = cast(Table, ScoreRow.__table__)
 OUTBOX = cast(Table, OutboxRow.__table__)
 FINGERPRINTS = cast(Table, FingerprintRow.__table__)

@@ -32,14 +32,15 @@ from service.domain import (
 )
 from service.domain.authors import AuthorRecord
 from service.domain.decisions import Decided
-from service.domain.queues import AuditFilter, QueueFilter
+from service.domain.queues import AuditFilter, CardReport, QueueFilter
 from service.domain.statements import StatementCode, moderator_statement
+from service.domain.threads import ThreadEntry
 from service.events import EventSink, NoEvents
 from service.flood.bursts import burst_holds
 from service.flood.holds import apply_holds
 from service.queue import GuardedQueue
 from service.settings import Settings
-from service.store import comments, decisions, fingerprints, maintenance, queues
+from service.store import cards, comments, decisions, fingerprints, maintenance, queues, reports
 from service.store.comments import Stored
 from service.store.queues import Sort
 from service.transaction import transaction
@@ -68,6 +69,7 @@ class ModerationView:
     actions: list[Action]
     author: AuthorRecord
     parent: Comment | None = None  # thread context: the comment this one replies to
+    reports: list[CardReport] = dataclasses.field(default_factory=list)  # readers', oldest first
 
 
 class Moderation:
@@ -126,7 +128,7 @@ class Moderation:
         cursor: str | None,
         limit: int,
         newest_first: bool = False,
-    ) -> tuple[Page[Comment], tuple[int, int]]:
+    ) -> tuple[Page[ThreadEntry], tuple[int, int]]:
         """What the site may show under an article, and its (comments, threads) counts."""
         with self._transaction() as session:
             page = comments.list_published_threads(
@@ -144,9 +146,9 @@ class Moderation:
     ) -> tuple[bool, Comment]:
         """A reader flags a comment; returns whether the report was new."""
         with self._transaction() as session:
-            before = comments.get_comment(session, comment_id, site_id)
-            is_new, comment = decisions.add_report(
+            reported = reports.add_report(
                 session,
+                site_id,
                 comment_id,
                 reporter_id=reporter_id,
                 reason=reason,
@@ -154,9 +156,9 @@ class Moderation:
                 threshold=self.settings.report_threshold,
                 now=self.clock(),
             )
-        if comment.status is Status.REPORTED and before.status is not Status.REPORTED:
+        if reported.reopened:
             self.events.publish("reported", {"comment_id": comment_id})
-        return is_new, comment
+        return reported.is_new, reported.comment
 
     # -- moderators ---------------------------------------------------------------------------
 
@@ -192,6 +194,7 @@ class Moderation:
                 actions=queues.actions_for(session, comment_id),
                 author=queues.author_record(session, comment.author.id, comment.site_id),
                 parent=comments.get_comment(session, parent_id) if parent_id else None,
+                reports=cards.reports_of(session, [comment_id]).get(comment_id, []),
             )
 
     def decide(

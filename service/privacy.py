@@ -154,13 +154,22 @@ def _export_document(
                 "reason": r.reason,
                 "note": r.note,
                 "created_at": _time(r.created_at),
+                "state": r.state,
             }
             for r in rows["reports_made"]
         ],
+        # How moderators judged the author's reports: what their reports' weight comes from.
+        "reports_judged": _judged(rows["reporter"]),
         "policy": None
         if policy is None
         else {"policy": policy.policy, "note": policy.note, "set_at": _time(policy.set_at)},
     }
+
+
+def _judged(reporter: Any) -> dict[str, int]:
+    if reporter is None:
+        return {"upheld": 0, "dismissed": 0}
+    return {"upheld": reporter.upheld, "dismissed": reporter.dismissed}
 
 
 def _comment(found: dict[str, Any]) -> dict[str, Any]:

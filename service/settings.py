@@ -374,7 +374,9 @@ class Settings:
     )  # fmt: skip
     report_threshold: int = setting(
         "REPORT_THRESHOLD", 3, parse.positive_int,
-        "reports from distinct readers that move an approved comment to `reported`.",
+        "the weight of open reports that moves an approved comment to `reported`; a reader no "
+        "moderator has judged weighs 1 (so by default three new readers), one whose reports "
+        "were upheld more, one whose reports were dismissed less (docs/api.md, reports).",
     )  # fmt: skip
     claim_ttl_seconds: float = setting(
         "CLAIM_TTL_SECONDS", 180.0, parse.positive_float,

@@ -1,4 +1,5 @@
-"""Use cases of the moderator workspace: claims, undo, bulk decisions, author policies and notes.
+"""Use cases of the moderator workspace: claims, undo, bulk decisions, dismissing reports,
+author policies and notes.
 
 Like ``Moderation``, each use case runs in one transaction and raises only ``service.errors``
 types; events go out after the commit (they are a courtesy, the database is the record).
@@ -16,14 +17,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import metrics
 from service.claims import Claim, Claims
 from service.clock import utcnow
-from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason
+from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason, Status
 from service.domain.authors import AuthorNote, AuthorPolicySetting, AuthorRecord
 from service.domain.decisions import Selection
 from service.domain.queues import CardDetails
+from service.domain.reports import Dismissed
 from service.errors import NotFoundError, UnavailableError
 from service.events import EventSink, NoEvents
 from service.settings import Settings
-from service.store import author_notes, authors, bulk, cards, comments, queues, undo
+from service.store import (
+    author_notes,
+    authors,
+    bulk,
+    cards,
+    comments,
+    dismissal,
+    queues,
+    undo,
+)
 from service.store.bulk import BulkDecision
 from service.transaction import transaction
 from service.verdict.phases.author_policy import DEFAULT_TRUST_THRESHOLD
@@ -151,6 +162,30 @@ class Workspace:
             )
         window = timedelta(seconds=self.settings.undo_window_seconds)
         return BatchReceipt(recorded.batch_id, ids, now + window)
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def dismiss_reports(
+        self, comment_id: str, *, actor: str, note: str | None, expected_version: int | None
+    ) -> Dismissed:
+        """Dismiss a comment's open reports; one that reports took to review is published again."""
+        with transaction(self.sessions) as session:
+            dismissed = dismissal.dismiss_reports(
+                session,
+                comment_id,
+                actor=actor,
+                note=note,
+                expected_version=expected_version,
+                batch_id=str(uuid.uuid4()),
+                now=self.clock(),
+            )
+        if dismissed.comment.status is Status.APPROVED and dismissed.batch_id is not None:
+            # Open screens drop the card from the reported queue as they do for a decision.
+            self.events.publish(
+                "decided",
+                {"comment_ids": [comment_id], "status": Status.APPROVED.value, "actor": actor},
+            )
+        return dismissed
 
     # -- authors ------------------------------------------------------------------------------
 

@@ -106,6 +106,7 @@ class ActionKind(enum.StrEnum):
     APPEALED = "appealed"  # the site filed an appeal for the author against a rejection
     UPHELD = "upheld"  # a moderator decided an appeal: the rejection stands
     OVERTURNED = "overturned"  # a moderator decided an appeal: the comment is approved
+    DISMISSED = "dismissed"  # a moderator dismissed readers' reports on the comment
 
 
 class AuthorPolicy(enum.StrEnum):

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from service.domain import Comment
+from service.domain.reports import ReportState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +38,8 @@ class CardReport:
     reason: str
     note: str | None
     created_at: datetime
+    state: ReportState = ReportState.OPEN
+    weight: float = 1.0  # how much the reporter's word counts towards the threshold
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,9 @@ from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
 from service.domain.appeals import Appeal
 from service.domain.authors import AuthorRecord
+from service.domain.queues import CardReport
 from service.domain.statements import Statement
+from service.domain.threads import ThreadEntry, Unavailable
 from service.http import responses as out
 from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
@@ -107,25 +109,36 @@ def comment_full(comment: Comment) -> out.Comment:
     return out.Comment(**comment_fields(comment))
 
 
-def published_threads(page: Page[Comment], total: int, threads: int) -> out.Threads:
-    """Approved comments nested under their parents: each item has ``replies``."""
+def published_threads(page: Page[ThreadEntry], total: int, threads: int) -> out.Threads:
+    """Approved comments nested under their parents: each item has ``replies``; an unpublished
+    comment with approved replies is there without its text or author (``available`` false)."""
     nodes: dict[str, out.ThreadedComment] = {}
     roots: list[out.ThreadedComment] = []
     for comment in page.items:  # the store lists each parent before its replies
-        node = out.ThreadedComment(
-            id=comment.id,
-            parent_id=comment.parent_id,
-            author=out.BriefAuthor(id=comment.author.id, display_name=comment.author.display_name),
-            body=comment.body,
-            language=comment.language,
-            created_at=utc(comment.created_at),
-            replies=[],
-        )
+        node = _threaded(comment)
         nodes[comment.id] = node
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         (parent.replies if parent is not None else roots).append(node)
     counts = out.ThreadCounts(comments=total, threads=threads)
     return out.Threads(items=roots, next_cursor=page.next_cursor, counts=counts)
+
+
+def _threaded(entry: ThreadEntry) -> out.ThreadedComment:
+    if isinstance(entry, Unavailable):
+        return out.ThreadedComment(
+            id=entry.id, parent_id=entry.parent_id, available=False, author=None, body=None,
+            language=None, created_at=utc(entry.created_at), replies=[],
+        )  # fmt: skip
+    return out.ThreadedComment(
+        id=entry.id,
+        parent_id=entry.parent_id,
+        available=True,
+        author=out.BriefAuthor(id=entry.author.id, display_name=entry.author.display_name),
+        body=entry.body,
+        language=entry.language,
+        created_at=utc(entry.created_at),
+        replies=[],
+    )
 
 
 def action(entry: Action) -> out.Action:
@@ -174,6 +187,18 @@ def moderation_view(view: ModerationView) -> out.ModerationView:
         author=author_record(view.author),
         evidence=evidence(view.actions),
         parent=comment_full(view.parent) if view.parent is not None else None,
+        reports=[card_report(r) for r in view.reports],
+    )
+
+
+def card_report(report: CardReport) -> out.CardReport:
+    """A reader's report as moderators see it (never who filed it)."""
+    return out.CardReport(
+        reason=report.reason,
+        note=report.note,
+        created_at=utc(report.created_at),
+        state=report.state,
+        weight=report.weight,
     )
 
 

@@ -12,6 +12,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from service.domain import ActionKind, Alias, AliasKind, Role, Status
 from service.domain.appeals import AppealStatus
+from service.domain.reports import ReportState
 from service.domain.statements import StatementCode
 from service.http.wire import Response_
 
@@ -133,6 +134,19 @@ class CardReport(Response_):
     reason: str
     note: str | None
     created_at: datetime
+    state: Annotated[
+        ReportState,
+        Meta(description="open until a moderator upholds it (reject, spam) or dismisses it"),
+    ]
+    weight: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=2,
+            description="how much the reporter's word counts now: 1 for a reporter never "
+            "judged, towards 2 when their reports were upheld, towards 0 when dismissed",
+        ),
+    ]
 
 
 class Card(Response_):
@@ -170,12 +184,20 @@ class DecidedComment(Comment):
 
 
 class ThreadedComment(Response_):
-    """A published comment and its replies."""
+    """A published comment and its replies, or the place of an unpublished one that has
+    published replies (``available`` false: no author, no body)."""
 
     id: str
     parent_id: str | None
-    author: BriefAuthor
-    body: str
+    available: Annotated[
+        bool,
+        Meta(
+            description="false: this comment is not published (reported, rejected, deleted) but "
+            "replies to it are; show a placeholder such as 'comment unavailable'"
+        ),
+    ]
+    author: BriefAuthor | None
+    body: str | None
     language: str | None
     created_at: datetime
     replies: list[ThreadedComment]
@@ -268,6 +290,7 @@ class ModerationView(Response_):
     author: AuthorRecord
     evidence: Evidence | None
     parent: Annotated[Comment | None, Meta(description="the comment this one replies to")]
+    reports: Annotated[list[CardReport], Meta(description="readers' reports, oldest first")]
 
 
 class ModelVersion(Response_):

@@ -13,7 +13,7 @@ from service.domain.decisions import Decided
 from service.domain.queues import CardDetails
 from service.http import responses
 from service.http import workspace_responses as out
-from service.http.render import comment_fields, comment_full, evidence_spans, utc
+from service.http.render import card_report, comment_fields, comment_full, evidence_spans, utc
 from service.workspace import AuthorView, BatchReceipt, BulkPreview
 
 
@@ -52,10 +52,7 @@ def card(details: CardDetails) -> responses.Card:
         evidence=evidence_spans(details.evidence),
         parent=comment_full(details.parent) if details.parent is not None else None,
         system_reasons=details.system_reasons,
-        reports=[
-            responses.CardReport(reason=r.reason, note=r.note, created_at=utc(r.created_at))
-            for r in details.reports
-        ],
+        reports=[card_report(r) for r in details.reports],
     )
 
 

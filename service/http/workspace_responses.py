@@ -74,3 +74,11 @@ class AuthorView(Response_):
     notes: Annotated[
         list[AuthorNote], Meta(description="moderators' private notes, newest first (up to 50)")
     ]
+
+
+class ReportsDismissed(Comment):
+    """The comment after a dismissal of its reports (``approved`` again when reports had taken
+    it to review) and how many open reports were dismissed (0: there were none, nothing was
+    recorded)."""
+
+    dismissed: int

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from service.domain import ActionKind, Status
 from service.domain.changes import Decider, Transition, decision_statement
 from service.domain.decisions import BULK_MAX, Selection
+from service.domain.reports import outcome_of
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
-from service.store import outbox
+from service.store import outbox, reports
 
 Ts = TypeVarTuple("Ts")
 
@@ -77,6 +78,9 @@ def apply_bulk(
     session.execute(
         insert(ACTIONS),
         [_decided_action(cid, status, decision, now) | {"statement": stored} for cid, _ in rows],
+    )
+    reports.resolve_reports(
+        session, [cid for cid, _ in rows], outcome_of(decision.to_status), decision.batch_id, now
     )
     refs = outbox.comment_refs(session, [cid for cid, _ in rows])
     outbox.record(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment
 from service.domain.queues import CardDetails, CardReport
-from service.models import ActionRow, CommentRow, ReportRow, ScoreRow
+from service.domain.reports import ReporterRecord, ReportState
+from service.models import ActionRow, CommentRow, ReporterRow, ReportRow, ScoreRow
 from service.store.convert import to_comment
 
 
@@ -20,7 +21,7 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
     scores = _scores(session, page)
     classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
-    reports = _reports(session, ids)
+    reports = reports_of(session, ids)
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
@@ -60,18 +61,38 @@ def _latest_classification(
     return {comment_id: (evidence, list(reasons)) for comment_id, evidence, reasons in rows}
 
 
-def _reports(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
-    """Readers' reports on the comments of a page, oldest first (uq_reports_comment_id_…)."""
+def reports_of(session: Session, ids: list[str]) -> dict[str, list[CardReport]]:
+    """Readers' reports on the comments of a page, oldest first, each with its state and its
+    reporter's weight now (the reporter stays out of it)."""
     if not ids:
         return {}
     rows = session.execute(
-        select(ReportRow.comment_id, ReportRow.reason, ReportRow.note, ReportRow.created_at)
+        select(
+            ReportRow.comment_id,
+            ReportRow.reason,
+            ReportRow.note,
+            ReportRow.created_at,
+            ReportRow.state,
+            func.coalesce(ReporterRow.upheld, 0),
+            func.coalesce(ReporterRow.dismissed, 0),
+        )
+        .join(CommentRow, CommentRow.id == ReportRow.comment_id)
+        .outerjoin(
+            ReporterRow,
+            and_(
+                ReporterRow.site_id == CommentRow.site_id,
+                ReporterRow.reporter_id == ReportRow.reporter_id,
+            ),
+        )
         .where(ReportRow.comment_id.in_(ids))
         .order_by(ReportRow.id)
     ).all()
     found: dict[str, list[CardReport]] = {}
-    for comment_id, reason, note, created_at in rows:
-        found.setdefault(comment_id, []).append(CardReport(reason, note, created_at))
+    for comment_id, reason, note, created_at, state, upheld, dismissed in rows:
+        weight = ReporterRecord(int(upheld), int(dismissed)).weight
+        found.setdefault(comment_id, []).append(
+            CardReport(reason, note, created_at, ReportState(state), round(weight, 3))
+        )
     return found
 
 

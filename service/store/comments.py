@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
+from service.domain.threads import ThreadEntry
 from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
 from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow
-from service.store import outbox
+from service.store import outbox, threads
 from service.store.convert import to_comment
 from service.store.cursor import created_after, decode_cursor, encode_cursor, moment, row_id
 
@@ -201,30 +202,18 @@ def list_published_threads(
     cursor: str | None,
     limit: int,
     newest_first: bool = False,
-) -> Page[Comment]:
+) -> Page[ThreadEntry]:
     """Approved top-level comments of an article, oldest (or newest) first, with their approved
-    replies (always oldest first under their thread).
+    replies (always oldest first under their thread); an unpublished comment above an approved
+    reply keeps its place as ``Unavailable`` (service/store/threads.py).
 
-    The page is over threads; each thread's approved replies follow their root in the items.
+    The page is over threads; each thread's entries follow their root in the items.
     """
-    query = select(CommentRow).where(
-        CommentRow.site_id == site_id,
-        CommentRow.article_id == article_id,
-        CommentRow.status == Status.APPROVED.value,
-        CommentRow.parent_id.is_(None),
-    )
-    if cursor:
-        query = query.where(_after_cursor(cursor, newest_first))
-    order = (
-        (CommentRow.created_at.desc(), CommentRow.id.desc())
-        if newest_first
-        else (CommentRow.created_at, CommentRow.id)
-    )
-    roots = session.scalars(query.order_by(*order).limit(limit + 1)).all()
+    after = _after_cursor(cursor, newest_first) if cursor else None
+    roots = threads.shown_roots(session, site_id, article_id, after, newest_first, limit + 1)
     has_more = len(roots) > limit
     roots = roots[:limit]
-    replies = _approved_replies(session, [r.id for r in roots])
-    items = [to_comment(r) for root in roots for r in _visible_thread(root, replies)]
+    items = threads.thread_entries(session, roots)
     next_cursor = None
     if has_more:
         key = (roots[-1].created_at.isoformat(), roots[-1].id)
@@ -269,32 +258,3 @@ def site_comments(session: Session, site_id: str, comment_ids: Sequence[str]) ->
         )
     ).all()
     return [to_comment(r) for r in rows]
-
-
-def _visible_thread(root: CommentRow, replies: dict[str, list[CommentRow]]) -> list[CommentRow]:
-    # A reply under a hidden parent is hidden too: the site could not place it in the thread.
-    shown = [root]
-    shown_ids = {root.id}
-    for reply in replies.get(root.id, []):
-        if reply.parent_id in shown_ids:
-            shown.append(reply)
-            shown_ids.add(reply.id)
-    return shown
-
-
-def _approved_replies(session: Session, root_ids: list[str]) -> dict[str, list[CommentRow]]:
-    if not root_ids:
-        return {}
-    rows = session.scalars(
-        select(CommentRow)
-        .where(
-            CommentRow.root_id.in_(root_ids),
-            CommentRow.parent_id.is_not(None),
-            CommentRow.status == Status.APPROVED.value,
-        )
-        .order_by(CommentRow.created_at, CommentRow.id)
-    ).all()
-    by_root: dict[str, list[CommentRow]] = {}
-    for row in rows:
-        by_root.setdefault(row.root_id, []).append(row)
-    return by_root

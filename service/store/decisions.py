@@ -1,4 +1,4 @@
-"""State changes of a comment: system verdicts, human decisions, reader reports.
+"""State changes of a comment: system verdicts and human decisions (reports: store/reports.py).
 
 Each change is a conditional UPDATE of the comment plus an appended action in the same
 transaction, so concurrent workers or moderators cannot both win, on SQLite or PostgreSQL.
@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.domain import ActionKind, Comment, Reason, Status
+from service.domain import ActionKind, Comment, Status
 from service.domain.changes import CommentRef, Decider, Transition, decision_statement
 from service.domain.decisions import Decided
+from service.domain.reports import outcome_of
 from service.domain.statements import Statement
 from service.errors import CommentDeletedError, StaleDecisionError
-from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow, ReportRow
-from service.store import outbox
+from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
+from service.store import outbox, reports
 from service.store.comments import get_comment_row
 from service.store.convert import to_comment
 
@@ -189,6 +190,8 @@ def apply_decision(
         statement = decision_statement(to_status, reasons, Decider.MODERATOR, None)
     stored = statement.as_json() if statement is not None else None
     _update_status(session, row, to_status, list(reasons), now, stored)
+    # After the UPDATE, which holds the row: a report arriving now waits and sees the decision.
+    reports.resolve_reports(session, [comment_id], outcome_of(to_status), batch_id, now)
     session.add(
         ActionRow(
             comment_id=comment_id,
@@ -273,57 +276,3 @@ def _last_human_decision(session: Session, comment_id: str) -> ActionRow | None:
         .limit(1)
     ).first()
     return latest if latest is not None and latest.kind in standing else None
-
-
-def add_report(
-    session: Session,
-    comment_id: str,
-    *,
-    reporter_id: str,
-    reason: str,
-    note: str | None,
-    threshold: int,
-    now: datetime,
-) -> tuple[bool, Comment]:
-    """Record a reader's report once per reporter; enough of them re-open an approved comment."""
-    row = get_comment_row(session, comment_id)
-    duplicate = session.scalars(
-        select(ReportRow.id).where(
-            ReportRow.comment_id == comment_id, ReportRow.reporter_id == reporter_id
-        )
-    ).first()
-    if duplicate is not None:
-        return False, to_comment(row)
-    session.add(
-        ReportRow(
-            comment_id=comment_id, reporter_id=reporter_id, reason=reason, note=note, created_at=now
-        )
-    )
-    row.report_count += 1
-    if row.report_count >= threshold and row.status == Status.APPROVED.value:
-        _reopen_reported(session, row, reason, now)
-    session.flush()
-    return True, to_comment(row)
-
-
-def _reopen_reported(session: Session, row: CommentRow, reason: str, now: datetime) -> None:
-    reasons = [Reason.REPORTED.value, reason]
-    session.add(
-        ActionRow(
-            comment_id=row.id,
-            kind=ActionKind.REPORTED.value,
-            actor=None,
-            from_status=row.status,
-            to_status=Status.REPORTED.value,
-            reasons=reasons,
-            scores={},
-            created_at=now,
-        )
-    )
-    row.status = Status.REPORTED.value
-    row.reasons = reasons
-    row.version += 1
-    change = Transition(
-        outbox.ref_of(row), Status.APPROVED, Status.REPORTED, reasons, Decider.SYSTEM, now
-    )
-    outbox.record(session, [change])

@@ -27,6 +27,7 @@ from service.models import (
     CommentRow,
     ErasureRow,
     FingerprintRow,
+    ReporterRow,
     ReportRow,
 )
 
@@ -165,6 +166,12 @@ def anonymise_author(
         .execution_options(synchronize_session=False)
     )
     session.execute(
+        update(ReporterRow)
+        .where(ReporterRow.site_id == site_id, ReporterRow.reporter_id == author_id)
+        .values(reporter_id=key)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
         update(AuthorPolicyRow)
         .where(AuthorPolicyRow.site_id == site_id, AuthorPolicyRow.author_id == author_id)
         .values(author_id=key, note=None)
@@ -182,6 +189,7 @@ def export_rows(session: Session, site_id: str, author_id: str) -> dict[str, Any
     return {
         "comments": comments,
         "reports_made": _reports_made(session, site_id, author_id),
+        "reporter": session.get(ReporterRow, (site_id, author_id)),
         "policy": _policy(session, site_id, author_id),
     }
 

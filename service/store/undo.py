@@ -24,7 +24,7 @@ from service.errors import (
     UndoExpiredError,
 )
 from service.models import ActionRow, CommentRow
-from service.store import outbox
+from service.store import outbox, reports
 
 
 def undo_batch(
@@ -38,6 +38,7 @@ def undo_batch(
     previous = _previous_actions(session, decided)
     for action in decided:
         _restore(session, rows[action.comment_id], action, previous.get(action.comment_id), now)
+    reports.reopen_reports(session, batch_id)  # the batch's judgement of reports goes too
     session.flush()
     return ids
 

@@ -184,7 +184,7 @@ def test_search_reason_filter_and_key_list(service: Service, new_context: Any) -
     page.locator("#cards > .card").first.click()
     page.keyboard.press("?")
     listed = set(page.locator("#help-dialog .keys dt kbd").all_inner_texts())
-    bound = {"j", "k", "a", "r", "s", "u", "x", "e", "o", "n", "/", "?", "Esc", "1", "9"}
+    bound = {"j", "k", "a", "r", "s", "d", "u", "x", "e", "o", "n", "/", "?", "Esc", "1", "9"}
     assert bound <= listed, bound - listed
     save_screenshot(page, "keys")
     assert page.script_errors == []

@@ -100,6 +100,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/check",
         "POST /v1/comments",
         "POST /v1/comments/lookup",
+        "POST /v1/comments/{comment_id}/appeals",
         "POST /v1/comments/{comment_id}/reports",
     ]
     assert set(webhooks) <= set(by_role[Role.SITE]) & set(by_role[Role.OPS])
@@ -107,6 +108,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "DELETE /v1/authors/{site_id}/{author_id}/notes/{note_id}",
         "DELETE /v1/authors/{site_id}/{author_id}/policy",
         "DELETE /v1/comments/{comment_id}/claim",
+        "GET /v1/appeals",
         "GET /v1/authors/{site_id}/{author_id}",
         "GET /v1/comments/{comment_id}/moderation",
         "GET /v1/comments/{comment_id}/revisions",
@@ -114,9 +116,11 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/queues",
         "GET /v1/queues/{name}",
         "GET /v1/session",
+        "POST /v1/appeals/{appeal_id}/decision",
         "POST /v1/authors/{site_id}/{author_id}/notes",
         "POST /v1/comments/{comment_id}/claim",
         "POST /v1/comments/{comment_id}/decision",
+        "POST /v1/comments/{comment_id}/reports/dismiss",
         "POST /v1/decisions/{batch_id}/undo",
         "POST /v1/queues/{name}/bulk",
         "POST /v1/queues/{name}/bulk/preview",

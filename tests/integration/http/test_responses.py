@@ -111,6 +111,7 @@ def _moderator_calls(
         ("DELETE", f"/v1/comments/{held}/claim", None),
         ("POST", "/v1/queues/review/bulk/preview", {"select": {"ids": [held]}}),
         ("GET", f"/v1/comments/{comment_id}/revisions", None),
+        ("POST", f"/v1/comments/{comment_id}/reports/dismiss", {"note": "fair comment"}),
         ("PUT", "/v1/authors/news-site/u-1/policy", {"policy": "premoderate"}),
         ("GET", "/v1/authors/news-site/u-1", None),
         ("DELETE", "/v1/authors/news-site/u-1/policy", None),

@@ -132,6 +132,8 @@ def test_the_export_holds_everything_about_the_author(
     assert second["body"] == EDITED
     assert [r["body"] for r in second["earlier_revisions"]] == [BODIES[1]]
     assert export["reports_made"][0]["note"] == f"{NAME} says this is spam"
+    assert export["reports_made"][0]["state"] == "open"
+    assert export["reports_judged"] == {"upheld": 0, "dismissed": 0}
     assert export["policy"]["policy"] == "premoderate"
     assert [n["note"] for n in export["moderator_notes"]] == [f"{NAME} pushes glimmerfax"]
 

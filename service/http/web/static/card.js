@@ -82,6 +82,7 @@ export function cardElement(item) {
       el("button", { type: "button", "data-action": "approve" }, "Approve ", el("kbd", {}, "a")),
       el("button", { type: "button", "data-action": "reject" }, "Reject ", el("kbd", {}, "r")),
       el("button", { type: "button", "data-action": "spam" }, "Spam ", el("kbd", {}, "s")),
+      el("button", { type: "button", "data-action": "dismiss", class: "dismiss", hidden: true }, "Dismiss reports ", el("kbd", {}, "d")),
     ),
   ]);
   node.setAttribute("aria-label", `Comment by ${item.author.display_name}`);
@@ -129,17 +130,31 @@ export function showReasons(node, current, system) {
     current.length ? [el("li", { class: "reason-group" }, "moderator:"), current.map(reasonChip)] : null);
 }
 
-/** Readers' reports: how many, and each one's reason and note (reader-written: text only). */
-function showReports(node, reports) {
+/** Readers' reports: how many, and each one's reason, note, weight and, once judged, state
+ * (reader-written: text only). "Dismiss reports" shows while any is open. */
+export function showReports(node, reports) {
   const box = node.querySelector(".reports");
+  const open = reports.filter((r) => (r.state || "open") === "open");
+  node.querySelector(".card-actions .dismiss").hidden = !open.length;
   box.hidden = !reports.length;
   if (!reports.length) return;
   box.open = true;
+  const count = reports.length === 1 ? "1 report" : `${reports.length} reports`;
+  const judged = reports.length - open.length;
   replace(box,
-    el("summary", {}, reports.length === 1 ? "1 report" : `${reports.length} reports`),
-    el("ol", {}, reports.map((r) => el("li", {},
-      el("span", { class: "reason" }, r.reason), r.note ? ` ${r.note}` : "", " ",
-      el("span", { class: "muted" }, time(r.created_at))))));
+    el("summary", {}, judged ? `${count} (${open.length} open)` : count),
+    el("ol", {}, reports.map(reportItem)));
+}
+
+function reportItem(report) {
+  const state = report.state || "open";
+  const weight = typeof report.weight === "number" ? report.weight : 1;
+  return el("li", { class: `report report-${state}` },
+    el("span", { class: "reason" }, report.reason), report.note ? ` ${report.note}` : "", " ",
+    state !== "open" ? el("span", { class: "report-state" }, state) : null, state !== "open" ? " " : "",
+    // How much this reader's word counts: 1 for a reader never judged (threshold units).
+    el("span", { class: "muted report-weight", title: "reporter's weight: how often their reports were upheld (1 for a new reporter)" }, `weight ${weight.toFixed(1)}`), " ",
+    el("span", { class: "muted" }, time(report.created_at)));
 }
 
 // Scores below this and not among the reasons say nothing about this card: they wait behind

@@ -59,6 +59,45 @@ async function send(card, decision, reason, note, statement) {
   }
 }
 
+/** Dismiss the focused card's open reports (the d key). */
+export function dismissFocused() {
+  const card = cardOf(state.focusId);
+  if (!card || card.decided || card.busy) return;
+  dismissReports(card).catch((error) => showError(error));
+}
+
+/**
+ * Dismiss a card's open reports, on the version the moderator sees. A comment reports had taken
+ * to review is published again and leaves the queue like a decided card; one held for other
+ * reasons stays, its reports shown dismissed.
+ */
+export async function dismissReports(card) {
+  if (card.decided || card.busy) return;
+  card.busy = true;
+  try {
+    if (!(await claim(card, { exclusive: false }))) return;
+    const path = `/v1/comments/${encodeURIComponent(card.item.id)}/reports/dismiss`;
+    const result = await api("POST", path, { expected_version: card.item.version });
+    card.item = { ...card.item, ...result };
+    showConflict(card.node, null);
+    const what = result.dismissed === 1 ? "1 report" : `${result.dismissed} reports`;
+    if (result.status === "approved" && state.queue === "reported") {
+      if (state.held === card.item.id) state.held = null;
+      card.decided = true;
+      setClaim(card.item.id, null, null);
+      showOutcome(card.node, `Dismissed ${what} — published again`);
+      if (state.focusId === card.item.id) move(1);
+    }
+    await loadDetails(card); // the reports as judged now, and the reasons it is published with
+    toast(result.dismissed ? `Dismissed ${what}.` : "No open reports to dismiss.");
+    loadCounts().catch(() => {});
+  } catch (error) {
+    await showDecisionConflict(card, error);
+  } finally {
+    card.busy = false;
+  }
+}
+
 /** A refused decision is never silent: the card says what happened and what to do. */
 async function showDecisionConflict(card, error) {
   if (!(error instanceof ApiError)) throw error;

@@ -1,4 +1,4 @@
-// The keyboard: j/k move, a/r/s decide, u undo, x select, e expand, o author, n new, / search,
+// The keyboard: j/k move, a/r/s decide, d dismiss reports, u undo, x select, e expand, o author, n new, / search,
 // ? help, Esc close.
 // Keys are ignored while typing in a field, and while a dialog is open (it has its own keys).
 

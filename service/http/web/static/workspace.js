@@ -2,7 +2,7 @@
 import { showError } from "./api.js";
 import { closeSide, openAuthor } from "./author.js";
 import { toggleFocused, wireBulk } from "./bulk.js";
-import { decide, decideFocused, undo } from "./decide.js";
+import { decide, decideFocused, dismissFocused, dismissReports, undo } from "./decide.js";
 import { bindKeys, showHelp } from "./keys.js";
 import { clearWaiting, showNew, startLive } from "./live.js";
 import { toggleExpanded } from "./card.js";
@@ -20,6 +20,7 @@ function onCardClick(event) {
   if (action === "expand") toggleExpanded(card.node);
   else if (action === "author") openAuthor(card.item.id).catch((error) => showError(error));
   else if (action === "reject") decideFocused("reject");
+  else if (action === "dismiss") dismissReports(card).catch((error) => showError(error));
   else if (action) decide(card, action, null, null).catch((error) => showError(error));
 }
 
@@ -38,6 +39,7 @@ async function main() {
     a: () => decideFocused("approve"),
     r: () => decideFocused("reject"),
     s: () => decideFocused("spam"),
+    d: () => dismissFocused(),
     u: () => undo(),
     x: () => toggleFocused(),
     e: () => { const card = cardOf(state.focusId); if (card) toggleExpanded(card.node); },

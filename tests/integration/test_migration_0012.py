@@ -1,0 +1,71 @@
+"""Migration 0012 gives reports a state (stored ones start open), reporters their record and
+the listing its index of hidden thread roots, and takes them back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, Engine, inspect, text
+
+from service.migrate import alembic_config
+
+BEFORE = "0012-1"  # whatever 0012 follows once merged
+_COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
+ body_sha256, status, reasons, report_count, version, created_at, author_key)
+ VALUES ('c0', 's', 'a', 'c0', 'u', 'N', 'b', 'h', 'approved', '[]', 1, 2, '2026-01-01', 'k')"""
+_REPORT = """INSERT INTO reports (comment_id, reporter_id, reason, note, created_at)
+ VALUES ('c0', 'reader-1', 'abuse', NULL, '2026-01-02')"""
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection to a database just before 0012 (left at head again afterwards)."""
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, BEFORE)
+        yield conn
+        conn.execute(text("DELETE FROM reports"))
+        conn.execute(text("DELETE FROM comments"))
+        command.upgrade(config, "head")
+
+
+def _migrate(conn: Connection, up: bool) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    if up:
+        command.upgrade(config, "0012")
+    else:
+        command.downgrade(config, BEFORE)
+
+
+def test_stored_reports_start_open_and_downgrade_drops_the_records(
+    connection: Connection,
+) -> None:
+    connection.execute(text(_COMMENT))
+    connection.execute(text(_REPORT))
+
+    _migrate(connection, up=True)
+    states = connection.execute(text("SELECT state, resolved_at FROM reports")).all()
+    assert [tuple(row) for row in states] == [("open", None)]
+    assert connection.execute(text("SELECT count(*) FROM reporters")).scalar() == 0
+    connection.execute(
+        text("INSERT INTO reporters (site_id, reporter_id) VALUES ('s', 'reader-1')")
+    )
+    judged = connection.execute(text("SELECT upheld, dismissed FROM reporters")).one()
+    assert tuple(judged) == (0, 0)
+    assert "ix_comments_hidden_roots" in _indexes(connection)
+
+    _migrate(connection, up=False)
+    inspector = inspect(connection)
+    assert "reporters" not in inspector.get_table_names()
+    columns = {c["name"] for c in inspector.get_columns("reports")}
+    assert not columns & {"state", "resolved_at", "resolved_batch_id"}
+    assert connection.execute(text("SELECT count(*) FROM reports")).scalar() == 1
+    assert "ix_comments_hidden_roots" not in _indexes(connection)
+
+
+def _indexes(connection: Connection) -> set[str]:
+    return {str(i["name"]) for i in inspect(connection).get_indexes("comments")}
