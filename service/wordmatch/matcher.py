@@ -1,0 +1,112 @@
+"""One site's watched words compiled into an Aho-Corasick automaton, and the search with a budget.
+
+pyahocorasick (a C extension, maintained since 2012) finds every list entry in one pass over the
+folded comment whatever the list's length; a regular-expression alternation tries each entry at
+each position. Entries and comments are folded alike (``folding``); an entry is stored as its
+folded words between spaces, so it only ever matches whole words ("class" holds no "ass").
+Stretched letters are folded to one (``fuuuck``), and a match must have written each letter at
+least as often as the entry does, so "but" never matches "butt".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import ahocorasick
+
+from service.domain.watched_words import WatchedMatch, WatchKind
+from service.wordmatch.folding import collapse_runs, fold, fold_entry, vocabulary_guess
+
+Clock = Callable[[], float]
+
+
+@dataclasses.dataclass(frozen=True)
+class Search:
+    """What a search found; ``finished`` False: the budget ran out before it could say."""
+
+    matches: tuple[WatchedMatch, ...]
+    finished: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    phrase: str  # as ops wrote it: what a moderator is shown
+    kind: WatchKind
+    runs: tuple[int, ...]  # how often each letter of the collapsed key is written in a row
+
+
+class _OutOfTimeError(Exception):
+    pass
+
+
+class WordMatcher:
+    """The compiled list of one site at one version; immutable, so one per version is shared."""
+
+    def __init__(self, entries: Iterable[tuple[str, WatchKind]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        keys: dict[str, list[_Entry]] = {}
+        words: set[str] = set()
+        for phrase, kind in entries:
+            folded = fold_entry(phrase)
+            if not folded:
+                continue
+            key, runs = collapse_runs(f" {folded} ")
+            keys.setdefault(key, []).append(_Entry(phrase, kind, runs))
+            words.update(folded.split())
+        for key, found in keys.items():
+            self._automaton.add_word(key, (key, tuple(found)))
+        self.size = sum(len(found) for found in keys.values())
+        if keys:
+            self._automaton.make_automaton()
+        self._guess = vocabulary_guess(words)
+
+    def search(self, text: str, budget: float, clock: Clock = time.perf_counter) -> Search:
+        """Every entry found in ``text`` (original offsets), giving up after ``budget`` seconds."""
+        if self.size == 0:
+            return Search(())
+        deadline = clock() + budget
+
+        def check() -> None:
+            if clock() > deadline:
+                raise _OutOfTimeError
+
+        try:
+            return Search(tuple(self._search(text, check)))
+        except _OutOfTimeError:
+            return Search((), finished=False)
+
+    def _search(self, text: str, check: Callable[[], None]) -> list[WatchedMatch]:
+        folded = fold(text)
+        check()
+        folded = folded.unmask(self._guess).join_spaced()
+        check()
+        folded = folded.separate().collapse()
+        check()
+        found: list[WatchedMatch] = []
+        for count, (last, (key, entries)) in enumerate(self._automaton.iter(folded.text), 1):
+            first = last - len(key) + 1
+            for entry in entries:
+                if _written_enough(folded.runs[first : last + 1], entry.runs):
+                    # The key's spaces are word boundaries: the match is what lies between.
+                    start, end = folded.span(first + 1, last - 1)
+                    found.append(
+                        WatchedMatch(start, end, text[start:end], entry.phrase, entry.kind)
+                    )
+            if count % 64 == 0:
+                check()
+        check()
+        return _distinct(found)
+
+
+def _written_enough(seen: Sequence[int], wanted: Sequence[int]) -> bool:
+    return all(s >= w for s, w in zip(seen, wanted, strict=True))
+
+
+def _distinct(found: list[WatchedMatch]) -> list[WatchedMatch]:
+    """One match per span and kind (two entries folding alike name the same words), in order."""
+    seen: dict[tuple[int, int, WatchKind], WatchedMatch] = {}
+    for match in sorted(found, key=lambda m: (m.start, -m.end)):
+        seen.setdefault((match.start, match.end, match.kind), match)
+    return list(seen.values())
