@@ -304,10 +304,11 @@ class Settings:
         "toxicity is never rejected automatically, only held.",
     )  # fmt: skip
     watched_words_budget_seconds: float = setting(
-        "WATCHED_WORDS_BUDGET_MS", 0.005, parse.positive_milliseconds,
-        "time the watched-word check may take per comment; a comment whose check does not "
-        "finish in it is held with reason `watched_words_timeout`.",
-        shown="`5`",
+        "WATCHED_WORDS_BUDGET_MS", 0.02, parse.positive_milliseconds,
+        "milliseconds the watched-word check may take per comment (a news-length comment takes "
+        "well under 1, the longest allowed about 8); a comment whose check does not finish in "
+        "time is held with reason `watched_words_timeout`.",
+        shown="`20`",
     )  # fmt: skip
     sweep_after_seconds: float = setting(
         "SWEEP_AFTER_SECONDS", 30.0, parse.positive_float,

@@ -12,11 +12,13 @@ loops run only over matches, and over characters only for text outside ASCII.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from anyascii import anyascii
 
@@ -28,13 +30,16 @@ MASKS = "*#%"
 _MASKED = re.compile(rf"(?<![^\W_])[^\W\d_][^\W\d_{MASKS}]*[{MASKS}][^\W\d_{MASKS}]*(?:[{MASKS}]"
                      rf"[^\W\d_{MASKS}]*)*(?![^\W_])")  # fmt: skip
 # Digits and symbols used as letters inside a word that also holds a letter ("fr33", "@ss").
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[^\W\d_])(?=[\w@$]*[013457@$])[\w@$]{2,}")
+# (Only words holding a leet character are tried; the callback checks for a letter.)
+_LEET_WORD = re.compile(r"(?<![\w@$])[\w@$]*[013457@$][\w@$]*")
+_LETTER = re.compile(r"[^\W\d_]")
 # "sh!t": an exclamation mark between letters is an i.
 _BANG = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
 # Three or more single letters split by one repeated separator: "b i t c h", "b.i.t.c.h".
 _SPACED = re.compile(r"(?<![^\W_])[^\W\d_]([ ._-])(?:[^\W\d_]\1)+[^\W\d_](?![^\W_])")
 _MASK_RUN = re.compile(rf"[{re.escape(MASKS)}]+")
 _SEPARATORS = re.compile(r"[\W_]+")
+_LONG_SEPARATORS = re.compile(r"[\W_]{2,}")
 _RUN = re.compile(r"(.)\1+")
 _EACH_RUN = re.compile(r"(.)\1*")
 
@@ -43,38 +48,54 @@ _EACH_RUN = re.compile(r"(.)\1*")
 class Folded:
     """A folded text: ``text[i]`` stands for ``original[starts[i]:ends[i]]``.
 
-    ``runs[i]`` is how many times the letter was written in a row (``"fuuuck"``: ``u`` is 3),
-    set once ``collapse`` has run; every other step leaves it 1.
+    ``runs[i]`` is how many times the letter was written in a row (``"fuuuck"``: ``u`` is 3;
+    absent: once), set by ``collapse``; ``spaced`` holds the letters written apart from their
+    neighbours (``b i t c h``), set by ``join_spaced``: a word may start or end at such a letter.
     """
 
     text: str
     starts: tuple[int, ...]
     ends: tuple[int, ...]
-    runs: tuple[int, ...] = ()
+    runs: Mapping[int, int] = dataclasses.field(default_factory=dict)
+    spaced: frozenset[int] = frozenset()
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """The original span of folded characters ``first..last`` (inclusive)."""
         return self.starts[first], self.ends[last]
 
+    def run(self, index: int) -> int:
+        """How many times the character at ``index`` was written in a row."""
+        return self.runs.get(index, 1)
+
+    def is_word(self, first: int, last: int) -> bool:
+        """Whether folded characters ``first..last`` are whole words: a space or the gap
+        between two spaced-out letters on each side."""
+        return self._cut_before(first) and self._cut_before(last + 1)
+
+    def _cut_before(self, index: int) -> bool:
+        if index <= 0 or index >= len(self.text):
+            return True
+        if self.text[index - 1] == " " or self.text[index] == " ":
+            return True
+        return index - 1 in self.spaced and index in self.spaced
+
     def unmask(self, guess: Callable[[str], str | None]) -> Folded:
         """Masked words replaced by ``guess(word)``, each of its letters standing for the
         whole masked word (a run of masks may hide more or fewer letters than it has)."""
-        pieces: list[tuple[str, int, int]] = []  # replacement, first and last folded index
-        for match in _MASKED.finditer(self.text):
-            word = match.group()
-            letters = sum(c not in MASKS for c in word)
-            # "f**k" and "b**tch" show enough letters to read; "s***" or "****" could be anything.
-            if letters >= 2 and letters > len(_MASK_RUN.findall(word)):
-                found = guess(word)
-                if found is not None:
-                    pieces.append((found, match.start(), match.end() - 1))
-        if not pieces:
+        if not any(mask in self.text for mask in MASKS):
             return self
         text: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         position = 0
-        for found, first, last in pieces:
+        for match in _MASKED.finditer(self.text):
+            word = match.group()
+            letters = sum(c not in MASKS for c in word)
+            # "f**k" and "b**tch" show enough letters to read; "s***" or "****" could be anything.
+            found = guess(word) if letters >= 2 and letters > len(_MASK_RUN.findall(word)) else None
+            if found is None:
+                continue
+            first, last = match.start(), match.end() - 1
             text.append(self.text[position:first])
             starts.extend(self.starts[position:first])
             ends.extend(self.ends[position:first])
@@ -82,107 +103,129 @@ class Folded:
             starts.extend([self.starts[first]] * len(found))
             ends.extend([self.ends[last]] * len(found))
             position = last + 1
+        if position == 0:
+            return self
         text.append(self.text[position:])
         starts.extend(self.starts[position:])
         ends.extend(self.ends[position:])
         return Folded("".join(text), tuple(starts), tuple(ends))
 
     def join_spaced(self) -> Folded:
-        """Spaced-out letters joined: ``b i t c h`` → ``bitch``."""
-        return self._delete(_SPACED, lambda m: range(m.start() + 1, m.end(), 2))
+        """Spaced-out letters joined (``b i t c h`` → ``bitch``), each marked as spaced."""
+        matches = list(_SPACED.finditer(self.text))
+        if not matches:
+            return self
+        gaps = [(g, g + 1) for m in matches for g in range(m.start() + 1, m.end(), 2)]
+        letters = {i for m in matches for i in range(m.start(), m.end(), 2)}
+        joined, moved = self._drop(gaps)
+        return dataclasses.replace(joined, spaced=frozenset(moved(i) for i in letters))
 
     def separate(self) -> Folded:
-        """Every run of non-letters and non-digits one space, with a space at each end, so a
-        whole word is a word between two spaces."""
-        keep: list[int] = []
-        text = _SEPARATORS.sub(" ", self.text)
-        # Rebuild the map: each kept character maps as before, each separator run as its first.
-        position = 0
-        for match in _SEPARATORS.finditer(self.text):
-            keep.extend(range(position, match.start()))
-            keep.append(match.start())
-            position = match.end()
-        keep.extend(range(position, len(self.text)))
-        starts = [self.starts[i] for i in keep]
-        ends = [self.ends[i] for i in keep]
+        """Every run of non-letters and non-digits one space, with a space at each end."""
+        separated, _ = self._drop([(m.start() + 1, m.end()) for m in _LONG_SEPARATORS.finditer(
+            self.text)])  # fmt: skip
+        text = _SEPARATORS.sub(" ", separated.text)  # each separator is one character now
+        starts, ends, spaced = separated.starts, separated.ends, separated.spaced
         if not text.startswith(" "):
-            text, starts, ends = " " + text, [0, *starts], [0, *ends]
+            text, starts, ends = " " + text, (0, *starts), (0, *ends)
+            spaced = frozenset(i + 1 for i in spaced)
         if not text.endswith(" "):
-            edge = ends[-1] if ends else 0
-            text, starts, ends = text + " ", [*starts, edge], [*ends, edge]
-        return Folded(text, tuple(starts), tuple(ends))
+            text, starts, ends = text + " ", (*starts, ends[-1]), (*ends, ends[-1])
+        return Folded(text, starts, ends, spaced=spaced)
 
     def collapse(self) -> Folded:
         """Runs of one character made one, counting how long each run was."""
-        text: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        runs: list[int] = []
-        position = 0
-        for match in _RUN.finditer(self.text):
-            _copy_singles(self, position, match.start(), text, starts, ends, runs)
-            text.append(match.group(1))
-            starts.append(self.starts[match.start()])
-            ends.append(self.ends[match.end() - 1])
-            runs.append(match.end() - match.start())
-            position = match.end()
-        _copy_singles(self, position, len(self.text), text, starts, ends, runs)
-        return Folded("".join(text), tuple(starts), tuple(ends), tuple(runs))
-
-    def _delete(self, pattern: re.Pattern[str], doomed: Callable[[re.Match[str]], range]) -> Folded:
-        gone = {i for match in pattern.finditer(self.text) for i in doomed(match)}
-        if not gone:
+        repeats = list(_RUN.finditer(self.text))
+        if not repeats:
             return self
-        kept = [i for i in range(len(self.text)) if i not in gone]
+        collapsed, moved = self._drop([(m.start() + 1, m.end()) for m in repeats])
+        ends = list(collapsed.ends)
+        runs: dict[int, int] = {}
+        for match in repeats:
+            index = moved(match.start())
+            ends[index] = self.ends[match.end() - 1]
+            runs[index] = match.end() - match.start()
+        return dataclasses.replace(collapsed, ends=tuple(ends), runs=runs)
+
+    def _drop(self, doomed: list[tuple[int, int]]) -> tuple[Folded, Callable[[int], int]]:
+        """Without the characters of the ``doomed`` ranges (sorted, apart), and where each
+        kept character moved to; ``spaced`` letters that stay are kept."""
+        if not doomed:
+            return self, lambda index: index
+        kept: list[tuple[int, int]] = []
+        position = 0
+        for first, end in doomed:
+            kept.append((position, first))
+            position = end
+        kept.append((position, len(self.text)))
+        cuts = [first for first, _ in doomed]
+        removed = list(itertools.accumulate(end - first for first, end in doomed))
+
+        def moved(index: int) -> int:
+            before = bisect.bisect_right(cuts, index)
+            return index - removed[before - 1] if before else index
+
+        def is_kept(index: int) -> bool:
+            before = bisect.bisect_right(cuts, index)
+            return not before or index >= doomed[before - 1][1]
+
         return Folded(
-            "".join(self.text[i] for i in kept),
-            tuple(self.starts[i] for i in kept),
-            tuple(self.ends[i] for i in kept),
-        )
-
-
-def _copy_singles(
-    folded: Folded,
-    start: int,
-    end: int,
-    text: list[str],
-    starts: list[int],
-    ends: list[int],
-    runs: list[int],
-) -> None:
-    text.extend(folded.text[start:end])
-    starts.extend(folded.starts[start:end])
-    ends.extend(folded.ends[start:end])
-    runs.extend([1] * (end - start))
+            "".join(self.text[a:b] for a, b in kept),
+            tuple(itertools.chain.from_iterable(self.starts[a:b] for a, b in kept)),
+            tuple(itertools.chain.from_iterable(self.ends[a:b] for a, b in kept)),
+            spaced=frozenset(moved(i) for i in self.spaced if is_kept(i)),
+        ), moved
 
 
 def fold(text: str) -> Folded:
     """Letters folded to what they read as, lower case, leetspeak undone; offsets kept."""
     folded = _letters(text)
-    lowered = _LEET_WORD.sub(lambda m: m.group().translate(LEET_LETTERS), folded.text)
-    lowered = _BANG.sub("i", lowered)
+    lowered = _LEET_WORD.sub(_unleet, folded.text)
+    if "!" in lowered:
+        lowered = _BANG.sub("i", lowered)
     return dataclasses.replace(folded, text=lowered)
+
+
+def _unleet(match: re.Match[str]) -> str:
+    word = match.group()
+    return word.translate(LEET_LETTERS) if len(word) > 1 and _LETTER.search(word) else word
 
 
 def fold_entry(entry: str) -> str:
     """A list entry folded as comments are (without offsets): the words it must match."""
-    return fold(entry).join_spaced().separate().text.strip()
+    return fold(entry).separate().text.strip()
 
 
 def _letters(text: str) -> Folded:
     """Case, look-alikes, accents and invisible characters folded, one original char at a time."""
-    if text.isascii():
-        positions = tuple(range(len(text)))
-        return Folded(text.lower(), positions, tuple(p + 1 for p in positions))
-    chars: list[str] = []
+    folded = text.lower() if text.isascii() else text.translate(_CHARS)
+    if len(folded) == len(text) and all(len(_fold_char(c)) == 1 for c in _unusual(text)):
+        return Folded(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
+    # Some character vanished (a zero-width space) or became several ("ß"): map each.
     starts: list[int] = []
     ends: list[int] = []
     for position, char in enumerate(text):
-        for folded in _fold_char(char):
-            chars.append(folded)
-            starts.append(position)
-            ends.append(position + 1)
-    return Folded("".join(chars), tuple(starts), tuple(ends))
+        width = len(_fold_char(char))
+        starts.extend([position] * width)
+        ends.extend([position + 1] * width)
+    return Folded(folded, tuple(starts), tuple(ends))
+
+
+def _unusual(text: str) -> set[str]:
+    """The characters of ``text`` that may not fold to exactly one: those outside ASCII."""
+    return set() if text.isascii() else {c for c in set(text) if not c.isascii()}
+
+
+class _CharTable(dict[int, str]):
+    """``str.translate``'s table: each character's fold, computed on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_CHARS = _CharTable()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,7 +3,7 @@
 pyahocorasick (a C extension, maintained since 2012) finds every list entry in one pass over the
 folded comment whatever the list's length; a regular-expression alternation tries each entry at
 each position. Entries and comments are folded alike (``folding``); an entry is stored as its
-folded words between spaces, so it only ever matches whole words ("class" holds no "ass").
+folded words, and a match counts only where it is whole words ("class" holds no "ass").
 Stretched letters are folded to one (``fuuuck``), and a match must have written each letter at
 least as often as the entry does, so "but" never matches "butt".
 """
@@ -52,7 +52,7 @@ class WordMatcher:
             folded = fold_entry(phrase)
             if not folded:
                 continue
-            key, runs = collapse_runs(f" {folded} ")
+            key, runs = collapse_runs(folded)
             keys.setdefault(key, []).append(_Entry(phrase, kind, runs))
             words.update(folded.split())
         for key, found in keys.items():
@@ -87,10 +87,12 @@ class WordMatcher:
         found: list[WatchedMatch] = []
         for count, (last, (key, entries)) in enumerate(self._automaton.iter(folded.text), 1):
             first = last - len(key) + 1
+            if not folded.is_word(first, last):
+                continue  # "ass" in "class"
             for entry in entries:
-                if _written_enough(folded.runs[first : last + 1], entry.runs):
-                    # The key's spaces are word boundaries: the match is what lies between.
-                    start, end = folded.span(first + 1, last - 1)
+                seen = [folded.run(i) for i in range(first, last + 1)]
+                if _written_enough(seen, entry.runs):
+                    start, end = folded.span(first, last)
                     found.append(
                         WatchedMatch(start, end, text[start:end], entry.phrase, entry.kind)
                     )
