@@ -1,4 +1,4 @@
-"""Phase 2, watched words: banned rejects, suspect holds, a timeout holds; the words are evidence."""
+"""Phase 2, watched words: banned rejects, suspect or a timeout holds; the words are evidence."""
 
 from __future__ import annotations
 
