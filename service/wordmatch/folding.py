@@ -89,10 +89,7 @@ class Folded:
         ends: list[int] = []
         position = 0
         for match in _MASKED.finditer(self.text):
-            word = match.group()
-            letters = sum(c not in MASKS for c in word)
-            # "f**k" and "b**tch" show enough letters to read; "s***" or "****" could be anything.
-            found = guess(word) if letters >= 2 and letters > len(_MASK_RUN.findall(word)) else None
+            found = _unmasked(match.group(), guess)
             if found is None:
                 continue
             first, last = match.start(), match.end() - 1
@@ -189,6 +186,26 @@ def fold(text: str) -> Folded:
 def _unleet(match: re.Match[str]) -> str:
     word = match.group()
     return word.translate(LEET_LETTERS) if len(word) > 1 and _LETTER.search(word) else word
+
+
+def finish_quickly(folded: str, guess: Callable[[str], str | None]) -> tuple[str, bool]:
+    """The text ``f.unmask(guess).join_spaced().separate().collapse()`` gives for a ``f`` of
+    text ``folded``, without the offsets (twice as cheap), and whether spaced-out letters were
+    joined."""
+    if any(mask in folded for mask in MASKS):
+        folded = _MASKED.sub(lambda m: _unmasked(m.group(), guess) or m.group(), folded)
+    joined = _SPACED.sub(lambda m: m.group()[::2], folded)
+    separated = _SEPARATORS.sub(" ", joined)
+    padded = f"{'' if separated.startswith(' ') else ' '}{separated}"
+    padded += "" if padded.endswith(" ") else " "
+    return _RUN.sub(r"\1", padded), joined != folded
+
+
+def _unmasked(word: str, guess: Callable[[str], str | None]) -> str | None:
+    """The word a masked word stands for, if it shows enough letters to tell."""
+    letters = sum(c not in MASKS for c in word)
+    # "f**k" and "b**tch" show enough letters to read; "s***" or "****" could be anything.
+    return guess(word) if letters >= 2 and letters > len(_MASK_RUN.findall(word)) else None
 
 
 def fold_entry(entry: str) -> str:

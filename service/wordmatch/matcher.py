@@ -17,7 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 import ahocorasick
 
 from service.domain.watched_words import WatchedMatch, WatchKind
-from service.wordmatch.folding import collapse_runs, fold, fold_entry, vocabulary_guess
+from service.wordmatch.folding import (
+    collapse_runs,
+    finish_quickly,
+    fold,
+    fold_entry,
+    vocabulary_guess,
+)
 
 Clock = Callable[[], float]
 
@@ -78,8 +84,13 @@ class WordMatcher:
             return Search((), finished=False)
 
     def _search(self, text: str, check: Callable[[], None]) -> list[WatchedMatch]:
+        # Most comments match nothing: find that out on the folded text alone, and map offsets
+        # only for a comment that may hold a match.
         folded = fold(text)
+        quick, has_spaced = finish_quickly(folded.text, self._guess)
         check()
+        if not self._may_match(quick, has_spaced):
+            return []
         folded = folded.unmask(self._guess).join_spaced()
         check()
         folded = folded.separate().collapse()
@@ -100,6 +111,15 @@ class WordMatcher:
                 check()
         check()
         return _distinct(found)
+
+    def _may_match(self, folded: str, has_spaced: bool) -> bool:
+        """Whether an entry occurs in ``folded`` as whole words (anywhere, if letters were
+        spaced out: their joins are word boundaries the bare text no longer shows)."""
+        for last, (key, _) in self._automaton.iter(folded):
+            first = last - len(key) + 1
+            if has_spaced or (folded[first - 1] == " " and folded[last + 1] == " "):
+                return True
+        return False
 
 
 def _written_enough(seen: Sequence[int], wanted: Sequence[int]) -> bool:

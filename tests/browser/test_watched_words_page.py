@@ -66,5 +66,7 @@ def test_ops_keep_watched_words_and_moderators_see_the_match(
     # Leave the shared service's site without a list for the other browser tests.
     for kind in ("banned", "suspect"):
         for name in ops.locator(f"[data-kind='{kind}'] td.phrase").all_inner_texts():
-            ops.locator(f"[data-kind='{kind}']").get_by_role("button", name=f"Remove {name}").click()
+            ops.locator(f"[data-kind='{kind}']").get_by_role(
+                "button", name=f"Remove {name}"
+            ).click()
             ops.locator(f"[data-kind='{kind}'] tr", has_text=name).wait_for(state="detached")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.wordmatch.folding import fold, fold_entry, vocabulary_guess
+from service.wordmatch.folding import finish_quickly, fold, fold_entry, vocabulary_guess
 
 
 def test_fold_entry_gives_the_words_an_entry_matches() -> None:
@@ -41,3 +41,17 @@ def test_vocabulary_guess_reads_masks_as_letters() -> None:
     assert guess("b**tch") == "bitch"
     assert guess("s**t") == "shit"  # the first in sorted order of those it can be
     assert guess("x**x") is None
+
+
+def test_finish_quickly_gives_the_text_the_offset_keeping_fold_gives() -> None:
+    guess = vocabulary_guess(["bitch", "fuck", "shit"])
+    texts = [
+        "", "plain words.", "  Leading and trailing  ", "b i t c h and a u.s. citizen",
+        "f**k off, sh*t!", "Ünïcode ﬁne Straße b\u200bitch", "soooo gooood!!!", "$h!t @ss fr33",
+        "x", "a\nb\tc", "—«»", "b.i.t.c.h-o.k", "\uff26\uff35\uff2c\uff2c width", "i a m",
+    ]  # fmt: skip
+    for text in texts:
+        exact = fold(text).unmask(guess).join_spaced().separate().collapse()
+        quick, spaced = finish_quickly(fold(text).text, guess)
+        assert quick == exact.text, text
+        assert spaced == bool(exact.spaced), text
