@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from service.domain import Classification
 from service.moderation import Moderation
+from service.settings import Settings
 from tests.integration.http.conftest import Headers, classify, post_comment
 
 WORDS = "/v1/sites/news-site/watched-words"
@@ -146,3 +150,22 @@ def test_a_banned_word_rejects_and_the_moderator_sees_which(
     # the site hears the rejection with its reason
     status = client.get(f"/v1/comments/{rejected}", headers=site).json()
     assert status["status"] == "rejected"
+
+
+def test_a_check_out_of_time_shows_its_note_to_the_moderator(
+    client: TestClient,
+    ops: Headers,
+    site: Headers,
+    moderator: Headers,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+) -> None:
+    client.put(WORDS, json={"banned": ["scumbag"]}, headers=ops)
+    comment_id = post_comment(client, site, body="A calm remark about fees.")
+    hurried = Moderation(sessions, dataclasses.replace(settings, watched_words_budget_seconds=1e-9))
+    hurried.record_classifications([Classification(comment_id, {"spam": 0.01}, "m-test-1")])
+
+    view = client.get(f"/v1/comments/{comment_id}/moderation", headers=moderator).json()
+    assert (view["comment"]["status"], view["reasons"]) == ("withheld", ["watched_words_timeout"])
+    [note] = view["evidence"]["notes"]
+    assert note.startswith("The watched-word check did not finish within its 1e-06 ms budget")
