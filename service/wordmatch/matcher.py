@@ -1,8 +1,8 @@
 """One site's watched words compiled into an Aho-Corasick automaton, and the search with a budget.
 
-pyahocorasick (a C extension, maintained since 2012) finds every list entry in one pass over the
-folded comment whatever the list's length; a regular-expression alternation tries each entry at
-each position. Entries and comments are folded alike (``folding``); an entry is stored as its
+pyahocorasick (a long-kept C extension, BSD-licensed, wheels for every platform) finds every list
+entry in one pass over the folded comment whatever the list's length, where a regular-expression
+alternation tries each entry at each position. Entries and comments are folded alike (``folding``); an entry is stored as its
 folded words, and a match counts only where it is whole words ("class" holds no "ass").
 Stretched letters are folded to one (``fuuuck``), and a match must have written each letter at
 least as often as the entry does, so "but" never matches "butt".
@@ -100,8 +100,8 @@ class WordMatcher:
             first = last - len(key) + 1
             if not folded.is_word(first, last):
                 continue  # "ass" in "class"
+            seen = [folded.run(i) for i in range(first, last + 1)]
             for entry in entries:
-                seen = [folded.run(i) for i in range(first, last + 1)]
                 if _written_enough(seen, entry.runs):
                     start, end = folded.span(first, last)
                     found.append(
