@@ -39,6 +39,10 @@ def test_ops_keep_watched_words_and_moderators_see_the_match(
     assert banned.locator(".count").inner_text() == "1"
     assert "version 3" in ops.locator("#list-version").inner_text()
     save_screenshot(ops, "watched-words-page")
+    ops.set_viewport_size({"width": 390, "height": 844})  # a phone: the lists stack, nothing clips
+    assert ops.evaluate("document.documentElement.scrollWidth") <= 390
+    save_screenshot(ops, "watched-words-page-phone")
+    ops.set_viewport_size({"width": 1280, "height": 900})
     assert ops.script_errors == []
 
     article = f"words-{uuid.uuid4().hex[:6]}"
