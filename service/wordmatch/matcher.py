@@ -2,8 +2,9 @@
 
 pyahocorasick (a long-kept C extension, BSD-licensed, wheels for every platform) finds every list
 entry in one pass over the folded comment whatever the list's length, where a regular-expression
-alternation tries each entry at each position. Entries and comments are folded alike (``folding``); an entry is stored as its
-folded words, and a match counts only where it is whole words ("class" holds no "ass").
+alternation tries each entry at each position. Entries and comments are folded alike
+(``folding``); an entry is stored as its folded words, and a match counts only where it is whole
+words ("class" holds no "ass").
 Stretched letters are folded to one (``fuuuck``), and a match must have written each letter at
 least as often as the entry does, so "but" never matches "butt".
 """
