@@ -147,9 +147,18 @@ def test_a_banned_word_rejects_and_the_moderator_sees_which(
     view = client.get(f"/v1/comments/{held}/moderation", headers=moderator).json()
     assert (view["comment"]["status"], view["reasons"]) == ("withheld", ["suspect_word"])
     assert view["evidence"]["rules"][0]["text"] == "MOON soon"
-    # the site hears the rejection with its reason
+    # the site hears the rejection with its reason and a statement it can show the author
     status = client.get(f"/v1/comments/{rejected}", headers=site).json()
     assert status["status"] == "rejected"
+    [decided] = [
+        e["data"]
+        for e in client.get("/v1/changes", headers=site).json()["items"]
+        if e["type"] == "comment.decided" and e["data"]["comment"]["id"] == rejected
+    ]
+    assert decided["reasons"] == ["banned_word"]
+    assert decided["statement_of_reasons"].startswith(
+        "Rejected because it contains a word or phrase the site does not allow."
+    )
 
 
 def test_a_check_out_of_time_shows_its_note_to_the_moderator(
