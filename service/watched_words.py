@@ -44,13 +44,13 @@ class WatchedWords:
         """Add phrases of one kind; a phrase listed already (as it folds) takes this kind."""
         entries = checked_entries(phrases, kind, "/phrases")
         with transaction(self.sessions) as session:
-            listed = store.folded_for(session, site_id)
-            _check_size(len(listed | {e.folded for e in entries}), "/phrases")
             store.add_entries(session, site_id, entries, actor, self.clock())
+            # Counted under the list's lock, after the add; past the cap it all rolls back.
+            _check_size(store.count_entries(session, site_id), "/phrases")
             return store.watch_list(session, site_id)
 
     def remove(self, site_id: str, word_id: int, actor: str) -> WatchList:
-        """Remove one entry; NotFoundError when the site's list has no such entry."""
+        """Remove one entry; NotFoundError (nothing changed) when the list has no such entry."""
         with transaction(self.sessions) as session:
             if not store.remove_entry(session, site_id, word_id, actor, self.clock()):
                 raise NotFoundError(f"site {site_id!r} has no watched word {word_id}")

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,10 @@ def watch_list(session: Session, site_id: str) -> WatchList:
     return lists_for(session, [site_id]).get(site_id) or WatchList(site_id, 0, ())
 
 
-def folded_for(session: Session, site_id: str) -> set[str]:
-    """The folded words of every entry of the site's list."""
-    query = select(WatchedWordRow.folded).where(WatchedWordRow.site_id == site_id)
-    return set(session.scalars(query))
+def count_entries(session: Session, site_id: str) -> int:
+    """How many entries the site's list holds."""
+    query = select(func.count()).where(WatchedWordRow.site_id == site_id)
+    return int(session.scalar(query) or 0)
 
 
 def versions_for(session: Session, site_ids: Collection[str]) -> dict[str, int]:
@@ -46,15 +46,18 @@ def lists_for(session: Session, site_ids: Collection[str]) -> dict[str, WatchLis
     heads = session.scalars(select(WatchListRow).where(WatchListRow.site_id.in_(sorted(site_ids))))
     found = {h.site_id: h for h in heads}
     words: dict[str, list[WatchedWord]] = {site_id: [] for site_id in found}
-    rows = session.scalars(
-        select(WatchedWordRow)
-        .where(WatchedWordRow.site_id.in_(sorted(found)))
-        .order_by(WatchedWordRow.site_id, WatchedWordRow.kind, WatchedWordRow.phrase)
-    )
+    rows = session.scalars(select(WatchedWordRow).where(WatchedWordRow.site_id.in_(sorted(found))))
     for row in rows:
         words[row.site_id].append(_word(row))
+    # Sorted here, not by the database: collations differ between backends and locales.
     return {
-        site_id: WatchList(site_id, h.version, tuple(words[site_id]), h.updated_at, h.updated_by)
+        site_id: WatchList(
+            site_id,
+            h.version,
+            tuple(sorted(words[site_id], key=lambda w: (w.kind, w.phrase.casefold(), w.id))),
+            h.updated_at,
+            h.updated_by,
+        )
         for site_id, h in found.items()
     }
 
@@ -104,16 +107,15 @@ def _insert(
 
 
 def remove_entry(session: Session, site_id: str, word_id: int, by: str, at: datetime) -> bool:
-    """Remove one entry of the site's list; False when the list has no such entry."""
+    """Remove one entry of the site's list; False when the list has no such entry (the caller
+    rolls back: the version moved only if something was removed)."""
+    _bump(session, site_id, by, at)  # the list's lock first, as every change takes it
     result = session.execute(
         delete(WatchedWordRow).where(
             WatchedWordRow.id == word_id, WatchedWordRow.site_id == site_id
         )
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        return False
-    _bump(session, site_id, by, at)
-    return True
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def replace_entries(
