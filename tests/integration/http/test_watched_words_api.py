@@ -158,7 +158,7 @@ def test_a_banned_word_rejects_and_the_moderator_sees_which(
     ]
     assert decided["reasons"] == ["banned_word"]
     assert decided["statement_of_reasons"].startswith(
-        "Rejected because it contains a word or phrase the site does not allow."
+        "Rejected because it contains a word this site does not allow."
     )
 
 

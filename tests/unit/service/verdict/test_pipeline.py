@@ -54,7 +54,7 @@ def test_phases_run_author_policy_words_error_language_rules_then_thresholds() -
     assert (phases[0], phases[2]) == (author_policy, classifier_error)
     assert isinstance(phases[1], WatchedWords)
     assert [type(p).__name__ for p in phases[3:]] == ["Language", "Rules", "Thresholds"]
-    assert isinstance(phases[3], Rules)
+    assert isinstance(phases[4], Rules)
 
 
 @pytest.mark.parametrize(
