@@ -18,7 +18,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from anyascii import anyascii
 
@@ -271,11 +271,14 @@ def collapse_runs(text: str) -> tuple[str, tuple[int, ...]]:
     return _RUN.sub(r"\1", text), tuple(runs)
 
 
-def vocabulary_guess(words: Iterable[str]) -> Callable[[str], str | None]:
-    """A guess for masked words: the first list word (in sorted order) it can be read as, with
-    each run of masks standing for one to two more letters than it has."""
+def vocabulary_guess(
+    words: Iterable[str], entries: Collection[str] = ()
+) -> Callable[[str], str | None]:
+    """A guess for masked words: the first list word it can be read as, with each run of masks
+    standing for one to two more letters than it has; words that are whole ``entries`` first
+    (a word only found inside a phrase cannot match on its own), then in sorted order."""
     by_initial: dict[str, list[str]] = {}
-    for word in sorted(set(words)):
+    for word in sorted(set(words), key=lambda w: (w not in entries, w)):
         by_initial.setdefault(word[0], []).append(word)
 
     def guess(masked: str) -> str | None:

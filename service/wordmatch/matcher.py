@@ -54,7 +54,8 @@ class WordMatcher:
     def __init__(self, entries: Iterable[tuple[str, WatchKind]]) -> None:
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, list[_Entry]] = {}
-        words: set[str] = set()
+        words: set[str] = set()  # every word of every entry: what a masked word may hide
+        singles: set[str] = set()  # entries of one word, which a masked word can match alone
         for phrase, kind in entries:
             folded = fold_entry(phrase)
             if not folded:
@@ -62,12 +63,14 @@ class WordMatcher:
             key, runs = collapse_runs(folded)
             keys.setdefault(key, []).append(_Entry(phrase, kind, runs))
             words.update(folded.split())
+            if " " not in folded:
+                singles.add(folded)
         for key, found in keys.items():
             self._automaton.add_word(key, (key, tuple(found)))
         self.size = sum(len(found) for found in keys.values())
         if keys:
             self._automaton.make_automaton()
-        self._guess = vocabulary_guess(words)
+        self._guess = vocabulary_guess(words, singles)
 
     def search(self, text: str, budget: float, clock: Clock = time.perf_counter) -> Search:
         """Every entry found in ``text`` (original offsets), giving up after ``budget`` seconds."""

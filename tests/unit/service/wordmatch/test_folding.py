@@ -55,3 +55,9 @@ def test_finish_quickly_gives_the_text_the_offset_keeping_fold_gives() -> None:
         quick, spaced = finish_quickly(fold(text).text, guess)
         assert quick == exact.text, text
         assert spaced == bool(exact.spaced), text
+
+
+def test_vocabulary_guess_prefers_words_that_are_entries_of_their_own() -> None:
+    # "scam" is listed only inside the phrase "scam alert": alone it could never match.
+    guess = vocabulary_guess(["scam", "alert", "scum"], entries={"scum"})
+    assert guess("sc*m") == "scum"
