@@ -306,7 +306,7 @@ class Settings:
     watched_words_budget_seconds: float = setting(
         "WATCHED_WORDS_BUDGET_MS", 0.05, parse.positive_milliseconds,
         "milliseconds the watched-word check may take per comment (a news-length comment takes "
-        "about 0.1 ms of CPU, a 10,000-character one with a match about 10); a comment whose "
+        "about 0.1 ms of CPU, a 10,000-character one with a match about 6); a comment whose "
         "check does not finish in time is held with reason `watched_words_timeout`.",
         shown="`50`",
     )  # fmt: skip
