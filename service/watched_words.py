@@ -64,22 +64,39 @@ class WatchedWords:
         actor: str,
         expected_version: int | None = None,
     ) -> WatchList:
-        """Make the list exactly these phrases (banned wins where both name the same words)."""
-        entries = [
-            *checked_entries(banned, WatchKind.BANNED, "/banned"),
-            *checked_entries(suspect, WatchKind.SUSPECT, "/suspect"),
-        ]
+        """Make the list exactly these phrases (banned wins where both name the same words);
+        with ``expected_version``, WatchListChangedError if the list is at another one."""
+        entries = _checked_lists(banned, suspect)
         unique = {e.folded: e for e in reversed(entries)}  # the first (banned) one stays
         _check_size(len(unique), "")
         with transaction(self.sessions) as session:
-            if expected_version is not None:
-                current = store.versions_for(session, [site_id]).get(site_id, 0)
-                if current != expected_version:
-                    raise WatchListChangedError(
-                        f"the list is at version {current}, not {expected_version}"
-                    )
-            store.replace_entries(session, site_id, list(unique.values()), actor, self.clock())
+            # Compared under the list's lock, which the replace takes first: two replaces of one
+            # version cannot both pass. A refusal rolls the replace back.
+            version = store.replace_entries(
+                session, site_id, list(unique.values()), actor, self.clock()
+            )
+            if expected_version is not None and version != expected_version + 1:
+                raise WatchListChangedError(
+                    f"the list is at version {version - 1}, not {expected_version}"
+                )
             return store.watch_list(session, site_id)
+
+
+def _checked_lists(banned: Sequence[str], suspect: Sequence[str]) -> list[NewEntry]:
+    """Both lists' phrases as entries; ValidationError naming every phrase at fault in either."""
+    entries: list[NewEntry] = []
+    errors: list[FieldError] = []
+    for phrases, kind, pointer in (
+        (banned, WatchKind.BANNED, "/banned"),
+        (suspect, WatchKind.SUSPECT, "/suspect"),
+    ):
+        try:
+            entries.extend(checked_entries(phrases, kind, pointer))
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return entries
 
 
 def checked_entries(phrases: Sequence[str], kind: WatchKind, pointer: str) -> list[NewEntry]:
