@@ -1,7 +1,7 @@
 """watched words: per-site banned and suspect words and phrases
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 05:20:00
 
 ``watch_lists`` holds one row per site with a list (its version, bumped by every change);
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
