@@ -11,7 +11,15 @@ from service.verdict.phases.author_policy import author_policy
 from service.verdict.phases.classifier_error import classifier_error
 from service.verdict.phases.rules import Rules
 from service.verdict.phases.watched_words import WatchedWords
-from service.verdict.pipeline import CommentFacts, Outcome, Phase, Say, combine, run_phases
+from service.verdict.pipeline import (
+    CommentFacts,
+    Outcome,
+    Phase,
+    Say,
+    combine,
+    merge_evidence,
+    run_phases,
+)
 from tests.unit.service.verdict.facts import facts, policy
 
 SPAM_PITCH = "Made 300% profit with my account manager, WhatsApp +1 555 010 0199"
@@ -101,3 +109,20 @@ def test_order_rule_reasons_follow_the_thresholds_reasons() -> None:
         Status.SPAM,
         ["spam", "toxic", "contact_details", "new_author"],
     )
+
+
+def test_merge_evidence_adds_spans_and_notes_and_keeps_other_members() -> None:
+    model = {
+        "labels": {"toxic": [{"text": "idiot"}]},
+        "rules": [{"rule": "links"}],
+        "language": {"code": "de"},
+    }
+    words = {"rules": [{"rule": "suspect_word"}], "notes": ["ran out of time"]}
+    assert merge_evidence([None, words]) is words
+    assert merge_evidence([None, None]) is None
+    assert merge_evidence([model, words]) == {
+        "labels": {"toxic": [{"text": "idiot"}]},
+        "rules": [{"rule": "links"}, {"rule": "suspect_word"}],
+        "language": {"code": "de"},
+        "notes": ["ran out of time"],
+    }
