@@ -20,24 +20,15 @@ import numpy as np
 import numpy.typing as npt
 
 from classifier.codepoints import DIGIT, SPACE, WORD, Codes, char_classes, decode, encode
+from textsignals.letters import CONFUSABLE_LETTERS, LEET_LETTERS
 
 __all__ = ["fold_text", "fold_texts"]
 
 Mask = npt.NDArray[np.bool_]
 
-# Look-alike letters from Cyrillic and Greek that evaders swap into Latin words ("free" spelt with
-# a Cyrillic "ie"). NFKC does not fold these: they are distinct letters, not compatibility forms.
-# The strings below hold those look-alikes on purpose, hence the RUF001 exemptions.
-_CONFUSABLES = str.maketrans(
-    "авсдеһіјкмнорстухѕԁԛԝ"
-    "АВСЕНІЈКМНОРСТХЅ"  # noqa: RUF001 - Cyrillic upper case
-    "αβεικνορτυχ"
-    "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",  # noqa: RUF001 - Greek upper case
-    "abcdehijkmhopctyxsdqwABCEHIJKMHOPCTXSabeikvoptuxABEHIKMNOPTYXZ",
-)
-# Digits and symbols used as letters. Applied only inside tokens that also hold a letter, so
-# numbers ("200%", "0800 555") keep their digits while "fr33" and "b1tc0in" become words.
-_LEET = str.maketrans("013457@$", "oieastas")
+# Look-alike letters and leetspeak, shared with the watched-word matcher (textsignals.letters).
+_CONFUSABLES = CONFUSABLE_LETTERS
+_LEET = LEET_LETTERS
 # Three or more single letters split by one repeated separator (space, dot, dash, underscore):
 # "f r e e", "f.r.e.e". The backreference keeps "a u.s. citizen" from merging into "aus".
 _SPACED = re.compile(r"(?<![^\W_])[^\W\d_]([ ._-])(?:[^\W\d_]\1)+[^\W\d_](?![^\W_])")

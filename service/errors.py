@@ -130,6 +130,13 @@ class StaleDecisionError(ConflictError):
     title = "Comment was already decided"
 
 
+class WatchListChangedError(ConflictError):
+    """The site's watched-word list changed since the version the caller replaced."""
+
+    code = "watch-list-changed"
+    title = "Watched-word list changed"
+
+
 class CommentDeletedError(ConflictError):
     """The comment was deleted by its author: nobody decides or edits it any more."""
 

@@ -395,6 +395,36 @@ class AuthorNoteRow(Base):
     __table_args__ = (Index("ix_author_notes_author", "site_id", "author_id", "id"),)
 
 
+class WatchListRow(Base):
+    """A site's watched-word list as a whole: its version goes up with every change, so workers
+    compile a list once per version."""
+
+    __tablename__ = "watch_lists"
+
+    site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+
+
+class WatchedWordRow(Base):
+    """One banned or suspect word or phrase of a site, as ops wrote it and as it folds."""
+
+    __tablename__ = "watched_words"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("watch_lists.site_id"))
+    kind: Mapped[str] = mapped_column(String(16))  # banned | suspect
+    phrase: Mapped[str] = mapped_column(String(400))
+    # The words it matches (service.wordmatch.folding.fold_entry): one entry per folded form,
+    # so "b1tch" cannot be both banned and suspect beside "bitch".
+    folded: Mapped[str] = mapped_column(String(1200))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("site_id", "folded"),)
+
+
 class CommentRevisionRow(Base):
     """A body a comment had before the site edited it (the current body is on the comment)."""
 

@@ -42,6 +42,11 @@ def milliseconds(raw: str) -> float:
     return non_negative_float(raw) / 1000.0
 
 
+def positive_milliseconds(raw: str) -> float:
+    """More than zero milliseconds, as seconds."""
+    return positive_float(raw) / 1000.0
+
+
 def share(raw: str) -> float:
     value = float(raw)
     if not 0.0 < value <= 1.0:

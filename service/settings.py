@@ -303,6 +303,13 @@ class Settings:
         "automatic rejection for a toxicity label over its reject band. Without a list, "
         "toxicity is never rejected automatically, only held.",
     )  # fmt: skip
+    watched_words_budget_seconds: float = setting(
+        "WATCHED_WORDS_BUDGET_MS", 0.05, parse.positive_milliseconds,
+        "milliseconds the watched-word check may take per comment (a news-length comment takes "
+        "about 0.1 ms of CPU, a 10,000-character one with a match about 6); a comment whose "
+        "check does not finish in time is held with reason `watched_words_timeout`.",
+        shown="`50`",
+    )  # fmt: skip
     sweep_after_seconds: float = setting(
         "SWEEP_AFTER_SECONDS", 30.0, parse.positive_float,
         "a comment still `pending` this long after it was accepted is re-enqueued by the "

@@ -81,6 +81,9 @@ class Reason(enum.StrEnum):
     PREMODERATED = "premoderated"  # author policy ``premoderate``: always held for review
     FLOOD = "flood"  # over a flood limit (accepted by setting) or part of a near-duplicate burst
     UNSUPPORTED_LANGUAGE = "unsupported_language"  # written in a language the model cannot read
+    BANNED_WORD = "banned_word"  # a word or phrase on the site's banned list: rejected
+    SUSPECT_WORD = "suspect_word"  # a word or phrase on the site's suspect list: held
+    WATCHED_WORDS_TIMEOUT = "watched_words_timeout"  # the list check ran out of time: held
 
 
 class Role(enum.StrEnum):

@@ -199,6 +199,8 @@ _GROUNDS = {
     "flood": "it arrived in a flood of comments (a rate limit, or many near-identical comments)",
     "contact_details": "it contains contact details (a phone number, e-mail, app or wallet)",
     "unsupported_language": "it is in a language the site's model does not read",
+    "suspect_word": "it contains a word or phrase the site reviews before publishing",
+    "watched_words_timeout": "it could not be checked against the site's word list in time",
 }
 
 

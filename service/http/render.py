@@ -218,6 +218,7 @@ def evidence_spans(stored: Mapping[str, Any] | None) -> out.Evidence | None:
     return out.Evidence(
         labels=dict(stored.get("labels", {})),
         rules=list(stored.get("rules", [])),
+        notes=list(stored["notes"]) if stored.get("notes") else UNSET,
         language=out.LanguageEvidence(**language) if language is not None else UNSET,
     )
 

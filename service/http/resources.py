@@ -41,6 +41,7 @@ from service.shadow import Shadow
 from service.stats import ModerationStats
 from service.training_queue import TrainingQueue
 from service.users import Users
+from service.watched_words import WatchedWords
 from service.webhooks.endpoints import Webhooks
 from service.workspace import Workspace
 
@@ -65,6 +66,7 @@ class Resources:
     authoring: Authoring
     privacy: Privacy
     webhooks: Webhooks
+    watched_words: WatchedWords
     outbox: Outbox
     stats: ModerationStats
     pre_check: PreCheck
@@ -114,6 +116,7 @@ def open_resources(
         authoring=Authoring(sessions, settings, queue),
         privacy=Privacy(sessions, settings),
         webhooks=Webhooks(sessions, settings.webhooks),
+        watched_words=WatchedWords(sessions),
         outbox=Outbox(sessions, settings),
         stats=ModerationStats(sessions),
         pre_check=PreCheck(sessions, settings, check_scorer),

@@ -120,11 +120,19 @@ class LanguageEvidence(Response_):
 
 
 class Evidence(Response_):
-    """Spans of the body behind a hold: per label, and rule hits (and the language, when held
-    for it)."""
+    """Spans of the body behind a hold: per label, and rule hits (a watched word's ``rule`` is
+    ``banned_word`` or ``suspect_word`` and its ``detail`` the list entry it matched), and the
+    language, when held for it."""
 
     labels: dict[str, Any]
     rules: list[Any]
+    notes: (
+        Annotated[
+            list[str],
+            Meta(description="what a check could not do, e.g. ran out of time; absent: nothing"),
+        ]
+        | UnsetType
+    ) = UNSET
     language: LanguageEvidence | UnsetType = UNSET
 
 

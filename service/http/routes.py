@@ -27,6 +27,7 @@ from service.http.endpoints import (
     reports,
     session,
     shadow,
+    watched_words,
     webhooks,
     workspace,
 )
@@ -85,6 +86,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *privacy.routes(settings),
         *reading.routes(settings),
         *reports.routes(settings),
+        *watched_words.routes(settings),
         ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response=out.Health),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
                  response=out.Readiness, errors=(503,)),

@@ -18,7 +18,8 @@ from service.verdict.explanation import Explainer, Judged, held_evidence
 from service.verdict.facts import read_facts
 from service.verdict.phases import moderation_phases
 from service.verdict.phases.language import language_evidence
-from service.verdict.pipeline import CommentFacts, run_phases
+from service.verdict.pipeline import CommentFacts, merge_evidence, run_phases
+from service.wordmatch.cache import MatcherCache
 
 
 class VerdictMaker:
@@ -27,6 +28,7 @@ class VerdictMaker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.phases = moderation_phases(settings)
+        self.lists = MatcherCache()  # compiled watched-word lists, per site and version
 
     def read(
         self,
@@ -35,7 +37,7 @@ class VerdictMaker:
         comments: Sequence[Comment] | None = None,
     ) -> list[CommentFacts]:
         """The facts of each result still pending (see ``read_facts``)."""
-        return read_facts(session, self.settings, results, comments)
+        return read_facts(session, self.settings, results, comments, self.lists)
 
     def verdicts(
         self, facts: Sequence[CommentFacts], explain: Explainer | None = None
@@ -44,14 +46,18 @@ class VerdictMaker:
 
         ``explain`` is called once, with the comments the phases withheld or rejected.
         """
-        judged: list[Judged] = [(f, *run_phases(self.phases, f)) for f in facts]
-        evidence = with_languages(held_evidence(judged, explain), judged)
+        outcomes = [run_phases(self.phases, f) for f in facts]
+        judged: list[Judged] = [
+            (f, o.status, o.reasons) for f, o in zip(facts, outcomes, strict=True)
+        ]
+        explained = with_languages(held_evidence(judged, explain), judged)
         return [
             SystemVerdict(
-                f.comment.id, status, reasons, f.result.scores, f.result.model_version,
-                evidence.get(f.comment.id),
+                f.comment.id, o.status, o.reasons, f.result.scores, f.result.model_version,
+                # the phases' own evidence (a watched word) stands beside the model's
+                merge_evidence([explained.get(f.comment.id), o.evidence]),
             )
-            for f, status, reasons in judged
+            for f, o in zip(facts, outcomes, strict=True)
         ]  # fmt: skip
 
 

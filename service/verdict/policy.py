@@ -29,4 +29,7 @@ def apply_policy(
     ``has_evidence(label)`` says whether the comment's text backs rejecting it for ``label``; a
     label over its reject band without evidence only withholds.
     """
-    return combine([hold(rule_reasons, hold_rules), band_verdict(scores, thresholds, has_evidence)])
+    outcome = combine(
+        [hold(rule_reasons, hold_rules), band_verdict(scores, thresholds, has_evidence)]
+    )
+    return outcome.status, outcome.reasons

@@ -34,6 +34,7 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "/ui/ops/audit": ("Audit log", "audit.html", "audit.js", True),
     "/ui/ops/stats": ("Statistics", "stats.html", "stats.js", True),
     "/ui/ops/webhooks": ("Webhooks", "webhooks.html", "webhooks.js", True),
+    "/ui/ops/watched-words": ("Watched words", "watched.html", "watched.js", True),
 }
 
 

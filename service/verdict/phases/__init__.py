@@ -1,10 +1,12 @@
 """The moderation phases, in the order that decides (see ``service.verdict.pipeline``).
 
 1. author policy: what moderators set for an author wins over the model and every rule;
-2. classifier error: without scores nothing below can judge, so the comment goes to a human;
+2. watched words: the site's banned words reject and its suspect words hold, with the words as
+   evidence; they need no score, so they come before a classifier error is looked at;
+3. classifier error: without scores nothing below can judge, so the comment goes to a human;
    then the content phases: language (a comment the model cannot read is held);
-3. rules: holds from the text and the author's history, kept beside any later decision;
-4. thresholds: the model's bands decide last, over whatever the phases before held.
+4. rules: holds from the text and the author's history, kept beside any later decision;
+5. thresholds: the model's bands decide last, over whatever the phases before held.
 
 Content checks that can decide on their own (watched words, language, per-article settings)
 belong between the author policy and the thresholds, as Coral runs its word list before toxicity.
@@ -19,6 +21,7 @@ from service.verdict.phases.classifier_error import classifier_error
 from service.verdict.phases.language import Language
 from service.verdict.phases.rules import Rules
 from service.verdict.phases.thresholds import Thresholds
+from service.verdict.phases.watched_words import WatchedWords
 from service.verdict.pipeline import Phase
 
 
@@ -26,6 +29,7 @@ def moderation_phases(settings: Settings) -> tuple[Phase, ...]:
     """The phases every system verdict runs through, in order."""
     return (
         author_policy,
+        WatchedWords(settings),
         classifier_error,
         Language(settings),
         Rules(settings),

@@ -129,6 +129,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
     assert set(by_role[Role.MODERATOR]) <= set(by_role[Role.OPS])  # ops may do all a moderator may
     assert sorted(set(by_role[Role.OPS]) - set(by_role[Role.MODERATOR]) - set(webhooks)) == [
         "DELETE /v1/models/challenger",
+        "DELETE /v1/sites/{site_id}/watched-words/{word_id}",
         "GET /v1/audit",
         "GET /v1/keys",
         "GET /v1/labels/export",
@@ -136,6 +137,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/models/history",
         "GET /v1/models/jobs/{job_id}",
         "GET /v1/models/{version_id}/shadow",
+        "GET /v1/sites/{site_id}/watched-words",
         "GET /v1/stats",
         "POST /v1/keys/{key_id}/revoke",
         "POST /v1/models",
@@ -143,4 +145,6 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/models/uploads",
         "POST /v1/models/{version_id}/challenger",
         "POST /v1/models/{version_id}/promote",
+        "POST /v1/sites/{site_id}/watched-words",
+        "PUT /v1/sites/{site_id}/watched-words",
     ]

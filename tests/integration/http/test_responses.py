@@ -153,6 +153,14 @@ def _ops_calls(client: TestClient, ops: Headers) -> None:
     keys = client.get("/v1/keys", headers=ops).json()["items"]
     spare = next(k["id"] for k in keys if k["name"] == "spare")
     client.post(f"/v1/keys/{spare}/revoke", headers=ops)
+    words = "/v1/sites/news-site/watched-words"
+    _call_all(client, ops, [
+        ("GET", words, None),
+        ("POST", words, {"kind": "banned", "phrases": ["scumbag"]}),
+        ("PUT", words, {"banned": ["scumbag"], "suspect": ["moon soon"]}),
+    ])  # fmt: skip
+    listed = client.get(words, headers=ops).json()
+    client.delete(f"{words}/{listed['suspect'][0]['id']}", headers=ops)
 
 
 def _webhook_calls(client: TestClient, site: Headers) -> None:

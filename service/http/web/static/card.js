@@ -34,10 +34,13 @@ const SIGNALS = {
   links: "link", wallet_like: "wallet", phone_like: "phone", emails: "e-mail", messaging_apps: "messaging app",
   promised_returns: "promised return", scam_roles: "scam role",
 };
+// A watched word's span names the list entry it matched, so the moderator sees which one.
+const WATCHED = { banned_word: "banned word", suspect_word: "suspect word" };
 
 /** "toxic", "insult", "spam: link example.xyz", "messaging app": what a span is evidence of. */
 function spanName(span) {
   if (span.kind !== "rule") return span.label;
+  if (WATCHED[span.rule]) return `${WATCHED[span.rule]} “${span.detail}”`;
   const signal = [SIGNALS[span.rule] || span.rule, span.detail].filter(Boolean).join(" ");
   return span.label === span.rule ? signal : `${span.label}: ${signal}`;
 }
@@ -186,6 +189,7 @@ export function fill(node, view) {
   // Only the labels that held the comment explain it; a low score's top words are noise.
   const flagged = new Set([...(view.reasons || []), ...Object.keys(scores).filter((label) => scores[label] >= 0.5)]);
   replace(node.querySelector(".body"), highlightedBody(comment.body, view.evidence, flagged));
+  showEvidenceNotes(node, (view.evidence && view.evidence.notes) || []);
   showScores(node, scores, view.reasons || []);
   showReasons(node, comment.reasons || [], view.system_reasons || []);
   showLanguage(node, view.evidence);
@@ -206,6 +210,20 @@ function showLanguage(node, evidence) {
   const percent = (found.confidence * 100).toFixed(1);
   chip.textContent = `unsupported language: ${found.code} (${percent}%)`;
   chip.title = `identified as ${found.code}, ${percent}% sure, in ${found.letters} letters: the model was not trained on it, so its scores say little`;
+}
+
+/** What a check could not do (the watched-word check ran out of time), said on the card. */
+function showEvidenceNotes(node, notes) {
+  let box = node.querySelector(".evidence-notes");
+  if (!notes.length) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = el("ul", { class: "evidence-notes" });
+    node.querySelector(".body").after(box);
+  }
+  replace(box, notes.map((note) => el("li", {}, note)));
 }
 
 /** For an edited comment: "edited (revision N)", with the changes loaded when opened. */

@@ -17,6 +17,7 @@ from service.domain import (
 from service.domain.authors import AuthorPolicySetting
 from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
 from service.verdict.pipeline import CommentFacts
+from service.wordmatch.matcher import WordMatcher
 
 CLEAN = {"spam": 0.01, "toxic": 0.01}
 
@@ -58,6 +59,7 @@ def facts(
     account_age_days: float | None = None,
     language: DetectedLanguage | None = None,
     languages: frozenset[str] = frozenset({"en"}),
+    watched: WordMatcher | None = None,
 ) -> CommentFacts:
     result = (
         Classification("c1", {}, None, error=error, language=language)
@@ -71,4 +73,5 @@ def facts(
         policy=author_policy,
         is_repeat=is_repeat,
         languages=languages,
+        watched=watched,
     )

@@ -7,7 +7,7 @@ from service.domain import DetectedLanguage, Status
 from service.settings import Settings
 from service.verdict.phases import moderation_phases
 from service.verdict.phases.language import MIN_CONFIDENCE, MIN_LETTERS, Language
-from service.verdict.pipeline import CommentFacts, Say, run_phases
+from service.verdict.pipeline import CommentFacts, Outcome, Say, run_phases
 from tests.language_samples import english_hard
 from tests.unit.service.verdict.facts import facts
 
@@ -58,12 +58,12 @@ def test_language_supported_set_is_the_model_versions_unless_set() -> None:
 
 def test_language_hold_never_decides_and_a_rejection_keeps_it() -> None:
     phases = moderation_phases(Settings())
-    assert run_phases(phases, facts(language=GERMAN)) == (
+    assert run_phases(phases, facts(language=GERMAN)) == Outcome(
         Status.WITHHELD,
         ["unsupported_language"],
     )
     spam = facts("FREE BTC: WhatsApp +1 555 0100", {"spam": 0.999}, language=GERMAN)
-    status, reasons = run_phases(phases, spam)
+    status, reasons, _ = run_phases(phases, spam)
     assert status is Status.SPAM
     assert reasons == ["spam", "unsupported_language", "contact_details"]
 

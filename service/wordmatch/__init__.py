@@ -1,0 +1,1 @@
+"""Watched-word matching: evasion folding that keeps offsets, and a compiled list per site."""
