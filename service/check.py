@@ -84,7 +84,7 @@ class PreCheck:
         if results and results[0].model_version is None and results[0].error:
             raise CheckUnavailableError(f"the model could not score: {results[0].error}")
         with transaction(self.sessions) as session:
-            facts = self._verdicts.read(session, results, [comment])
+            facts = self._verdicts.read(session, results, [comment], now=self.clock())
         [verdict] = self._verdicts.verdicts(facts, explain)  # explained outside the transaction
         return CheckResult(
             verdict=_VERDICT.get(verdict.status, "withhold"),
