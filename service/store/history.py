@@ -88,6 +88,6 @@ def _per_author(
         for position, (site, key) in enumerate(chunk):
             inner = query(site, key).subquery()
             parts.append(select(literal(position).label("position"), *inner.c))
-        for position, *values in session.execute(union_all(*parts)).tuples():
+        for position, *values in session.execute(union_all(*parts)):
             rows_by_key[chunk[position]].append(tuple(values))
     return {asked_for: rows_by_key[key] for asked_for, key in asked.items()}
