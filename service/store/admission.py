@@ -43,8 +43,8 @@ def refusals(
     return refused
 
 
-def check_edit(session: Session, posting: Posting, now: datetime) -> None:
-    """Raise the refusal of an edit: it publishes new text as a new comment would."""
+def check_posting(session: Session, posting: Posting, now: datetime) -> None:
+    """Raise the refusal of one posting (an edit, a pre-submit check), if it is refused."""
     refused = refusals(session, [posting], now)
     if refused:
         raise refused[0]

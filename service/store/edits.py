@@ -57,7 +57,7 @@ def edit_comment(
         return Changed(to_comment(row), is_new=False)
     # New text under the article: refused like a new comment on a closed article, or by a
     # suspended author.
-    admission.check_edit(session, (site_id, row.article_id, row.author_id), now)
+    admission.check_posting(session, (site_id, row.article_id, row.author_id), now)
     session.add(
         CommentRevisionRow(
             comment_id=row.id,

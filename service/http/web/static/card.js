@@ -68,7 +68,7 @@ export function cardElement(item) {
       el("button", { type: "button", class: "link author", "data-action": "author" }, item.author.display_name),
       item.author.id !== item.author.display_name ? el("span", { class: "muted" }, `(${item.author.id})`) : null,
       el("span", { class: "muted" }, " on "),
-      el("span", { class: "article" }, item.article_id),
+      el("button", { type: "button", class: "link article", "data-action": "article", title: "Article settings" }, item.article_id),
       el("span", { class: "muted when" }, time(item.created_at)),
       el("span", { class: "risk" }, item.risk === null ? "unscored" : `risk ${item.risk.toFixed(2)}`),
       el("span", { class: "claim", hidden: true }),
