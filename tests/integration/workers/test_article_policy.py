@@ -13,6 +13,7 @@ from service.articles import Articles
 from service.clock import utcnow
 from service.domain import Author, AuthorPolicy, Decision, ModelVersion, Status
 from service.domain.articles import ArticleSettings
+from service.domain.authors import RecentHistory
 from service.errors import AuthorSuspendedError, CommentsClosedError
 from service.moderation import Moderation
 from service.settings import Settings
@@ -129,6 +130,7 @@ def test_an_authors_first_comments_are_held_even_within_one_batch(
 
 def test_recent_rejections_hold_an_author_until_approvals_dilute_them(
     moderation: Moderation,
+    settings: Settings,
     worker_context: WorkerContext,
     champion: ModelVersion,
     run_burst: Callable[[], bool],
@@ -141,6 +143,9 @@ def test_recent_rejections_hold_an_author_until_approvals_dilute_them(
     [held] = submit(moderation, [make_comment("A calm remark now.", author=author)])
     assert run_burst()
     assert _statuses(moderation, [held.comment_id]) == [(Status.WITHHELD, ("recent_rejections",))]
+    panel = Workspace(moderation.sessions, settings).author(SITE, author.id)
+    assert panel.recent == RecentHistory(decided=4, rejected=2)
+    assert panel.is_held_for_recent_rejections
 
     moderation.decide(
         held.comment_id, decision=Decision.APPROVE, actor="mod", reason=None, note=None,
