@@ -136,7 +136,7 @@ class CommentRow(Base):
         ),
         # An author's comments on one site, newest last: the first-comments count and the
         # recent-history trigger read a bounded slice of it per author (issue 12).
-        Index("ix_comments_site_author_created", "site_id", "author_key", "created_at"),
+        Index("ix_comments_site_author_created", "site_id", "author_key", "created_at", "id"),
     )
 
 

@@ -36,8 +36,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("author_policies") as batch_op:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
+    # ``id`` last: the first comments are ordered (created_at, id), and an index in that order
+    # lets each author's LIMIT stop after N rows instead of sorting all of them.
     op.create_index(
-        "ix_comments_site_author_created", "comments", ["site_id", "author_key", "created_at"]
+        "ix_comments_site_author_created",
+        "comments",
+        ["site_id", "author_key", "created_at", "id"],
     )
 
 
