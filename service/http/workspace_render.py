@@ -14,6 +14,7 @@ from service.domain.queues import CardDetails
 from service.http import responses
 from service.http import workspace_responses as out
 from service.http.render import (
+    article_settings,
     card_report,
     comment_fields,
     comment_full,
@@ -60,6 +61,7 @@ def card(details: CardDetails) -> responses.Card:
         parent=comment_full(details.parent) if details.parent is not None else None,
         system_reasons=details.system_reasons,
         reports=[card_report(r) for r in details.reports],
+        article=article_settings(details.article) if details.article is not None else None,
     )
 
 

@@ -63,6 +63,12 @@ def test_a_moderator_closes_then_premoderates_an_article(
     later = service.post_comment(article, "regular-reader", "Thanks, a clear explainer.")
     assert service.wait_status(later) == "withheld"
     assert "article_premoderated" in service.call("GET", f"/v1/comments/{later}")["reasons"]
+    # The queue's cards say what the article asks, and the held comment says why.
+    page.reload()
+    held = page.locator(f".card[data-id='{later}']")
+    held.locator(".article-flags", has_text="article premoderated").wait_for()
+    assert "article_premoderated" in held.locator(".reasons").inner_text()
+    save_screenshot(page, "article-premoderated-card")
     assert page.script_errors == []
 
 

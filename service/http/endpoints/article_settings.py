@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from service.domain.articles import ArticleSettings
+from service.domain import articles
 from service.errors import FieldError, ValidationError
+from service.http import render
 from service.http.call import ApiRoute, Call
-from service.http.render import maybe_utc
+from service.http.responses import ArticleSettings
 from service.http.roles import MODERATOR, SITE
-from service.http.wire import JsonResponse, Request, Response_
+from service.http.wire import JsonResponse, Request
 from service.settings import Settings
 
 SITE_ID_MAX = 100  # the stored columns' lengths, as a comment's
@@ -28,15 +28,15 @@ def routes(_settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("GET", own, get_own_article_settings, SITE,
                  "One of the site's articles: premoderated, links premoderated, closed",
-                 response=ArticleSettingsView),
+                 response=ArticleSettings),
         ApiRoute("PUT", own, set_own_article_settings, SITE,
                  "Set how one of the site's articles takes comments",
-                 response=ArticleSettingsView, body=ArticleSettingsRequest, errors=(413,)),
+                 response=ArticleSettings, body=ArticleSettingsRequest, errors=(413,)),
         ApiRoute("GET", any_site, get_article_settings, MODERATOR,
-                 "How an article of any site takes comments", response=ArticleSettingsView),
+                 "How an article of any site takes comments", response=ArticleSettings),
         ApiRoute("PUT", any_site, set_article_settings, MODERATOR,
                  "Set how an article of any site takes comments",
-                 response=ArticleSettingsView, body=ArticleSettingsRequest, errors=(413,)),
+                 response=ArticleSettings, body=ArticleSettingsRequest, errors=(413,)),
     ]  # fmt: skip
 
 
@@ -63,18 +63,6 @@ class ArticleSettingsRequest(Request):
     ] = False
 
 
-class ArticleSettingsView(Response_):
-    """How one article takes comments, and who set it when (both null: never set)."""
-
-    site_id: str
-    article_id: str
-    premoderate: bool
-    premoderate_links: bool
-    closed: bool
-    set_by: str | None
-    set_at: datetime | None
-
-
 async def get_own_article_settings(call: Call) -> Response:
     """The settings of one of the calling site's articles (all false when never set)."""
     return await _get(call, call.caller.name)
@@ -99,14 +87,14 @@ async def _get(call: Call, site_id: str) -> Response:
     found = await run_in_threadpool(
         call.resources.articles.settings, site_id, call.path_param("article_id")
     )
-    return JsonResponse(_view(found))
+    return JsonResponse(render.article_settings(found))
 
 
 async def _set(call: Call, site_id: str) -> Response:
     body = call.body_as(ArticleSettingsRequest)
     article_id = call.path_param("article_id")
     _check_lengths(site_id, article_id)
-    wanted = ArticleSettings(
+    wanted = articles.ArticleSettings(
         site_id,
         article_id,
         premoderate=body.premoderate,
@@ -114,7 +102,7 @@ async def _set(call: Call, site_id: str) -> Response:
         closed=body.closed,
     )
     stored = await run_in_threadpool(call.resources.articles.set_settings, wanted, call.caller.name)
-    return JsonResponse(_view(stored))
+    return JsonResponse(render.article_settings(stored))
 
 
 def _check_lengths(site_id: str, article_id: str) -> None:
@@ -129,15 +117,3 @@ def _check_lengths(site_id: str, article_id: str) -> None:
     ]
     if errors:
         raise ValidationError(errors)
-
-
-def _view(found: ArticleSettings) -> ArticleSettingsView:
-    return ArticleSettingsView(
-        site_id=found.site_id,
-        article_id=found.article_id,
-        premoderate=found.premoderate,
-        premoderate_links=found.premoderate_links,
-        closed=found.closed,
-        set_by=found.set_by,
-        set_at=maybe_utc(found.set_at),
-    )

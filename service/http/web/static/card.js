@@ -195,6 +195,7 @@ export function fill(node, view) {
   showLanguage(node, view.evidence);
   showReports(node, view.reports || []);
   showRevisions(node, comment);
+  if (view.article !== undefined) showArticle(node, view.article);
   const parent = node.querySelector(".parent");
   if (view.parent) {
     replace(parent, el("span", { class: "muted" }, `In reply to ${view.parent.author.display_name}: `), view.parent.body);
@@ -224,6 +225,16 @@ function showEvidenceNotes(node, notes) {
     node.querySelector(".body").after(box);
   }
   replace(box, notes.map((note) => el("li", {}, note)));
+}
+
+/** What the card's article asks of its comments (premoderated, links held, closed), if anything. */
+function showArticle(node, article) {
+  node.querySelector(".article-flags")?.remove();
+  const flags = [["premoderate", "article premoderated"], ["premoderate_links", "article holds links"], ["closed", "article closed"]]
+    .filter(([name]) => article && article[name]);
+  if (!flags.length) return;
+  node.querySelector(".card-head .article").after(el("span", { class: "article-flags" },
+    flags.map(([name, label]) => el("span", { class: `badge article-${name}` }, label))));
 }
 
 /** For an edited comment: "edited (revision N)", with the changes loaded when opened. */
