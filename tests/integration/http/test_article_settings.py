@@ -161,3 +161,15 @@ def test_a_timed_policy_needs_a_future_end_and_a_suspension_needs_one(
     view = client.get("/v1/authors/news-site/u-t", headers=moderator).json()
     assert view["policy"]["policy"] == "premoderate"
     assert view["recent_rejections"] is None  # the site has no recent-history trigger
+
+
+def test_the_authors_data_export_shows_when_their_policy_ends(
+    client: TestClient, site: Headers, moderator: Headers
+) -> None:
+    body = {"policy": "suspend", "expires_at": "2099-01-01T00:00:00Z"}
+    client.put("/v1/authors/news-site/u-x/policy", json=body, headers=moderator)
+
+    export = client.get("/v1/privacy/authors/u-x", headers=site).json()
+
+    assert export["policy"]["policy"] == "suspend"
+    assert export["policy"]["expires_at"] == "2099-01-01T00:00:00Z"
