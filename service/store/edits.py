@@ -17,11 +17,7 @@ from sqlalchemy.orm import Session
 from service.domain import ActionKind, Comment, Status
 from service.domain.changes import Decider, EventType, Transition
 from service.domain.revisions import Revision
-from service.errors import (
-    CommentDeletedError,
-    EditWindowClosedError,
-    StaleDecisionError,
-)
+from service.errors import CommentDeletedError, EditWindowClosedError, StaleDecisionError
 from service.models import ActionRow, CommentRevisionRow, CommentRow, ScoreRow
 from service.store import admission, outbox
 from service.store.comments import body_digest, get_comment_row
