@@ -111,6 +111,7 @@ def test_a_suspended_author_gets_403_with_the_end_time_until_it_passes(
     sessions: sessionmaker[Session],
     app_settings: Settings,
 ) -> None:
+    earlier_post = post_comment(client, site, author={"id": "u-s", "display_name": "S"})
     until = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
     stamp = until.isoformat().replace("+00:00", "Z")
     body = {"policy": "suspend", "expires_at": stamp, "note": "two days off"}
@@ -128,6 +129,8 @@ def test_a_suspended_author_gets_403_with_the_end_time_until_it_passes(
     assert refused.headers["content-type"] == PROBLEM
     problem = refused.json()
     assert (problem["code"], problem["suspended_until"]) == ("author-suspended", stamp)
+    edit = client.patch(f"/v1/comments/{earlier_post}", json={"body": "Changed."}, headers=site)
+    assert (edit.status_code, edit.json()["code"]) == (403, "author-suspended")
     # A suspension set two hours ago for one hour has ended: nothing applies any more.
     earlier = datetime.now(UTC) - timedelta(hours=2)
     Workspace(sessions, app_settings, clock=lambda: earlier).set_policy(
