@@ -6,7 +6,7 @@ from service.domain import Status
 from service.settings import Settings
 from service.verdict.phases import moderation_phases
 from service.verdict.phases.article_policy import ArticlePolicy
-from service.verdict.pipeline import Say, run_phases
+from service.verdict.pipeline import Outcome, Say, run_phases
 from tests.unit.service.verdict.facts import article, facts
 
 LINK = "Background at https://example.org/rates"
@@ -45,9 +45,11 @@ def test_article_policy_gives_both_reasons_when_both_apply() -> None:
 def test_article_premoderation_holds_a_clean_comment_but_a_spam_rejection_still_decides() -> None:
     phases = moderation_phases(Settings())
     held = article(premoderate=True)
-    assert run_phases(phases, facts(article=held)) == (Status.WITHHELD, ["article_premoderated"])
+    assert run_phases(phases, facts(article=held)) == Outcome(
+        Status.WITHHELD, ["article_premoderated"]
+    )
     pitch = "Made 300% profit with my account manager, WhatsApp +1 555 010 0199"
-    status, reasons = run_phases(phases, facts(pitch, scores={"spam": 0.9999}, article=held))
+    status, reasons, _ = run_phases(phases, facts(pitch, scores={"spam": 0.9999}, article=held))
     assert status is Status.SPAM
     assert reasons[0] == "spam"
     assert "article_premoderated" in reasons

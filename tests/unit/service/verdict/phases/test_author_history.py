@@ -10,7 +10,7 @@ from service.settings import Settings
 from service.site_settings import RecentRejections, SiteSettings, parse_recent_rejections
 from service.verdict.phases import moderation_phases
 from service.verdict.phases.author_history import AuthorHistory
-from service.verdict.pipeline import Say, run_phases
+from service.verdict.pipeline import Outcome, Say, run_phases
 from tests.unit.service.verdict.facts import facts, policy
 
 RULE = RecentRejections(share=0.5, min_decided=3, last=10, seconds=86400.0)
@@ -62,7 +62,7 @@ def test_a_trusted_author_skips_the_history_holds() -> None:
         earlier_comments=0,
         history=RecentHistory(3, 3),
     )
-    assert run_phases(phases, trusted) == (Status.APPROVED, [])
+    assert run_phases(phases, trusted) == Outcome(Status.APPROVED, [])
 
 
 def test_recent_rejections_setting_parses_and_checks_its_parts() -> None:

@@ -1,7 +1,7 @@
 """article settings, timed author policies, and an index for an author's recent comments
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 05:30:00
 
 Issue 12. ``article_settings`` holds what a site or its moderators set for one article
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
