@@ -19,6 +19,7 @@ from service.clock import utcnow
 from service.domain import Classification, Comment, NewComment, Status
 from service.errors import UnavailableError
 from service.settings import Settings
+from service.store import admission
 from service.transaction import transaction
 from service.verdict.explanation import Explainer
 from service.verdict.maker import VerdictMaker
@@ -79,12 +80,17 @@ class PreCheck:
         """The verdict the automatic policy would give this submission now."""
         if self.scorer is None:
             raise CheckUnavailableError("this API process has no model to check comments with")
+        with transaction(self.sessions) as session:
+            # What the submission would get: the same 409/403 before any scoring.
+            admission.check_posting(
+                session, (item.site_id, item.article_id, item.author.id), self.clock()
+            )
         comment = self._transient(item)
         results, explain = self.scorer([comment])
         if results and results[0].model_version is None and results[0].error:
             raise CheckUnavailableError(f"the model could not score: {results[0].error}")
         with transaction(self.sessions) as session:
-            facts = self._verdicts.read(session, results, [comment])
+            facts = self._verdicts.read(session, results, [comment], now=self.clock())
         [verdict] = self._verdicts.verdicts(facts, explain)  # explained outside the transaction
         return CheckResult(
             verdict=_VERDICT.get(verdict.status, "withhold"),

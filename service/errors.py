@@ -151,6 +151,29 @@ class EditWindowClosedError(ConflictError):
     title = "Too late to edit"
 
 
+class CommentsClosedError(ConflictError):
+    """The article takes no comments (its settings close it): nothing was stored."""
+
+    code = "comments-closed"
+    title = "Comments are closed"
+
+
+class AuthorSuspendedError(CommentDeskError):
+    """The author is suspended on this site until ``suspended_until``: nothing was stored.
+
+    The end time is an extension member, so the site can tell its reader when they may post.
+    """
+
+    code = "author-suspended"
+    status = 403
+    title = "Author suspended"
+
+    def __init__(self, author_id: str, suspended_until: datetime) -> None:
+        stamp = suspended_until.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        super().__init__(f"author {author_id!r} is suspended until {stamp}")
+        self.extensions = {"suspended_until": stamp}
+
+
 class CursorExpiredError(CommentDeskError):
     """A change feed cursor from before the retention horizon: events may have been purged."""
 

@@ -161,7 +161,11 @@ def _is_outage(exc: Exception) -> bool:
 
 
 def _settle(future: asyncio.Future[Stored], result: Stored) -> None:
-    future.get_loop().call_soon_threadsafe(_set_result, future, result)
+    # A refused submission (closed article, suspended author) answers its sender with the error.
+    if result.refusal is not None:
+        future.get_loop().call_soon_threadsafe(_set_exception, future, result.refusal)
+    else:
+        future.get_loop().call_soon_threadsafe(_set_result, future, result)
 
 
 def _settle_all(batch: list[Pending], exc: Exception) -> None:

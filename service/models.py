@@ -134,6 +134,9 @@ class CommentRow(Base):
             sqlite_where=HIDDEN_ROOT,
             postgresql_where=HIDDEN_ROOT,
         ),
+        # An author's comments on one site, newest last: the first-comments count and the
+        # recent-history trigger read a bounded slice of it per author (issue 12).
+        Index("ix_comments_site_author_created", "site_id", "author_key", "created_at", "id"),
     )
 
 
@@ -376,8 +379,25 @@ class AuthorPolicyRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     set_by: Mapped[str] = mapped_column(String(200))
     set_at: Mapped[datetime]
+    # When the policy stops applying (None: never); compared with now when read, so nothing
+    # has to run at that moment. A ``suspend`` always has one.
+    expires_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_author_policies_site_key", "site_id", "author_key"),)
+
+
+class ArticleSettingsRow(Base):
+    """What a site or its moderators set for one article (an article without a row: defaults)."""
+
+    __tablename__ = "article_settings"
+
+    site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    premoderate: Mapped[bool]
+    premoderate_links: Mapped[bool]
+    closed: Mapped[bool]
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime]
 
 
 class AuthorNoteRow(Base):

@@ -272,7 +272,7 @@ class Moderation:
         now = self.clock()
         scored = {c.id: c.revision for c in comments} if comments is not None else {}
         with self._transaction() as session:
-            facts = self._verdict_maker.read(session, results, comments)
+            facts = self._verdict_maker.read(session, results, comments, now=now)
         # Decided and explained between the transactions: explaining may take a while, and no
         # transaction may stay open for it (on PostgreSQL, a pooled connection idle in
         # transaction). The conditional UPDATE below skips any comment decided or edited meanwhile.

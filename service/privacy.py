@@ -162,7 +162,12 @@ def _export_document(
         "reports_judged": _judged(rows["reporter"]),
         "policy": None
         if policy is None
-        else {"policy": policy.policy, "note": policy.note, "set_at": _time(policy.set_at)},
+        else {
+            "policy": policy.policy,
+            "note": policy.note,
+            "set_at": _time(policy.set_at),
+            "expires_at": _time(policy.expires_at),
+        },
     }
 
 

@@ -11,12 +11,14 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from service.domain.authors import RecentHistory
 from service.errors import SettingsError
 from service.setting_parsers import (
     boolean,
     non_negative_float,
     positive_float,
     positive_int,
+    share,
 )
 from service.setting_spec import (
     PREFIX,
@@ -68,6 +70,44 @@ def parse_duplicate_burst(raw: str) -> DuplicateBurst:
     if comments < 2 or authors > comments:
         raise ValueError("needs at least 2 comments and no more authors than comments")
     return DuplicateBurst(comments, authors, positive_float(parts[2]))
+
+
+@dataclasses.dataclass(frozen=True)
+class RecentRejections:
+    """The recent-history trigger: hold an author's comments while, among their latest ``last``
+    decided comments posted within ``seconds``, at least ``min_decided`` were decided and a share
+    of at least ``share`` rejected (or spam)."""
+
+    share: float
+    min_decided: int
+    last: int
+    seconds: float
+
+    def is_tripped(self, recent: RecentHistory | None) -> bool:
+        """Whether an author's recent history (None: not read) trips the trigger."""
+        if recent is None or recent.decided < self.min_decided:
+            return False
+        return recent.rejected >= self.share * recent.decided
+
+
+def parse_recent_rejections(raw: str) -> RecentRejections:
+    """``SHARE:MIN_DECIDED:LAST:SECONDS``, e.g. ``0.5:3:10:604800``."""
+    parts = raw.split(":")
+    if len(parts) != 4:
+        raise ValueError("expected SHARE:MIN_DECIDED:LAST:SECONDS, e.g. 0.5:3:10:604800, or off")
+    rule = RecentRejections(
+        share(parts[0]), positive_int(parts[1]), positive_int(parts[2]), positive_float(parts[3])
+    )
+    if rule.last < rule.min_decided:
+        raise ValueError("LAST must be at least MIN_DECIDED")
+    return rule
+
+
+def _comment_count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number of comments, 0 or more")
+    return value
 
 
 def _flood_mode(raw: str) -> FloodMode:
@@ -133,6 +173,20 @@ class SiteSettings:
         "many authors within the window are held as a group (published ones leave the site); "
         "`off` disables it.",
         shown="`4:3:600`",
+    )  # fmt: skip
+    first_comments_held: int = setting(
+        "FIRST_COMMENTS_HELD", 0, _comment_count,
+        "hold each author's first this many comments on the site for a moderator (reason "
+        "`first_comments`); `0`: off.",
+    )  # fmt: skip
+    recent_rejections: RecentRejections | None = optional_setting(
+        "RECENT_REJECTIONS", None, parse_recent_rejections,
+        "`SHARE:MIN_DECIDED:LAST:SECONDS`: hold an author's comments (reason "
+        "`recent_rejections`) while, among their latest LAST decided comments posted within "
+        "SECONDS, at least MIN_DECIDED were decided and at least SHARE of them rejected or spam; "
+        "the hold lifts as those comments age out of the window or approvals dilute them. "
+        "E.g. `0.5:3:10:604800`; `off` disables it.",
+        shown="`off`",
     )  # fmt: skip
 
     @classmethod

@@ -18,11 +18,11 @@ from service import metrics
 from service.claims import Claim, Claims
 from service.clock import utcnow
 from service.domain import AuthorPolicy, Comment, Decision, Queue, Reason, Status
-from service.domain.authors import AuthorNote, AuthorPolicySetting, AuthorRecord
+from service.domain.authors import AuthorNote, AuthorPolicySetting, AuthorRecord, RecentHistory
 from service.domain.decisions import Selection
 from service.domain.queues import CardDetails
 from service.domain.reports import Dismissed
-from service.errors import NotFoundError, UnavailableError
+from service.errors import FieldError, NotFoundError, UnavailableError, ValidationError
 from service.events import EventSink, NoEvents
 from service.settings import Settings
 from service.store import (
@@ -32,6 +32,7 @@ from service.store import (
     cards,
     comments,
     dismissal,
+    history,
     queues,
     undo,
 )
@@ -63,8 +64,12 @@ class AuthorView:
 
     site_id: str
     record: AuthorRecord
-    policy: AuthorPolicySetting | None
+    policy: AuthorPolicySetting | None  # the policy in force (an expired one is not)
     notes: list[AuthorNote]
+    # Their recent decided comments as the site's recent-history trigger counts them, and
+    # whether that holds their comments now (None: the site has no such trigger).
+    recent: RecentHistory | None = None
+    is_held_for_recent_rejections: bool = False
 
 
 class Workspace:
@@ -191,12 +196,21 @@ class Workspace:
 
     def author(self, site_id: str, author_id: str) -> AuthorView:
         """An author's counts, latest comments and policy (empty for an unknown author)."""
+        now = self.clock()
+        rule = self.settings.site(site_id).recent_rejections
         with transaction(self.sessions) as session:
+            recent = None
+            if rule is not None:
+                since = now - timedelta(seconds=rule.seconds)
+                found = history.recent_history(session, [(site_id, author_id)], rule.last, since)
+                recent = found[(site_id, author_id)]
             return AuthorView(
                 site_id,
                 queues.author_record(session, author_id, site_id),
-                authors.get_policy(session, site_id, author_id),
+                authors.get_policy(session, site_id, author_id, now),
                 author_notes.notes_for(session, site_id, author_id),
+                recent=recent,
+                is_held_for_recent_rejections=rule is not None and rule.is_tripped(recent),
             )
 
     def add_note(self, site_id: str, author_id: str, body: str, actor: str) -> AuthorNote:
@@ -219,8 +233,12 @@ class Workspace:
         trust_threshold: float | None,
         note: str | None,
         actor: str,
+        expires_at: datetime | None = None,
     ) -> AuthorPolicySetting:
-        """Set an author's policy; it applies to comments classified from now on."""
+        """Set an author's policy; it applies to comments classified (a suspension: submitted)
+        from now on, until ``expires_at`` if given (a suspension must have one)."""
+        now = self.clock()
+        _check_expiry(policy, expires_at, now)
         setting = AuthorPolicySetting(
             site_id=site_id,
             author_id=author_id,
@@ -228,7 +246,8 @@ class Workspace:
             trust_threshold=_threshold(policy, trust_threshold),
             note=note,
             set_by=actor,
-            set_at=self.clock(),
+            set_at=now,
+            expires_at=expires_at,
         )
         with transaction(self.sessions) as session:
             return authors.set_policy(session, setting)
@@ -237,6 +256,14 @@ class Workspace:
         """Remove an author's policy; False when none was set."""
         with transaction(self.sessions) as session:
             return authors.delete_policy(session, site_id, author_id)
+
+
+def _check_expiry(policy: AuthorPolicy, expires_at: datetime | None, now: datetime) -> None:
+    """A suspension needs an end; any end must be in the future (else nothing would apply)."""
+    if expires_at is None and policy is AuthorPolicy.SUSPEND:
+        raise ValidationError([FieldError("/expires_at", "a suspension needs an end time")])
+    if expires_at is not None and expires_at <= now:
+        raise ValidationError([FieldError("/expires_at", "must be in the future")])
 
 
 def _threshold(policy: AuthorPolicy, given: float | None) -> float | None:

@@ -84,6 +84,11 @@ class Reason(enum.StrEnum):
     BANNED_WORD = "banned_word"  # a word or phrase on the site's banned list: rejected
     SUSPECT_WORD = "suspect_word"  # a word or phrase on the site's suspect list: held
     WATCHED_WORDS_TIMEOUT = "watched_words_timeout"  # the list check ran out of time: held
+    SUSPENDED_AUTHOR = "suspended_author"  # author policy ``suspend``, posted before it began
+    ARTICLE_PREMODERATED = "article_premoderated"  # the article holds every comment
+    ARTICLE_PREMODERATED_LINKS = "article_premoderated_links"  # the article holds links
+    FIRST_COMMENTS = "first_comments"  # one of the author's first comments on the site
+    RECENT_REJECTIONS = "recent_rejections"  # the author's recent comments were often rejected
 
 
 class Role(enum.StrEnum):
@@ -118,6 +123,7 @@ class AuthorPolicy(enum.StrEnum):
     TRUST = "trust"  # approve without review while every score stays below the trust threshold
     PREMODERATE = "premoderate"  # always hold for a human, whatever the model says
     BAN = "ban"  # reject automatically
+    SUSPEND = "suspend"  # refuse new comments until the policy expires (it always has an end)
 
 
 class Verdict(enum.StrEnum):

@@ -19,7 +19,8 @@ class AuthorRecord:
 
 @dataclasses.dataclass(frozen=True)
 class AuthorPolicySetting:
-    """A policy as set: what, for ``trust`` below which score, by whom, when and why."""
+    """A policy as set: what, for ``trust`` below which score, by whom, when, why and until
+    when (``expires_at`` None: until a moderator removes it; ``suspend`` always has an end)."""
 
     site_id: str
     author_id: str
@@ -28,6 +29,19 @@ class AuthorPolicySetting:
     note: str | None
     set_by: str
     set_at: datetime
+    expires_at: datetime | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        """Whether the policy still applies at ``now`` (an expired one is as if removed)."""
+        return self.expires_at is None or now < self.expires_at
+
+
+@dataclasses.dataclass(frozen=True)
+class RecentHistory:
+    """How the author's latest decided comments on a site went (the recent-history trigger)."""
+
+    decided: int  # decided comments counted (at most the rule's window of comments)
+    rejected: int  # of which rejected or spam
 
 
 @dataclasses.dataclass(frozen=True)

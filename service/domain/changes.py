@@ -201,6 +201,12 @@ _GROUNDS = {
     "unsupported_language": "it is in a language the site's model does not read",
     "suspect_word": "it contains a word or phrase the site reviews before publishing",
     "watched_words_timeout": "it could not be checked against the site's word list in time",
+    "suspended_author": "its author is suspended from commenting on this site",
+    "article_premoderated": "comments on this article are reviewed before publication",
+    "article_premoderated_links": "it contains a link, and such comments on this article are "
+    "reviewed before publication",
+    "first_comments": "an author's first comments on this site are reviewed before publication",
+    "recent_rejections": "many of its author's recent comments were rejected",
 }
 
 

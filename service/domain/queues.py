@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from service.domain import Comment
+from service.domain.articles import ArticleSettings
 from service.domain.reports import ReportState
 
 
@@ -52,3 +53,4 @@ class CardDetails:
     parent: Comment | None
     system_reasons: list[str]
     reports: list[CardReport]
+    article: ArticleSettings | None = None  # its article's settings, when any was set

@@ -80,6 +80,13 @@ class Problem(Response_):
     count: Annotated[
         int | UnsetType, Meta(description=("409 count-changed: what the selection matches now"))
     ] = UNSET
+    suspended_until: Annotated[
+        str | UnsetType,
+        Meta(
+            description="403 author-suspended: when the author may post again",
+            extra_json_schema={"format": "date-time"},
+        ),
+    ] = UNSET
 
 
 class ProblemResponse(JSONResponse):

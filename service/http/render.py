@@ -12,6 +12,7 @@ from msgspec import UNSET
 from service.comparison import Counts, ShadowComparison
 from service.domain import Action, ActionKind, AliasEvent, Comment, ModelVersion, Page, Status
 from service.domain.appeals import Appeal
+from service.domain.articles import ArticleSettings
 from service.domain.authors import AuthorRecord
 from service.domain.queues import CardReport
 from service.domain.statements import Statement
@@ -31,6 +32,19 @@ def utc(value: datetime) -> datetime:
 def maybe_utc(value: datetime | None) -> datetime | None:
     """``utc`` of a time that may be missing."""
     return None if value is None else value.astimezone(UTC)
+
+
+def article_settings(found: ArticleSettings) -> out.ArticleSettings:
+    """How an article takes comments, and who set it when."""
+    return out.ArticleSettings(
+        site_id=found.site_id,
+        article_id=found.article_id,
+        premoderate=found.premoderate,
+        premoderate_links=found.premoderate_links,
+        closed=found.closed,
+        set_by=found.set_by,
+        set_at=maybe_utc(found.set_at),
+    )
 
 
 def statement(value: Statement | None) -> out.Statement | None:

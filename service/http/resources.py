@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from service.appeals import Appeals
+from service.articles import Articles
 from service.auth import Authenticator
 from service.authoring import Authoring
 from service.check import CheckScorer, PreCheck
@@ -58,6 +59,7 @@ class Resources:
     moderation: Moderation
     appeals: Appeals
     workspace: Workspace
+    articles: Articles
     users: Users
     keys: ApiKeys
     lifecycle: Lifecycle
@@ -108,6 +110,7 @@ def open_resources(
         moderation=moderation,
         appeals=Appeals(sessions),
         workspace=_workspace(sessions, settings, redis, events),
+        articles=Articles(sessions),
         users=Users(sessions, settings.session_ttl_seconds),
         keys=ApiKeys(sessions, redis),
         lifecycle=lifecycle,

@@ -157,6 +157,18 @@ class CardReport(Response_):
     ]
 
 
+class ArticleSettings(Response_):
+    """How one article takes comments, and who set it when (both null: never set)."""
+
+    site_id: str
+    article_id: str
+    premoderate: Annotated[bool, Meta(description="every new comment is held")]
+    premoderate_links: Annotated[bool, Meta(description="new comments with links are held")]
+    closed: Annotated[bool, Meta(description="new comments and edits are refused (409)")]
+    set_by: str | None
+    set_at: datetime | None
+
+
 class Card(Response_):
     """What a queue card shows besides the comment."""
 
@@ -168,6 +180,10 @@ class Card(Response_):
         Meta(description="the latest automatic verdict's reasons, kept after a moderator decides"),
     ]
     reports: Annotated[list[CardReport], Meta(description="readers' reports, oldest first")]
+    article: Annotated[
+        ArticleSettings | None,
+        Meta(description="its article's settings, when the site or a moderator set any"),
+    ] = None
 
 
 class QueuedComment(Comment):

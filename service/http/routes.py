@@ -11,6 +11,7 @@ from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
     appeals,
+    article_settings,
     articles,
     authoring,
     changes,
@@ -42,7 +43,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/v1/comments", comments.submit_comment, SITE,
                  "Submit a comment for moderation", status=202, response=out.Accepted,
-                 body=schemas.submission(settings), errors=(409, 413, 429),
+                 body=schemas.submission(settings), errors=(403, 409, 413, 429),
                  headers={"Idempotency-Key": "Same key and body on a retry: same comment."},
                  links={"GetComment": ("get_comment", {"comment_id": "$response.body#/id"}),
                         "ReportComment": ("report_comment",
@@ -83,6 +84,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *changes.routes(settings),
         *appeals.routes(settings),
         *authoring.routes(settings),
+        *article_settings.routes(settings),
         *privacy.routes(settings),
         *reading.routes(settings),
         *reports.routes(settings),

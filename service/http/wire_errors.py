@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -180,6 +181,8 @@ def _describe(value: Any, kind: inspect.Type) -> str | None:
         if value in choices:  # a valid member beside an invalid one is not at fault
             return None
         return f"must be one of: {', '.join(str(c) for c in choices)}"
+    if isinstance(kind, inspect.DateTimeType):
+        return _datetime_problem(value, kind)
     if isinstance(kind, inspect.IntType | inspect.FloatType):
         return _number_problem(value, kind)
     if isinstance(kind, inspect.ListType):
@@ -191,6 +194,16 @@ def _describe(value: Any, kind: inspect.Type) -> str | None:
         return "must be a JSON object"
     if isinstance(kind, inspect.BoolType) and not isinstance(value, bool):
         return "must be true or false"
+    return None
+
+
+def _datetime_problem(value: Any, kind: inspect.DateTimeType) -> str | None:
+    try:
+        moment = msgspec.convert(value, datetime)
+    except msgspec.ValidationError:
+        return "must be an RFC 3339 date-time, e.g. 2026-12-24T18:00:00Z"
+    if kind.tz and moment.tzinfo is None:
+        return "must have a time zone, e.g. 2026-12-24T18:00:00Z"
     return None
 
 

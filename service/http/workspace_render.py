@@ -13,7 +13,15 @@ from service.domain.decisions import Decided
 from service.domain.queues import CardDetails
 from service.http import responses
 from service.http import workspace_responses as out
-from service.http.render import card_report, comment_fields, comment_full, evidence_spans, utc
+from service.http.render import (
+    article_settings,
+    card_report,
+    comment_fields,
+    comment_full,
+    evidence_spans,
+    maybe_utc,
+    utc,
+)
 from service.workspace import AuthorView, BatchReceipt, BulkPreview
 
 
@@ -53,6 +61,7 @@ def card(details: CardDetails) -> responses.Card:
         parent=comment_full(details.parent) if details.parent is not None else None,
         system_reasons=details.system_reasons,
         reports=[card_report(r) for r in details.reports],
+        article=article_settings(details.article) if details.article is not None else None,
     )
 
 
@@ -92,6 +101,15 @@ def author(view: AuthorView) -> out.AuthorView:
         counts=view.record.counts,
         recent=[comment_full(c) for c in view.record.recent],
         policy=policy(view.policy) if view.policy is not None else None,
+        recent_rejections=(
+            out.RecentRejections(
+                decided=view.recent.decided,
+                rejected=view.recent.rejected,
+                is_held=view.is_held_for_recent_rejections,
+            )
+            if view.recent is not None
+            else None
+        ),
         notes=[note(n) for n in view.notes],
     )
 
@@ -111,4 +129,5 @@ def policy(setting: AuthorPolicySetting) -> out.AuthorPolicySetting:
         note=setting.note,
         set_by=setting.set_by,
         set_at=utc(setting.set_at),
+        expires_at=maybe_utc(setting.expires_at),
     )

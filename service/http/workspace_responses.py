@@ -52,6 +52,19 @@ class AuthorPolicySetting(Response_):
     note: str | None
     set_by: str
     set_at: datetime
+    expires_at: Annotated[
+        datetime | None, Meta(description="when it ends by itself (null: until removed)")
+    ]
+
+
+class RecentRejections(Response_):
+    """The author's recent decided comments as the site's recent-history trigger counts them."""
+
+    decided: int
+    rejected: int
+    is_held: Annotated[
+        bool, Meta(description="whether new comments are held now (reason recent_rejections)")
+    ]
 
 
 class AuthorNote(Response_):
@@ -70,7 +83,13 @@ class AuthorView(Response_):
     author_id: str
     counts: dict[str, int]
     recent: list[Comment]
-    policy: AuthorPolicySetting | None
+    policy: Annotated[
+        AuthorPolicySetting | None, Meta(description="the policy in force (an expired one is not)")
+    ]
+    recent_rejections: Annotated[
+        RecentRejections | None,
+        Meta(description="null when the site has no recent-history trigger"),
+    ]
     notes: Annotated[
         list[AuthorNote], Meta(description="moderators' private notes, newest first (up to 50)")
     ]

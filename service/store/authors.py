@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.domain import AuthorPolicy
@@ -15,32 +16,44 @@ from service.models import AuthorPolicyRow
 AuthorKey = tuple[str, str]  # (site_id, author_id)
 
 
-def get_policy(session: Session, site_id: str, author_id: str) -> AuthorPolicySetting | None:
-    """The author's policy, if one is set."""
+def get_policy(
+    session: Session, site_id: str, author_id: str, now: datetime
+) -> AuthorPolicySetting | None:
+    """The author's policy, if one is set and has not expired at ``now``."""
     row = session.get(AuthorPolicyRow, (site_id, author_id))
-    return _setting(row) if row is not None else None
+    setting = _setting(row) if row is not None else None
+    return setting if setting is not None and setting.is_active(now) else None
 
 
 def policies_for(
-    session: Session, keys: Iterable[AuthorKey]
+    session: Session, keys: Iterable[AuthorKey], now: datetime
 ) -> dict[AuthorKey, AuthorPolicySetting]:
-    """The policies of many authors in one query (a worker's batch), by the ids asked for.
+    """The policies in force at ``now`` of many authors in one query (a worker's batch, an
+    intake batch), by the ids asked for.
 
     Authors are matched on their normalised key (service.identity), so a policy set for
     ``u-ban`` also holds for ``U-BAN`` or a fullwidth ``u-ban``; where several look-alike ids
-    have policies, the one set last wins.
+    have policies, the one set last wins. An expired policy is left out: expiry is a comparison
+    with ``now``, so nothing has to run when a policy ends.
     """
     asked = {(site, author): (site, author_key(author)) for site, author in set(keys)}
     if not asked:
         return {}
+    wanted = set(asked.values())
+    # Two plain INs rather than a row-value IN: a batch is mostly one site, and a 64-pair row
+    # IN cost intake ~4 ms a batch on PostgreSQL; pairs that were not asked for are dropped.
     rows = session.scalars(
         select(AuthorPolicyRow)
-        .where(tuple_(AuthorPolicyRow.site_id, AuthorPolicyRow.author_key).in_(
-            sorted(set(asked.values()))
-        ))
+        .where(
+            AuthorPolicyRow.site_id.in_(sorted({site for site, _ in wanted})),
+            AuthorPolicyRow.author_key.in_(sorted({key for _, key in wanted})),
+            or_(AuthorPolicyRow.expires_at.is_(None), AuthorPolicyRow.expires_at > now),
+        )
         .order_by(AuthorPolicyRow.set_at)
-    ).all()  # fmt: skip
-    by_key = {(r.site_id, r.author_key): _setting(r) for r in rows}  # the latest one wins
+    ).all()
+    by_key = {  # the latest one wins
+        (r.site_id, r.author_key): _setting(r) for r in rows if (r.site_id, r.author_key) in wanted
+    }
     return {asked_for: by_key[key] for asked_for, key in asked.items() if key in by_key}
 
 
@@ -59,6 +72,7 @@ def set_policy(session: Session, setting: AuthorPolicySetting) -> AuthorPolicySe
     row.note = setting.note
     row.set_by = setting.set_by
     row.set_at = setting.set_at
+    row.expires_at = setting.expires_at
     session.flush()
     return _setting(row)
 
@@ -82,4 +96,5 @@ def _setting(row: AuthorPolicyRow) -> AuthorPolicySetting:
         note=row.note,
         set_by=row.set_by,
         set_at=row.set_at,
+        expires_at=row.expires_at,
     )

@@ -1,4 +1,4 @@
-"""What a queue card shows beyond the comment, for a whole page at once (four queries at most)."""
+"""What a queue card shows beyond the comment, for a whole page at once (five queries at most)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from service.domain import ActionKind, Comment
 from service.domain.queues import CardDetails, CardReport
 from service.domain.reports import ReporterRecord, ReportState
 from service.models import ActionRow, CommentRow, ReporterRow, ReportRow, ScoreRow
+from service.store import articles
 from service.store.convert import to_comment
 
 
@@ -22,6 +23,7 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
     classified = _latest_classification(session, ids)
     parents = _parents(session, [c.parent_id for c in page if c.parent_id is not None])
     reports = reports_of(session, ids)
+    pages = articles.settings_for(session, {(c.site_id, c.article_id) for c in page})
     return {
         c.id: CardDetails(
             scores.get(c.id, {}),
@@ -29,6 +31,7 @@ def card_details(session: Session, page: Sequence[Comment]) -> dict[str, CardDet
             parents.get(c.parent_id) if c.parent_id is not None else None,
             classified.get(c.id, (None, []))[1],
             reports.get(c.id, []),
+            pages.get((c.site_id, c.article_id)),
         )
         for c in page
     }

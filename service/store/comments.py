@@ -15,21 +15,33 @@ from sqlalchemy.orm import Session
 from service.domain import ActionKind, Comment, NewComment, Page, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
 from service.domain.threads import ThreadEntry
-from service.errors import FieldError, IdempotencyConflictError, NotFoundError, ValidationError
+from service.errors import (
+    CommentDeskError,
+    FieldError,
+    IdempotencyConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from service.identity import author_key
 from service.models import ACTIONS, COMMENTS, CommentRow
-from service.store import outbox, threads
+from service.store import admission, outbox, threads
 from service.store.convert import to_comment
 from service.store.cursor import created_after, decode_cursor, encode_cursor, moment, row_id
 
 
 @dataclasses.dataclass(frozen=True)
 class Stored:
-    """The outcome of storing one submission; ``is_new`` is False for an idempotent replay."""
+    """The outcome of storing one submission; ``is_new`` is False for an idempotent replay.
+
+    ``refusal`` is set (and nothing stored, ``comment_id`` empty) when the submission may not be
+    stored: its article is closed or its author suspended. Refusals are outcomes, not raised, so
+    one refused submission does not make intake write the rest of its batch one by one.
+    """
 
     comment_id: str
     status: Status
     is_new: bool
+    refusal: CommentDeskError | None = None
 
 
 def new_comment_id() -> str:
@@ -54,14 +66,19 @@ def body_digest(body: str) -> str:
 def insert_comments(session: Session, items: Sequence[NewComment], now: datetime) -> list[Stored]:
     """Insert a batch of submissions, replaying earlier ones that reuse an Idempotency-Key."""
     replays = _existing_by_key(session, items)
+    refused = admission.refusals(
+        session, [(i.site_id, i.article_id, i.author.id) for i in items], now
+    )
     roots = _parent_roots(session, items)
     results: list[Stored] = []
     seen: dict[tuple[str, str], Stored] = {}
     rows: list[dict[str, Any]] = []
-    for item in items:
+    for index, item in enumerate(items):
         key = (item.site_id, item.idempotency_key) if item.idempotency_key else None
-        if key and key in replays:
+        if key and key in replays:  # a retry of a stored comment gets it, closed or not
             results.append(_replay(replays[key], item))
+        elif index in refused:
+            results.append(Stored("", Status.PENDING, is_new=False, refusal=refused[index]))
         elif key and key in seen:
             results.append(dataclasses.replace(seen[key], is_new=False))
         else:

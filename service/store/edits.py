@@ -19,7 +19,7 @@ from service.domain.changes import Decider, EventType, Transition
 from service.domain.revisions import Revision
 from service.errors import CommentDeletedError, EditWindowClosedError, StaleDecisionError
 from service.models import ActionRow, CommentRevisionRow, CommentRow, ScoreRow
-from service.store import outbox
+from service.store import admission, outbox
 from service.store.comments import body_digest, get_comment_row
 from service.store.convert import to_comment
 
@@ -51,6 +51,9 @@ def edit_comment(
         )
     if body == row.body:
         return Changed(to_comment(row), is_new=False)
+    # New text under the article: refused like a new comment on a closed article, or by a
+    # suspended author.
+    admission.check_posting(session, (site_id, row.article_id, row.author_id), now)
     session.add(
         CommentRevisionRow(
             comment_id=row.id,

@@ -7,6 +7,7 @@ transaction, then ``verdicts`` outside it, so the model's explanation never hold
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,9 +36,11 @@ class VerdictMaker:
         session: Session,
         results: Sequence[Classification],
         comments: Sequence[Comment] | None = None,
+        *,
+        now: datetime,
     ) -> list[CommentFacts]:
-        """The facts of each result still pending (see ``read_facts``)."""
-        return read_facts(session, self.settings, results, comments, self.lists)
+        """The facts of each result still pending at ``now`` (see ``read_facts``)."""
+        return read_facts(session, self.settings, results, comments, self.lists, now=now)
 
     def verdicts(
         self, facts: Sequence[CommentFacts], explain: Explainer | None = None

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from service.domain import Classification, Comment, Status
-from service.domain.authors import AuthorPolicySetting
+from service.domain.articles import ArticleSettings
+from service.domain.authors import AuthorPolicySetting, RecentHistory
 from service.settings import LabelThreshold
 from service.wordmatch.matcher import WordMatcher
 
@@ -31,6 +32,12 @@ class CommentFacts:
     is_repeat: bool  # its author posted the same body on the site within the repeat window
     languages: frozenset[str]  # ISO 639 codes of what the version that scored it was trained on
     watched: WordMatcher | None = None  # its site's watched-word list, compiled; None: no list
+    article: ArticleSettings | None = None  # its article's settings, if any were set
+    # How many comments its author posted on the site before it, counted up to the site's
+    # COMMENTDESK_FIRST_COMMENTS_HELD (None: that rule is off for the site).
+    earlier_comments: int | None = None
+    # Its author's latest decided comments by the site's COMMENTDESK_RECENT_REJECTIONS (None: off).
+    history: RecentHistory | None = None
 
 
 @dataclasses.dataclass(frozen=True)

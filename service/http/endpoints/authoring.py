@@ -28,7 +28,8 @@ def routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("PATCH", one, edit_comment, SITE,
                  "Edit a comment's body within the site's edit window (moderated again)",
-                 response=EditedComment, body=edit_request(settings), errors=(404, 409, 413)),
+                 response=EditedComment, body=edit_request(settings),
+                 errors=(403, 404, 409, 413)),
         ApiRoute("DELETE", one, delete_comment, SITE,
                  "Delete a comment on its author's behalf (hidden for good)",
                  response=out.Deleted, errors=(404,)),

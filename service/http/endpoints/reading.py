@@ -37,7 +37,7 @@ def routes(settings: Settings) -> list[ApiRoute]:
         ApiRoute("POST", "/v1/check", check_comment, SITE,
                  "The verdict, scores and reasons a comment would get now; nothing is stored",
                  response=integration_responses.CheckResult, body=submission(settings),
-                 errors=(413, 503)),
+                 errors=(403, 409, 413, 503)),
     ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@ notes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from msgspec import Meta
@@ -49,7 +50,7 @@ def routes(_settings: Settings) -> list[ApiRoute]:
         ApiRoute("GET", "/v1/authors/{site_id}/{author_id}", get_author, MODERATOR,
                  "An author's record and policy", response=out.AuthorView),
         ApiRoute("PUT", "/v1/authors/{site_id}/{author_id}/policy", set_author_policy,
-                 MODERATOR, "Set an author's policy (trust, premoderate, ban)",
+                 MODERATOR, "Set an author's policy (trust, premoderate, ban, suspend)",
                  response=out.AuthorPolicySetting, body=PolicyRequest, errors=(413,)),
         ApiRoute("DELETE", "/v1/authors/{site_id}/{author_id}/policy", delete_author_policy,
                  MODERATOR, "Remove an author's policy", status=204),
@@ -70,7 +71,8 @@ class PolicyRequest(Request):
         Meta(
             description=(
                 "trust: approve below the threshold without review; premoderate: always hold for "
-                "review; ban: reject automatically."
+                "review; ban: reject automatically; suspend: refuse new comments and edits (403 "
+                "author-suspended) until expires_at."
             ),
             examples=["premoderate"],
         ),
@@ -89,6 +91,20 @@ class PolicyRequest(Request):
     ) = None
     note: (
         Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Why, for other moderators.")]
+        | None
+    ) = None
+    expires_at: (
+        Annotated[
+            datetime,
+            Meta(
+                tz=True,
+                description=(
+                    "When the policy ends by itself (in the future, with a time zone); required "
+                    "for suspend, optional for the others (absent: until removed)."
+                ),
+                examples=["2026-12-24T18:00:00Z"],
+            ),
+        ]
         | None
     ) = None
 
@@ -254,6 +270,7 @@ async def set_author_policy(call: Call) -> Response:
             trust_threshold=body.trust_threshold,
             note=body.note,
             actor=call.caller.name,
+            expires_at=body.expires_at,
         )
     )
     return JsonResponse(render.policy(setting))

@@ -3,19 +3,23 @@
 1. author policy: what moderators set for an author wins over the model and every rule;
 2. watched words: the site's banned words reject and its suspect words hold, with the words as
    evidence; they need no score, so they come before a classifier error is looked at;
-3. classifier error: without scores nothing below can judge, so the comment goes to a human;
+3. article policy: what the site or its moderators set for the article holds comments;
+4. author history: the site's first-comments and recent-rejections rules hold comments;
+5. classifier error: without scores nothing below can judge, so the comment goes to a human;
    then the content phases: language (a comment the model cannot read is held);
-4. rules: holds from the text and the author's history, kept beside any later decision;
-5. thresholds: the model's bands decide last, over whatever the phases before held.
+6. rules: holds from the text and the author's history, kept beside any later decision;
+7. thresholds: the model's bands decide last, over whatever the phases before held.
 
-Content checks that can decide on their own (watched words, language, per-article settings)
-belong between the author policy and the thresholds, as Coral runs its word list before toxicity.
+Content checks that can decide on their own (watched words, language) belong between the author
+policy and the thresholds, as Coral runs its word list before toxicity.
 """
 
 from __future__ import annotations
 
 from service.settings import Settings
 from service.verdict.evidence import RejectEvidence
+from service.verdict.phases.article_policy import ArticlePolicy
+from service.verdict.phases.author_history import AuthorHistory
 from service.verdict.phases.author_policy import author_policy
 from service.verdict.phases.classifier_error import classifier_error
 from service.verdict.phases.language import Language
@@ -30,6 +34,8 @@ def moderation_phases(settings: Settings) -> tuple[Phase, ...]:
     return (
         author_policy,
         WatchedWords(settings),
+        ArticlePolicy(settings),
+        AuthorHistory(settings),
         classifier_error,
         Language(settings),
         Rules(settings),

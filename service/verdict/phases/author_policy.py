@@ -2,6 +2,9 @@
 
 ``ban`` rejects and ``premoderate`` holds whatever the model says (even when it failed); ``trust``
 approves a scored comment whose every score is below the author's threshold, before any rule.
+``suspend`` refuses submissions at intake; a comment stored before the suspension began and
+classified during it is rejected like a banned author's. An expired policy never reaches here
+(``service.store.authors.policies_for`` leaves it out).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def author_verdict(
     """The decision a policy forces for a comment with ``scores`` (empty: not scored)."""
     if policy is AuthorPolicy.BAN:
         return Say((Reason.BANNED_AUTHOR.value,), Status.REJECTED)
+    if policy is AuthorPolicy.SUSPEND:
+        return Say((Reason.SUSPENDED_AUTHOR.value,), Status.REJECTED)
     if policy is AuthorPolicy.PREMODERATE:
         return Say((Reason.PREMODERATED.value,), Status.WITHHELD)
     threshold = DEFAULT_TRUST_THRESHOLD if trust_threshold is None else trust_threshold

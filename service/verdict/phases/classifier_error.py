@@ -1,4 +1,4 @@
-"""Phase 2, classifier error: fail closed, a comment the model could not score goes to a human."""
+"""Phase 5, classifier error: fail closed, a comment the model could not score goes to a human."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Phase 3, rules: signals in the text or the author's history that hold a comment for review.
+"""Phase 6, rules: signals in the text or the author's history that hold a comment for review.
 
 A rule never decides: its reasons hold the comment unless the thresholds reject it, and then
 stand beside the model's. Only the rules ops chose (``COMMENTDESK_HOLD_RULES``) hold.

@@ -1,4 +1,4 @@
-"""Phase 4, thresholds: the model's scores against the bands of the comment's site and version.
+"""Phase 7, thresholds: the model's scores against the bands of the comment's site and version.
 
 Machines hold, humans judge: a score at or above its label's withhold band holds the comment; one
 at or above a reject band that ops set rejects it only with specific evidence for that label in

@@ -93,6 +93,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "DELETE /v1/comments/{comment_id}",
         "DELETE /v1/privacy/authors/{author_id}",
         "GET /v1/articles/{article_id}/comments",
+        "GET /v1/articles/{article_id}/settings",
         "GET /v1/changes",
         "GET /v1/comments/{comment_id}",
         "GET /v1/privacy/authors/{author_id}",
@@ -102,6 +103,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/comments/lookup",
         "POST /v1/comments/{comment_id}/appeals",
         "POST /v1/comments/{comment_id}/reports",
+        "PUT /v1/articles/{article_id}/settings",
     ]
     assert set(webhooks) <= set(by_role[Role.SITE]) & set(by_role[Role.OPS])
     assert by_role[Role.MODERATOR] == [
@@ -116,6 +118,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "GET /v1/queues",
         "GET /v1/queues/{name}",
         "GET /v1/session",
+        "GET /v1/sites/{site_id}/articles/{article_id}/settings",
         "POST /v1/appeals/{appeal_id}/decision",
         "POST /v1/authors/{site_id}/{author_id}/notes",
         "POST /v1/comments/{comment_id}/claim",
@@ -125,6 +128,7 @@ def test_route_table_gives_each_role_its_routes() -> None:
         "POST /v1/queues/{name}/bulk",
         "POST /v1/queues/{name}/bulk/preview",
         "PUT /v1/authors/{site_id}/{author_id}/policy",
+        "PUT /v1/sites/{site_id}/articles/{article_id}/settings",
     ]
     assert set(by_role[Role.MODERATOR]) <= set(by_role[Role.OPS])  # ops may do all a moderator may
     assert sorted(set(by_role[Role.OPS]) - set(by_role[Role.MODERATOR]) - set(webhooks)) == [

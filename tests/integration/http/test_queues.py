@@ -181,6 +181,7 @@ def test_queue_items_carry_card_details_when_asked(
         "parent": None,
         "system_reasons": ["spam"],
         "reports": [],
+        "article": None,
     }
     bad = client.get("/v1/queues/review?include=everything", headers=moderator)
     assert bad.status_code == 422

@@ -110,6 +110,17 @@ def test_check_gives_the_verdict_without_storing_anything(
         assert session.scalar(select(func.count()).select_from(CommentRow)) == 0
 
 
+def test_check_answers_a_closed_articles_409_before_scoring(
+    check_client: TestClient, site: Headers
+) -> None:
+    check_client.put("/v1/articles/shut/settings", json={"closed": True}, headers=site)
+
+    response = check_client.post("/v1/check", json=comment_payload(article_id="shut"), headers=site)
+
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "comments-closed"
+
+
 def test_check_without_a_scorer_is_a_503(client: TestClient, site: Headers) -> None:
     response = client.post("/v1/check", json=comment_payload(), headers=site)
 

@@ -28,6 +28,8 @@ from tests.integration.http.conftest import (
 )
 from tests.integration.http.contract import ResponseContract
 
+SUSPENSION = {"policy": "suspend", "expires_at": "2099-01-01T00:00:00Z"}
+
 # Operations this in-process app cannot answer with a success: the live stream never ends (its
 # own test reads it), the pre-submit check, promotion and shadow need a registered model, a
 # rollback a previous champion, a training job's status a worker, readiness a worker too; they
@@ -86,6 +88,9 @@ def _site_calls(client: TestClient, site: Headers, moderation: Moderation) -> st
         ("POST", "/v1/comments/lookup", {"ids": [comment_id, "nope"]}),
         ("POST", "/v1/check", comment_payload()),
         ("PATCH", f"/v1/comments/{reply}", {"body": "An edited reply."}),
+        ("PUT", "/v1/articles/a-closed/settings", {"closed": True, "premoderate_links": True}),
+        ("GET", "/v1/articles/a-closed/settings", None),
+        ("POST", "/v1/comments", comment_payload(article_id="a-closed")),
         ("GET", "/v1/changes", None),
         ("GET", "/v1/privacy/authors/u-1", None),
         ("DELETE", "/v1/privacy/authors/u-nobody", None),
@@ -115,6 +120,9 @@ def _moderator_calls(
         ("PUT", "/v1/authors/news-site/u-1/policy", {"policy": "premoderate"}),
         ("GET", "/v1/authors/news-site/u-1", None),
         ("DELETE", "/v1/authors/news-site/u-1/policy", None),
+        ("PUT", "/v1/sites/news-site/articles/a-3/settings", {"premoderate": True}),
+        ("GET", "/v1/sites/news-site/articles/a-3/settings", None),
+        ("PUT", "/v1/authors/news-site/u-gone/policy", SUSPENSION),
         ("GET", "/v1/session", None),
     ])  # fmt: skip
     note = client.post(
@@ -127,6 +135,9 @@ def _moderator_calls(
     client.post(f"/v1/decisions/{decided['undo']['batch_id']}/undo", headers=moderator)
     bulk = {"select": {"ids": [held]}, "decision": "approve", "expected_count": 1}
     client.post("/v1/queues/review/bulk", json=bulk, headers=moderator)
+    suspended = comment_payload(author={"id": "u-gone", "display_name": "Gone"})
+    refused = client.post("/v1/comments", json=suspended, headers=site)
+    assert refused.status_code == 403, refused.text  # the problem's shape is checked too
 
 
 def _ops_calls(client: TestClient, ops: Headers) -> None:

@@ -68,7 +68,7 @@ export function cardElement(item) {
       el("button", { type: "button", class: "link author", "data-action": "author" }, item.author.display_name),
       item.author.id !== item.author.display_name ? el("span", { class: "muted" }, `(${item.author.id})`) : null,
       el("span", { class: "muted" }, " on "),
-      el("span", { class: "article" }, item.article_id),
+      el("button", { type: "button", class: "link article", "data-action": "article", title: "Article settings" }, item.article_id),
       el("span", { class: "muted when" }, time(item.created_at)),
       el("span", { class: "risk" }, item.risk === null ? "unscored" : `risk ${item.risk.toFixed(2)}`),
       el("span", { class: "claim", hidden: true }),
@@ -195,6 +195,7 @@ export function fill(node, view) {
   showLanguage(node, view.evidence);
   showReports(node, view.reports || []);
   showRevisions(node, comment);
+  if (view.article !== undefined) showArticle(node, view.article);
   const parent = node.querySelector(".parent");
   if (view.parent) {
     replace(parent, el("span", { class: "muted" }, `In reply to ${view.parent.author.display_name}: `), view.parent.body);
@@ -224,6 +225,16 @@ function showEvidenceNotes(node, notes) {
     node.querySelector(".body").after(box);
   }
   replace(box, notes.map((note) => el("li", {}, note)));
+}
+
+/** What the card's article asks of its comments (premoderated, links held, closed), if anything. */
+function showArticle(node, article) {
+  node.querySelector(".article-flags")?.remove();
+  const flags = [["premoderate", "article premoderated"], ["premoderate_links", "article holds links"], ["closed", "article closed"]]
+    .filter(([name]) => article && article[name]);
+  if (!flags.length) return;
+  node.querySelector(".card-head .article").after(el("span", { class: "article-flags" },
+    flags.map(([name, label]) => el("span", { class: `badge article-${name}` }, label))));
 }
 
 /** For an edited comment: "edited (revision N)", with the changes loaded when opened. */

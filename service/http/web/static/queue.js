@@ -99,6 +99,7 @@ function viewOf(item) {
     parent: details.parent,
     system_reasons: details.system_reasons || [],
     reports: details.reports || [],
+    article: details.article || null,
   };
 }
 

@@ -1,5 +1,7 @@
-// The moderator workspace page: queues, cards, keyboard, live updates, bulk, author panel.
+// The moderator workspace page: queues, cards, keyboard, live updates, bulk, author and article
+// panels.
 import { showError } from "./api.js";
+import { openArticle } from "./article.js";
 import { closeSide, openAuthor } from "./author.js";
 import { toggleFocused, wireBulk } from "./bulk.js";
 import { decide, decideFocused, dismissFocused, dismissReports, undo } from "./decide.js";
@@ -19,6 +21,7 @@ function onCardClick(event) {
   const action = event.target.closest("[data-action]")?.dataset.action;
   if (action === "expand") toggleExpanded(card.node);
   else if (action === "author") openAuthor(card.item.id).catch((error) => showError(error));
+  else if (action === "article") openArticle(card.item.id).catch((error) => showError(error));
   else if (action === "reject") decideFocused("reject");
   else if (action === "dismiss") dismissReports(card).catch((error) => showError(error));
   else if (action) decide(card, action, null, null).catch((error) => showError(error));

@@ -14,7 +14,8 @@ from service.domain import (
     DetectedLanguage,
     Status,
 )
-from service.domain.authors import AuthorPolicySetting
+from service.domain.articles import ArticleSettings
+from service.domain.authors import AuthorPolicySetting, RecentHistory
 from service.settings import DEFAULT_THRESHOLDS, LabelThreshold
 from service.verdict.pipeline import CommentFacts
 from service.wordmatch.matcher import WordMatcher
@@ -60,6 +61,9 @@ def facts(
     language: DetectedLanguage | None = None,
     languages: frozenset[str] = frozenset({"en"}),
     watched: WordMatcher | None = None,
+    article: ArticleSettings | None = None,
+    earlier_comments: int | None = None,
+    history: RecentHistory | None = None,
 ) -> CommentFacts:
     result = (
         Classification("c1", {}, None, error=error, language=language)
@@ -74,4 +78,14 @@ def facts(
         is_repeat=is_repeat,
         languages=languages,
         watched=watched,
+        article=article,
+        earlier_comments=earlier_comments,
+        history=history,
     )
+
+
+def article(
+    *, premoderate: bool = False, premoderate_links: bool = False, closed: bool = False
+) -> ArticleSettings:
+    """The settings of the facts' article (``news``/``a1``)."""
+    return ArticleSettings("news", "a1", premoderate, premoderate_links, closed)

@@ -57,12 +57,16 @@ def test_run_phases_stops_at_the_first_decision() -> None:
     assert ran == ["a", "b"]
 
 
-def test_phases_run_author_policy_words_error_language_rules_then_thresholds() -> None:
+def test_phases_run_policy_words_article_history_error_language_rules_then_thresholds() -> None:
     phases = moderation_phases(Settings())
-    assert (phases[0], phases[2]) == (author_policy, classifier_error)
+    assert phases[0] is author_policy
+    assert [type(p).__name__ for p in phases[1:4]] == [
+        "WatchedWords", "ArticlePolicy", "AuthorHistory",
+    ]  # fmt: skip
+    assert phases[4] is classifier_error
+    assert [type(p).__name__ for p in phases[5:]] == ["Language", "Rules", "Thresholds"]
+    assert isinstance(phases[6], Rules)
     assert isinstance(phases[1], WatchedWords)
-    assert [type(p).__name__ for p in phases[3:]] == ["Language", "Rules", "Thresholds"]
-    assert isinstance(phases[4], Rules)
 
 
 @pytest.mark.parametrize(

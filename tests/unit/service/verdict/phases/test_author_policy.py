@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 from service.domain import AuthorPolicy, Status
 from service.verdict.phases.author_policy import author_policy
 from service.verdict.pipeline import Say
@@ -37,3 +40,17 @@ def test_author_policy_trust_defaults_to_half() -> None:
 
 def test_author_policy_trust_never_approves_an_unscored_comment() -> None:
     assert author_policy(facts(error="boom", author_policy=policy(AuthorPolicy.TRUST))) is None
+
+
+def test_author_policy_suspend_rejects_a_comment_stored_before_it_began() -> None:
+    said = author_policy(facts(author_policy=policy(AuthorPolicy.SUSPEND)))
+    assert said == Say(("suspended_author",), Status.REJECTED)
+
+
+def test_author_policy_is_active_until_it_expires() -> None:
+    setting = dataclasses.replace(
+        policy(AuthorPolicy.PREMODERATE), expires_at=datetime(2026, 2, 1, tzinfo=UTC)
+    )
+    assert setting.is_active(datetime(2026, 1, 31, 23, 59, tzinfo=UTC))
+    assert not setting.is_active(datetime(2026, 2, 1, tzinfo=UTC))
+    assert policy(AuthorPolicy.BAN).is_active(datetime(2100, 1, 1, tzinfo=UTC))
