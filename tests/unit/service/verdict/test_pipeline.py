@@ -7,7 +7,7 @@ import pytest
 from service.domain import AuthorPolicy, Status
 from service.settings import Settings
 from service.verdict.phases import moderation_phases
-from service.verdict.phases.author_policy import author_policy
+from service.verdict.phases.author_policy import author_policy, author_trust
 from service.verdict.phases.classifier_error import classifier_error
 from service.verdict.phases.rules import Rules
 from service.verdict.phases.watched_words import WatchedWords
@@ -60,13 +60,12 @@ def test_run_phases_stops_at_the_first_decision() -> None:
 def test_phases_run_policy_words_article_history_error_language_rules_then_thresholds() -> None:
     phases = moderation_phases(Settings())
     assert phases[0] is author_policy
-    assert [type(p).__name__ for p in phases[1:4]] == [
-        "WatchedWords", "ArticlePolicy", "AuthorHistory",
-    ]  # fmt: skip
-    assert phases[4] is classifier_error
-    assert [type(p).__name__ for p in phases[5:]] == ["Language", "Rules", "Thresholds"]
-    assert isinstance(phases[6], Rules)
     assert isinstance(phases[1], WatchedWords)
+    assert phases[2] is author_trust
+    assert [type(p).__name__ for p in phases[3:5]] == ["ArticlePolicy", "AuthorHistory"]
+    assert phases[5] is classifier_error
+    assert [type(p).__name__ for p in phases[6:]] == ["Language", "Rules", "Thresholds"]
+    assert isinstance(phases[7], Rules)
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from service.domain import Status
+from service.domain import AuthorPolicy, Status
 from service.domain.watched_words import WatchKind
 from service.settings import Settings
 from service.verdict.phases import moderation_phases
 from service.verdict.phases.watched_words import WatchedWords
 from service.verdict.pipeline import run_phases
 from service.wordmatch.matcher import WordMatcher
-from tests.unit.service.verdict.facts import facts
+from tests.unit.service.verdict.facts import facts, policy
 
 LIST = WordMatcher([("scumbag", WatchKind.BANNED), ("moon soon", WatchKind.SUSPECT)])
 PHASE = WatchedWords(Settings())
@@ -73,3 +73,12 @@ def test_a_suspect_word_stands_beside_a_later_decision_and_its_evidence_is_kept(
     assert (outcome.status, outcome.reasons) == (Status.WITHHELD, ["spam", "suspect_word"])
     assert outcome.evidence is not None
     assert outcome.evidence["rules"][0]["detail"] == "moon soon"
+
+
+def test_a_banned_word_rejects_a_trusted_authors_comment() -> None:
+    trusted = facts("You scumbag.", {"spam": 0.01, "toxic": 0.2}, watched=LIST,
+                    author_policy=policy(AuthorPolicy.TRUST))  # fmt: skip
+    outcome = run_phases(moderation_phases(Settings()), trusted)
+    assert (outcome.status, outcome.reasons) == (Status.REJECTED, ["banned_word"])
+    no_words = dataclasses.replace(trusted, watched=None)
+    assert run_phases(moderation_phases(Settings()), no_words).status is Status.APPROVED
