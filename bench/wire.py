@@ -35,7 +35,8 @@ from service.domain import Author, Comment, Page, Status
 from service.domain.queues import CardDetails
 from service.http import responses, workspace_render
 from service.http.decoding import decode_body, decode_query
-from service.http.schemas import QueueQuery, Submission, new_comment, paged, submission
+from service.http.queries import QueueQuery, paged
+from service.http.schemas import Submission, new_comment, submission
 from service.http.wire import JsonResponse
 from service.settings import Settings
 

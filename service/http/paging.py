@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from service.errors import FieldError, ValidationError
 from service.http.call import Call
-from service.http.schemas import PageQuery
+from service.http.queries import PageQuery
 
 
 def page_args(call: Call) -> tuple[str | None, int]:

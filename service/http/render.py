@@ -17,6 +17,7 @@ from service.domain.authors import AuthorRecord
 from service.domain.queues import CardReport
 from service.domain.statements import Statement
 from service.domain.threads import ThreadEntry, Unavailable
+from service.http import model_responses as model_out
 from service.http import responses as out
 from service.lifecycle import TrainingUpload
 from service.moderation import ModerationView, QueueOverview
@@ -246,10 +247,10 @@ def author_record(record: AuthorRecord) -> out.AuthorRecord:
     )
 
 
-def model_version(version: ModelVersion) -> out.ModelVersion:
+def model_version(version: ModelVersion) -> model_out.ModelVersion:
     """A registered model version."""
     evaluation = evaluation_of(version)
-    return out.ModelVersion(
+    return model_out.ModelVersion(
         id=version.id,
         artifact_sha256=version.artifact_sha256,
         artifact_path=version.artifact_path,
@@ -264,9 +265,9 @@ def model_version(version: ModelVersion) -> out.ModelVersion:
     )
 
 
-def alias_event(event: AliasEvent) -> out.AliasEvent:
+def alias_event(event: AliasEvent) -> model_out.AliasEvent:
     """One move of a model alias; ``id`` null and ``changed`` false when nothing moved."""
-    return out.AliasEvent(
+    return model_out.AliasEvent(
         id=event.id,
         changed=event.id is not None,
         alias=event.alias,  # type: ignore[arg-type]  # "champion" or "challenger"
@@ -279,9 +280,9 @@ def alias_event(event: AliasEvent) -> out.AliasEvent:
     )
 
 
-def training_upload(upload: TrainingUpload) -> out.TrainingUpload:
+def training_upload(upload: TrainingUpload) -> model_out.TrainingUpload:
     """A stored labels file, to name in ``POST /v1/models``."""
-    return out.TrainingUpload(
+    return model_out.TrainingUpload(
         upload_id=upload.id,
         rows=upload.rows,
         sha256=upload.sha256,
@@ -289,9 +290,9 @@ def training_upload(upload: TrainingUpload) -> out.TrainingUpload:
     )
 
 
-def training_job(job: TrainingJob) -> out.TrainingJob:
+def training_job(job: TrainingJob) -> model_out.TrainingJob:
     """A training job's status and progress."""
-    return out.TrainingJob(
+    return model_out.TrainingJob(
         job_id=job.id,
         status=job.status,
         stage=job.stage,
@@ -305,15 +306,15 @@ def training_job(job: TrainingJob) -> out.TrainingJob:
     )
 
 
-def shadow_comparison(comparison: ShadowComparison) -> out.ShadowComparison:
+def shadow_comparison(comparison: ShadowComparison) -> model_out.ShadowComparison:
     """A challenger compared with the champion on moderator-decided comments."""
-    return out.ShadowComparison(
+    return model_out.ShadowComparison(
         challenger=comparison.challenger,
         champion=comparison.champion,
         compared=comparison.compared,
         agreeing=comparison.agreeing,
         agreement=comparison.agreement,
-        changed=out.ChangedVerdicts(
+        changed=model_out.ChangedVerdicts(
             total=comparison.changed,
             toward_moderator=comparison.toward_moderator,
             away_from_moderator=comparison.away_from_moderator,
@@ -323,7 +324,7 @@ def shadow_comparison(comparison: ShadowComparison) -> out.ShadowComparison:
             for model, counts in comparison.verdicts.items()
         },
         labels={
-            label: out.LabelComparison(
+            label: model_out.LabelComparison(
                 positives=c.positives,
                 negatives=c.negatives,
                 champion=_label_counts(c.champion),
@@ -334,8 +335,8 @@ def shadow_comparison(comparison: ShadowComparison) -> out.ShadowComparison:
     )
 
 
-def _label_counts(counts: Counts) -> out.LabelCounts:
-    return out.LabelCounts(
+def _label_counts(counts: Counts) -> model_out.LabelCounts:
+    return model_out.LabelCounts(
         precision=counts.precision,
         recall=counts.recall,
         true_positives=counts.true_positives,

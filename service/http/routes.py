@@ -6,8 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from service.http import model_responses as model_out
+from service.http import ops_responses as ops_out
+from service.http import queries, schemas
 from service.http import responses as out
-from service.http import schemas
 from service.http.call import ApiRoute, as_endpoint
 from service.http.endpoints import (
     appeals,
@@ -60,7 +62,7 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
                  "Every queue's count and oldest age", response=out.QueueOverview),
         ApiRoute("GET", "/v1/queues/{name}", queues.list_queue, MODERATOR,
                  "One page of a moderation queue", response=out.CommentPage,
-                 query=schemas.paged(schemas.QueueQuery, settings), errors=(404,),
+                 query=queries.paged(queries.QueueQuery, settings), errors=(404,),
                  links={"ModerationView": ("get_moderation_view", {"comment_id": FIRST_ITEM}),
                         "Decide": ("decide_comment", {"comment_id": FIRST_ITEM})}),
         ApiRoute("GET", "/v1/comments/{comment_id}/moderation", moderation.get_moderation_view,
@@ -71,9 +73,9 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
                  body=schemas.DecisionRequest, errors=(404, 409, 413),
                  headers={"If-Match": 'The comment version decided on, as "<version>".'}),
         ApiRoute("GET", "/v1/models", ops.list_models, OPS, "Registered model versions",
-                 response=out.ModelList),
+                 response=model_out.ModelList),
         ApiRoute("GET", "/v1/audit", ops.list_audit, OPS, "The moderation action log",
-                 response=out.ActionPage, query=schemas.paged(schemas.AuditQuery, settings)),
+                 response=out.ActionPage, query=queries.paged(queries.AuditQuery, settings)),
         *lifecycle.routes(settings),
         *shadow.routes(settings),
         *workspace.routes(settings),
@@ -89,11 +91,11 @@ def api_routes(settings: Settings) -> list[ApiRoute]:
         *reading.routes(settings),
         *reports.routes(settings),
         *watched_words.routes(settings),
-        ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response=out.Health),
+        ApiRoute("GET", "/healthz", health.healthz, PUBLIC, "Liveness", response=ops_out.Health),
         ApiRoute("GET", "/readyz", health.readyz, PUBLIC, "Readiness of every dependency",
-                 response=out.Readiness, errors=(503,)),
+                 response=ops_out.Readiness, errors=(503,)),
         ApiRoute("GET", "/openapi.json", health.openapi_document, PUBLIC,
-                 "This document", response=out.OpenApi),
+                 "This document", response=ops_out.OpenApi),
     ]  # fmt: skip
 
 

@@ -14,9 +14,10 @@ from service.http import appeal_responses as out
 from service.http import render
 from service.http.call import ApiRoute, Call
 from service.http.paging import cursor_pointer, page_args
+from service.http.queries import PageQuery, paged
 from service.http.responses import SiteAppeal
 from service.http.roles import MODERATOR, SITE
-from service.http.schemas import EXPLANATION_MAX, PageQuery, paged
+from service.http.schemas import EXPLANATION_MAX
 from service.http.wire import TEXT, JsonResponse, Request
 from service.settings import Settings
 

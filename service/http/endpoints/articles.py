@@ -11,7 +11,7 @@ from starlette.responses import Response
 from service.http import render
 from service.http.call import Call
 from service.http.paging import cursor_pointer, page_args
-from service.http.schemas import PageQuery, paged
+from service.http.queries import PageQuery, paged
 from service.http.wire import JsonResponse
 from service.settings import Settings
 

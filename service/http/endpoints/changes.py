@@ -12,8 +12,8 @@ from service.http import integration_render as render
 from service.http import integration_responses as out
 from service.http.call import ApiRoute, Call
 from service.http.paging import cursor_pointer, page_args
+from service.http.queries import PageQuery, paged
 from service.http.roles import SITE
-from service.http.schemas import PageQuery, paged
 from service.http.wire import LINE, JsonResponse
 from service.settings import Settings
 

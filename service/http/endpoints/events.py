@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from service.errors import UnavailableError
-from service.http import responses as out
+from service.http import ops_responses as ops_out
 from service.http.call import ApiRoute, Call
 from service.http.render import utc
 from service.http.roles import MODERATOR, OPS
@@ -27,11 +27,11 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signatur
     return [
         ApiRoute("GET", "/v1/events", stream_events, MODERATOR,
                  "Live events as text/event-stream (classified, decided, undone, claimed, "
-                 "released, reported)", response=out.LiveEvent, errors=(503,),
+                 "released, reported)", response=ops_out.LiveEvent, errors=(503,),
                  media_types=("text/event-stream",)),
         ApiRoute("GET", "/v1/stats", get_stats, OPS,
                  "Decisions per hour, time to decision, automatic share, overturns",
-                 response=out.Stats, query=StatsQuery),
+                 response=ops_out.Stats, query=StatsQuery),
     ]  # fmt: skip
 
 
@@ -71,21 +71,21 @@ async def get_stats(call: Call) -> Response:
     return JsonResponse(render_stats(stats))
 
 
-def render_stats(stats: Stats) -> out.Stats:
+def render_stats(stats: Stats) -> ops_out.Stats:
     """Stats as a response."""
     ttd = stats.time_to_decision
-    return out.Stats(
+    return ops_out.Stats(
         since=utc(stats.since),
         hours=[
-            out.HourCount(hour=utc(h.hour), automatic=h.automatic, human=h.human)
+            ops_out.HourCount(hour=utc(h.hour), automatic=h.automatic, human=h.human)
             for h in stats.hours
         ],
-        time_to_decision_seconds=out.TimeToDecision(p50=ttd.p50, p90=ttd.p90, count=ttd.count),
+        time_to_decision_seconds=ops_out.TimeToDecision(p50=ttd.p50, p90=ttd.p90, count=ttd.count),
         automatic_share=stats.automatic_share,
         overturn_rate=stats.overturn_rate,
         overturns=stats.overturns,
         per_moderator=[
-            out.ModeratorCount(
+            ops_out.ModeratorCount(
                 actor=m.actor,
                 decisions=m.decisions,
                 approved=m.approved,

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from service.errors import UnavailableError
-from service.http import responses as out
+from service.http import ops_responses as ops_out
 from service.http.call import Call
 from service.http.wire import JsonResponse
 
@@ -30,7 +30,7 @@ class NotReadyError(UnavailableError):
 
 async def healthz(_call: Call) -> Response:
     """The process is up and serving."""
-    return JsonResponse(out.Health(status="ok"))
+    return JsonResponse(ops_out.Health(status="ok"))
 
 
 async def readyz(call: Call) -> Response:
@@ -39,7 +39,7 @@ async def readyz(call: Call) -> Response:
     failing = [name for name, check in checks.items() if not check["ok"]]
     if failing:
         raise NotReadyError(f"not ready: {', '.join(failing)}", checks)
-    return JsonResponse(out.Readiness(status="ready", checks=checks))
+    return JsonResponse(ops_out.Readiness(status="ready", checks=checks))
 
 
 async def openapi_document(call: Call) -> Response:

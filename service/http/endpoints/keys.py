@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from service.domain.accounts import KeyRecord
 from service.errors import NotFoundError
-from service.http import responses as out
+from service.http import ops_responses as ops_out
 from service.http.call import ApiRoute, Call
 from service.http.render import maybe_utc, utc
 from service.http.roles import OPS
@@ -19,17 +19,17 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (same signatur
     """This module's operations, added to the route table."""
     return [
         ApiRoute("GET", "/v1/keys", list_keys, OPS, "API keys (never the keys themselves)",
-                 response=out.KeyList),
+                 response=ops_out.KeyList),
         ApiRoute("POST", "/v1/keys/{key_id}/revoke", revoke_key, OPS,
                  "Revoke an API key: refused by every API process within a second",
-                 response=out.Key, errors=(404,)),
+                 response=ops_out.Key, errors=(404,)),
     ]  # fmt: skip
 
 
 async def list_keys(call: Call) -> Response:
     """Every key, revoked ones included."""
     keys = await run_in_threadpool(call.resources.keys.list_keys)
-    return JsonResponse(out.KeyList(items=[render_key(k) for k in keys]))
+    return JsonResponse(ops_out.KeyList(items=[render_key(k) for k in keys]))
 
 
 async def revoke_key(call: Call) -> Response:
@@ -42,9 +42,9 @@ async def revoke_key(call: Call) -> Response:
     return JsonResponse(render_key(record))
 
 
-def render_key(key: KeyRecord) -> out.Key:
+def render_key(key: KeyRecord) -> ops_out.Key:
     """A key as a response: id, name, role, display prefix, when created and revoked."""
-    return out.Key(
+    return ops_out.Key(
         id=key.id,
         name=key.name,
         role=key.role,

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from service.http.call import Call
-from service.http.schemas import LabelsExportQuery
+from service.http.queries import LabelsExportQuery
 from service.label_file import MEDIA_TYPES, encode, header
 from service.labels import Labels
 

@@ -14,8 +14,8 @@ from starlette.responses import Response
 
 from service.domain import Alias
 from service.errors import MalformedRequestError, UnsupportedMediaTypeError
+from service.http import model_responses as model_out
 from service.http import render
-from service.http import responses as out
 from service.http.body import read_bounded
 from service.http.call import ApiRoute, Call
 from service.http.roles import OPS
@@ -35,29 +35,29 @@ def routes(settings: Settings) -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/v1/models", start_training, OPS,
                  "Train a new model version (a job on the train queue)", status=202,
-                 response=out.TrainingJobAccepted, body=TrainingRequest, body_optional=True,
+                 response=model_out.TrainingJobAccepted, body=TrainingRequest, body_optional=True,
                  errors=(404, 413, 503)),
         ApiRoute("POST", "/v1/models/uploads", upload_labels, OPS,
                  "Store a labelled CSV for training (larger than a JSON body may be)",
-                 status=201, response=out.TrainingUpload, raw_body="text/csv"),
+                 status=201, response=model_out.TrainingUpload, raw_body="text/csv"),
         ApiRoute("GET", "/v1/models/jobs/{job_id}", get_training_job, OPS,
                  "A training job's status, progress and registered version",
-                 response=out.TrainingJob, errors=(404, 503)),
+                 response=model_out.TrainingJob, errors=(404, 503)),
         ApiRoute("GET", "/v1/models/history", list_alias_events, OPS,
                  "Every move of the champion and challenger aliases, newest first",
-                 response=out.AliasEventList, query=history_query(settings)),
+                 response=model_out.AliasEventList, query=history_query(settings)),
         ApiRoute("POST", "/v1/models/{version_id}/promote", promote_model, OPS,
                  "Make a version the champion (the promotion gate may refuse: 409)",
-                 response=out.AliasEvent, body=PromotionRequest, body_optional=True,
+                 response=model_out.AliasEvent, body=PromotionRequest, body_optional=True,
                  errors=(404, 409)),
         ApiRoute("POST", "/v1/models/rollback", rollback_champion, OPS,
-                 "Move the champion back to the previous one", response=out.AliasEvent,
+                 "Move the champion back to the previous one", response=model_out.AliasEvent,
                  errors=(409,)),
         ApiRoute("POST", "/v1/models/{version_id}/challenger", set_challenger, OPS,
-                 "Make a version the challenger (shadow scoring)", response=out.AliasEvent,
+                 "Make a version the challenger (shadow scoring)", response=model_out.AliasEvent,
                  errors=(404, 409)),
         ApiRoute("DELETE", "/v1/models/challenger", unset_challenger, OPS,
-                 "Stop shadow scoring: remove the challenger", response=out.AliasEvent),
+                 "Stop shadow scoring: remove the challenger", response=model_out.AliasEvent),
     ]  # fmt: skip
 
 
@@ -152,7 +152,7 @@ async def start_training(call: Call) -> Response:
         actor=call.caller.name,
         upload_id=body.labels_upload,
     )
-    accepted = out.TrainingJobAccepted(job_id=job_id, status="queued")
+    accepted = model_out.TrainingJobAccepted(job_id=job_id, status="queued")
     return JsonResponse(
         accepted, status_code=202, headers={"Location": f"/v1/models/jobs/{job_id}"}
     )
@@ -171,7 +171,9 @@ async def list_alias_events(call: Call) -> Response:
     events = await run_in_threadpool(lifecycle.history, query.alias, query.limit or 50)
     rollback_to = await run_in_threadpool(lifecycle.rollback_target)
     return JsonResponse(
-        out.AliasEventList(items=[render.alias_event(e) for e in events], rollback_to=rollback_to)
+        model_out.AliasEventList(
+            items=[render.alias_event(e) for e in events], rollback_to=rollback_to
+        )
     )
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from service.http import render, responses
+from service.http import model_responses as model_out
+from service.http import render
 from service.http.call import Call
 from service.http.paging import cursor_pointer, page_args
-from service.http.schemas import AuditQuery, audit_filter
+from service.http.queries import AuditQuery, audit_filter
 from service.http.wire import JsonResponse
 
 
 async def list_models(call: Call) -> Response:
     """Registered model versions and their aliases."""
     versions = await run_in_threadpool(call.resources.lifecycle.models)
-    return JsonResponse(responses.ModelList(items=[render.model_version(v) for v in versions]))
+    return JsonResponse(model_out.ModelList(items=[render.model_version(v) for v in versions]))
 
 
 async def list_audit(call: Call) -> Response:

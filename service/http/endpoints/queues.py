@@ -8,7 +8,7 @@ from starlette.responses import Response
 from service.http import render, workspace_render
 from service.http.call import Call
 from service.http.paging import cursor_pointer, page_args
-from service.http.schemas import QueueQuery, queue_filter, queue_named
+from service.http.queries import QueueQuery, queue_filter, queue_named
 from service.http.wire import JsonResponse
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from service.http import responses as out
+from service.http import ops_responses as ops_out
 from service.http.auth import session_of
 from service.http.call import ApiRoute, Call
 from service.http.render import maybe_utc
@@ -21,7 +21,7 @@ def routes(settings: Settings) -> list[ApiRoute]:  # noqa: ARG001 (no limits to 
     """This module's operations, added to the route table."""
     return [
         ApiRoute("GET", "/v1/session", get_session, MODERATOR,
-                 "The signed-in user and the session's CSRF token", response=out.Session),
+                 "The signed-in user and the session's CSRF token", response=ops_out.Session),
     ]  # fmt: skip
 
 
@@ -31,7 +31,7 @@ async def get_session(call: Call) -> Response:
     # authorise() chose the key when both were sent, so only a keyless call is the session's.
     is_key = "authorization" in call.request.headers
     web_session = None if is_key else await session_of(call.request)
-    body = out.Session(
+    body = ops_out.Session(
         username=caller.name,
         role=caller.role,
         csrf_token=web_session.csrf_token if web_session else None,

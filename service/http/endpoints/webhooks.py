@@ -17,8 +17,8 @@ from service.http import integration_render as render
 from service.http import integration_responses as out
 from service.http.call import ApiRoute, Call
 from service.http.paging import cursor_pointer, page_args
+from service.http.queries import PageQuery, paged
 from service.http.roles import SITE_OR_OPS
-from service.http.schemas import PageQuery, paged
 from service.http.wire import LINE, JsonResponse, Request
 from service.settings import Settings
 from service.webhooks.endpoints import EndpointChange

@@ -16,8 +16,9 @@ from service.errors import FieldError, NotFoundError, ValidationError
 from service.http import workspace_render as render
 from service.http import workspace_responses as out
 from service.http.call import ApiRoute, Call
+from service.http.queries import queue_named
 from service.http.roles import MODERATOR
-from service.http.schemas import NOTE_MAX, queue_named
+from service.http.schemas import NOTE_MAX
 from service.http.wire import LINE, TEXT, JsonResponse, Request, normalised
 from service.settings import Settings
 

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from service.domain import Role
 from service.http.call import ApiRoute
-from service.http.responses import LiveEvent
+from service.http.ops_responses import LiveEvent
 from service.http.routes import api_routes
 from service.settings import Settings
 from tests.integration.http.conftest import Headers

@@ -11,8 +11,9 @@ import pytest
 from service.errors import MalformedRequestError, ValidationError
 from service.http.call import ApiRoute
 from service.http.decoding import decode_body, decode_query
+from service.http.queries import QueueQuery, paged
 from service.http.routes import api_routes
-from service.http.schemas import QueueQuery, paged, submission
+from service.http.schemas import submission
 from service.http.wire import LINE, TEXT
 from service.settings import Settings
 
