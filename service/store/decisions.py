@@ -19,6 +19,7 @@ from service.domain import ActionKind, Comment, Status
 from service.domain.changes import CommentRef, Decider, Transition, decision_statement
 from service.domain.decisions import Decided
 from service.domain.reports import outcome_of
+from service.domain.scores import stored_scores
 from service.domain.statements import Statement
 from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
@@ -143,7 +144,7 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "to_status": verdict.status.value,
         "reasons": verdict.reasons,
         "model_version": verdict.model_version,
-        "scores": dict(verdict.scores),
+        "scores": stored_scores(verdict.scores),
         "note": None,
         "created_at": now,
         "evidence": dict(verdict.evidence) if verdict.evidence is not None else None,
@@ -155,7 +156,7 @@ def _score_row(verdict: SystemVerdict) -> dict[str, Any]:
     return {
         "comment_id": verdict.comment_id,
         "model_version": verdict.model_version,
-        "scores": dict(verdict.scores),
+        "scores": stored_scores(verdict.scores),
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import Status
 from service.domain.labels import LabelledScores
+from service.domain.scores import stored_scores
 from service.models import SCORES, ActionRow, CommentRow, ModelVersionRow, ScoreRow
 from service.store.standing import standing_decision
 
@@ -32,7 +33,7 @@ def insert_scores(
     )
     fresh = {cid: labels for cid, labels in scores.items() if cid not in existing and labels}
     rows = [
-        {"comment_id": cid, "model_version": version_id, "scores": dict(labels)}
+        {"comment_id": cid, "model_version": version_id, "scores": stored_scores(labels)}
         for cid, labels in fresh.items()
     ]
     if rows:
