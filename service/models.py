@@ -470,7 +470,8 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # The 16 bytes of "evt_<32 hex>", and the payload packed: service/domain/stored_events.py.
+    event_id: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     site_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(32))
     comment_id: Mapped[str | None] = mapped_column(String(36))

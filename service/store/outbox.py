@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from service.domain import stored_events
 from service.domain.changes import CommentRef, EventType, OutboxEvent, Transition, transition_events
 from service.models import OUTBOX, CommentRow, OutboxRow, OutboxSequenceRow, WebhookDeliveryRow
 
@@ -35,11 +36,11 @@ def record(session: Session, changes: Iterable[Transition], cause: EventType | N
 
 def _row(event: OutboxEvent) -> dict[str, Any]:
     return {
-        "event_id": event.event_id,
+        "event_id": stored_events.id_bytes(event.event_id),
         "site_id": event.site_id,
         "kind": event.type.value,
         "comment_id": event.comment_id,
-        "payload": dict(event.data),
+        "payload": stored_events.pack(event.type.value, event.comment_id, event.data),
         "created_at": event.created_at,
         "seq": None,
     }
@@ -159,11 +160,11 @@ def purged_through(session: Session) -> int:
 def to_event(row: OutboxRow) -> OutboxEvent:
     """A stored row as an event."""
     return OutboxEvent(
-        event_id=row.event_id,
+        event_id=stored_events.id_text(row.event_id),
         site_id=row.site_id,
         type=EventType(row.kind),
         comment_id=row.comment_id,
-        data=dict(row.payload or {}),
+        data=stored_events.unpack(row.kind, row.comment_id, row.payload or {}),
         created_at=row.created_at,
     )
 

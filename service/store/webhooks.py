@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.domain import Page
+from service.domain import Page, stored_events
 from service.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint, Redelivery
 from service.errors import NotFoundError
 from service.models import (
@@ -445,7 +445,9 @@ def redeliver(
         OutboxRow.site_id == endpoint.site_id, OutboxRow.seq.is_not(None)
     )
     if which.event_id is not None:
-        query = query.where(OutboxRow.event_id == which.event_id)
+        # An id that is not "evt_<32 hex>" is no event's: it matches nothing (a 404 below).
+        stored_id = stored_events.parse_id(which.event_id) or b""
+        query = query.where(OutboxRow.event_id == stored_id)
     if which.since is not None:
         query = query.where(OutboxRow.created_at >= which.since)
     if which.until is not None:

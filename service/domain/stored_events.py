@@ -1,0 +1,123 @@
+"""How an event is kept in the outbox, in fewer bytes than sites receive it (issue 10).
+
+Sites must get the same bytes whatever is stored (webhooks promise the same body on every
+attempt, across an upgrade too), so what is left out of a stored row is only what is a fact of
+the row itself or a fixed default, and :func:`unpack` puts it back in the same place:
+
+- the event id ``evt_<32 hex>`` is kept as its 16 bytes (:func:`id_bytes`, :func:`id_text`);
+- ``comment.id`` is the row's ``comment_id`` column;
+- ``comment.parent_id`` is left out when null (a top-level comment);
+- in a status change's event, ``previous_status`` when null and ``reasons`` when empty; in
+  ``comment.decided``, a null ``statement`` (its last member).
+
+Everything else is kept as written, statement_of_reasons included (its wording may change from
+one release to the next, an event's may not). A payload is packed only when unpacking gives it
+back exactly, member order included (the change feed keeps that order); any other payload is
+kept whole, and a payload whose ``comment`` still has its ``id`` is read as it is, which is how
+every row written before 0017 reads.
+
+Pure functions, no I/O: the store and migration 0017 use them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_ID_PREFIX = "evt_"
+_ID_PATTERN = re.compile(r"evt_[0-9a-f]{32}")
+
+# The events of a status change (service.domain.changes._event): comment, previous_status,
+# reasons, then the members of the kind.
+_TRANSITION_KINDS = frozenset(
+    {
+        "comment.accepted",
+        "comment.decided",
+        "comment.entered_queue",
+        "comment.left_queue",
+        "comment.edited",
+        "comment.deleted",
+    }
+)
+_DECIDED = "comment.decided"
+
+
+def id_bytes(event_id: str) -> bytes:
+    """The 16 bytes an event id ``evt_<32 lower-case hex>`` is stored as (ValueError else)."""
+    if not _ID_PATTERN.fullmatch(event_id):
+        raise ValueError(f"not an event id: {event_id!r}")
+    return bytes.fromhex(event_id[len(_ID_PREFIX) :])
+
+
+def parse_id(event_id: str) -> bytes | None:
+    """The stored form of an id a caller gave, or None when it cannot be an event's id."""
+    try:
+        return id_bytes(event_id)
+    except ValueError:
+        return None
+
+
+def id_text(stored: bytes) -> str:
+    """The event id as sites know it."""
+    return _ID_PREFIX + bytes(stored).hex()
+
+
+def pack(kind: str, comment_id: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload to store for an event: packed when that reads back exactly, else whole."""
+    packed = _packed(kind, comment_id, data)
+    if packed is not None and _same(unpack(kind, comment_id, packed), data):
+        return packed
+    whole = dict(data)
+    if not _same(unpack(kind, comment_id, whole), data):
+        # Only a comment without its id could get here: it would read back with one.
+        raise ValueError(f"a {kind} payload that cannot be stored as it is: {whole!r}")
+    return whole
+
+
+def unpack(kind: str, comment_id: str | None, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload sites receive, from what :func:`pack` stored (or a row from before 0017)."""
+    comment = stored.get("comment")
+    if comment_id is None or not isinstance(comment, dict) or "id" in comment:
+        return dict(stored)
+    full_comment = {
+        "id": comment_id,
+        "article_id": comment.get("article_id"),
+        "parent_id": comment.get("parent_id"),
+        **{k: v for k, v in comment.items() if k not in ("article_id", "parent_id")},
+    }
+    data: dict[str, Any] = {"comment": full_comment}
+    if kind in _TRANSITION_KINDS:
+        data["previous_status"] = stored.get("previous_status")
+        data["reasons"] = stored.get("reasons", [])
+    data.update((k, v) for k, v in stored.items() if k not in data)
+    if kind == _DECIDED and "statement" not in data:
+        data["statement"] = None
+    return data
+
+
+def _packed(kind: str, comment_id: str | None, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    comment = data.get("comment")
+    if comment_id is None or not isinstance(comment, dict) or comment.get("id") != comment_id:
+        return None
+    packed_comment = {k: v for k, v in comment.items() if k != "id"}
+    if packed_comment.get("parent_id", "") is None:
+        del packed_comment["parent_id"]
+    packed: dict[str, Any] = {"comment": packed_comment}
+    for key, value in data.items():
+        if key == "comment" or _is_default(kind, key, value):
+            continue
+        packed[key] = value
+    return packed
+
+
+def _is_default(kind: str, key: str, value: Any) -> bool:
+    if kind in _TRANSITION_KINDS and (key, value) in (("previous_status", None), ("reasons", [])):
+        return True
+    return kind == _DECIDED and key == "statement" and value is None
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    # As stored and as the change feed prints it: JSON, member order included.
+    return json.dumps(a) == json.dumps(b)

@@ -1,0 +1,146 @@
+"""Migration 0017 stores event ids as 16 bytes and packs payloads, and the downgrade gives the
+rows back exactly; what sites receive is the same before, after and in between (issue 10)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.orm import Session
+
+from service.domain.changes import OutboxEvent
+from service.migrate import alembic_config
+from service.models import OutboxRow
+from service.store import outbox
+from tests.outbox_events import every_kind
+
+REVISION = "0017"
+BEFORE = "0017-1"  # whatever 0017 follows once merged
+_EVENT = """INSERT INTO outbox (event_id, site_id, kind, comment_id, payload, created_at, seq)
+ VALUES (:event_id, :site_id, :kind, :comment_id, :payload, :created_at, :seq)"""
+_ENDPOINT = """INSERT INTO webhook_endpoints (id, site_id, url, events, secret, created_by,
+ created_at, consecutive_failures) VALUES ('e1', 'news-site', 'http://127.0.0.1:9/h', '[]',
+ 'whsec_x', 'test', '2026-01-01', 0)"""
+_DELIVERY = """INSERT INTO webhook_deliveries (endpoint_id, outbox_id, seq, comment_id, status,
+ attempts, next_attempt_at, created_at) SELECT 'e1', id, seq, comment_id, 'pending', 0,
+ '2026-01-01', '2026-01-01' FROM outbox WHERE seq IS NOT NULL"""
+# A payload packing would not give back (a comment without parent_id): kept whole.
+_ODD = {"comment": {"id": "c-odd", "article_id": "a", "status": "approved"}, "reasons": []}
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection to a database just before 0017 (left at head again afterwards)."""
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, BEFORE)
+        yield conn
+        conn.execute(text("DELETE FROM webhook_deliveries"))
+        conn.execute(text("DELETE FROM webhook_endpoints"))
+        conn.execute(text("DELETE FROM outbox"))
+        command.upgrade(config, "head")
+
+
+def _migrate(conn: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    if revision == BEFORE:
+        command.downgrade(config, revision)
+    else:
+        command.upgrade(config, revision)
+
+
+def _rows_before() -> list[dict[str, Any]]:
+    events = every_kind()
+    rows = [
+        {
+            "event_id": e.event_id,
+            "site_id": e.site_id,
+            "kind": e.type.value,
+            "comment_id": e.comment_id,
+            "payload": json.dumps(dict(e.data)),  # as before 0017: whole, spaces and all
+            "created_at": e.created_at.isoformat(),
+            "seq": n if n % 5 else None,  # some still wait for their number
+        }
+        for n, e in enumerate(events, start=1)
+    ]
+    odd = {**rows[0], "event_id": "evt_" + "f" * 32, "payload": json.dumps(_ODD)}
+    return [*rows, {**odd, "kind": "comment.decided", "comment_id": "c-odd", "seq": 99}]
+
+
+def _stored(conn: Connection) -> list[tuple[Any, ...]]:
+    rows = conn.execute(
+        text("SELECT id, event_id, kind, comment_id, payload, seq FROM outbox ORDER BY id")
+    ).all()
+    return [(i, e, k, c, _json(p), s) for i, e, k, c, p, s in rows]
+
+
+def _json(value: Any) -> Any:
+    # A JSON column read through text() is a str on SQLite and already decoded by psycopg.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _as_sites_read_them(conn: Connection) -> list[tuple[str, str]]:
+    """Every row through the store's reader: the event id and the payload's JSON, in order."""
+    with Session(bind=conn) as session:
+        rows = session.query(OutboxRow).order_by(OutboxRow.id).all()
+        events: list[OutboxEvent] = [outbox.to_event(row) for row in rows]
+    return [(e.event_id, json.dumps(dict(e.data))) for e in events]
+
+
+def test_upgrade_packs_the_outbox_and_downgrade_gives_it_back(connection: Connection) -> None:
+    before = _rows_before()
+    connection.execute(text(_EVENT), before)
+    connection.execute(text(_ENDPOINT))
+    connection.execute(text(_DELIVERY))
+    stored_before = _stored(connection)
+    deliveries = connection.execute(
+        text("SELECT id, outbox_id, seq FROM webhook_deliveries ORDER BY id")
+    ).all()
+
+    _migrate(connection, REVISION)
+    packed = _stored(connection)
+    read = _as_sites_read_them(connection)
+    _migrate(connection, BEFORE)
+    restored = _stored(connection)
+
+    assert read == [(r["event_id"], json.dumps(json.loads(r["payload"]))) for r in before]
+    for (*_, event_id, _k, _c, payload, _s), row in zip(packed, before, strict=True):
+        assert bytes(event_id) == bytes.fromhex(row["event_id"][4:])
+        if row["comment_id"] not in (None, "c-odd"):
+            assert "id" not in payload["comment"]
+    assert packed[-1][4] == _ODD
+    # Every member back, in its order (json.dumps keeps it), and the ids and numbers.
+    assert [(*r[:4], json.dumps(r[4]), r[5]) for r in restored] == [
+        (*r[:4], json.dumps(r[4]), r[5]) for r in stored_before
+    ]
+    after = connection.execute(
+        text("SELECT id, outbox_id, seq FROM webhook_deliveries ORDER BY id")
+    ).all()
+    assert after == deliveries
+    assert _unsequenced_index(connection)
+
+
+def test_an_event_id_that_is_not_evt_hex_stops_the_upgrade(connection: Connection) -> None:
+    row = {**_rows_before()[0], "event_id": "evt_made-up"}
+    connection.execute(text(_EVENT), [row])
+
+    with pytest.raises(RuntimeError, match="evt_made-up"), connection.begin_nested():
+        _migrate(connection, REVISION)
+
+
+def _unsequenced_index(conn: Connection) -> bool:
+    (index,) = [
+        i for i in inspect(conn).get_indexes("outbox") if i["name"] == "ix_outbox_unsequenced"
+    ]
+    if conn.dialect.name == "sqlite":
+        sql = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_outbox_unsequenced'")
+        ).scalar()
+        return "seq IS NULL" in str(sql)
+    return "seq IS NULL" in str(index.get("dialect_options", {}).get("postgresql_where"))
