@@ -8,13 +8,17 @@ the row itself or a fixed default, and :func:`unpack` puts it back in the same p
 - ``comment.id`` is the row's ``comment_id`` column;
 - ``comment.parent_id`` is left out when null (a top-level comment);
 - in a status change's event, ``previous_status`` when null and ``reasons`` when empty; in
-  ``comment.decided``, a null ``statement`` (its last member).
+  ``comment.decided``, a null ``statement`` (its last member);
+- in ``comment.decided``, a ``statement_of_reasons`` that the frozen wording of
+  service/domain/statement_wording_v1.py makes from the event's own status, reasons and
+  ``decided_by`` is stored as the number of that wording (its wording may change from one
+  release to the next in service/domain/changes.py, an event's may not; the frozen copy never
+  changes, so the text read back is always the text written).
 
-Everything else is kept as written, statement_of_reasons included (its wording may change from
-one release to the next, an event's may not). A payload is packed only when unpacking gives it
-back exactly, member order included (the change feed keeps that order); any other payload is
-kept whole, and a payload whose ``comment`` still has its ``id`` is read as it is, which is how
-every row written before 0017 reads.
+Everything else is kept as written. A payload is packed only when unpacking gives it back
+exactly, member order included (the change feed keeps that order); any other payload is kept
+whole, and a payload whose ``comment`` still has its ``id`` is read as it is, which is how every
+row written before 0017 reads.
 
 Pure functions, no I/O: the store and migration 0017 use them.
 """
@@ -25,6 +29,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from service.domain import statement_wording_v1
 
 _ID_PREFIX = "evt_"
 _ID_PATTERN = re.compile(r"evt_[0-9a-f]{32}")
@@ -92,8 +98,10 @@ def unpack(kind: str, comment_id: str | None, stored: Mapping[str, Any]) -> dict
         data["previous_status"] = stored.get("previous_status")
         data["reasons"] = stored.get("reasons", [])
     data.update((k, v) for k, v in stored.items() if k not in data)
-    if kind == _DECIDED and "statement" not in data:
-        data["statement"] = None
+    if kind == _DECIDED:
+        data.setdefault("statement", None)
+        if _is_wording_number(data.get("statement_of_reasons")):
+            data["statement_of_reasons"] = _wording_v1(data)
     return data
 
 
@@ -109,7 +117,26 @@ def _packed(kind: str, comment_id: str | None, data: Mapping[str, Any]) -> dict[
         if key == "comment" or _is_default(kind, key, value):
             continue
         packed[key] = value
+    text = data.get("statement_of_reasons")
+    if kind == _DECIDED and isinstance(text, str) and text == _wording_v1(data):
+        packed["statement_of_reasons"] = statement_wording_v1.VERSION
     return packed
+
+
+def _wording_v1(data: Mapping[str, Any]) -> str | None:
+    """The frozen wording's statement for a decided event's payload (None if it has none)."""
+    comment, reasons, decided_by = data.get("comment"), data.get("reasons"), data.get("decided_by")
+    if not (isinstance(comment, dict) and isinstance(comment.get("status"), str)):
+        return None
+    if not (isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)):
+        return None
+    if not isinstance(decided_by, dict):
+        return None
+    return statement_wording_v1.statement(comment["status"], reasons, decided_by)
+
+
+def _is_wording_number(value: Any) -> bool:
+    return type(value) is int and value == statement_wording_v1.VERSION
 
 
 def _is_default(kind: str, key: str, value: Any) -> bool:

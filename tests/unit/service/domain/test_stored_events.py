@@ -70,3 +70,24 @@ def test_anything_else_is_no_event_id(wrong: str) -> None:
     assert stored_events.parse_id(wrong) is None
     with pytest.raises(ValueError, match="not an event id"):
         stored_events.id_bytes(wrong)
+
+
+def test_a_statement_of_reasons_in_the_frozen_wording_is_stored_as_its_number() -> None:
+    decided = [e for e in every_kind() if e.type is EventType.COMMENT_DECIDED]
+
+    stored = [stored_events.pack(e.type.value, e.comment_id, e.data) for e in decided]
+
+    assert {s["statement_of_reasons"] for s in stored} == {1}
+    assert all(isinstance(e.data["statement_of_reasons"], str) for e in decided)
+
+
+def test_a_statement_in_other_words_is_stored_as_written() -> None:
+    (event, *_) = [e for e in every_kind() if e.type is EventType.COMMENT_DECIDED]
+    reworded = {**event.data, "statement_of_reasons": "Held, in the words of a later release."}
+
+    stored = stored_events.pack(event.type.value, event.comment_id, reworded)
+
+    assert stored["statement_of_reasons"] == "Held, in the words of a later release."
+    assert _json(stored_events.unpack(event.type.value, event.comment_id, stored)) == _json(
+        reworded
+    )
