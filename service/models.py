@@ -471,11 +471,13 @@ class OutboxRow(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     # The 16 bytes of "evt_<32 hex>", and the payload packed: service/domain/stored_events.py.
+    # (Named ``payload`` before 0017: a process of an older release fails on this table instead
+    # of sending a packed payload to a site as it is.)
     event_id: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     site_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(32))
     comment_id: Mapped[str | None] = mapped_column(String(36))
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    packed: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
 

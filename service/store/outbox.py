@@ -40,7 +40,7 @@ def _row(event: OutboxEvent) -> dict[str, Any]:
         "site_id": event.site_id,
         "kind": event.type.value,
         "comment_id": event.comment_id,
-        "payload": stored_events.pack(event.type.value, event.comment_id, event.data),
+        "packed": stored_events.pack(event.type.value, event.comment_id, event.data),
         "created_at": event.created_at,
         "seq": None,
     }
@@ -164,7 +164,7 @@ def to_event(row: OutboxRow) -> OutboxEvent:
         site_id=row.site_id,
         type=EventType(row.kind),
         comment_id=row.comment_id,
-        data=stored_events.unpack(row.kind, row.comment_id, row.payload or {}),
+        data=stored_events.unpack(row.kind, row.comment_id, row.packed or {}),
         created_at=row.created_at,
     )
 

@@ -8,7 +8,9 @@ Issue 10. The outbox kept every event id as the 36 characters "evt_<32 hex>" (in
 again in its unique index) and every payload whole, the comment's id included though the row
 has it. ``event_id`` becomes the 16 bytes of the hex and payloads are packed by
 service/domain/stored_events.py, which gives back the same JSON, member for member, so what
-sites receive does not change for any event, stored before or after this revision.
+sites receive does not change for any event, stored before or after this revision. The payload
+column becomes ``packed``: a process of the release before fails on the table (an error, retried)
+rather than sending a packed payload to a site as it is.
 
 Rows are rewritten in Python, in id order and in batches; an event id that is not
 "evt_<32 hex>" (none is: every one came from uuid4) stops the upgrade with its row id rather
@@ -33,30 +35,36 @@ depends_on = None
 
 _BATCH = 1000
 
-_OUTBOX = sa.table(
-    "outbox",
-    sa.column("id", sa.BigInteger),
-    # Text before the upgrade, bytes before the downgrade: both come back as they are stored.
-    sa.column("event_id"),
-    sa.column("new_event_id"),
-    sa.column("kind", sa.String),
-    sa.column("comment_id", sa.String),
-    sa.column("payload", sa.JSON),
-)
+# The payload column is renamed too (``payload`` whole, ``packed`` packed), so a process of the
+# other release fails on the table instead of reading a payload in a shape it does not know.
+_WHOLE, _PACKED = "payload", "packed"
+
+
+def _outbox(payload: str) -> sa.TableClause:
+    return sa.table(
+        "outbox",
+        sa.column("id", sa.BigInteger),
+        # Text before the upgrade, bytes before the downgrade: both read back as stored.
+        sa.column("event_id"),
+        sa.column("new_event_id"),
+        sa.column("kind", sa.String),
+        sa.column("comment_id", sa.String),
+        sa.column(payload, sa.JSON),
+    )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.add_column(sa.Column("new_event_id", sa.LargeBinary(length=16), nullable=True))
-    _rewrite(_packed, sa.LargeBinary(length=16))
-    _replace_event_id(sa.LargeBinary(length=16))
+    _rewrite(_packed, _WHOLE, sa.LargeBinary(length=16))
+    _replace_event_id(sa.LargeBinary(length=16), _WHOLE, _PACKED)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.add_column(sa.Column("new_event_id", sa.String(length=36), nullable=True))
-    _rewrite(_unpacked, sa.String(length=36))
-    _replace_event_id(sa.String(length=36))
+    _rewrite(_unpacked, _PACKED, sa.String(length=36))
+    _replace_event_id(sa.String(length=36), _PACKED, _WHOLE)
 
 
 def _packed(row: Any) -> dict[str, Any]:
@@ -77,24 +85,29 @@ def _unpacked(row: Any) -> dict[str, Any]:
     }
 
 
-def _rewrite(convert: Callable[[Any], dict[str, Any]], type_: sa.types.TypeEngine[Any]) -> None:
-    """Fill ``new_event_id`` and rewrite ``payload`` of every row, a batch of ids at a time."""
+def _rewrite(
+    convert: Callable[[Any], dict[str, Any]], payload: str, type_: sa.types.TypeEngine[Any]
+) -> None:
+    """Fill ``new_event_id`` and rewrite the payload of every row, a batch of ids at a time."""
     connection = op.get_bind()
-    columns = [_OUTBOX.c.id, _OUTBOX.c.event_id, _OUTBOX.c.kind, _OUTBOX.c.comment_id]
+    table = _outbox(payload)
+    columns = [table.c.id, table.c.event_id, table.c.kind, table.c.comment_id]
     statement = (
-        sa.update(_OUTBOX)
-        .where(_OUTBOX.c.id == sa.bindparam("b_id"))
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("b_id"))
         .values(
-            new_event_id=sa.bindparam("b_event_id", type_=type_),
-            payload=sa.bindparam("b_payload", type_=sa.JSON),
+            {
+                "new_event_id": sa.bindparam("b_event_id", type_=type_),
+                payload: sa.bindparam("b_payload", type_=sa.JSON),
+            }
         )
     )
     last = -1
     while True:
         rows = connection.execute(
-            sa.select(*columns, _OUTBOX.c.payload)
-            .where(_OUTBOX.c.id > last)
-            .order_by(_OUTBOX.c.id)
+            sa.select(*columns, table.c[payload].label("payload"))
+            .where(table.c.id > last)
+            .order_by(table.c.id)
             .limit(_BATCH)
         ).all()
         if not rows:
@@ -103,12 +116,12 @@ def _rewrite(convert: Callable[[Any], dict[str, Any]], type_: sa.types.TypeEngin
         last = rows[-1].id
 
 
-def _replace_event_id(type_: sa.types.TypeEngine[Any]) -> None:
+def _replace_event_id(type_: sa.types.TypeEngine[Any], payload: str, renamed: str) -> None:
     # SQLite rebuilds the table here; the partial index is made again by hand, so its WHERE
     # clause does not depend on how the rebuild reflects it.
     op.drop_index("ix_outbox_unsequenced", table_name="outbox")
     with _deliveries_set_aside():
-        _swap_event_id_column(type_)
+        _swap_columns(type_, payload, renamed)
     op.create_index(
         "ix_outbox_unsequenced",
         "outbox",
@@ -139,8 +152,9 @@ def _deliveries_set_aside() -> Iterator[None]:
     connection.exec_driver_sql("DROP TABLE deliveries_0017")
 
 
-def _swap_event_id_column(type_: sa.types.TypeEngine[Any]) -> None:
+def _swap_columns(type_: sa.types.TypeEngine[Any], payload: str, renamed: str) -> None:
     with op.batch_alter_table("outbox") as batch_op:
+        batch_op.alter_column(payload, new_column_name=renamed, existing_type=sa.JSON())
         batch_op.drop_constraint("uq_outbox_event_id", type_="unique")
         batch_op.drop_column("event_id")
         # Made on the new column before its rename: SQLite's rebuild loses a constraint named

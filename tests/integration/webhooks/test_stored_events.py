@@ -48,7 +48,7 @@ def _store_whole(session: Session, events: list[OutboxEvent]) -> None:
             "site_id": e.site_id,
             "kind": e.type.value,
             "comment_id": e.comment_id,
-            "payload": dict(e.data),
+            "packed": dict(e.data),
             "created_at": e.created_at,
             "seq": None,
         }
@@ -93,7 +93,7 @@ def test_an_event_is_stored_in_fewer_bytes(sessions: sessionmaker[Session]) -> N
         outbox.add_events(session, events)
     with transaction(sessions) as session:
         rows = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
-        stored = [(bytes(r.event_id), r.payload) for r in rows]
+        stored = [(bytes(r.event_id), r.packed) for r in rows]
 
     for (event_id, payload), event in zip(stored, events, strict=True):
         assert event_id == bytes.fromhex(event.event_id.removeprefix("evt_"))
