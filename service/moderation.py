@@ -191,7 +191,7 @@ class Moderation:
             return ModerationView(
                 comment=comment,
                 scores=queues.scores_for(session, comment_id),
-                actions=queues.actions_for(session, comment_id),
+                actions=queues.actions_for(session, comment),
                 author=queues.author_record(session, comment.author.id, comment.site_id),
                 parent=comments.get_comment(session, parent_id) if parent_id else None,
                 reports=cards.reports_of(session, [comment_id]).get(comment_id, []),

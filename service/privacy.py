@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.clock import utcnow
-from service.domain import Status
+from service.domain import Action, Status
 from service.domain.changes import EventType, new_event
 from service.settings import Settings
 from service.site_settings import SiteSettings
@@ -212,14 +212,14 @@ def _comment(found: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _history(action: Any) -> dict[str, Any]:
+def _history(action: Action) -> dict[str, Any]:
     # Who acted, as a kind: moderators' and keys' names are theirs, not the author's data.
     by = "system" if action.actor is None else "site" if action.kind in _SITE_KINDS else "moderator"
     return {
-        "what": action.kind,
-        "from_status": action.from_status,
-        "to_status": action.to_status,
-        "reasons": list(action.reasons or []),
+        "what": action.kind.value,
+        "from_status": None if action.from_status is None else action.from_status.value,
+        "to_status": None if action.to_status is None else action.to_status.value,
+        "reasons": list(action.reasons),
         "by": by,
         "at": _time(action.created_at),
     }

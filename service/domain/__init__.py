@@ -102,7 +102,7 @@ class Role(enum.StrEnum):
 class ActionKind(enum.StrEnum):
     """The kinds of entries in the append-only moderation log."""
 
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted"  # derived from the comment row, never stored (issue 10)
     CLASSIFIED = "classified"
     DECIDED = "decided"
     REPORTED = "reported"
@@ -207,6 +207,11 @@ class Comment:
     revision: int = 1  # 1 as submitted; each edit by the site adds one
     hold: str | None = None  # held at intake whatever the model says (``flood``)
     statement: Statement | None = None  # the statement of reasons while rejected or spam
+
+
+# The id of a comment's ``submitted`` entry, which is derived from the comment and not stored:
+# below every stored action's id, so it sorts first in a history and last in the newest-first log.
+SUBMISSION_ID = 0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -145,7 +145,27 @@ class AuditQuery(PageQuery):
         ]
         | None
     ) = None
-    kind: Annotated[ActionKind, Meta(description="Only actions of this kind.")] | None = None
+    kind: (
+        Annotated[
+            ActionKind,
+            Meta(
+                description=(
+                    "Only actions of this kind. `submitted` needs `comment_id`: a submission is"
+                    " not stored as an action but derived from its comment (its created_at), so"
+                    " only one comment's log has it, as its oldest entry (id 0)."
+                )
+            ),
+        ]
+        | None
+    ) = None
+
+    def __post_init__(self) -> None:
+        if self.kind is ActionKind.SUBMITTED and self.comment_id is None:
+            # Refused, not answered empty: the log across comments lists stored actions only.
+            raise ValueError(
+                "`kind=submitted` needs `comment_id`: submissions are derived from comments,"
+                " not stored in the log across comments"
+            )
 
 
 def queue_filter(query: QueueQuery) -> QueueFilter:

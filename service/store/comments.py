@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from service.domain import ActionKind, Comment, NewComment, Page, Status
+from service.domain import Comment, NewComment, Page, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
 from service.domain.threads import ThreadEntry
 from service.errors import (
@@ -23,7 +23,7 @@ from service.errors import (
     ValidationError,
 )
 from service.identity import author_key
-from service.models import ACTIONS, COMMENTS, CommentRow
+from service.models import COMMENTS, CommentRow
 from service.store import admission, outbox, threads
 from service.store.convert import to_comment
 from service.store.cursor import created_after, decode_cursor, encode_cursor, moment, row_id
@@ -89,8 +89,9 @@ def insert_comments(session: Session, items: Sequence[NewComment], now: datetime
                 seen[key] = results[-1]
     if rows:
         # Core executemany: one statement for the batch instead of a unit-of-work flush per row.
+        # No ``submitted`` action: the comment row holds every fact one would (created_at,
+        # status pending, no actor), and the log derives it (store.convert.submission).
         session.execute(insert(COMMENTS), rows)
-        session.execute(insert(ACTIONS), [_submitted_action(r) for r in rows])
         outbox.record(session, map(_accepted, rows), EventType.COMMENT_ACCEPTED)
     return results
 
@@ -136,21 +137,6 @@ def _comment_values(item: NewComment, roots: dict[str, str], now: datetime) -> d
         "intake_hold": item.hold,
         "deleted_at": None,
         "erased_at": None,
-    }
-
-
-def _submitted_action(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "comment_id": row["id"],
-        "kind": ActionKind.SUBMITTED.value,
-        "actor": None,
-        "from_status": None,
-        "to_status": Status.PENDING.value,
-        "reasons": [],
-        "model_version": None,
-        "scores": {},
-        "note": None,
-        "created_at": row["created_at"],
     }
 
 

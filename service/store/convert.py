@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from service.domain import Action, ActionKind, Author, Comment, ModelVersion, Status
+from collections.abc import Sequence
+from datetime import datetime
+
+from service.domain import (
+    SUBMISSION_ID,
+    Action,
+    ActionKind,
+    Author,
+    Comment,
+    ModelVersion,
+    Status,
+)
 from service.domain.statements import Statement
 from service.models import ActionRow, CommentRow, ModelVersionRow
 
@@ -54,6 +65,35 @@ def to_action(row: ActionRow) -> Action:
         evidence=row.evidence,
         statement=Statement.from_json(row.statement),
     )
+
+
+def submission(comment_id: str, created_at: datetime) -> Action:
+    """A comment's ``submitted`` entry, derived from its row: intake stores no action for it
+    (issue 10), since the row holds every fact one held (when, status pending, no actor)."""
+    return Action(
+        id=SUBMISSION_ID,
+        comment_id=comment_id,
+        kind=ActionKind.SUBMITTED,
+        actor=None,
+        from_status=None,
+        to_status=Status.PENDING,
+        reasons=(),
+        model_version=None,
+        scores={},
+        note=None,
+        created_at=created_at,
+    )
+
+
+def with_submission(comment_id: str, created_at: datetime, stored: Sequence[Action]) -> list[Action]:
+    """A comment's history, oldest first: its submission, then its stored actions.
+
+    A stored ``submitted`` action is kept instead of the derived one: API processes of an
+    earlier release write one until they are replaced, after ``migrate`` ran.
+    """
+    if any(a.kind is ActionKind.SUBMITTED for a in stored):
+        return list(stored)
+    return [submission(comment_id, created_at), *stored]
 
 
 def to_model_version(row: ModelVersionRow, aliases: tuple[str, ...] = ()) -> ModelVersion:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from service.domain import ActionKind
+from service.domain import Action, ActionKind
 from service.models import (
     ACTIONS,
     ActionRow,
@@ -30,6 +30,7 @@ from service.models import (
     ReporterRow,
     ReportRow,
 )
+from service.store.convert import to_action, with_submission
 
 CHUNK = 500  # ids per statement, well inside every backend's bound-parameter limit
 
@@ -207,11 +208,17 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
         actions = _by_comment(session, ActionRow, chunk, ActionRow.id)
         appeals = _by_comment(session, AppealRow, chunk, AppealRow.id)
         found += [
-            {"row": r, "revisions": revisions.get(r.id, []), "actions": actions.get(r.id, []),
+            {"row": r, "revisions": revisions.get(r.id, []), "actions": _history(r, actions),
              "appeals": appeals.get(r.id, [])}
             for r in rows
         ]  # fmt: skip
     return found
+
+
+def _history(row: CommentRow, actions: dict[str, list[ActionRow]]) -> list[Action]:
+    """The comment's history with its submission, which is derived from the row (issue 10)."""
+    stored = [to_action(a) for a in actions.get(row.id, [])]
+    return with_submission(row.id, row.created_at, stored)
 
 
 def _by_comment(session: Session, model: Any, ids: list[str], order: Any) -> dict[str, list[Any]]:

@@ -21,11 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from service.domain import Action, Comment, Page, Status
+from service.domain import SUBMISSION_ID, Action, ActionKind, Comment, Page, Status
 from service.domain.authors import AuthorRecord
 from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
-from service.store.convert import to_action, to_comment
+from service.store.convert import submission, to_action, to_comment, with_submission
 from service.store.cursor import (
     created_after,
     decode_cursor,
@@ -152,12 +152,13 @@ def scores_for(session: Session, comment_id: str) -> dict[str, dict[str, float]]
     return {row.model_version: dict(row.scores) for row in rows}
 
 
-def actions_for(session: Session, comment_id: str) -> list[Action]:
-    """A comment's moderation history, oldest first."""
+def actions_for(session: Session, comment: Comment) -> list[Action]:
+    """A comment's moderation history, oldest first: its submission (derived from the comment),
+    then its stored actions."""
     rows = session.scalars(
-        select(ActionRow).where(ActionRow.comment_id == comment_id).order_by(ActionRow.id)
+        select(ActionRow).where(ActionRow.comment_id == comment.id).order_by(ActionRow.id)
     ).all()
-    return [to_action(r) for r in rows]
+    return with_submission(comment.id, comment.created_at, [to_action(r) for r in rows])
 
 
 def author_record(session: Session, author_id: str, site_id: str, recent: int = 10) -> AuthorRecord:
@@ -183,7 +184,13 @@ def author_record(session: Session, author_id: str, site_id: str, recent: int = 
 def list_actions(
     session: Session, filters: AuditFilter, cursor: str | None, limit: int
 ) -> Page[Action]:
-    """The action log, newest first."""
+    """The action log, newest first.
+
+    Listed for one comment (``filters.comment_id``), the log ends with the comment's
+    ``submitted`` entry, derived from the comment row (id 0, below every stored id, so the
+    id keyset pages over it too); across comments it lists the stored actions only.
+    """
+    before_id = decode_cursor(cursor, sequence)[0] if cursor else None
     query = select(ActionRow).order_by(ActionRow.id.desc())
     if filters.comment_id is not None:
         query = query.where(ActionRow.comment_id == filters.comment_id)
@@ -193,13 +200,38 @@ def list_actions(
         query = query.where(ActionRow.actor == filters.actor)
     if filters.kind is not None:
         query = query.where(ActionRow.kind == filters.kind)
-    if cursor:
-        (before_id,) = decode_cursor(cursor, sequence)
+    if before_id is not None:
         query = query.where(ActionRow.id < before_id)
     rows = session.scalars(query.limit(limit + 1)).all()
-    page = [to_action(r) for r in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return Page(page, next_cursor)
+    items = [to_action(r) for r in rows]
+    if len(rows) <= limit:  # the stored actions end on this page: the submission comes last
+        items += _derived_submission(session, filters, before_id)
+    next_cursor = encode_cursor(items[limit - 1].id) if len(items) > limit else None
+    return Page(items[:limit], next_cursor)
+
+
+def _derived_submission(
+    session: Session, filters: AuditFilter, before_id: int | None
+) -> list[Action]:
+    """The ``submitted`` entry of the filtered comment, when it passes the filters and cursor."""
+    wanted = (
+        filters.comment_id is not None
+        and filters.actor in (None, "system")
+        and filters.kind in (None, ActionKind.SUBMITTED.value)
+        and (before_id is None or SUBMISSION_ID < before_id)
+    )
+    if not wanted:
+        return []
+    stored = exists().where(
+        ActionRow.comment_id == CommentRow.id, ActionRow.kind == ActionKind.SUBMITTED.value
+    )
+    found = session.execute(
+        select(CommentRow.created_at, stored).where(CommentRow.id == filters.comment_id)
+    ).first()
+    # A stored submission (written by an API process of an earlier release) was listed already.
+    if found is None or found[1]:
+        return []
+    return [submission(str(filters.comment_id), found[0])]
 
 
 # Named once: fresh aliases per call made SQLAlchemy build and compile the query every batch

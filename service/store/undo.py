@@ -79,7 +79,11 @@ def _check_unchanged(session: Session, decided: Sequence[ActionRow]) -> None:
 
 
 def _previous_actions(session: Session, decided: Sequence[ActionRow]) -> dict[str, ActionRow]:
-    """The action before each decision: the batch's decisions are each comment's latest."""
+    """The action before each decision: the batch's decisions are each comment's latest.
+
+    A comment decided before anything else happened to it has none (its submission is not
+    stored, issue 10).
+    """
     before = (
         select(func.max(ActionRow.id))
         .where(
@@ -100,9 +104,15 @@ def _restore(
     now: datetime,
 ) -> None:
     status = action.from_status or Status.PENDING.value
-    # The reasons the comment had are those of the action that gave it its previous status.
+    # The reasons the comment had are those of the action that gave it its previous status;
+    # with no action before the decision, its submission (pending, no reasons; not stored).
     fits = previous is not None and previous.to_status == status
-    reasons = list(previous.reasons or []) if fits and previous is not None else list(row.reasons)
+    if fits and previous is not None:
+        reasons = list(previous.reasons or [])
+    elif previous is None and status == Status.PENDING.value:
+        reasons = []
+    else:
+        reasons = list(row.reasons)
     decided_at = None
     if status != Status.PENDING.value and previous is not None:
         decided_at = previous.created_at

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from redis import Redis
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from service.domain import ActionKind, Author, Comment, Decision, Queue, Status
+from service.domain import SUBMISSION_ID, ActionKind, Author, Comment, Decision, Queue, Status
 from service.domain.queues import AuditFilter, QueueFilter
 from service.errors import IdempotencyConflictError, StaleDecisionError, ValidationError
+from service.models import ActionRow
 from service.moderation import Moderation
 from service.store.shadow import insert_scores
 from tests.factories import new_comment, scores
@@ -33,6 +34,25 @@ def test_submit_commits_then_enqueues_one_job_per_batch(
     assert redis.llen("rq:queue:classify") == 1
     history = moderation.moderation_view(stored[0].comment_id).actions
     assert [a.kind for a in history] == [ActionKind.SUBMITTED]
+
+
+def test_intake_stores_no_submitted_action_and_the_history_derives_it(
+    moderation: Moderation, redis: Redis
+) -> None:
+    stored = submit(moderation, [new_comment() for _ in range(3)])
+    with moderation.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ActionRow)) == 0
+
+    view = moderation.moderation_view(stored[1].comment_id)
+    [entry] = view.actions
+    assert (entry.id, entry.kind, entry.comment_id) == (
+        SUBMISSION_ID,
+        ActionKind.SUBMITTED,
+        stored[1].comment_id,
+    )
+    assert (entry.actor, entry.from_status, entry.to_status) == (None, None, Status.PENDING)
+    assert entry.created_at == view.comment.created_at
+    assert (entry.reasons, entry.note, entry.statement) == ((), None, None)
 
 
 def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis) -> None:

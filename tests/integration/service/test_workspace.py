@@ -73,6 +73,26 @@ def test_undo_within_the_window_restores_status_reasons_and_logs_undone(
     }
 
 
+def test_undo_of_a_decision_on_a_pending_comment_restores_it_as_submitted(
+    moderation: Moderation, workspace: Workspace
+) -> None:
+    # Nothing happened to the comment before the decision but its submission, which is not
+    # stored (issue 10): the undo still restores it as submitted, with no reasons.
+    [stored] = submit(moderation, [new_comment()])
+    workspace.undo(decide(moderation, stored.comment_id), "ann")
+
+    view = moderation.moderation_view(stored.comment_id)
+    assert (view.comment.status, view.comment.reasons) == (Status.PENDING, ())
+    assert view.comment.decided_at is None
+    assert view.comment.statement is None
+    assert [a.kind for a in view.actions] == [
+        ActionKind.SUBMITTED,
+        ActionKind.DECIDED,
+        ActionKind.UNDONE,
+    ]
+    assert view.actions[-1].reasons == ()
+
+
 def test_undo_lets_another_moderator_decide_without_a_version(
     moderation: Moderation, workspace: Workspace
 ) -> None:
