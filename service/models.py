@@ -65,6 +65,9 @@ class Base(DeclarativeBase):
 # The predicate of ix_comments_hidden_roots, which a query must repeat word for word (as SQL
 # text, not with bound parameters) for SQLite to use that partial index.
 HIDDEN_ROOT = text("parent_id IS NULL AND status != 'approved'")
+# The actions the partial indexes on moderation_actions keep (see ActionRow).
+BATCHED_ACTION = text("batch_id IS NOT NULL")
+NAMED_ACTOR = text("actor IS NOT NULL")
 
 
 class CommentRow(Base):
@@ -164,9 +167,23 @@ class ActionRow(Base):
     statement: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
     __table_args__ = (
-        Index("ix_actions_batch", "batch_id"),
+        # Partial (issue 10): system actions, most of the log, have neither a batch nor an
+        # actor, and no query looks them up by one (undo finds a batch by its id; the audit
+        # log's actor=system walks the primary key, where system actions are the dense part).
+        Index(
+            "ix_actions_batch",
+            "batch_id",
+            sqlite_where=BATCHED_ACTION,
+            postgresql_where=BATCHED_ACTION,
+        ),
         Index("ix_actions_comment", "comment_id", "id"),
-        Index("ix_actions_actor", "actor", "id"),
+        Index(
+            "ix_actions_actor",
+            "actor",
+            "id",
+            sqlite_where=NAMED_ACTOR,
+            postgresql_where=NAMED_ACTOR,
+        ),
         Index("ix_actions_kind", "kind", "id"),
     )
 
