@@ -275,7 +275,15 @@ class CommentPage(Response_):
 class Action(Response_):
     """One moderation log entry."""
 
-    id: int
+    id: Annotated[
+        int,
+        Meta(
+            description=(
+                "0 for a comment's submitted entry, which is derived from the comment, not"
+                " stored; positive, in insertion order, for every stored action"
+            )
+        ),
+    ]
     comment_id: str
     kind: ActionKind
     actor: Annotated[str | None, Meta(description="null: the system")]
