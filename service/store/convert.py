@@ -85,7 +85,9 @@ def submission(comment_id: str, created_at: datetime) -> Action:
     )
 
 
-def with_submission(comment_id: str, created_at: datetime, stored: Sequence[Action]) -> list[Action]:
+def with_submission(
+    comment_id: str, created_at: datetime, stored: Sequence[Action]
+) -> list[Action]:
     """A comment's history, oldest first: its submission, then its stored actions.
 
     A stored ``submitted`` action is kept instead of the derived one: API processes of an

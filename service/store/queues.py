@@ -218,7 +218,7 @@ def _derived_submission(
         filters.comment_id is not None
         and filters.actor in (None, "system")
         and filters.kind in (None, ActionKind.SUBMITTED.value)
-        and (before_id is None or SUBMISSION_ID < before_id)
+        and (before_id is None or before_id > SUBMISSION_ID)
     )
     if not wanted:
         return []

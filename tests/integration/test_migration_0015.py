@@ -70,7 +70,8 @@ def _rows(conn: Connection) -> list[dict[str, Any]]:
 def _partial(conn: Connection) -> set[str]:
     """The partial indexes on moderation_actions."""
     if conn.dialect.name == "postgresql":
-        query = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'moderation_actions'"
+        query = """SELECT indexname, indexdef FROM pg_indexes
+         WHERE tablename = 'moderation_actions' AND schemaname = current_schema()"""
     else:
         query = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'moderation_actions'"
     rows = conn.execute(text(query)).all()
@@ -84,10 +85,12 @@ def test_upgrade_deletes_submissions_and_downgrade_writes_them_back_first(
     _comment(connection, "c1", "rejected", "2026-01-01 11:00:00")
     _action(connection, 1, "c0", "submitted", at="2026-01-01 10:00:00")
     _action(connection, 2, "c1", "submitted", at="2026-01-01 11:00:00")
-    _action(connection, 3, "c0", "classified", from_status="pending", to_status="withheld",
-            reasons='["spam"]', at="2026-01-01 10:00:01")  # fmt: skip
-    _action(connection, 4, "c1", "decided", actor="ann", from_status="pending",
-            to_status="rejected", reasons='["insult"]', batch="b-1", at="2026-01-01 11:05:00")  # fmt: skip
+    classified = {"from_status": "pending", "to_status": "withheld", "reasons": '["spam"]'}
+    _action(connection, 3, "c0", "classified", at="2026-01-01 10:00:01", **classified)
+    decided = {"from_status": "pending", "to_status": "rejected", "reasons": '["insult"]'}
+    _action(
+        connection, 4, "c1", "decided", actor="ann", batch="b-1", at="2026-01-01 11:05", **decided
+    )
     before = _rows(connection)
 
     assert not _partial(connection)
