@@ -12,16 +12,19 @@ import pytest
 from sqlalchemy import Connection, Engine, event, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.domain import Author
+from service.domain import Author, Status
+from service.domain.decisions import Selection
+from service.domain.queues import QueueFilter
 from service.identity import author_key
 from service.models import CommentRow
 from service.moderation import Moderation
-from service.store import queues
+from service.store import bulk, erasure, queues
 from service.store.convert import to_comment
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
 SITE = "news-site"
+NOW = datetime.now(UTC)
 INDEX = "ix_comments_site_author_created"
 
 
@@ -82,7 +85,7 @@ def test_no_index_on_the_body_digest_is_left(engine: Engine) -> None:
 def busy(sessions: sessionmaker[Session], engine: Engine) -> Iterator[Session]:
     with engine.begin() as conn:
         bodies = [f"Comment number {n}." for n in range(50)]
-        conn.execute(insert(CommentRow), _rows("busy", bodies, datetime.now(UTC)))
+        conn.execute(insert(CommentRow), _rows("busy", bodies, NOW))
     with sessions() as session:
         yield session
 
@@ -120,3 +123,46 @@ def test_the_repeat_rule_reads_the_authors_recent_comments_by_index(
     [plan] = _plans(engine, lambda: queues.repeat_posts(busy, batch, timedelta(hours=1)))
 
     assert INDEX in plan
+
+
+def _author_reads(session: Session) -> dict[str, Callable[[], object]]:
+    return {
+        "author panel": lambda: queues.author_record(session, "busy", SITE),
+        "queue by author": lambda: queues.list_queue(
+            session, Status.APPROVED, QueueFilter(author_id="busy"), "age", None, 10
+        ),
+        "queue by author, by risk": lambda: queues.list_queue(
+            session, Status.APPROVED, QueueFilter(author_id="busy"), "risk", None, 10
+        ),
+        "bulk by author": lambda: bulk.preview(
+            session, Status.APPROVED, Selection(site_id=SITE, author_id="busy")
+        ),
+        "erasure and export": lambda: erasure.author_comment_ids(session, SITE, "busy"),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["author panel", "queue by author", "queue by author, by risk", "bulk by author",
+     "erasure and export"],
+)  # fmt: skip
+def test_the_author_filters_read_the_authors_comments_by_index(
+    engine: Engine, busy: Session, name: str
+) -> None:
+    plans = _plans(engine, _author_reads(busy)[name])
+
+    assert plans
+    assert all(INDEX in plan for plan in plans), plans
+
+
+def test_an_author_filter_keeps_to_the_id_asked_for(busy: Session, engine: Engine) -> None:
+    # A look-alike id shares the key, not the filter: the key only narrows the index.
+    with engine.begin() as conn:
+        conn.execute(insert(CommentRow), _rows("BUSY", ["Another author, one key."], NOW))
+
+    record = queues.author_record(busy, "BUSY", SITE)
+    page = queues.list_queue(busy, Status.APPROVED, QueueFilter(author_id="busy"), "age", None, 100)
+
+    assert record.counts == {"approved": 1}
+    assert {c.author.id for c in page.items} == {"busy"}
+    assert len(page.items) == 50
