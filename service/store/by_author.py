@@ -9,6 +9,8 @@ the same rows as ``author_id = ?`` alone, read from a few index entries instead 
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import ColumnElement, Select, func, select
 
 from service.identity import author_key
@@ -34,11 +36,19 @@ def on_any_site(author_id: str) -> list[ColumnElement[bool]]:
     ]
 
 
+@functools.cache
 def sites() -> Select[tuple[str | None]]:
     """Every site with comments (and a NULL that ends the walk): each step is one index seek for
-    the next site after the last one, so finding a handful of sites never reads the comments."""
+    the next site after the last one, so finding a handful of sites never reads the comments.
+    Built once: it takes no parameters, and building it cost more than running it."""
     first = select(func.min(CommentRow.site_id).label("site_id")).cte("sites", recursive=True)
-    after = select(func.min(CommentRow.site_id)).where(CommentRow.site_id > first.c.site_id)
+    # ORDER BY … LIMIT 1, not min(): SQLite's min() over a range reads the whole range.
+    after = (
+        select(CommentRow.site_id)
+        .where(CommentRow.site_id > first.c.site_id)
+        .order_by(CommentRow.site_id)
+        .limit(1)
+    )
     following = select(after.scalar_subquery()).where(first.c.site_id.is_not(None))
     walk = first.union_all(following)
     return select(walk.c.site_id)
