@@ -1,7 +1,7 @@
 """drop the comments indexes by author that the (site, author key, time) index makes redundant
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0017
 Create Date: 2026-11-30 08:45:00
 
 Issue 10: the indexes were a fifth of the comments table's bytes.
@@ -28,7 +28,7 @@ from alembic import op
 from service.identity import author_key
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
