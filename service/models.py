@@ -124,8 +124,6 @@ class CommentRow(Base):
         Index("ix_comments_status_created", "status", "created_at", "id"),
         Index("ix_comments_status_risk", "status", func.coalesce(text("risk"), 2.0), "id"),
         Index("ix_comments_article_status", "article_id", "status", "created_at", "id"),
-        Index("ix_comments_author_created", "author_id", "created_at"),
-        Index("ix_comments_author_key_body", "author_key", "body_sha256"),
         Index("ix_comments_root", "root_id", "status"),
         # Top-level comments not shown, for the listing's placeholders above published replies
         # (service/store/threads.py): few per article, so finding them never scans the rest.
@@ -138,7 +136,10 @@ class CommentRow(Base):
             postgresql_where=HIDDEN_ROOT,
         ),
         # An author's comments on one site, newest last: the first-comments count and the
-        # recent-history trigger read a bounded slice of it per author (issue 12).
+        # recent-history trigger read a bounded slice of it per author (issue 12), the
+        # repeat-post rule the author's last window, and the author filters an author id's
+        # comments (service/store/by_author.py). Issue 10: the indexes that served the last two,
+        # on (author_key, body_sha256) and (author_id, created_at), were a fifth of its bytes.
         Index("ix_comments_site_author_created", "site_id", "author_key", "created_at", "id"),
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, false, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Status
@@ -21,7 +21,7 @@ from service.domain.decisions import BULK_MAX, Selection
 from service.domain.reports import outcome_of
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
-from service.store import outbox, reports
+from service.store import by_author, outbox, reports
 
 Ts = TypeVarTuple("Ts")
 
@@ -111,9 +111,10 @@ def _selected(query: Select[*Ts], status: Status, selection: Selection) -> Selec
     if selection.ids is not None:
         query = query.where(CommentRow.id.in_(selection.ids))
     if selection.author_id is not None:
-        query = query.where(
-            CommentRow.site_id == selection.site_id, CommentRow.author_id == selection.author_id
-        )
+        # An author without a site (the boundary refuses it) matches nothing, as it always did.
+        site = selection.site_id
+        found = by_author.on_site(site, selection.author_id) if site is not None else [false()]
+        query = query.where(*found)
     if selection.link is not None:
         pattern = f"%{_escape_like(selection.link.casefold())}%"
         query = query.where(func.lower(CommentRow.body).like(pattern, escape="\\"))

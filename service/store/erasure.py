@@ -17,7 +17,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+<<<<<<< HEAD
 from service.domain import Action, ActionKind
+=======
+from service import identity
+from service.domain import ActionKind
+>>>>>>> indexes
 from service.models import (
     ACTIONS,
     ActionRow,
@@ -30,7 +35,11 @@ from service.models import (
     ReporterRow,
     ReportRow,
 )
+<<<<<<< HEAD
 from service.store.convert import to_action, with_submission
+=======
+from service.store import by_author
+>>>>>>> indexes
 
 CHUNK = 500  # ids per statement, well inside every backend's bound-parameter limit
 
@@ -135,7 +144,7 @@ def author_comment_ids(session: Session, site_id: str, author_id: str) -> list[s
     return list(
         session.scalars(
             select(CommentRow.id)
-            .where(CommentRow.site_id == site_id, CommentRow.author_id == author_id)
+            .where(*by_author.on_site(site_id, author_id))
             .order_by(CommentRow.created_at, CommentRow.id)
         ).all()
     )
@@ -151,6 +160,10 @@ def anonymise_author(
             .where(CommentRow.id.in_(list(ids[start : start + CHUNK])))
             .values(
                 author_id=key,
+                # The key the rules compare goes too: the old one is a digest of the erased id
+                # (anyone who knows the id could find their comments by it), and the author
+                # filters find the comments by the new id's key (store.by_author).
+                author_key=identity.author_key(key),
                 author_name="",
                 author_email_hash=None,
                 author_account_age_days=None,

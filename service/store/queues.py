@@ -25,6 +25,7 @@ from service.domain import SUBMISSION_ID, Action, ActionKind, Comment, Page, Sta
 from service.domain.authors import AuthorRecord
 from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
+from service.store import by_author
 from service.store.convert import submission, to_action, to_comment, with_submission
 from service.store.cursor import (
     created_after,
@@ -113,7 +114,7 @@ def _filtered(query: Select[CommentRow], filters: QueueFilter) -> Select[Comment
     if filters.article_id is not None:
         query = query.where(CommentRow.article_id == filters.article_id)
     if filters.author_id is not None:
-        query = query.where(CommentRow.author_id == filters.author_id)
+        query = query.where(*by_author.on_any_site(filters.author_id))
     if filters.text is not None:
         query = query.where(CommentRow.body.icontains(filters.text, autoescape=True))
     if filters.reason is not None:
@@ -166,13 +167,13 @@ def author_record(session: Session, author_id: str, site_id: str, recent: int = 
     counts = dict(
         session.execute(
             select(CommentRow.status, func.count())
-            .where(CommentRow.author_id == author_id, CommentRow.site_id == site_id)
+            .where(*by_author.on_site(site_id, author_id))
             .group_by(CommentRow.status)
         ).all()
     )
     rows = session.scalars(
         select(CommentRow)
-        .where(CommentRow.author_id == author_id, CommentRow.site_id == site_id)
+        .where(*by_author.on_site(site_id, author_id))
         .order_by(CommentRow.created_at.desc(), CommentRow.id.desc())
         .limit(recent)
     ).all()

@@ -29,7 +29,7 @@ from alembic import op
 from service.domain import stored_events
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -20,9 +20,12 @@ from service.domain import (
     Comment,
     Decision,
     Envelope,
+    Queue,
     Status,
 )
+from service.domain.queues import QueueFilter
 from service.errors import CommentDeletedError
+from service.identity import author_key
 from service.models import Base
 from service.moderation import Moderation
 from service.privacy import Privacy
@@ -110,6 +113,27 @@ def test_erasing_an_author_leaves_none_of_their_text_in_any_table(
         assert kinds[-1] == "erased"
     assert moderation.get_comment(ids[0]).status is Status.REJECTED
     assert workspace.author("news-site", receipt.author_key).policy is not None
+
+
+def test_moderators_find_an_erased_authors_comments_under_the_new_key_only(
+    moderation: Moderation, workspace: Workspace, settings: Settings, engine: Engine
+) -> None:
+    # Issue 10: the author filters find an id's comments by its author_key, so an erasure
+    # gives the comments the new id's key (the old one, a digest of the erased id, goes).
+    ids = _author_data(moderation, workspace, settings)
+
+    receipt = Privacy(moderation.sessions, settings).erase_author("news-site", AUTHOR, "news-site")
+
+    erased = receipt.author_key
+    assert sum(workspace.author("news-site", erased).record.counts.values()) == len(ids)
+    by_key = QueueFilter(author_id=erased)
+    pages = [moderation.queue_page(q, by_key, "age", None, 50) for q in Queue]
+    assert sorted(c.id for page in pages for c in page.items) == sorted(ids)
+    assert sum(workspace.author("news-site", AUTHOR).record.counts.values()) == 0
+    with engine.connect() as conn:
+        keys = conn.scalars(text("SELECT DISTINCT author_key FROM comments WHERE author_id = :a"),
+                            {"a": erased}).all()  # fmt: skip
+    assert keys == [author_key(erased)]
 
 
 def test_the_export_holds_everything_about_the_author(
