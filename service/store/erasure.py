@@ -17,12 +17,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-<<<<<<< HEAD
-from service.domain import Action, ActionKind
-=======
 from service import identity
-from service.domain import ActionKind
->>>>>>> indexes
+from service.domain import Action, ActionKind
 from service.models import (
     ACTIONS,
     ActionRow,
@@ -35,11 +31,8 @@ from service.models import (
     ReporterRow,
     ReportRow,
 )
-<<<<<<< HEAD
-from service.store.convert import to_action, with_submission
-=======
 from service.store import by_author
->>>>>>> indexes
+from service.store.convert import to_action, with_submission
 
 CHUNK = 500  # ids per statement, well inside every backend's bound-parameter limit
 
