@@ -84,11 +84,23 @@ def _rows(result: Mapping[str, Any]) -> list[Row]:
          f"{fixed['accepted_per_cpu_s'] / base['accepted_per_cpu_s']:.3f}", ""),
         ("database bytes per 1,000 comments, kept", _num(fixed["db_bytes_per_1000"]["total"]), ""),
         ("  by table", json.dumps(dict(list(fixed["db_bytes_per_1000"].items())[1:6])), ""),
+        *_live_bytes_rows(fixed),
         ("decisions by status", json.dumps(fixed["statuses"]), ""),
         ("generator schedule lag p99/max ms", _ms(gen["schedule_lag_ms"], "p99", "max"), ""),
         ("generator dispatch lag p99/max ms", _ms(gen["dispatch_lag_ms"], "p99", "max"), ""),
         ("generator CPU-s", _num(gen["cpu_s"]), ""),
     ]  # fmt: skip
+
+
+def _live_bytes_rows(fixed: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """PostgreSQL only: the same growth once dead row versions are gone (VACUUM FULL)."""
+    live = fixed.get("db_live_bytes_per_1000")
+    if live is None:
+        return []
+    return [
+        ("  live rows only (after VACUUM FULL)", _num(live["total"]), ""),
+        ("    by table", json.dumps(dict(list(live.items())[1:6])), ""),
+    ]
 
 
 def print_table(result: Mapping[str, Any], out: Callable[[str], None] = print) -> None:
