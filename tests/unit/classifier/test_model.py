@@ -150,3 +150,40 @@ def test_text_model_scores_as_with_scikit_learn_views(
     theirs = legacy_model.features_.transform(NormalisedBatch(texts))
     assert (ours != theirs).nnz == 0
     assert np.array_equal(tiny_model.predict_proba(texts), legacy_model.predict_proba(texts))
+
+
+@pytest.mark.parametrize("which", ["tiny_model", "legacy_model"])
+def test_margins_are_each_labels_decision_function_to_the_bit(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    # The labels' weights are multiplied in one product; each column must be exactly what the
+    # label's own decision_function gives.
+    from tests.unit.classifier.conftest import HAM, POLITE, SPAM, TOXIC
+
+    model: TextModel = request.getfixturevalue(which)
+    batch = NormalisedBatch(text_module.normalise_texts([*SPAM, *HAM, *TOXIC, *POLITE, "", "a"]))
+    matrix = model.features_.transform(batch)
+    expected = np.column_stack(
+        [model.classifiers_[label].decision_function(matrix) for label in model.labels]
+    )
+
+    margins = model.margins(batch)
+
+    assert np.array_equal(margins.view(np.uint64), expected.view(np.uint64))
+
+
+def test_margins_follow_a_refit_classifier(tiny_model: TextModel) -> None:
+    import copy
+
+    model = copy.deepcopy(tiny_model)
+    batch = NormalisedBatch(text_module.normalise_texts(["buy crypto now", "you clown"]))
+    before = model.margins(batch)
+    label = model.labels[0]
+    model.classifiers_[label].coef_ = model.classifiers_[label].coef_ * 2
+
+    after = model.margins(batch)
+
+    expected = model.classifiers_[label].decision_function(model.features_.transform(batch))
+    assert np.array_equal(after[:, 0], expected)
+    assert not np.array_equal(after[:, 0], before[:, 0])
+    assert np.array_equal(after[:, 1:], before[:, 1:])
