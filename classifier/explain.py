@@ -138,7 +138,7 @@ class _NgramPart(NamedTuple):
 
     views: tuple[tuple[Any, float | None], ...]  # (transformer, the union's weight for it)
     dtype: np.dtype[Any]
-    weights: npt.NDArray[np.float32]
+    weights: npt.NDArray[np.floating[Any]]
 
     @classmethod
     def of(cls, features: Any, weights: npt.NDArray[np.float32]) -> _NgramPart:
@@ -151,7 +151,9 @@ class _NgramPart(NamedTuple):
                 rows.append(weights[start : start + width])
             start += width
         dtype = features.transform(NormalisedBatch(normalise_texts(["a"]))).dtype
-        return cls(tuple(views), dtype, np.vstack(rows))
+        # In the dtype the product computes in: scipy would convert them on every call.
+        product = np.result_type(dtype, weights.dtype)
+        return cls(tuple(views), dtype, np.ascontiguousarray(np.vstack(rows), dtype=product))
 
     def transform(self, batch: NormalisedBatch) -> _Matrix:
         """The n-gram columns of ``features.transform(batch)``."""
