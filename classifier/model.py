@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier.calibration import out_of_fold_margins, platt_scaling
 from classifier.errors import TrainingError
-from classifier.pipeline import build_classifier, build_features
+from classifier.pipeline import build_classifier, build_features, union_transform
 from classifier.text import NormalisedBatch, normalise_texts
 
 __all__ = ["DEFAULT_LABELS", "DEFAULT_LABEL_C", "TextModel", "check_texts"]
@@ -300,7 +300,7 @@ class TextModel(BaseEstimator):  # type: ignore[misc]
         # Tokenise and n-gram each text once; every label's classifier reads the same matrix,
         # in one product with their weights side by side (seven decision_function calls
         # validated the matrix seven times; the sums are the same, term for term).
-        matrix = self.features_.transform(batch)
+        matrix = union_transform(self.features_, batch)
         classifiers = [self.classifiers_[label] for label in self.labels]
         weights, intercepts = _stacked_weights(classifiers, matrix.dtype)
         out[:] = np.asarray(matrix @ weights, dtype=np.float64) + intercepts
