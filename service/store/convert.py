@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
 
 from service.domain import (
     SUBMISSION_ID,
@@ -17,9 +20,35 @@ from service.domain import (
 from service.domain.statements import Statement
 from service.models import ActionRow, CommentRow, ModelVersionRow
 
+# What to_comment reads: a query that needs no ORM entity selects just these (Core rows).
+COMMENT_COLUMNS = (
+    CommentRow.id,
+    CommentRow.site_id,
+    CommentRow.article_id,
+    CommentRow.parent_id,
+    CommentRow.root_id,
+    CommentRow.author_id,
+    CommentRow.author_name,
+    CommentRow.author_email_hash,
+    CommentRow.author_account_age_days,
+    CommentRow.author_karma,
+    CommentRow.body,
+    CommentRow.language,
+    CommentRow.status,
+    CommentRow.reasons,
+    CommentRow.risk,
+    CommentRow.model_version,
+    CommentRow.created_at,
+    CommentRow.decided_at,
+    CommentRow.version,
+    CommentRow.revision,
+    CommentRow.intake_hold,
+    CommentRow.statement,
+)
 
-def to_comment(row: CommentRow) -> Comment:
-    """A stored comment as a domain value."""
+
+def to_comment(row: CommentRow | Row[Any]) -> Comment:
+    """A stored comment as a domain value (from an entity, or a row of ``COMMENT_COLUMNS``)."""
     return Comment(
         id=row.id,
         site_id=row.site_id,

@@ -25,13 +25,15 @@ from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
 from service.store import outbox, reports
 from service.store.comments import get_comment_row
-from service.store.convert import to_comment
+from service.store.convert import COMMENT_COLUMNS, to_comment
 
 
 def pending_comments(session: Session, comment_ids: Sequence[str]) -> list[Comment]:
     """The comments among ``comment_ids`` that still await classification."""
-    rows = session.scalars(
-        select(CommentRow).where(
+    # Plain rows, not entities: a worker reads a batch of these per job and changes them with
+    # its own UPDATE, so the session's identity map only cost time.
+    rows = session.execute(
+        select(*COMMENT_COLUMNS).where(
             CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.PENDING.value
         )
     ).all()

@@ -351,3 +351,22 @@ def test_record_classifications_explains_once_when_the_batch_falls_back(
             if a.kind is ActionKind.CLASSIFIED
         ]
         assert classified.evidence == {"labels": {}, "rules": [{"start": 0, "end": 1}]}
+
+
+def test_pending_reads_each_comment_as_a_single_read_does(moderation: Moderation) -> None:
+    # A worker's batch read selects plain rows instead of ORM entities: every field must come
+    # out as get_comment gives it.
+    parent = submit_one(moderation)
+    author = Author("author-p", "Reader P", email_hash="e" * 64, account_age_days=2.5, karma=7)
+    (reply,) = submit(
+        moderation,
+        [new_comment(author=author, parent_id=parent, language=None, hold="flood", body="Ü ok")],
+    )
+    ids = [parent, reply.comment_id]
+
+    pending = moderation.pending(ids)
+
+    assert sorted(pending, key=lambda c: c.id) == sorted(
+        (moderation.get_comment(cid) for cid in ids), key=lambda c: c.id
+    )
+    assert {c.id: c.hold for c in pending}[reply.comment_id] == "flood"

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
-from classifier.explain import Evidence, explain, explain_decision, rule_evidence
+from classifier.explain import (
+    Evidence,
+    _linear_parts,
+    _NgramPart,
+    explain,
+    explain_decision,
+    rule_evidence,
+)
 from classifier.model import TextModel
 from classifier.site import SiteModel
-from classifier.spans import SpanModel
+from classifier.spans import SpanModel, words
+from classifier.text import NormalisedBatch, normalise_texts
+from tests.unit.classifier.conftest import HAM, POLITE, SITE_SCAM, SPAM, TOXIC
 
 
 def _assert_slices(text: str, spans: list[Evidence]) -> None:
@@ -200,3 +210,23 @@ def test_a_site_model_is_explained_by_the_prior_and_its_own_ngrams(
     assert not (_covered(text, prior_only["spam"], "Orchid"))
     # A label without a site head is explained by the prior alone.
     assert adapted["toxic"] == explain(tiny_model, [text], ["toxic"])[0]["toxic"]
+
+
+@pytest.mark.parametrize("which", ["tiny_model", "site_model", "legacy_model"])
+def test_word_credits_read_only_the_ngram_views_to_the_same_bits(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    # Credits once transformed words through every view (the signals too, at zero weight);
+    # the n-gram views alone must give the very same floats.
+    model = request.getfixturevalue(which)
+    keys = sorted(
+        {w.key for text in [*SPAM, *HAM, *TOXIC, *POLITE, *SITE_SCAM] for w in words(text)}
+        | {"pathetic", "l33t"}
+    )
+    batch = NormalisedBatch(normalise_texts(keys))
+    for features, weights in _linear_parts(model, tuple(model.labels)):
+        part = _NgramPart.of(features, weights)
+        every_view = np.asarray(features.transform(batch) @ weights, dtype=np.float64)
+        ngram_views = np.asarray(part.transform(batch) @ part.weights, dtype=np.float64)
+        assert ngram_views.dtype == every_view.dtype
+        assert np.array_equal(ngram_views.view(np.uint64), every_view.view(np.uint64))

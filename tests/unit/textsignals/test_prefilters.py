@@ -77,3 +77,11 @@ def test_a_pattern_that_matches_always_passes_its_prefilter(text: str) -> None:
 def test_the_prefilter_skips_a_clean_comment() -> None:
     text = "Good piece. The ETF inflows explain most of the move this week, I think."
     assert not any(may_match(name, text) for name in EVIDENCE)
+
+
+@settings(max_examples=600, deadline=None)
+@given(OR_ANY)
+def test_the_link_prefilter_is_its_trigger_list(text: str) -> None:
+    # One search stands for the link triggers' substring tests: the same answer on any text.
+    for source in (text, text.translate(ASCII_LOWER)):
+        assert may_match("links", source) == any(t in source for t in TRIGGERS["links"])
