@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.domain import Classification, Comment
-from service.domain.authors import RecentHistory
+from service.domain.articles import ArticleSettings
+from service.domain.authors import AuthorPolicySetting, RecentHistory
 from service.settings import LabelThreshold, Settings
 from service.store import articles, authors, decisions, history, queues, watched_words
 from service.store.registry import thresholds_and_languages
@@ -17,6 +19,7 @@ from service.thresholds import effective_thresholds
 from service.verdict.phases.language import declared_languages
 from service.verdict.pipeline import CommentFacts
 from service.wordmatch.cache import MatcherCache
+from service.wordmatch.matcher import WordMatcher
 
 
 def read_facts(
@@ -39,42 +42,88 @@ def read_facts(
     if comments is None:
         comments = decisions.pending_comments(session, [r.comment_id for r in results])
     pending = {c.id: c for c in comments}
-    window = timedelta(seconds=settings.repeat_window_seconds)
-    repeats = queues.repeat_posts(session, list(comments), window)
-    policies = authors.policies_for(session, {(c.site_id, c.author.id) for c in comments}, now)
-    pages = articles.settings_for(session, {(c.site_id, c.article_id) for c in comments})
-    earlier = _earlier_comments(session, settings, comments)
-    recent = _recent_histories(session, settings, comments, now)
-    versions = {r.model_version for r in results if r.model_version is not None}
-    stored, declared = thresholds_and_languages(session, versions)
-    sites = {c.site_id for c in comments}
-    matchers = (lists or MatcherCache()).matchers(
-        watched_words.versions_for(session, sites),
-        lambda stale: watched_words.lists_for(session, stale),
-    )
-
-    @functools.cache  # resolved once per (version, site) of the batch
-    def bands(version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
-        return effective_thresholds(
-            settings.thresholds, stored.get(version or ""), settings.site_thresholds.get(site_id)
-        )
-
+    batch = _read_batch(session, settings, comments, results, lists, now)
     return [
-        CommentFacts(
-            comment=comment,
-            result=result,
-            bands=bands(result.model_version, comment.site_id),
-            policy=policies.get((comment.site_id, comment.author.id)),
-            is_repeat=comment.id in repeats,
-            languages=declared_languages(declared.get(result.model_version or "")),
-            watched=matchers.get(comment.site_id),
-            article=pages.get((comment.site_id, comment.article_id)),
-            earlier_comments=earlier.get(comment.id),
-            history=recent.get((comment.site_id, comment.author.id)),
-        )
+        batch.facts(comment, result)
         for result in results
         if (comment := pending.get(result.comment_id)) is not None
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class _BatchFacts:
+    """What one batch's queries found, keyed as :meth:`facts` looks it up."""
+
+    settings: Settings
+    repeats: set[str]
+    policies: Mapping[tuple[str, str], AuthorPolicySetting]
+    pages: Mapping[tuple[str, str], ArticleSettings]
+    earlier: Mapping[str, int]
+    recent: Mapping[tuple[str, str], RecentHistory]
+    stored_bands: Mapping[str, Mapping[str, Any]]
+    declared: Mapping[str, Any]
+    matchers: Mapping[str, WordMatcher]
+
+    def facts(self, comment: Comment, result: Classification) -> CommentFacts:
+        """One comment's facts."""
+        author = (comment.site_id, comment.author.id)
+        return CommentFacts(
+            comment=comment,
+            result=result,
+            bands=self.bands(result.model_version, comment.site_id),
+            policy=self.policies.get(author),
+            is_repeat=comment.id in self.repeats,
+            languages=declared_languages(self.declared.get(result.model_version or "")),
+            watched=self.matchers.get(comment.site_id),
+            article=self.pages.get((comment.site_id, comment.article_id)),
+            earlier_comments=self.earlier.get(comment.id),
+            history=self.recent.get(author),
+        )
+
+    # Resolved once per (version, site) of the batch.
+    resolved_bands: dict[tuple[str | None, str], Mapping[str, LabelThreshold]] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def bands(self, version: str | None, site_id: str) -> Mapping[str, LabelThreshold]:
+        """The thresholds a version's verdicts use on a site."""
+        key = (version, site_id)
+        if key not in self.resolved_bands:
+            self.resolved_bands[key] = effective_thresholds(
+                self.settings.thresholds,
+                self.stored_bands.get(version or ""),
+                self.settings.site_thresholds.get(site_id),
+            )
+        return self.resolved_bands[key]
+
+
+def _read_batch(
+    session: Session,
+    settings: Settings,
+    comments: Sequence[Comment],
+    results: Sequence[Classification],
+    lists: MatcherCache | None,
+    now: datetime,
+) -> _BatchFacts:
+    """Every kind of fact of a batch, one query (or a few) each."""
+    versions = {r.model_version for r in results if r.model_version is not None}
+    stored, declared = thresholds_and_languages(session, versions)
+    sites = {c.site_id for c in comments}
+    window = timedelta(seconds=settings.repeat_window_seconds)
+    return _BatchFacts(
+        settings=settings,
+        repeats=queues.repeat_posts(session, list(comments), window),
+        policies=authors.policies_for(session, {(c.site_id, c.author.id) for c in comments}, now),
+        pages=articles.settings_for(session, {(c.site_id, c.article_id) for c in comments}),
+        earlier=_earlier_comments(session, settings, comments),
+        recent=_recent_histories(session, settings, comments, now),
+        stored_bands=stored,
+        declared=declared,
+        matchers=(lists or MatcherCache()).matchers(
+            watched_words.versions_for(session, sites),
+            lambda stale: watched_words.lists_for(session, stale),
+        ),
+    )
 
 
 def _earlier_comments(
