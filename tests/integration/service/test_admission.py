@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -16,11 +16,13 @@ from service.articles import Articles
 from service.clock import utcnow
 from service.domain import Author, AuthorPolicy, NewComment
 from service.domain.articles import ArticleSettings
+from service.domain.authors import AuthorPolicySetting
 from service.errors import AuthorSuspendedError, CommentsClosedError
 from service.intake import Intake
 from service.moderation import Moderation
 from service.settings import Settings
 from service.site_settings import RecentRejections, SiteSettings
+from service.store import admission, authors
 from service.store.comments import Stored
 from service.transaction import transaction
 from service.verdict.facts import read_facts
@@ -131,3 +133,81 @@ def test_a_batchs_facts_cost_the_same_queries_for_one_author_or_many(
     many = queries_for([new_comment() for _ in range(40)])
 
     assert many == one
+
+
+def test_the_policy_set_last_among_look_alike_ids_decides_a_suspension(
+    moderation: Moderation, settings: Settings
+) -> None:
+    workspace = Workspace(moderation.sessions, settings)
+    _suspend(moderation, settings, "u-back")
+    workspace.set_policy(  # later, for a look-alike id: it lifts the suspension
+        SITE, "U-BACK", policy=AuthorPolicy.TRUST, trust_threshold=0.5, note=None, actor="mod"
+    )
+    workspace.set_policy(
+        SITE, "u-gone", policy=AuthorPolicy.TRUST, trust_threshold=0.5, note=None, actor="mod"
+    )
+    _suspend(moderation, settings, "U-GONE")  # later: it holds
+
+    results, _ = _through_intake(
+        moderation,
+        [new_comment(author=Author("u-back", "Back")), new_comment(author=Author("u-gone", "G"))],
+    )
+
+    assert isinstance(results[0], Stored)
+    assert isinstance(results[1], AuthorSuspendedError)
+
+
+def test_only_a_suspension_in_force_on_the_site_and_a_closed_article_of_the_site_refuse(
+    moderation: Moderation,
+) -> None:
+    past = utcnow() - timedelta(minutes=1)
+    with transaction(moderation.sessions) as session:
+        authors.set_policy(
+            session,
+            AuthorPolicySetting(SITE, "u-was", AuthorPolicy.SUSPEND, None, None, "mod", past, past),
+        )
+    now = utcnow()
+    articles = Articles(moderation.sessions)
+    articles.set_settings(ArticleSettings("other-site", "article-1", closed=True), "mod")
+    articles.set_settings(ArticleSettings(SITE, "open", premoderate=True), "mod")
+    items = [
+        new_comment(author=Author("u-was", "Was suspended")),  # the suspension has ended
+        new_comment(article_id="article-1"),  # closed on another site only
+        new_comment(article_id="open"),  # has settings, but is not closed
+    ]
+
+    results, batches = _through_intake(moderation, items)
+
+    assert batches == [3]
+    assert all(isinstance(r, Stored) and r.is_new for r in results), results
+    with transaction(moderation.sessions) as session:
+        assert admission.refusals(session, [(SITE, "open", "u-was")], now) == {}
+
+
+def test_a_suspension_refusal_names_its_author_and_end(
+    moderation: Moderation, settings: Settings
+) -> None:
+    _suspend(moderation, settings, "u-away")
+    with transaction(moderation.sessions) as session:
+        [policy] = authors.policies_for(session, [(SITE, "u-away")], utcnow()).values()
+        refused = admission.refusals(session, [(SITE, "a", "ok"), (SITE, "a", "U-AWAY")], utcnow())
+
+    assert policy.expires_at is not None
+    stamp = policy.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    assert list(refused) == [1]
+    assert isinstance(refused[1], AuthorSuspendedError)
+    assert str(refused[1]) == f"author 'U-AWAY' is suspended until {stamp}"
+    assert refused[1].extensions == {"suspended_until": stamp}
+
+
+def test_intake_refusals_cost_the_same_queries_for_one_comment_or_many(
+    moderation: Moderation, statements: list[str]
+) -> None:
+    def queries_for(count: int) -> int:
+        postings = [(SITE, f"article-{n}", f"author-{n}") for n in range(count)]
+        with transaction(moderation.sessions) as session:
+            statements.clear()
+            assert admission.refusals(session, postings, utcnow()) == {}
+            return len(statements)
+
+    assert queries_for(1) == queries_for(40) == 2
