@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import shutil
 import signal
 import statistics
 import sys
 import tempfile
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -37,7 +39,26 @@ from bench.backing import start_redis
 from bench.children import Child, Children, free_port, wait_ready
 from bench.cpu import CpuMeter, spent
 from bench.phases import Load, run_loadgen
-from bench.stack import CLI, READY_TIMEOUT_S, ServiceStack, service_env, start_baseline
+from bench.stack import (
+    CLI,
+    READY_TIMEOUT_S,
+    ServiceStack,
+    limiter_env,
+    service_env,
+    start_baseline,
+)
+
+BATCH_METRIC = "commentdesk_intake_batch_size"
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """A process under load: where to send, with which key, and its metrics (the API's)."""
+
+    child: Child
+    url: str
+    key: str | None
+    metrics_url: str | None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     add("--rounds", type=int, default=3, help="baseline + API phases (default 3)")
     add("--warmup", type=float, default=3.0, help="seconds of warm-up per process (default 3)")
     add("--connections", type=int, default=64, help="keep-alive connections (default 64)")
+    add(
+        "--closed",
+        action="store_true",
+        help="closed loop instead of a fixed rate: each connection sends its next request when "
+        "the last is answered (--connections 1: every batch holds exactly one comment)",
+    )
+    add(
+        "--limiter-off",
+        action="store_true",
+        help="run the API with every flood bucket off (no Redis call per submission)",
+    )
     add("--out", type=Path, help="JSON file of every round (default: none)")
     add("--keep", action="store_true", help="keep the work directory (logs, database)")
     return parser
@@ -57,19 +89,41 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _phase(
-    children: Children, child: Child, url: str, key: str | None, load: Load, out: Path
-) -> dict[str, float]:
-    meter = CpuMeter({"process": [child.process.pid]})
+def _batches(metrics_url: str | None) -> tuple[float, float]:
+    """(submissions, batches) written by the API so far, from its intake batch histogram."""
+    if metrics_url is None:
+        return 0.0, 0.0
+    with urllib.request.urlopen(metrics_url, timeout=10) as answer:  # noqa: S310 (loopback)
+        text = answer.read().decode()
+    found = dict.fromkeys(("sum", "count"), 0.0)
+    for line in text.splitlines():
+        for part in found:
+            if line.startswith(f"{BATCH_METRIC}_{part} "):
+                found[part] = float(line.split()[1])
+    return found["sum"], found["count"]
+
+
+def _phase(children: Children, target: Target, load: Load, out: Path) -> dict[str, float]:
+    meter = CpuMeter({"process": [target.child.process.pid]})
+    batches_before = _batches(target.metrics_url)
     before = meter.sample()
-    raw = run_loadgen(children, url, key, load, out)
+    raw = run_loadgen(children, target.url, target.key, load, out)
     cpu = spent(before, meter.sample())["process"]
-    accepted = sum(1 for code in raw["status"] if code == ACCEPTED)
+    batches_after = _batches(target.metrics_url)
+    if load.mode == "open":
+        accepted = sum(1 for code in raw["status"] if code == ACCEPTED)
+        other = len(raw["status"]) - accepted
+    else:  # every 202 of the phase, its first second included, like the CPU
+        accepted = len(raw["ids"])
+        other = sum(n for code, n in raw["codes"].items() if int(code) != ACCEPTED)
+    batches = batches_after[1] - batches_before[1]
     return {
         "accepted": accepted,
-        "other": len(raw["status"]) - accepted,
+        "other": other,
         "cpu_s": round(cpu, 3),
         "cpu_ms_per_comment": round(1000 * cpu / max(1, accepted), 4),
+        # Per-batch work is shared by the batch: the same rate can give other batch sizes.
+        "mean_batch": round((batches_after[0] - batches_before[0]) / batches, 2) if batches else 0,
     }
 
 
@@ -84,32 +138,43 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]
     children = Children(work)
     stack.callback(children.stop_all)
     base, base_url = start_baseline(children, redis.url)
-    service = ServiceStack(children, service_env(work / "data", None, redis.url, free_port()), 0)
+    env = service_env(work / "data", None, redis.url, free_port())
+    if args.limiter_off:
+        env.update(limiter_env(False))
+    service = ServiceStack(children, env, 0)
     key = service.prepare()
     api = children.start("api", [*CLI, "api"], service.env)
     # /healthz, not /readyz: readiness also wants a live worker, and none runs here.
     wait_ready(f"{service.base_url}/healthz", children, READY_TIMEOUT_S)
     print(f"api pid {api.process.pid}, baseline pid {base.process.pid}", flush=True)
     targets = {
-        "baseline": (base, f"{base_url}/v1/comments", None),
-        "api": (api, f"{service.base_url}/v1/comments", key),
+        "baseline": Target(base, f"{base_url}/v1/comments", None, None),
+        "api": Target(api, f"{service.base_url}/v1/comments", key, f"{service.base_url}/metrics"),
     }
-    load = Load("open", args.duration, args.connections, rate=args.rate)
-    warm = Load("open", args.warmup, args.connections, rate=args.rate, seed=99)
-    for name, (_child, url, bearer) in targets.items():
-        run_loadgen(children, url, bearer, warm, work / f"warm-{name}.json")
+    mode = "closed" if args.closed else "open"
+    load = Load(mode, args.duration, args.connections, rate=args.rate)
+    warm = Load(mode, args.warmup, args.connections, rate=args.rate, seed=99)
+    for name, target in targets.items():
+        run_loadgen(children, target.url, target.key, warm, work / f"warm-{name}.json")
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
     for n in range(args.rounds):
-        for name, (child, url, bearer) in targets.items():
-            phase = Load("open", load.duration_s, load.connections, rate=load.rate, seed=n + 1)
-            figures = _phase(children, child, url, bearer, phase, work / f"{name}-{n}.json")
+        for name, target in targets.items():
+            phase = dataclasses.replace(load, seed=n + 1)
+            figures = _phase(children, target, phase, work / f"{name}-{n}.json")
             rounds[name].append(figures)
             print(f"round {n + 1} {name}: {figures}", flush=True)
     median = {
         name: statistics.median(r["cpu_ms_per_comment"] for r in runs)
         for name, runs in rounds.items()
     }
-    return {"rate": args.rate, "duration_s": args.duration, "rounds": rounds, "median": median}
+    return {
+        "mode": mode,
+        "rate": args.rate,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "rounds": rounds,
+        "median": median,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,8 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; every started process was stopped", file=sys.stderr)
         return 130
     med = result["median"]
+    how = f"closed loop, {args.connections} connection(s)" if args.closed else f"{args.rate:g}/s"
     print(
-        f"median CPU ms per accepted comment at {args.rate:g}/s: "
+        f"median CPU ms per accepted comment ({how}): "
         f"api {med['api']:.3f}, baseline {med['baseline']:.3f}, "
         f"api - baseline {med['api'] - med['baseline']:.3f}"
     )
