@@ -7,12 +7,16 @@ rule compare this key; the id itself is stored and shown as the site sent it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 
 from anyascii import anyascii
 
 
+# Pure, and computed for every submission twice (refusals, then the stored row) and again
+# by the workers' facts: remembering recent authors saves the folding (issue 10).
+@functools.lru_cache(maxsize=8192)
 def author_key(author_id: str) -> str:
     """A stable key for ``author_id``: equal for ids a reader would take for the same."""
     # NFKC folds compatibility forms (fullwidth, ligatures); format characters (zero-width

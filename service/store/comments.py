@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import uuid
+import os
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -46,8 +47,10 @@ class Stored:
 
 def new_comment_id() -> str:
     """A time-ordered UUID (v7 layout) so ids sort roughly by arrival."""
-    millis = int(datetime.now().timestamp() * 1000)
-    rand = uuid.uuid4().int & ((1 << 74) - 1)
+    # Formatted by hand from 10 random bytes: building two uuid.UUID objects (uuid4, then the
+    # result) and a datetime cost three times as much, once per comment (issue 10).
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10)) & ((1 << 74) - 1)
     value = (
         (millis << 80)
         | (0x7 << 76)
@@ -55,7 +58,8 @@ def new_comment_id() -> str:
         | (0b10 << 62)
         | (rand & ((1 << 62) - 1))
     )
-    return str(uuid.UUID(int=value))
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def body_digest(body: str) -> str:
