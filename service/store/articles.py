@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from service.domain.articles import ArticleSettings
 from service.models import ArticleSettingsRow
+from service.store.prebuilt import read_rows
 
 ArticleKey = tuple[str, str]  # (site_id, article_id)
+
+_ARTICLES = ArticleSettingsRow.__table__.c
+# Read for every batch (intake's refusals, a worker's verdicts): built once
+# (service/store/prebuilt.py). Two plain INs (see ``authors.policies_for``); pairs not asked for
+# are dropped.
+_FOR_ARTICLES = select(ArticleSettingsRow.__table__).where(
+    _ARTICLES.site_id.in_(bindparam("sites", expanding=True)),
+    _ARTICLES.article_id.in_(bindparam("articles", expanding=True)),
+)
 
 
 def get_settings(session: Session, site_id: str, article_id: str) -> ArticleSettings:
@@ -25,12 +36,13 @@ def settings_for(session: Session, keys: Iterable[ArticleKey]) -> dict[ArticleKe
     wanted = set(keys)
     if not wanted:
         return {}
-    # Two plain INs (see ``authors.policies_for``); pairs not asked for are dropped.
-    rows = session.scalars(
-        select(ArticleSettingsRow).where(
-            ArticleSettingsRow.site_id.in_(sorted({site for site, _ in wanted})),
-            ArticleSettingsRow.article_id.in_(sorted({article for _, article in wanted})),
-        )
+    rows = read_rows(
+        session,
+        _FOR_ARTICLES,
+        {
+            "sites": sorted({site for site, _ in wanted}),
+            "articles": sorted({article for _, article in wanted}),
+        },
     )
     return {
         (r.site_id, r.article_id): _settings(r) for r in rows if (r.site_id, r.article_id) in wanted
@@ -54,7 +66,7 @@ def set_settings(
     return _settings(row)
 
 
-def _settings(row: ArticleSettingsRow) -> ArticleSettings:
+def _settings(row: ArticleSettingsRow | Row[Any]) -> ArticleSettings:
     return ArticleSettings(
         site_id=row.site_id,
         article_id=row.article_id,

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.domain import AuthorPolicy
 from service.domain.authors import AuthorPolicySetting
 from service.identity import author_key
 from service.models import AuthorPolicyRow
+from service.store.prebuilt import read_rows
 
 AuthorKey = tuple[str, str]  # (site_id, author_id)
+
+_POLICIES = AuthorPolicyRow.__table__.c
+# Every batch (intake's refusals, a worker's verdicts) reads policies: built once
+# (service/store/prebuilt.py). Two plain INs rather than a row-value IN: a batch is mostly one
+# site, and a 64-pair row IN cost intake ~4 ms a batch on PostgreSQL; pairs that were not asked
+# for are dropped. Oldest first: where look-alike ids have policies, the one set last wins.
+_IN_FORCE = (
+    select(AuthorPolicyRow.__table__)
+    .where(
+        _POLICIES.site_id.in_(bindparam("sites", expanding=True)),
+        _POLICIES.author_key.in_(bindparam("keys", expanding=True)),
+        or_(_POLICIES.expires_at.is_(None), _POLICIES.expires_at > bindparam("now")),
+    )
+    .order_by(_POLICIES.set_at)
+)
 
 
 def get_policy(
@@ -40,17 +57,15 @@ def policies_for(
     if not asked:
         return {}
     wanted = set(asked.values())
-    # Two plain INs rather than a row-value IN: a batch is mostly one site, and a 64-pair row
-    # IN cost intake ~4 ms a batch on PostgreSQL; pairs that were not asked for are dropped.
-    rows = session.scalars(
-        select(AuthorPolicyRow)
-        .where(
-            AuthorPolicyRow.site_id.in_(sorted({site for site, _ in wanted})),
-            AuthorPolicyRow.author_key.in_(sorted({key for _, key in wanted})),
-            or_(AuthorPolicyRow.expires_at.is_(None), AuthorPolicyRow.expires_at > now),
-        )
-        .order_by(AuthorPolicyRow.set_at)
-    ).all()
+    rows = read_rows(
+        session,
+        _IN_FORCE,
+        {
+            "sites": sorted({site for site, _ in wanted}),
+            "keys": sorted({key for _, key in wanted}),
+            "now": now,
+        },
+    )
     by_key = {  # the latest one wins
         (r.site_id, r.author_key): _setting(r) for r in rows if (r.site_id, r.author_key) in wanted
     }
@@ -87,7 +102,7 @@ def delete_policy(session: Session, site_id: str, author_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _setting(row: AuthorPolicyRow) -> AuthorPolicySetting:
+def _setting(row: AuthorPolicyRow | Row[Any]) -> AuthorPolicySetting:
     return AuthorPolicySetting(
         site_id=row.site_id,
         author_id=row.author_id,
