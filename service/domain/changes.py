@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from service.domain import Status
+from service.domain import Status, statement_wording_v1
 from service.domain.statements import REJECTED, Statement, moderator_statement, system_statement
 
 
@@ -169,67 +169,20 @@ def decided_by(decider: Decider, model_version: str | None) -> dict[str, Any]:
     return {"type": decider.value}
 
 
-_OUTCOME = {
-    Status.APPROVED: "Published",
-    Status.WITHHELD: "Held for review by a moderator",
-    Status.REJECTED: "Rejected",
-    Status.SPAM: "Rejected as spam",
-    Status.PENDING: "Returned to moderation",
-    Status.REPORTED: "Held for review after reader reports",
-    Status.DELETED: "Deleted by its author",
-}
-
-_GROUNDS = {
-    "spam": "its spam score reached the site's threshold",
-    "toxic": "its toxicity score reached the site's threshold",
-    "severe_toxic": "its severe toxicity score reached the site's threshold",
-    "obscene": "its obscenity score reached the site's threshold",
-    "threat": "its threat score reached the site's threshold",
-    "insult": "its insult score reached the site's threshold",
-    "identity_hate": "its identity-hate score reached the site's threshold",
-    "links": "it contains a link",
-    "repeat_post": "its author posted the same text shortly before",
-    "new_author": "its author's account is new",
-    "reported": "readers reported it",
-    "classifier_error": "it could not be scored automatically",
-    "moderator": "a moderator's judgement under the site's rules",
-    "banned_word": "it contains a word this site does not allow",
-    "banned_author": "its author is banned from commenting on this site",
-    "premoderated": "its author's comments are reviewed before publication",
-    "flood": "it arrived in a flood of comments (a rate limit, or many near-identical comments)",
-    "contact_details": "it contains contact details (a phone number, e-mail, app or wallet)",
-    "unsupported_language": "it is in a language the site's model does not read",
-    "suspect_word": "it contains a word or phrase the site reviews before publishing",
-    "watched_words_timeout": "it could not be checked against the site's word list in time",
-    "suspended_author": "its author is suspended from commenting on this site",
-    "article_premoderated": "comments on this article are reviewed before publication",
-    "article_premoderated_links": "it contains a link, and such comments on this article are "
-    "reviewed before publication",
-    "first_comments": "an author's first comments on this site are reviewed before publication",
-    "recent_rejections": "many of its author's recent comments were rejected",
-}
-
-
 def statement_of_reasons(
     status: Status, reasons: Sequence[str], decider: Decider, model_version: str | None
 ) -> str:
     """A plain-language statement of what was decided, on what grounds, and how.
 
     Meant to be shown to the author (the facts the EU Digital Services Act asks a statement of
-    reasons to give: the decision, its grounds, and whether automated means took it).
+    reasons to give: the decision, its grounds, and whether automated means took it). The words
+    are those of the wording in force, ``statement_wording_v1``: events store a statement in it
+    as its number (service/domain/stored_events.py). New words go in a new wording module, which
+    this function then uses; v1 never changes.
     """
-    outcome = _OUTCOME.get(status, status.value)
-    grounds = [_GROUNDS.get(r, f"reason '{r}'") for r in reasons]
-    because = f" because {_join(grounds)}" if grounds and status is not Status.APPROVED else ""
-    if decider is Decider.MODEL:
-        how = f"Decided by automated means (model {model_version})."
-    elif decider is Decider.SYSTEM:
-        how = "Decided by automated means (the site's rules)."
-    elif decider is Decider.MODERATOR:
-        how = "Decided by a human moderator."
-    else:
-        how = "Requested by the site."
-    return f"{outcome}{because}. {how}"
+    text = statement_wording_v1.statement(status.value, reasons, decided_by(decider, model_version))
+    assert text is not None  # the wording has words for every Decider
+    return text
 
 
 def decision_statement(
@@ -246,12 +199,6 @@ def decision_statement(
         return moderator_statement(status, reasons, None, None)
     text = statement_of_reasons(status, reasons, decider, model_version)
     return system_statement(status, reasons, text)
-
-
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def envelope(event: OutboxEvent, sequence: int | None) -> dict[str, Any]:

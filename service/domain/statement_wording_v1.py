@@ -1,14 +1,13 @@
-"""The wording of ``statement_of_reasons`` as migration 0017 found it: frozen, never edited.
+"""The wording of ``statement_of_reasons`` since migration 0017: frozen, never edited.
 
-A ``comment.decided`` event whose statement reads exactly as this wording gives it for the
-event's own status, reasons and decider is stored with the number 1 in its place
-(service/domain/stored_events.py), and this module writes the text again when the event is read.
-So an event keeps its words for as long as it is kept, whatever a later release says:
-service/domain/changes.py owns the wording new events get and may change it freely (an event
-whose text this module would not reproduce is stored whole). Changing a word here would change
-events already delivered; tests/unit/service/domain/test_statement_wording_v1.py pins every
-sentence this module can make. New wording belongs in changes.py (and, to store it as compactly,
-in a ``statement_wording_v2`` with its own number).
+``service.domain.changes.statement_of_reasons`` speaks in this wording, and a ``comment.decided``
+event whose statement reads exactly as this wording gives it for the event's own status, reasons
+and decider is stored with the number 1 in its place (service/domain/stored_events.py); this
+module writes the text again when the event is read. So an event keeps its words for as long as
+it is kept. Changing a word here would change events already delivered;
+tests/unit/service/domain/test_statement_wording_v1.py pins every sentence this module can make.
+New wording belongs in a ``statement_wording_v2`` with its own number, which changes.py then
+uses (events in v1 still read back in v1).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ the row itself or a fixed default, and :func:`unpack` puts it back in the same p
   ``comment.decided``, a null ``statement`` (its last member);
 - in ``comment.decided``, a ``statement_of_reasons`` that the frozen wording of
   service/domain/statement_wording_v1.py makes from the event's own status, reasons and
-  ``decided_by`` is stored as the number of that wording (its wording may change from one
-  release to the next in service/domain/changes.py, an event's may not; the frozen copy never
-  changes, so the text read back is always the text written).
+  ``decided_by`` is stored as the number of that wording (a later release may speak in a new
+  wording, an event may not; the frozen module never changes, so the text read back is always
+  the text written).
 
 Everything else is kept as written. A payload is packed only when unpacking gives it back
 exactly, member order included (the change feed keeps that order); any other payload is kept
