@@ -40,7 +40,7 @@ def test_every_sentence_it_makes_is_pinned() -> None:
     digest = hashlib.sha256("\n".join(_every_sentence()).encode()).hexdigest()
 
     # Never update this digest: a stored event would read back with other words. Put new
-    # wording in service/domain/changes.py (and a statement_wording_v2 if it should pack too).
+    # wording in a statement_wording_v2 that service/domain/changes.py then speaks in.
     assert digest == "e88ae288af91be133b3a0c54b8a004d0674bbd5764c02708a2b6eb482debc2b1"
 
 
