@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
-from service.migrate import alembic_config
+from tests.migrations import connection_at, migrate
 
 BEFORE = "0012-1"  # whatever 0012 follows once merged
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
@@ -22,23 +21,8 @@ _REPORT = """INSERT INTO reports (comment_id, reporter_id, reason, note, created
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection to a database just before 0012 (left at head again afterwards)."""
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    with connection_at(engine, BEFORE, ("reports", "comments")) as conn:
         yield conn
-        conn.execute(text("DELETE FROM reports"))
-        conn.execute(text("DELETE FROM comments"))
-        command.upgrade(config, "head")
-
-
-def _migrate(conn: Connection, up: bool) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = conn
-    if up:
-        command.upgrade(config, "0012")
-    else:
-        command.downgrade(config, BEFORE)
 
 
 def test_stored_reports_start_open_and_downgrade_drops_the_records(
@@ -47,7 +31,7 @@ def test_stored_reports_start_open_and_downgrade_drops_the_records(
     connection.execute(text(_COMMENT))
     connection.execute(text(_REPORT))
 
-    _migrate(connection, up=True)
+    migrate(connection, "0012")
     states = connection.execute(text("SELECT state, resolved_at FROM reports")).all()
     assert [tuple(row) for row in states] == [("open", None)]
     assert connection.execute(text("SELECT count(*) FROM reporters")).scalar() == 0
@@ -58,7 +42,7 @@ def test_stored_reports_start_open_and_downgrade_drops_the_records(
     assert tuple(judged) == (0, 0)
     assert "ix_comments_hidden_roots" in _indexes(connection)
 
-    _migrate(connection, up=False)
+    migrate(connection, BEFORE, down=True)
     inspector = inspect(connection)
     assert "reporters" not in inspector.get_table_names()
     columns = {c["name"] for c in inspector.get_columns("reports")}

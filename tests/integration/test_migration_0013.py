@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from service.migrate import alembic_config
+from tests.migrations import connection_at, migrate
 
 REVISION = "0013"
 BEFORE = "0013-1"  # whatever 0013 follows once merged
@@ -23,21 +22,8 @@ _WORD = """INSERT INTO watched_words (site_id, kind, phrase, folded, added_by, a
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection to a database just before 0013 (left at head again afterwards)."""
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    with connection_at(engine, BEFORE) as conn:
         yield conn
-        command.upgrade(config, "head")
-
-
-def _migrate(conn: Connection, revision: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = conn
-    if revision == BEFORE:
-        command.downgrade(config, revision)
-    else:
-        command.upgrade(config, revision)
 
 
 def test_the_tables_hold_one_entry_per_folded_form_and_go_away_on_downgrade(
@@ -45,7 +31,7 @@ def test_the_tables_hold_one_entry_per_folded_form_and_go_away_on_downgrade(
 ) -> None:
     assert "watched_words" not in inspect(connection).get_table_names()
 
-    _migrate(connection, REVISION)
+    migrate(connection, REVISION)
     connection.execute(text(_LIST))
     connection.execute(text(_WORD), {"phrase": "scumbag"})
     with pytest.raises(IntegrityError), connection.begin_nested():
@@ -54,7 +40,7 @@ def test_the_tables_hold_one_entry_per_folded_form_and_go_away_on_downgrade(
 
     connection.execute(text("DELETE FROM watched_words"))
     connection.execute(text("DELETE FROM watch_lists"))
-    _migrate(connection, BEFORE)
+    migrate(connection, BEFORE, down=True)
     tables = inspect(connection).get_table_names()
     assert "watched_words" not in tables
     assert "watch_lists" not in tables

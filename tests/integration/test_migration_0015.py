@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, text
 
-from service.migrate import alembic_config
+from tests.migrations import connection_at, migrate
 
 REVISION = "0015"
 BEFORE = "0015-1"  # whatever 0015 follows once merged
@@ -29,23 +28,8 @@ _HISTORY = """SELECT id, comment_id, kind, actor, from_status, to_status, reason
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection to a database just before 0015 (left at head again afterwards)."""
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    with connection_at(engine, BEFORE, ("moderation_actions", "comments")) as conn:
         yield conn
-        conn.execute(text("DELETE FROM moderation_actions"))
-        conn.execute(text("DELETE FROM comments"))
-        command.upgrade(config, "head")
-
-
-def _migrate(conn: Connection, up: bool) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = conn
-    if up:
-        command.upgrade(config, REVISION)
-    else:
-        command.downgrade(config, BEFORE)
 
 
 def _comment(conn: Connection, comment_id: str, status: str, at: str) -> None:
@@ -94,13 +78,13 @@ def test_upgrade_deletes_submissions_and_downgrade_writes_them_back_first(
     before = _rows(connection)
 
     assert not _partial(connection)
-    _migrate(connection, up=True)
+    migrate(connection, REVISION)
     assert _partial(connection) == {"ix_actions_actor", "ix_actions_batch"}
     after = _rows(connection)
     assert [(r["id"], r["kind"]) for r in after] == [(3, "classified"), (4, "decided")]
     assert after == [r for r in before if r["kind"] != "submitted"]  # the rest untouched
 
-    _migrate(connection, up=False)
+    migrate(connection, BEFORE, down=True)
     assert not _partial(connection)
     restored = _rows(connection)
     # Each comment's submission sorts below its other actions, the newest submission at -1.
@@ -119,11 +103,11 @@ def test_upgrade_deletes_submissions_and_downgrade_writes_them_back_first(
 def test_downgrade_keeps_a_submission_a_previous_release_stored_after_the_upgrade(
     connection: Connection,
 ) -> None:
-    _migrate(connection, up=True)
+    migrate(connection, REVISION)
     # API processes of the previous release keep writing submissions until they are replaced.
     _comment(connection, "c0", "pending", "2026-01-01 10:00:00")
     _comment(connection, "c1", "pending", "2026-01-01 11:00:00")
     _action(connection, 7, "c1", "submitted", at="2026-01-01 11:00:00")
 
-    _migrate(connection, up=False)
+    migrate(connection, BEFORE, down=True)
     assert [(r["id"], r["comment_id"]) for r in _rows(connection)] == [(-1, "c0"), (7, "c1")]

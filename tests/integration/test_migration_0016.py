@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, text
 
 from service.identity import author_key
-from service.migrate import alembic_config
+from tests.migrations import connection_at, migrate
 
 BEFORE = "0016-1"  # whatever 0016 follows once merged
 DROPPED = {"ix_comments_author_key_body", "ix_comments_author_created"}
@@ -29,22 +28,8 @@ ROWS = [
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection to a database just before 0016 (left at head again afterwards)."""
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    with connection_at(engine, BEFORE, ("comments",)) as conn:
         yield conn
-        conn.execute(text("DELETE FROM comments"))
-        command.upgrade(config, "head")
-
-
-def _migrate(conn: Connection, up: bool) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = conn
-    if up:
-        command.upgrade(config, "0016")
-    else:
-        command.downgrade(config, BEFORE)
 
 
 def _indexes(conn: Connection) -> set[str]:
@@ -64,12 +49,12 @@ def test_the_indexes_go_and_come_back_and_every_comment_stays(connection: Connec
     connection.execute(text(_COMMENT), ROWS)
     assert _indexes(connection) >= DROPPED
 
-    _migrate(connection, up=True)
+    migrate(connection, "0016")
     assert not DROPPED & _indexes(connection)
     assert "ix_comments_site_author_created" in _indexes(connection)
     rekeyed = {"c0": author_key("u-1"), "c1": author_key("u-1"), "c2": author_key(ERASED)}
     assert _keys(connection) == rekeyed  # the erased author's comments now carry its key
 
-    _migrate(connection, up=False)
+    migrate(connection, BEFORE, down=True)
     assert _indexes(connection) >= DROPPED
     assert _keys(connection) == rekeyed

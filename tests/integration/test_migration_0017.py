@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service.domain.changes import OutboxEvent
-from service.migrate import alembic_config
 from service.models import OutboxRow
 from service.store import outbox
+from tests.migrations import connection_at, migrate
 from tests.outbox_events import every_kind
 
 REVISION = "0017"
@@ -36,24 +35,10 @@ _ODD = {"comment": {"id": "c-odd", "article_id": "a", "status": "approved"}, "re
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection to a database just before 0017 (left at head again afterwards)."""
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    with connection_at(
+        engine, BEFORE, ("webhook_deliveries", "webhook_endpoints", "outbox")
+    ) as conn:
         yield conn
-        conn.execute(text("DELETE FROM webhook_deliveries"))
-        conn.execute(text("DELETE FROM webhook_endpoints"))
-        conn.execute(text("DELETE FROM outbox"))
-        command.upgrade(config, "head")
-
-
-def _migrate(conn: Connection, revision: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = conn
-    if revision == BEFORE:
-        command.downgrade(config, revision)
-    else:
-        command.upgrade(config, revision)
 
 
 def _rows_before() -> list[dict[str, Any]]:
@@ -108,13 +93,13 @@ def test_upgrade_packs_the_outbox_and_downgrade_gives_it_back(connection: Connec
         text("SELECT id, outbox_id, seq FROM webhook_deliveries ORDER BY id")
     ).all()
 
-    _migrate(connection, REVISION)
+    migrate(connection, REVISION)
     packed = _stored(connection, "packed")
     read = _as_sites_read_them(connection)
     with pytest.raises(DBAPIError), connection.begin_nested():
         # What a process of the release before reads: it fails rather than send packed JSON.
         connection.execute(text("SELECT event_id, payload FROM outbox"))
-    _migrate(connection, BEFORE)
+    migrate(connection, BEFORE, down=True)
     restored = _stored(connection)
 
     assert read == [(r["event_id"], json.dumps(json.loads(r["payload"]))) for r in before]
@@ -139,7 +124,7 @@ def test_an_event_id_that_is_not_evt_hex_stops_the_upgrade(connection: Connectio
     connection.execute(text(_EVENT), [row])
 
     with pytest.raises(RuntimeError, match="evt_made-up"), connection.begin_nested():
-        _migrate(connection, REVISION)
+        migrate(connection, REVISION)
 
 
 def _unsequenced_index(conn: Connection) -> bool:
