@@ -103,19 +103,8 @@ def _restore(
     previous: ActionRow | None,
     now: datetime,
 ) -> None:
-    status = action.from_status or Status.PENDING.value
-    # The reasons the comment had are those of the action that gave it its previous status;
-    # with no action before the decision, its submission (pending, no reasons; not stored).
+    status, reasons, decided_at = _restored_state(row, action, previous)
     fits = previous is not None and previous.to_status == status
-    if fits and previous is not None:
-        reasons = list(previous.reasons or [])
-    elif previous is None and status == Status.PENDING.value:
-        reasons = []
-    else:
-        reasons = list(row.reasons)
-    decided_at = None
-    if status != Status.PENDING.value and previous is not None:
-        decided_at = previous.created_at
     statement = _restored_statement(Status(status), reasons, previous if fits else None)
     stored = statement.as_json() if statement is not None else None
     result = session.execute(
@@ -159,6 +148,25 @@ def _restore(
         statement=statement,
     )
     outbox.record(session, [change])
+
+
+def _restored_state(
+    row: CommentRow, action: ActionRow, previous: ActionRow | None
+) -> tuple[str, list[str], datetime | None]:
+    """The status, reasons and decision time the comment had before ``action``."""
+    status = action.from_status or Status.PENDING.value
+    # The reasons the comment had are those of the action that gave it its previous status;
+    # with no action before the decision, its submission (pending, no reasons; not stored).
+    if previous is not None and previous.to_status == status:
+        reasons = list(previous.reasons or [])
+    elif previous is None and status == Status.PENDING.value:
+        reasons = []
+    else:
+        reasons = list(row.reasons)
+    decided_at = None
+    if status != Status.PENDING.value and previous is not None:
+        decided_at = previous.created_at
+    return status, reasons, decided_at
 
 
 def _restored_statement(
