@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from classifier.model import TextModel
+from classifier.pipeline import weighted_blocks
 from classifier.site import SiteModel
 from classifier.spans import SpanModel, Word, load_span_model, phrases, words
 from classifier.text import NormalisedBatch, normalise_texts
@@ -157,10 +158,7 @@ class _NgramPart(NamedTuple):
 
     def transform(self, batch: NormalisedBatch) -> _Matrix:
         """The n-gram columns of ``features.transform(batch)``."""
-        blocks = [
-            t.transform(batch) if w is None else t.transform(batch) * w for t, w in self.views
-        ]
-        matrix = sp.hstack(blocks, format="csr", dtype=self.dtype)
+        matrix = sp.hstack(weighted_blocks(self.views, batch), format="csr", dtype=self.dtype)
         matrix.sum_duplicates()  # canonical (sorted columns), as the union's own hstack leaves it
         return matrix
 

@@ -9,6 +9,7 @@ straight from ``coef_``. Vocabulary sizes are capped so the artifact stays a few
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -139,11 +140,14 @@ def union_transform(union: FeatureUnion, texts: Any) -> Any:
     ):
         return union.transform(texts)
     weights = union.transformer_weights or {}
-    blocks = []
-    for name, view in union.transformer_list:
-        block = view.transform(texts)
-        weight = weights.get(name)
-        blocks.append(block if weight is None else block * weight)
+    views = [(view, weights.get(name)) for name, view in union.transformer_list]
+    blocks = weighted_blocks(views, texts)
     if any(sp.issparse(block) for block in blocks):
         return sp.hstack(blocks).tocsr()  # as FeatureUnion._hstack
     return np.hstack(blocks)
+
+
+def weighted_blocks(views: Sequence[tuple[Any, float | None]], texts: Any) -> list[Any]:
+    """Each view's ``transform(texts)`` times its union weight (None: unweighted), the blocks a
+    FeatureUnion stacks side by side."""
+    return [view.transform(texts) if w is None else view.transform(texts) * w for view, w in views]
