@@ -34,6 +34,23 @@ REASON_CODE = re.compile(r"[a-z_]{1,32}")
 NOTE_MAX = 2000
 EXPLANATION_MAX = 1000  # a statement of reasons is read by the author: short and plain
 
+# Fields that several requests share, declared once (their OpenAPI text comes from here).
+AuditNote = Annotated[
+    str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")
+]
+SeenVersion = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=INT64_MAX,
+        description=(
+            "The comment version the moderator saw; a different current version (a report or "
+            "decision since) is a 409."
+        ),
+        examples=[2],
+    ),
+]
+
 
 class SubmissionAuthor(Request):
     """Who wrote the comment."""
@@ -211,10 +228,7 @@ class DecisionRequest(Request):
         ]
         | None
     ) = None
-    note: (
-        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
-        | None
-    ) = None
+    note: AuditNote | None = None
     statement_code: (
         Annotated[
             StatementCode,
@@ -239,21 +253,7 @@ class DecisionRequest(Request):
         ]
         | None
     ) = None
-    expected_version: (
-        Annotated[
-            int,
-            Meta(
-                ge=1,
-                le=INT64_MAX,
-                description=(
-                    "The comment version the decision was made on; a different current version "
-                    "is a 409."
-                ),
-                examples=[2],
-            ),
-        ]
-        | None
-    ) = None
+    expected_version: SeenVersion | None = None
 
 
 def new_comment(

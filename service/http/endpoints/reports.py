@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from msgspec import Meta
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -12,8 +9,8 @@ from service.http import workspace_responses as out
 from service.http.call import ApiRoute, Call
 from service.http.render import comment_fields
 from service.http.roles import MODERATOR
-from service.http.schemas import NOTE_MAX, expected_version
-from service.http.wire import INT64_MAX, TEXT, JsonResponse, Request
+from service.http.schemas import AuditNote, SeenVersion, expected_version
+from service.http.wire import JsonResponse, Request
 from service.settings import Settings
 
 
@@ -30,25 +27,8 @@ def routes(_settings: Settings) -> list[ApiRoute]:
 class DismissRequest(Request):
     """``POST /v1/comments/{id}/reports/dismiss``."""
 
-    note: (
-        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
-        | None
-    ) = None
-    expected_version: (
-        Annotated[
-            int,
-            Meta(
-                ge=1,
-                le=INT64_MAX,
-                description=(
-                    "The comment version the moderator saw; a different current version (a "
-                    "report or decision since) is a 409."
-                ),
-                examples=[3],
-            ),
-        ]
-        | None
-    ) = None
+    note: AuditNote | None = None
+    expected_version: SeenVersion | None = None
 
 
 async def dismiss_reports(call: Call) -> Response:

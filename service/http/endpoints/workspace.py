@@ -18,7 +18,7 @@ from service.http import workspace_responses as out
 from service.http.call import ApiRoute, Call
 from service.http.queries import queue_named
 from service.http.roles import MODERATOR
-from service.http.schemas import NOTE_MAX
+from service.http.schemas import NOTE_MAX, AuditNote
 from service.http.wire import LINE, TEXT, JsonResponse, Request, normalised
 from service.settings import Settings
 
@@ -196,10 +196,7 @@ class BulkRequest(Request):
         ]
         | None
     ) = None
-    note: (
-        Annotated[str, TEXT, Meta(max_length=NOTE_MAX, description="Free text for the audit log.")]
-        | None
-    ) = None
+    note: AuditNote | None = None
 
 
 async def claim_comment(call: Call) -> Response:
