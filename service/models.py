@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -24,7 +25,9 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 # Stable constraint names keep Alembic autogenerate and `alembic check` deterministic.
 NAMING_CONVENTION = {
@@ -38,23 +41,74 @@ NAMING_CONVENTION = {
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+# Timestamps on SQLite are whole microseconds since this instant (see UTCDateTime).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class _SQLiteMicroseconds(sqlite.DATETIME):
+    """SQLite's DATETIME in the DDL, its values passed through as the integers UTCDateTime gives.
+
+    A subclass of the dialect's own type, so the dialect keeps it as it is rather than adapt it
+    to DATETIME's text processors; the declared type stays DATETIME (NUMERIC affinity, which
+    stores an integer as an integer), so the schema did not change when the values did.
+    """
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        return None
+
+    def literal_processor(self, dialect: Dialect) -> Callable[[Any], str]:
+        return str
+
+
 class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC timestamp on every backend (SQLite drops the zone)."""
+    """A timezone-aware UTC timestamp on every backend.
+
+    PostgreSQL stores a ``timestamptz``. SQLite stores the microseconds since 1970-01-01 UTC as
+    an integer (8 bytes, against 26 characters of ISO text in every row and index that holds
+    one; migration 0018): exact, ordered like the instants, and compared as numbers.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            # SQLAlchemy's SQLite types are not annotated.
+            return dialect.type_descriptor(_SQLiteMicroseconds())  # type: ignore[no-untyped-call]
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | int | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
+        if dialect.name == "sqlite":
+            return microseconds(value)
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if isinstance(value, int):
+            return from_microseconds(value)
+        # SQLite's text before migration 0018 (migration tests read such a database), else
+        # PostgreSQL's datetime.
+        stored = datetime.fromisoformat(value) if isinstance(value, str) else cast(datetime, value)
+        return stored.replace(tzinfo=UTC) if stored.tzinfo is None else stored.astimezone(UTC)
+
+
+def microseconds(at: datetime) -> int:
+    """The whole microseconds from 1970-01-01 UTC to the aware ``at`` (exact: no float)."""
+    return (at - EPOCH) // _MICROSECOND
+
+
+def from_microseconds(count: int) -> datetime:
+    """The UTC instant ``count`` microseconds after 1970-01-01 (the inverse of microseconds)."""
+    return EPOCH + timedelta(microseconds=count)
 
 
 class Base(DeclarativeBase):

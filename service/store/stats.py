@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    exists,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import ActionKind, Status
-from service.models import ActionRow, CommentRow
+from service.models import EPOCH, ActionRow, CommentRow
 
 # Statuses that settle a comment; a withheld verdict hands it to a human instead.
 SETTLED = (Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value)
 _IN_CHUNK = 500  # ids per IN list: well under SQLite's bound-parameter limit
+_MICROSECONDS_PER_HOUR = 3_600_000_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,17 +57,20 @@ def hourly_verdicts(session: Session, since: datetime) -> list[tuple[datetime, i
     return [(_parse_hour(h), n) for h, n in rows]
 
 
-def _hour_bucket(session: Session) -> ColumnElement[str]:
-    """The UTC hour of an action as text ``YYYY-MM-DD HH`` (the one dialect-specific part)."""
+def _hour_bucket(session: Session) -> ColumnElement[Any]:
+    """The UTC hour of an action: text ``YYYY-MM-DD HH`` on PostgreSQL, on SQLite the whole
+    hours since 1970 (its timestamps are microseconds since then; the one dialect-specific part).
+    """
     if session.get_bind().dialect.name == "postgresql":
         utc = ActionRow.created_at.op("AT TIME ZONE")(literal_column("'UTC'"))
         return func.to_char(func.date_trunc("hour", utc), "YYYY-MM-DD HH24")
-    # SQLite stores UTC timestamps as ISO text, "YYYY-MM-DD HH:MM:SS.ffffff".
-    return func.substr(ActionRow.created_at, 1, 13)
+    return type_coerce(ActionRow.created_at, Integer) // _MICROSECONDS_PER_HOUR
 
 
-def _parse_hour(text: str) -> datetime:
-    return datetime.strptime(text[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
+def _parse_hour(bucket: str | int) -> datetime:
+    if isinstance(bucket, int):
+        return EPOCH + timedelta(hours=bucket)
+    return datetime.strptime(bucket[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
 
 
 def settled_by_system(session: Session, since: datetime) -> int:

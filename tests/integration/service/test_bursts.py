@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint
+from service.models import FingerprintRow
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import new_comment, scores
@@ -97,8 +98,9 @@ def test_keys_older_than_every_burst_window_are_purged_and_newer_ones_kept(
         )
     with engine.begin() as conn:  # the newer comment arrived inside the window
         conn.execute(
-            text("UPDATE comment_fingerprints SET created_at = :t WHERE comment_id = :c"),
-            {"t": now + timedelta(seconds=300), "c": new},
+            update(FingerprintRow)
+            .where(FingerprintRow.comment_id == new)
+            .values(created_at=now + timedelta(seconds=300))
         )
 
     times[0] = now + timedelta(seconds=601)  # the default window is 600 s
