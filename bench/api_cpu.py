@@ -1,15 +1,19 @@
 """What the API process costs in CPU per accepted comment, against a bare baseline in the same run.
 
     python -m bench.api_cpu [--rate 500] [--duration 15] [--rounds 3] [--keep]
+        [--postgres-url URL]
 
 Starts an embedded Valkey, the bare Starlette POST→LPUSH app (``bench/baseline_app.py``) and
-``commentdesk api`` alone (SQLite in a temp data dir, migrated, one site key, the flood limiter on
-as in ``bench.throughput``; no workers, so only the API's own work is measured and nothing else
-competes for the two cores but the load generator). Then, ``--rounds`` times, the same
+``commentdesk api`` alone (SQLite in a temp data dir, or a fresh schema of ``--postgres-url``;
+migrated, one site key, the flood limiter on as in ``bench.throughput``; no workers, so only the
+API's own work is measured and nothing else competes for the two cores but the load generator).
+Then, ``--rounds`` times, the same
 fixed-rate open-loop load (``bench/loadgen.py``, news-length comments from
 ``bench/news_corpus.py``, fresh bodies each round) is sent first to the baseline, then to the API;
 the CPU time of each process (user + system, ``/proc/<pid>/stat``) over the phase is divided by the
-202s it sent. Prints the medians in ms per comment and writes every round to ``--out``.
+202s it sent. Prints the medians in ms per comment and writes every round to ``--out``. On
+PostgreSQL it also prints the CPU of the API's own server processes (its pooled connections'
+backends, told apart by ``application_name``) per comment.
 
 A fixed rate, not a closed loop, because the API's cost per comment depends on the group-commit
 batch size, which depends on the arrival rate: the same rate before and after a change compares
@@ -35,9 +39,9 @@ from types import FrameType
 from typing import Any
 
 from bench.analysis import ACCEPTED
-from bench.backing import start_redis
+from bench.backing import PostgresSchema, backend_pids, fresh_schema, start_redis
 from bench.children import Child, Children, free_port, wait_ready
-from bench.cpu import CpuMeter, spent
+from bench.cpu import CpuMeter, cpu_by_pid, spent, spent_by_pids
 from bench.phases import Load, run_loadgen
 from bench.stack import (
     CLI,
@@ -59,6 +63,7 @@ class Target:
     url: str
     key: str | None
     metrics_url: str | None
+    database: PostgresSchema | None = None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
         "--limiter-off",
         action="store_true",
         help="run the API with every flood bucket off (no Redis call per submission)",
+    )
+    add(
+        "--postgres-url",
+        help="run the API on a fresh schema of this PostgreSQL database instead of SQLite "
+        "(created, migrated and dropped); its server processes' CPU is reported too",
     )
     add("--out", type=Path, help="JSON file of every round (default: none)")
     add("--keep", action="store_true", help="keep the work directory (logs, database)")
@@ -106,9 +116,11 @@ def _batches(metrics_url: str | None) -> tuple[float, float]:
 def _phase(children: Children, target: Target, load: Load, out: Path) -> dict[str, float]:
     meter = CpuMeter({"process": [target.child.process.pid]})
     batches_before = _batches(target.metrics_url)
+    server_before = _server_cpu(target.database, None)
     before = meter.sample()
     raw = run_loadgen(children, target.url, target.key, load, out)
     cpu = spent(before, meter.sample())["process"]
+    server_after = _server_cpu(target.database, server_before)
     batches_after = _batches(target.metrics_url)
     if load.mode == "open":
         accepted = sum(1 for code in raw["status"] if code == ACCEPTED)
@@ -122,9 +134,42 @@ def _phase(children: Children, target: Target, load: Load, out: Path) -> dict[st
         "other": other,
         "cpu_s": round(cpu, 3),
         "cpu_ms_per_comment": round(1000 * cpu / max(1, accepted), 4),
+        **_server_figures(server_before, server_after, accepted),
         # Per-batch work is shared by the batch: the same rate can give other batch sizes.
         "mean_batch": round((batches_after[0] - batches_before[0]) / batches, 2) if batches else 0,
     }
+
+
+def _server_cpu(
+    database: PostgresSchema | None, before: dict[int, float] | None
+) -> dict[int, float] | None:
+    """CPU so far of the run's PostgreSQL backends: those connected now, and (at the end of a
+    phase) those of the start, so a backend that closed is not mistaken for no work."""
+    if database is None:
+        return None
+    pids = set(backend_pids(database)) | set(before or ())
+    return cpu_by_pid(pids)
+
+
+def _server_figures(
+    before: dict[int, float] | None, after: dict[int, float] | None, accepted: int
+) -> dict[str, float]:
+    if before is None or after is None:
+        return {}
+    cpu = spent_by_pids(before, after)
+    return {
+        "server_cpu_s": round(cpu, 3),
+        "server_cpu_ms_per_comment": round(1000 * cpu / max(1, accepted), 4),
+    }
+
+
+def _database(args: argparse.Namespace, stack: contextlib.ExitStack) -> PostgresSchema | None:
+    if not args.postgres_url:
+        return None
+    schema = fresh_schema(args.postgres_url)
+    stack.callback(schema.drop)
+    print(f"PostgreSQL schema {schema.name}", flush=True)
+    return schema
 
 
 def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]:
@@ -138,7 +183,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]
     children = Children(work)
     stack.callback(children.stop_all)
     base, base_url = start_baseline(children, redis.url)
-    env = service_env(work / "data", None, redis.url, free_port())
+    database = _database(args, stack)
+    env = service_env(work / "data", database.url if database else None, redis.url, free_port())
     if args.limiter_off:
         env.update(limiter_env(False))
     service = ServiceStack(children, env, 0)
@@ -149,7 +195,9 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]
     print(f"api pid {api.process.pid}, baseline pid {base.process.pid}", flush=True)
     targets = {
         "baseline": Target(base, f"{base_url}/v1/comments", None, None),
-        "api": Target(api, f"{service.base_url}/v1/comments", key, f"{service.base_url}/metrics"),
+        "api": Target(
+            api, f"{service.base_url}/v1/comments", key, f"{service.base_url}/metrics", database
+        ),
     }
     mode = "closed" if args.closed else "open"
     load = Load(mode, args.duration, args.connections, rate=args.rate)
@@ -167,8 +215,13 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]
         name: statistics.median(r["cpu_ms_per_comment"] for r in runs)
         for name, runs in rounds.items()
     }
+    if database is not None:
+        median["postgres"] = statistics.median(
+            r["server_cpu_ms_per_comment"] for r in rounds["api"]
+        )
     return {
         "mode": mode,
+        "database": "postgres" if database else "sqlite",
         "rate": args.rate,
         "connections": args.connections,
         "duration_s": args.duration,
@@ -193,6 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"median CPU ms per accepted comment ({how}): "
         f"api {med['api']:.3f}, baseline {med['baseline']:.3f}, "
         f"api - baseline {med['api'] - med['baseline']:.3f}"
+        + (
+            f", postgres server (the API's backends) {med['postgres']:.3f}"
+            if "postgres" in med
+            else ""
+        )
     )
     if args.out:
         args.out.write_text(json.dumps(result, indent=2))

@@ -81,7 +81,11 @@ class PostgresSchema:
 
 
 def fresh_schema(postgres_url: str) -> PostgresSchema:
-    """Create an empty schema ``bench_<random>`` so nothing else in the database is touched."""
+    """Create an empty schema ``bench_<random>`` so nothing else in the database is touched.
+
+    Connections through the schema's URL carry its name as their ``application_name``, so
+    :func:`backend_pids` can tell the run's server processes from everyone else's.
+    """
     name = f"bench_{secrets.token_hex(4)}"
     engine = create_db_engine(postgres_url)
     try:
@@ -89,5 +93,21 @@ def fresh_schema(postgres_url: str) -> PostgresSchema:
             conn.execute(text(f'CREATE SCHEMA "{name}"'))
     finally:
         engine.dispose()
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={name}"})
+    url = make_url(postgres_url).update_query_dict(
+        {"options": f"-csearch_path={name}", "application_name": name}
+    )
     return PostgresSchema(url.render_as_string(hide_password=False), name, postgres_url)
+
+
+def backend_pids(schema: PostgresSchema) -> list[int]:
+    """The server processes (backends) of the connections opened through ``schema.url``."""
+    engine = create_db_engine(schema.admin_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": schema.name},
+            )
+            return sorted(int(pid) for (pid,) in rows)
+    finally:
+        engine.dispose()

@@ -60,6 +60,17 @@ class CpuMeter:
         }
 
 
+def cpu_by_pid(pids: Iterable[int]) -> dict[int, float]:
+    """CPU seconds used so far by each of these processes (not their children)."""
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def spent_by_pids(before: Mapping[int, float], after: Mapping[int, float]) -> float:
+    """CPU seconds between two :func:`cpu_by_pid` samples; a process first seen in ``after``
+    counts from zero (it started in between), one gone by then is not counted."""
+    return sum(max(0.0, used - before.get(pid, 0.0)) for pid, used in after.items())
+
+
 def spent(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
     """CPU seconds per component between two samples."""
     return {name: max(0.0, after[name] - before.get(name, 0.0)) for name in after}
