@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
@@ -18,6 +20,10 @@ from service.settings import Settings
 # JSON columns (scores, reasons, evidence, outbox payloads) without the spaces json.dumps puts
 # after every separator by default: the same JSON in fewer bytes on disk.
 _compact_json = functools.partial(json.dumps, separators=(",", ":"))
+
+# The peer closed its end (Linux); elsewhere the readable EOF (POLLIN) tells the same.
+_POLLRDHUP = getattr(select, "POLLRDHUP", 0)
+_FRESH = "commentdesk_fresh"  # a pool record's info key: connected, never checked out yet
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
@@ -29,7 +35,47 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # psycopg 3 is the driver we install; plain postgresql:// would look for psycopg2.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    if make_url(url).get_driver_name() != "psycopg":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping: its SELECT 1 is a round trip on every checkout, i.e. on every intake batch
+    # (issue 10). A closed server connection is found on the socket instead, at no round trip.
+    engine = create_engine(url, **kwargs)
+    event.listen(engine.pool, "connect", _mark_fresh)
+    event.listen(engine.pool, "checkout", _discard_if_closed_by_server)
+    return engine
+
+
+def _mark_fresh(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_FRESH] = True
+
+
+def _discard_if_closed_by_server(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Make the pool replace its connections when the server has closed this one.
+
+    An idle PostgreSQL connection receives nothing unasked: when the server goes away (stopped,
+    restarted, the backend terminated, an idle timeout) it sends its FATAL error and closes the
+    socket, so the socket is readable or hung up. Polling it without waiting finds that, as
+    pre-ping's ``SELECT 1`` would, and a DisconnectionError raised in the checkout hook makes
+    the pool connect afresh (SQLAlchemy's "pessimistic" disconnect handling with events). As
+    after a failed pre-ping, every connection pooled before now is replaced too (the server
+    restarted, most likely), and a connection just opened is not checked. A connection that
+    merely looks suspect is only replaced, never used wrongly.
+    """
+    if record.info.pop(_FRESH, False):
+        return
+    if dbapi_connection.closed or dbapi_connection.broken or _has_unasked_input(dbapi_connection):
+        raise InvalidatePoolError("the server closed a pooled connection")
+
+
+def _has_unasked_input(dbapi_connection: Any) -> bool:
+    try:
+        fd = dbapi_connection.fileno()
+    except Exception:  # psycopg raises once the connection is closed: replace it
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI | _POLLRDHUP)
+    # POLLERR, POLLHUP and POLLNVAL are always reported, asked for or not.
+    return bool(poller.poll(0))
 
 
 def _create_sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
