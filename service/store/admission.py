@@ -1,8 +1,8 @@
 """Whether new text may be stored at all: closed articles and suspended authors (issue 12).
 
 Read in the transaction that would store the text, for a whole intake batch at once, with one
-query per kind of refusal: a refusal is decided on what is committed with the comments and costs
-no query per request.
+query for both kinds of refusal: a refusal is decided on what is committed with the comments and
+costs no query per request.
 """
 
 from __future__ import annotations
@@ -10,13 +10,61 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import (
+    BindParameter,
+    String,
+    bindparam,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from service.domain import AuthorPolicy
 from service.errors import AuthorSuspendedError, CommentDeskError, CommentsClosedError
-from service.store import articles, authors
+from service.identity import author_key
+from service.models import ArticleSettingsRow, AuthorPolicyRow
+from service.store.prebuilt import read_rows
 
 Posting = tuple[str, str, str]  # (site_id, article_id, author_id)
+
+_POLICIES = AuthorPolicyRow.__table__.c
+_ARTICLES = ArticleSettingsRow.__table__.c
+_SITES: BindParameter[str] = bindparam("sites", expanding=True)
+# The author policies in force and the closed articles of a batch in one statement, one round
+# trip per intake batch instead of two (issue 10). The same plain INs and look-alike rule as
+# ``authors.policies_for`` and ``articles.settings_for``. Policies come first: a UNION's result
+# types are its first SELECT's, and SQLite needs them to read the times back. Oldest first: where
+# look-alike ids have policies, the one set last wins.
+_REFUSING = union_all(
+    select(
+        literal_column("'author'", String).label("kind"),
+        _POLICIES.site_id,
+        _POLICIES.author_key.label("key"),
+        _POLICIES.policy,
+        _POLICIES.expires_at,
+        _POLICIES.set_at,
+    ).where(
+        _POLICIES.site_id.in_(_SITES),
+        _POLICIES.author_key.in_(bindparam("authors", expanding=True)),
+        or_(_POLICIES.expires_at.is_(None), _POLICIES.expires_at > bindparam("now")),
+    ),
+    select(
+        literal_column("'article'", String),
+        _ARTICLES.site_id,
+        _ARTICLES.article_id,
+        null(),
+        null(),
+        null(),
+    ).where(
+        _ARTICLES.site_id.in_(_SITES),
+        _ARTICLES.article_id.in_(bindparam("articles", expanding=True)),
+        _ARTICLES.closed.is_(true()),
+    ),
+).order_by("kind", "set_at")
 
 
 def refusals(
@@ -29,18 +77,43 @@ def refusals(
     """
     if not postings:
         return {}
-    found = articles.settings_for(session, {(site, article) for site, article, _ in postings})
-    closed = {key for key, settings in found.items() if settings.closed}
-    policies = authors.policies_for(session, {(site, author) for site, _, author in postings}, now)
+    closed, suspended = _closed_and_suspended(session, postings, now)
     refused: dict[int, CommentDeskError] = {}
     for index, (site, article, author) in enumerate(postings):
-        policy = policies.get((site, author))
+        by_key = (site, author_key(author))
         if (site, article) in closed:
             refused[index] = CommentsClosedError(f"article {article!r} takes no comments")
-        elif policy is not None and policy.policy is AuthorPolicy.SUSPEND:
+        elif by_key in suspended:
             # The use case stores every suspension with an end; ``now`` only satisfies typing.
-            refused[index] = AuthorSuspendedError(author, policy.expires_at or now)
+            refused[index] = AuthorSuspendedError(author, suspended[by_key] or now)
     return refused
+
+
+def _closed_and_suspended(
+    session: Session, postings: Sequence[Posting], now: datetime
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], datetime | None]]:
+    """The closed (site, article) pairs asked for, and the (site, author key) pairs asked for
+    whose policy in force is a suspension, with its end."""
+    articles = {(site, article) for site, article, _ in postings}
+    keys = {(site, author_key(author)) for site, _, author in postings}
+    rows = read_rows(
+        session,
+        _REFUSING,
+        {
+            "sites": sorted({site for site, _, _ in postings}),
+            "articles": sorted({article for _, article in articles}),
+            "authors": sorted({key for _, key in keys}),
+            "now": now,
+        },
+    )
+    closed = {(r.site_id, r.key) for r in rows if r.kind == "article"} & articles
+    latest = {(r.site_id, r.key): r for r in rows if r.kind == "author"}  # the last set wins
+    suspended = {
+        pair: row.expires_at
+        for pair, row in latest.items()
+        if pair in keys and AuthorPolicy(row.policy) is AuthorPolicy.SUSPEND
+    }
+    return closed, suspended
 
 
 def check_posting(session: Session, posting: Posting, now: datetime) -> None:
