@@ -54,9 +54,7 @@ def test_every_pooled_connection_is_replaced_when_one_was_closed() -> None:
     engine = create_db_engine(POSTGRES_URL, pool_size=2, max_overflow=0)
     try:
         with engine.connect() as a, engine.connect() as b:
-            pids = {
-                int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in (a, b)
-            }
+            pids = {int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in (a, b)}
         for pid in pids:
             _terminate(pid)
         with engine.connect() as a, engine.connect() as b:
