@@ -11,12 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
-    BindParameter,
     String,
-    bindparam,
     literal_column,
     null,
-    or_,
     select,
     true,
     union_all,
@@ -27,16 +24,16 @@ from service.domain import AuthorPolicy
 from service.errors import AuthorSuspendedError, CommentDeskError, CommentsClosedError
 from service.identity import author_key
 from service.models import ArticleSettingsRow, AuthorPolicyRow
+from service.store import articles, authors
 from service.store.prebuilt import read_rows
 
 Posting = tuple[str, str, str]  # (site_id, article_id, author_id)
 
 _POLICIES = AuthorPolicyRow.__table__.c
 _ARTICLES = ArticleSettingsRow.__table__.c
-_SITES: BindParameter[str] = bindparam("sites", expanding=True)
 # The author policies in force and the closed articles of a batch in one statement, one round
-# trip per intake batch instead of two (issue 10). The same plain INs and look-alike rule as
-# ``authors.policies_for`` and ``articles.settings_for``. Policies come first: a UNION's result
+# trip per intake batch instead of two (issue 10): the conditions of
+# ``authors.policies_for`` and ``articles.settings_for``, read together. Policies come first: a UNION's result
 # types are its first SELECT's, and SQLite needs them to read the times back. Oldest first: where
 # look-alike ids have policies, the one set last wins.
 _REFUSING = union_all(
@@ -47,11 +44,7 @@ _REFUSING = union_all(
         _POLICIES.policy,
         _POLICIES.expires_at,
         _POLICIES.set_at,
-    ).where(
-        _POLICIES.site_id.in_(_SITES),
-        _POLICIES.author_key.in_(bindparam("authors", expanding=True)),
-        or_(_POLICIES.expires_at.is_(None), _POLICIES.expires_at > bindparam("now")),
-    ),
+    ).where(*authors.IN_FORCE_WHERE),
     select(
         literal_column("'article'", String),
         _ARTICLES.site_id,
@@ -59,11 +52,7 @@ _REFUSING = union_all(
         null(),
         null(),
         null(),
-    ).where(
-        _ARTICLES.site_id.in_(_SITES),
-        _ARTICLES.article_id.in_(bindparam("articles", expanding=True)),
-        _ARTICLES.closed.is_(true()),
-    ),
+    ).where(*articles.ASKED_FOR_WHERE, _ARTICLES.closed.is_(true())),
 ).order_by("kind", "set_at")
 
 
@@ -94,19 +83,19 @@ def _closed_and_suspended(
 ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], datetime | None]]:
     """The closed (site, article) pairs asked for, and the (site, author key) pairs asked for
     whose policy in force is a suspension, with its end."""
-    articles = {(site, article) for site, article, _ in postings}
+    asked_articles = {(site, article) for site, article, _ in postings}
     keys = {(site, author_key(author)) for site, _, author in postings}
     rows = read_rows(
         session,
         _REFUSING,
         {
             "sites": sorted({site for site, _, _ in postings}),
-            "articles": sorted({article for _, article in articles}),
-            "authors": sorted({key for _, key in keys}),
+            "articles": sorted({article for _, article in asked_articles}),
+            "keys": sorted({key for _, key in keys}),
             "now": now,
         },
     )
-    closed = {(r.site_id, r.key) for r in rows if r.kind == "article"} & articles
+    closed = {(r.site_id, r.key) for r in rows if r.kind == "article"} & asked_articles
     latest = {(r.site_id, r.key): r for r in rows if r.kind == "author"}  # the last set wins
     suspended = {
         pair: row.expires_at

@@ -19,10 +19,13 @@ _ARTICLES = ArticleSettingsRow.__table__.c
 # Read for every batch (intake's refusals, a worker's verdicts): built once
 # (service/store/prebuilt.py). Two plain INs (see ``authors.policies_for``); pairs not asked for
 # are dropped.
-_FOR_ARTICLES = select(ArticleSettingsRow.__table__).where(
+# Parameters ``sites`` and ``articles``; intake's admission reads it in a statement of its own
+# (service/store/admission.py).
+ASKED_FOR_WHERE = (
     _ARTICLES.site_id.in_(bindparam("sites", expanding=True)),
     _ARTICLES.article_id.in_(bindparam("articles", expanding=True)),
 )
+_FOR_ARTICLES = select(ArticleSettingsRow.__table__).where(*ASKED_FOR_WHERE)
 
 
 def get_settings(session: Session, site_id: str, article_id: str) -> ArticleSettings:

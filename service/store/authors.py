@@ -22,15 +22,14 @@ _POLICIES = AuthorPolicyRow.__table__.c
 # (service/store/prebuilt.py). Two plain INs rather than a row-value IN: a batch is mostly one
 # site, and a 64-pair row IN cost intake ~4 ms a batch on PostgreSQL; pairs that were not asked
 # for are dropped. Oldest first: where look-alike ids have policies, the one set last wins.
-_IN_FORCE = (
-    select(AuthorPolicyRow.__table__)
-    .where(
-        _POLICIES.site_id.in_(bindparam("sites", expanding=True)),
-        _POLICIES.author_key.in_(bindparam("keys", expanding=True)),
-        or_(_POLICIES.expires_at.is_(None), _POLICIES.expires_at > bindparam("now")),
-    )
-    .order_by(_POLICIES.set_at)
+# IN_FORCE_WHERE takes the parameters ``sites``, ``keys`` (author keys) and ``now``; intake's
+# admission reads it in a statement of its own (service/store/admission.py).
+IN_FORCE_WHERE = (
+    _POLICIES.site_id.in_(bindparam("sites", expanding=True)),
+    _POLICIES.author_key.in_(bindparam("keys", expanding=True)),
+    or_(_POLICIES.expires_at.is_(None), _POLICIES.expires_at > bindparam("now")),
 )
+_IN_FORCE = select(AuthorPolicyRow.__table__).where(*IN_FORCE_WHERE).order_by(_POLICIES.set_at)
 
 
 def get_policy(
