@@ -229,7 +229,9 @@ class ActionRow(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     reasons: Mapped[list[str]] = mapped_column(default=list)
     model_version: Mapped[str | None] = mapped_column(String(80))
-    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # JSON null (not SQL NULL) in a classified action whose scores are its comment's
+    # comment_scores row (since 0020; service/store/action_scores.py), else the scores ({}: none).
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON(), nullable=False, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     # Spans behind a withheld or rejected verdict (classified actions only), see
