@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Text, cast, select, tuple_, update
+from sqlalchemy import JSON, Text, and_, cast, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from service.domain import Action, ActionKind
@@ -29,7 +29,9 @@ from service.store.convert import to_action
 # What a classified action stores when its scores are in comment_scores: JSON null (a NOT NULL
 # column, so SQL NULL is not an option without rebuilding the action log on SQLite).
 IN_COMMENT_SCORES: Any = JSON.NULL
-_REFERS = cast(ActionRow.scores, Text) == "null"
+_REFERS = and_(
+    ActionRow.kind == ActionKind.CLASSIFIED.value, cast(ActionRow.scores, Text) == "null"
+)
 
 
 def to_actions(session: Session, rows: Sequence[ActionRow]) -> list[Action]:
