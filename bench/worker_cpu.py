@@ -110,13 +110,17 @@ def _outcomes(engine: Any, ids: list[str]) -> dict[str, Any]:
             }
         for row in conn.execute(
             text(
-                "SELECT comment_id, reasons, scores, evidence, statement, model_version "
-                "FROM moderation_actions WHERE kind = 'classified'"
+                "SELECT a.comment_id, a.reasons, a.scores, s.scores AS referred, a.evidence, "
+                "a.statement, a.model_version FROM moderation_actions AS a "
+                "LEFT JOIN comment_scores AS s "
+                "ON s.comment_id = a.comment_id AND s.model_version = a.model_version "
+                "WHERE a.kind = 'classified'"
             )
         ):
             found[str(position[row.comment_id])]["action"] = {
                 "reasons": row.reasons,
-                "scores": row.scores,
+                # JSON null: the scores are the comment_scores row's (migration 0020).
+                "scores": row.referred if row.scores in ("null", None) else row.scores,
                 "evidence": row.evidence,
                 "statement": row.statement,
                 "model_version": row.model_version,

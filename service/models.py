@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -28,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
+
+from service.domain import stored_events
 
 # Stable constraint names keep Alembic autogenerate and `alembic check` deterministic.
 NAMING_CONVENTION = {
@@ -109,6 +112,23 @@ def microseconds(at: datetime) -> int:
 def from_microseconds(count: int) -> datetime:
     """The UTC instant ``count`` microseconds after 1970-01-01 (the inverse of microseconds)."""
     return EPOCH + timedelta(microseconds=count)
+
+
+class EventKind(TypeDecorator[str]):
+    """An outbox event's kind (``comment.decided``), stored as its fixed number (issue 10).
+
+    The store and queries keep speaking in kinds; only the column holds the small integer
+    (service/domain/stored_events.py, ``KIND_CODES``).
+    """
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else stored_events.kind_code(value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> str | None:
+        return None if value is None else stored_events.kind_of_code(value)
 
 
 class Base(DeclarativeBase):
@@ -209,7 +229,9 @@ class ActionRow(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     reasons: Mapped[list[str]] = mapped_column(default=list)
     model_version: Mapped[str | None] = mapped_column(String(80))
-    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # JSON null (not SQL NULL) in a classified action whose scores are its comment's
+    # comment_scores row (since 0020; service/store/action_scores.py), else the scores ({}: none).
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON(), nullable=False, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     # Spans behind a withheld or rejected verdict (classified actions only), see
@@ -547,7 +569,9 @@ class OutboxRow(Base):
     # of sending a packed payload to a site as it is.)
     event_id: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     site_id: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(32))
+    # Its number, in a column named ``kind_code`` since 0019 (a process of an older release
+    # fails on the table rather than write text there or read a number as a kind).
+    kind: Mapped[str] = mapped_column("kind_code", EventKind(), key="kind")
     comment_id: Mapped[str | None] = mapped_column(String(36))
     packed: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

@@ -5,6 +5,7 @@ attempt, across an upgrade too), so what is left out of a stored row is only wha
 the row itself or a fixed default, and :func:`unpack` puts it back in the same place:
 
 - the event id ``evt_<32 hex>`` is kept as its 16 bytes (:func:`id_bytes`, :func:`id_text`);
+- the kind (``comment.decided``) is kept as its number in :data:`KIND_CODES` (since 0019);
 - ``comment.id`` is the row's ``comment_id`` column;
 - ``comment.parent_id`` is left out when null (a top-level comment);
 - in a status change's event, ``previous_status`` when null and ``reasons`` when empty; in
@@ -20,7 +21,7 @@ exactly, member order included (the change feed keeps that order); any other pay
 whole, and a payload whose ``comment`` still has its ``id`` is read as it is, which is how every
 row written before 0017 reads.
 
-Pure functions, no I/O: the store and migration 0017 use them.
+Pure functions, no I/O: the store and migrations 0017 and 0019 use them.
 """
 
 from __future__ import annotations
@@ -49,6 +50,22 @@ _TRANSITION_KINDS = frozenset(
 )
 _DECIDED = "comment.decided"
 
+# The number each kind of event is stored as (migration 0019). Fixed: a stored number must read
+# back as the same kind in every later release, so a new kind takes the next number and no
+# number is ever reused or reassigned (tests/unit/service/domain/test_stored_events.py pins it).
+KIND_CODES: Mapping[str, int] = {
+    "comment.accepted": 1,
+    "comment.decided": 2,
+    "comment.entered_queue": 3,
+    "comment.left_queue": 4,
+    "comment.edited": 5,
+    "comment.deleted": 6,
+    "comment.appealed": 7,
+    "comment.appeal_decided": 8,
+    "author.erased": 9,
+}
+_KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
+
 
 def id_bytes(event_id: str) -> bytes:
     """The 16 bytes an event id ``evt_<32 lower-case hex>`` is stored as (ValueError else)."""
@@ -68,6 +85,22 @@ def parse_id(event_id: str) -> bytes | None:
 def id_text(stored: bytes) -> str:
     """The event id as sites know it."""
     return _ID_PREFIX + bytes(stored).hex()
+
+
+def kind_code(kind: str) -> int:
+    """The number a kind of event is stored as (ValueError for a kind without one)."""
+    code = KIND_CODES.get(str(kind))
+    if code is None:
+        raise ValueError(f"no stored number for the event kind {kind!r}")
+    return code
+
+
+def kind_of_code(code: int) -> str:
+    """The kind of event a stored number stands for (ValueError for an unknown number)."""
+    kind = _KIND_OF_CODE.get(code)
+    if kind is None:
+        raise ValueError(f"no event kind is stored as {code!r}")
+    return kind
 
 
 def pack(kind: str, comment_id: str | None, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -77,8 +77,9 @@ def to_comment(row: CommentRow | Row[Any]) -> Comment:
     )
 
 
-def to_action(row: ActionRow) -> Action:
-    """A moderation log entry as a domain value."""
+def to_action(row: ActionRow, referred: dict[str, float] | None = None) -> Action:
+    """A moderation log entry as a domain value; ``referred``: the scores a classified action
+    refers to in ``comment_scores`` (service/store/action_scores.py)."""
     return Action(
         id=row.id,
         comment_id=row.comment_id,
@@ -88,7 +89,7 @@ def to_action(row: ActionRow) -> Action:
         to_status=Status(row.to_status) if row.to_status else None,
         reasons=tuple(row.reasons or ()),
         model_version=row.model_version,
-        scores=dict(row.scores or {}),
+        scores=dict(row.scores if row.scores is not None else referred or {}),
         note=row.note,
         created_at=row.created_at,
         evidence=row.evidence,

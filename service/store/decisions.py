@@ -24,6 +24,7 @@ from service.domain.statements import Statement
 from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
 from service.store import outbox, reports
+from service.store.action_scores import IN_COMMENT_SCORES
 from service.store.comments import get_comment_row
 from service.store.convert import COMMENT_COLUMNS, to_comment
 
@@ -146,7 +147,8 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "to_status": verdict.status.value,
         "reasons": verdict.reasons,
         "model_version": verdict.model_version,
-        "scores": stored_scores(verdict.scores),
+        # The scores row written with it holds them (service/store/action_scores.py).
+        "scores": IN_COMMENT_SCORES if verdict.scores else {},
         "note": None,
         "created_at": now,
         "evidence": dict(verdict.evidence) if verdict.evidence is not None else None,

@@ -19,7 +19,7 @@ from service.domain.changes import Decider, EventType, Transition
 from service.domain.revisions import Revision
 from service.errors import CommentDeletedError, EditWindowClosedError, StaleDecisionError
 from service.models import ActionRow, CommentRevisionRow, CommentRow, ScoreRow
-from service.store import admission, outbox
+from service.store import action_scores, admission, outbox
 from service.store.comments import body_digest, get_comment_row
 from service.store.convert import to_comment
 
@@ -64,8 +64,9 @@ def edit_comment(
         )
     )
     before = Status(row.status)
-    # The scores were for the old text (the classified actions keep a copy): the new revision
-    # gets its own, from the same model version too.
+    # The scores were for the old text: the classified actions that refer to them keep a copy,
+    # and the new revision gets its own, from the same model version too.
+    action_scores.keep_copies(session, row.id)
     session.execute(delete(ScoreRow).where(ScoreRow.comment_id == row.id))
     _conditional_update(
         session,

@@ -31,8 +31,8 @@ from service.models import (
     ReporterRow,
     ReportRow,
 )
-from service.store import by_author
-from service.store.convert import to_action, with_submission
+from service.store import action_scores, by_author
+from service.store.convert import with_submission
 
 CHUNK = 500  # ids per statement, well inside every backend's bound-parameter limit
 
@@ -211,7 +211,7 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
             .order_by(CommentRow.created_at, CommentRow.id)
         ).all()
         revisions = _by_comment(session, CommentRevisionRow, chunk, CommentRevisionRow.revision)
-        actions = _by_comment(session, ActionRow, chunk, ActionRow.id)
+        actions = _actions_by_comment(session, chunk)
         appeals = _by_comment(session, AppealRow, chunk, AppealRow.id)
         found += [
             {"row": r, "revisions": revisions.get(r.id, []), "actions": _history(r, actions),
@@ -221,10 +221,19 @@ def _comments(session: Session, ids: list[str]) -> list[dict[str, Any]]:
     return found
 
 
-def _history(row: CommentRow, actions: dict[str, list[ActionRow]]) -> list[Action]:
+def _history(row: CommentRow, actions: dict[str, list[Action]]) -> list[Action]:
     """The comment's history with its submission, which is derived from the row (issue 10)."""
-    stored = [to_action(a) for a in actions.get(row.id, [])]
-    return with_submission(row.id, row.created_at, stored)
+    return with_submission(row.id, row.created_at, actions.get(row.id, []))
+
+
+def _actions_by_comment(session: Session, ids: list[str]) -> dict[str, list[Action]]:
+    rows = session.scalars(
+        select(ActionRow).where(ActionRow.comment_id.in_(ids)).order_by(ActionRow.id)
+    ).all()
+    grouped: dict[str, list[Action]] = {}
+    for action in action_scores.to_actions(session, rows):
+        grouped.setdefault(action.comment_id, []).append(action)
+    return grouped
 
 
 def _by_comment(session: Session, model: Any, ids: list[str], order: Any) -> dict[str, list[Any]]:

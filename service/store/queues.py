@@ -25,8 +25,8 @@ from service.domain import SUBMISSION_ID, Action, ActionKind, Comment, Page, Sta
 from service.domain.authors import AuthorRecord
 from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
-from service.store import by_author
-from service.store.convert import submission, to_action, to_comment, with_submission
+from service.store import action_scores, by_author
+from service.store.convert import submission, to_comment, with_submission
 from service.store.cursor import (
     created_after,
     decode_cursor,
@@ -159,7 +159,7 @@ def actions_for(session: Session, comment: Comment) -> list[Action]:
     rows = session.scalars(
         select(ActionRow).where(ActionRow.comment_id == comment.id).order_by(ActionRow.id)
     ).all()
-    return with_submission(comment.id, comment.created_at, [to_action(r) for r in rows])
+    return with_submission(comment.id, comment.created_at, action_scores.to_actions(session, rows))
 
 
 def author_record(session: Session, author_id: str, site_id: str, recent: int = 10) -> AuthorRecord:
@@ -204,7 +204,7 @@ def list_actions(
     if before_id is not None:
         query = query.where(ActionRow.id < before_id)
     rows = session.scalars(query.limit(limit + 1)).all()
-    items = [to_action(r) for r in rows]
+    items = action_scores.to_actions(session, rows)
     if len(rows) <= limit:  # the stored actions end on this page: the submission comes last
         items += _derived_submission(session, filters, before_id)
     next_cursor = encode_cursor(items[limit - 1].id) if len(items) > limit else None

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from service.domain.changes import OutboxEvent
 from service.models import OutboxRow
@@ -77,9 +76,22 @@ def _json(value: Any) -> Any:
 
 def _as_sites_read_them(conn: Connection) -> list[tuple[str, str]]:
     """Every row through the store's reader: the event id and the payload's JSON, in order."""
-    with Session(bind=conn) as session:
-        rows = session.query(OutboxRow).order_by(OutboxRow.id).all()
-        events: list[OutboxEvent] = [outbox.to_event(row) for row in rows]
+    # The columns as 0017 left them (0019 renames ``kind``), read into the model's rows.
+    columns = "event_id, site_id, kind, comment_id, packed, created_at"
+    rows = conn.execute(text(f"SELECT {columns} FROM outbox ORDER BY id")).all()  # noqa: S608
+    events: list[OutboxEvent] = [
+        outbox.to_event(
+            OutboxRow(
+                event_id=bytes(r.event_id),
+                site_id=r.site_id,
+                kind=r.kind,
+                comment_id=r.comment_id,
+                packed=_json(r.packed),
+                created_at=r.created_at,
+            )
+        )
+        for r in rows
+    ]
     return [(e.event_id, json.dumps(dict(e.data))) for e in events]
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint
-from service.models import FingerprintRow
+from service.models import FingerprintRow, OutboxRow
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import new_comment, scores
@@ -58,8 +58,9 @@ def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site
         )
         events = (
             conn.execute(
-                text("SELECT kind FROM outbox WHERE comment_id = :c ORDER BY id"),
-                {"c": early.comment_id},
+                select(OutboxRow.kind)
+                .where(OutboxRow.comment_id == early.comment_id)
+                .order_by(OutboxRow.id)
             )
             .scalars()
             .all()

@@ -91,3 +91,32 @@ def test_a_statement_in_other_words_is_stored_as_written() -> None:
     assert _json(stored_events.unpack(event.type.value, event.comment_id, stored)) == _json(
         reworded
     )
+
+
+def test_every_kind_has_its_fixed_stored_number() -> None:
+    # Stored numbers are forever (migration 0019): changing one would read old rows as another
+    # kind. A new kind takes the next number, here and in KIND_CODES.
+    assert stored_events.KIND_CODES == {
+        "comment.accepted": 1,
+        "comment.decided": 2,
+        "comment.entered_queue": 3,
+        "comment.left_queue": 4,
+        "comment.edited": 5,
+        "comment.deleted": 6,
+        "comment.appealed": 7,
+        "comment.appeal_decided": 8,
+        "author.erased": 9,
+    }
+    assert set(stored_events.KIND_CODES) == {kind.value for kind in EventType}
+    for kind, code in stored_events.KIND_CODES.items():
+        assert stored_events.kind_of_code(stored_events.kind_code(kind)) == kind == EventType(kind)
+        assert stored_events.kind_code(EventType(kind)) == code
+
+
+def test_a_kind_or_number_without_a_pair_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"comment\.liked"):
+        stored_events.kind_code("comment.liked")
+    with pytest.raises(ValueError, match="10"):
+        stored_events.kind_of_code(10)
+    with pytest.raises(ValueError, match="0"):
+        stored_events.kind_of_code(0)
