@@ -32,10 +32,10 @@ Posting = tuple[str, str, str]  # (site_id, article_id, author_id)
 _POLICIES = AuthorPolicyRow.__table__.c
 _ARTICLES = ArticleSettingsRow.__table__.c
 # The author policies in force and the closed articles of a batch in one statement, one round
-# trip per intake batch instead of two (issue 10): the conditions of
-# ``authors.policies_for`` and ``articles.settings_for``, read together. Policies come first: a UNION's result
-# types are its first SELECT's, and SQLite needs them to read the times back. Oldest first: where
-# look-alike ids have policies, the one set last wins.
+# trip per intake batch instead of two (issue 10): the conditions of ``authors.policies_for`` and
+# ``articles.settings_for``, read together. Policies come first: a UNION's result types are its
+# first SELECT's, and SQLite needs them to read the times back. Oldest first: where look-alike ids
+# have policies, the one set last wins.
 _REFUSING = union_all(
     select(
         literal_column("'author'", String).label("kind"),
