@@ -13,6 +13,7 @@ same float32 arithmetic, so every (language, probability) is bit for bit the one
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -52,10 +53,13 @@ class BatchedLanguageModel:
             return []
         encoded = [self._model._encode(text) for text in texts]
         features, counts, bounds = self._feature_counts(encoded)
-        return [
-            self._decide(features[start:end], counts[start:end], len(data))
-            for data, start, end in zip(encoded, bounds[:-1], bounds[1:], strict=True)
-        ]
+        scores = np.stack(
+            [
+                self._raw_scores(features[start:end], counts[start:end])
+                for start, end in itertools.pairwise(bounds.tolist())
+            ]
+        )
+        return self._decide(scores, [len(data) for data in encoded])
 
     def _states(self, encoded: Sequence[bytes]) -> tuple[Index, Index]:
         """The automaton's state after each byte of the batch, and the text each byte is of."""
@@ -88,23 +92,35 @@ class BatchedLanguageModel:
         bounds = np.searchsorted(owners, np.arange(len(encoded) + 1))
         return features[starts][by_occurrence], counts[by_occurrence], bounds
 
-    def _decide(self, features: Index, counts: Index, size: int) -> tuple[str, float]:
-        """py3langid's ``_decide`` and ``classify`` (norm_probs, no min_confidence) from the
-        counted features of a text of ``size`` bytes."""
+    def _raw_scores(self, features: Index, counts: Index) -> npt.NDArray[np.float32]:
+        """py3langid's ``_raw_score`` (norm_probs) of one text's counted features: one product
+        per text, as py3langid computes it, so the sums are added in the same order."""
         model = self._model
-        if len(features):
-            table = model.nb_ptc
-            scores = np.log1p(counts.astype(np.float32)) @ table[features] + model.nb_pc
-        else:
-            scores = np.full(len(model.nb_classes), 0.0, dtype=np.float32)
-        scores *= 1.0 / math.sqrt(size or 1)
-        np.exp(scores - scores.max(), out=scores)
-        scores /= scores.sum()
+        if not len(features):
+            return np.full(len(model.nb_classes), 0.0, dtype=np.float32)
+        scores: npt.NDArray[np.float32] = (
+            np.log1p(counts.astype(np.float32)) @ model.nb_ptc[features] + model.nb_pc
+        )
+        return scores
+
+    def _decide(self, scores: npt.NDArray[np.float32], sizes: list[int]) -> list[tuple[str, float]]:
+        """py3langid's ``_decide`` and ``classify`` (norm_probs, no min_confidence) for a row of
+        raw scores per text of ``sizes`` bytes, every row at once (element by element and
+        along each row, so each row comes out as py3langid's one-text arithmetic does)."""
+        model = self._model
+        # py3langid multiplies by a Python float, which float32 arrays take as float32.
+        scores *= np.array([1.0 / math.sqrt(size or 1) for size in sizes], np.float32)[:, None]
+        np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
         for i, j in model._alias_pairs:
-            scores[i] += scores[j]
-            scores[j] = 0.0
-        best = int(scores.argmax())
-        return str(model.nb_classes[best]), float(scores[best])
+            scores[:, i] += scores[:, j]
+            scores[:, j] = 0.0
+        best = scores.argmax(axis=1)
+        probabilities = scores[np.arange(len(sizes)), best].tolist()
+        return [
+            (str(model.nb_classes[b]), float(p))
+            for b, p in zip(best.tolist(), probabilities, strict=True)
+        ]
 
 
 def check_reset(next_state: States, rows: Index, output: Index) -> None:
