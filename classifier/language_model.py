@@ -49,8 +49,9 @@ class BatchedLanguageModel:
 
     def classify_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """The (language, probability) of each text, as ``model.classify(text)`` gives it."""
-        if not texts:
-            return []
+        if len(texts) < 2:
+            # One text: py3langid's own loop costs less than the walk's fixed array set-up.
+            return [(str(found[0]), float(found[1])) for found in map(self._model.classify, texts)]
         encoded = [self._model._encode(text) for text in texts]
         features, counts, bounds = self._feature_counts(encoded)
         scores = np.stack(
