@@ -41,10 +41,11 @@ def with_languages(
         return list(results)
     bodies = {c.id: c.body for c in comments}
     try:
-        found = {cid: identifier.identify(body, accepted) for cid, body in bodies.items()}
+        identified = identifier.identify_many(list(bodies.values()), accepted)
     except Exception as exc:  # e.g. the package's model file is missing or damaged
         log.warning("identifying the language of %d comment(s) failed: %r", len(bodies), exc)
         return list(results)
+    found = dict(zip(bodies, identified, strict=True))
     return [
         dataclasses.replace(result, language=DetectedLanguage(i.language, i.confidence, i.letters))
         if (i := found.get(result.comment_id)) is not None

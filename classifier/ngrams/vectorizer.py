@@ -69,19 +69,19 @@ def _count_matrix(
     ``grams`` must be ordered by document (the extractors make them so).
     """
     found = columns >= 0
-    docs = grams.docs[found]
+    # One sort of (document, column) keys: scipy's transposing conversions (a counting sort
+    # each) walked all n_terms columns twice per call, more than the batch's own n-grams.
+    keys = grams.docs[found].astype(np.int64) * n_terms + columns[found]
+    keys, repeats = np.unique(keys, return_counts=True)
+    docs = keys // n_terms
     indptr = np.zeros(n_documents + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=n_documents), out=indptr[1:])
-    ones = np.ones(len(docs), dtype=np.float32)
-    by_document = sp.csc_matrix((ones, columns[found], indptr), shape=(n_terms, n_documents))
-    # Two stable counting sorts (scipy's transposing conversions) leave each document's columns
-    # in order with repeats side by side, which sum_duplicates then adds up in one linear pass.
-    ordered = by_document.tocsr().tocsc()
     counts = sp.csr_matrix(
-        (ordered.data, ordered.indices, ordered.indptr), shape=(n_documents, n_terms)
+        (repeats.astype(np.float32), (keys - docs * n_terms).astype(np.int32), indptr),
+        shape=(n_documents, n_terms),
     )
-    counts.has_sorted_indices = True
-    counts.sum_duplicates()
+    counts.has_sorted_indices = True  # and no duplicates: canonical
+    counts.has_canonical_format = True
     return counts
 
 

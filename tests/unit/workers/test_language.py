@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 
 import pytest
 
@@ -25,13 +26,17 @@ class Counting(LanguageIdentifier):
         super().__init__()
         self.texts: list[str] = []
 
-    def identify(self, text: str, settled: frozenset[str] = frozenset()) -> Identification:
-        self.texts.append(text)
-        return Identification("nl", 0.97, len(text))
+    def identify_many(
+        self, texts: Sequence[str], settled: frozenset[str] = frozenset()
+    ) -> list[Identification]:
+        self.texts.extend(texts)
+        return [Identification("nl", 0.97, len(text)) for text in texts]
 
 
 class Broken(LanguageIdentifier):
-    def identify(self, text: str, settled: frozenset[str] = frozenset()) -> Identification:
+    def identify_many(
+        self, texts: Sequence[str], settled: frozenset[str] = frozenset()
+    ) -> list[Identification]:
         raise OSError("model.npz.xz: no such file")
 
 
