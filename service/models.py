@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -131,6 +132,44 @@ class EventKind(TypeDecorator[str]):
         return None if value is None else stored_events.kind_of_code(value)
 
 
+# What HexDigest accepts: a sha256 hexdigest, or "" (the body digest of an erased comment).
+_HEX_DIGEST = re.compile(r"(?:[0-9a-f]{64})?")
+
+
+class HexDigest(TypeDecorator[str]):
+    """A sha256 digest the server computed: lowercase hex text in Python, its 32 raw bytes in
+    the database (issue 10, migration 0021: 32 bytes less in every row and index entry).
+
+    PostgreSQL stores a ``bytea``. SQLite keeps the declared VARCHAR(64) and stores a BLOB in it
+    (TEXT affinity converts numbers, never blobs), so the schema did not change when the values
+    did; a blob equals only a blob, compared byte by byte. Only lowercase hex of 64 digits, or
+    "" (an erased comment's body digest, stored as zero bytes), is accepted: anything else
+    raises rather than be stored as something that would not read back the same.
+    """
+
+    impl = String(64)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(64))
+        return dialect.type_descriptor(LargeBinary(32))
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _HEX_DIGEST.fullmatch(value):
+            raise ValueError(f"not a sha256 hex digest: {value!r}")
+        return bytes.fromhex(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value  # SQLite's text before migration 0021 (migration tests read it)
+        return bytes(value).hex()
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
@@ -155,13 +194,13 @@ class CommentRow(Base):
     root_id: Mapped[str] = mapped_column(String(36))
     author_id: Mapped[str] = mapped_column(String(200))
     # service.identity.author_key(author_id): what bans and the repeat-post rule compare.
-    author_key: Mapped[str] = mapped_column(String(64))
+    author_key: Mapped[str] = mapped_column(HexDigest())
     author_name: Mapped[str] = mapped_column(String(200))
     author_email_hash: Mapped[str | None] = mapped_column(String(128))
     author_account_age_days: Mapped[float | None] = mapped_column(Float)
     author_karma: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
-    body_sha256: Mapped[str] = mapped_column(String(64))
+    body_sha256: Mapped[str] = mapped_column(HexDigest())
     language: Mapped[str | None] = mapped_column(String(35))
     status: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[list[str]] = mapped_column(default=list)
@@ -172,7 +211,7 @@ class CommentRow(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    request_hash: Mapped[str | None] = mapped_column(String(64))
+    request_hash: Mapped[str | None] = mapped_column(HexDigest())
     # The as-submitted envelope; nulled by the retention purge.
     envelope_ip: Mapped[str | None] = mapped_column(String(64))
     envelope_user_agent: Mapped[str | None] = mapped_column(String(512))
@@ -466,7 +505,7 @@ class AuthorPolicyRow(Base):
 
     site_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     author_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    author_key: Mapped[str] = mapped_column(String(64))  # see CommentRow.author_key
+    author_key: Mapped[str] = mapped_column(HexDigest())  # see CommentRow.author_key
     policy: Mapped[str] = mapped_column(String(16))  # trust | premoderate | ban
     # For ``trust``: the risk below which this author's comments skip review.
     trust_threshold: Mapped[float | None] = mapped_column(Float)

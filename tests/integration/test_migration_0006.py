@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from service.db import create_db_engine
 from service.identity import author_key
 from service.migrate import alembic_config
+from service.models import AuthorPolicyRow, CommentRow
 
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at)
- VALUES (:id, 's', 'a', :id, :author, 'N', 'b', 'h', 'pending', '[]', 0, 1, '2026-01-01')"""
+ VALUES (:id, 's', 'a', :id, :author, 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ 'pending', '[]', 0, 1, '2026-01-01')"""
 _POLICY = """INSERT INTO author_policies (site_id, author_id, policy, set_by, set_at)
  VALUES ('s', 'U-BAN', 'ban', 'ann', '2026-01-01')"""
 
@@ -28,10 +32,9 @@ def test_upgrade_backfills_author_keys(tmp_path: Path) -> None:
             connection.execute(text(_COMMENT), {"id": f"c{n}", "author": author})
         connection.execute(text(_POLICY))
         command.upgrade(config, "head")
-        keys: dict[str, str] = dict(
-            connection.execute(text("SELECT id, author_key FROM comments")).all()
-        )
-        policy_key = connection.execute(text("SELECT author_key FROM author_policies")).scalar()
+        # Read as the service reads them (stored as 32 bytes since 0021).
+        keys = dict(connection.execute(select(CommentRow.id, CommentRow.author_key)).all())
+        policy_key = connection.execute(select(AuthorPolicyRow.author_key)).scalar()
     engine.dispose()
     assert keys == {"c0": author_key("u-ban"), "c1": author_key("u-ban"),
                     "c2": author_key("someone")}  # fmt: skip

@@ -11,9 +11,13 @@ from sqlalchemy import Connection, Engine, text
 
 from service.migrate import alembic_config
 
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at, author_key)
- VALUES (:id, 's', 'a', :id, 'u', 'N', 'b', 'h', 'approved', '[]', 0, 2, '2026-01-01', 'k')"""
+ VALUES (:id, 's', 'a', :id, 'u', 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ 'approved', '[]', 0, 2, '2026-01-01',
+ 'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd')"""
 _SCORE = "INSERT INTO scores (comment_id, model_version, label, value) VALUES (:c, :v, :l, :x)"
 # Values that a 15-digit JSON rendering would change: the move must keep every bit.
 _SCORES = {

@@ -11,9 +11,13 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from service.migrate import alembic_config
 
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at, author_key)
- VALUES (:id, 's', 'a', :id, 'u', 'N', 'b', 'h', :status, :reasons, 0, 2, '2026-01-01', 'k')"""
+ VALUES (:id, 's', 'a', :id, 'u', 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ :status, :reasons, 0, 2, '2026-01-01',
+ 'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd')"""
 _ACTION = """INSERT INTO moderation_actions (comment_id, kind, actor, from_status, to_status,
  reasons, model_version, scores, created_at)
  VALUES (:c, :kind, :actor, 'pending', :to, :reasons, :model, '{}', '2026-01-01')"""

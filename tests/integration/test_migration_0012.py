@@ -11,9 +11,13 @@ from sqlalchemy import Connection, Engine, inspect, text
 from tests.migrations import connection_at, migrate
 
 BEFORE = "0012-1"  # whatever 0012 follows once merged
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at, author_key)
- VALUES ('c0', 's', 'a', 'c0', 'u', 'N', 'b', 'h', 'approved', '[]', 1, 2, '2026-01-01', 'k')"""
+ VALUES ('c0', 's', 'a', 'c0', 'u', 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ 'approved', '[]', 1, 2, '2026-01-01',
+ 'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd')"""
 _REPORT = """INSERT INTO reports (comment_id, reporter_id, reason, note, created_at)
  VALUES ('c0', 'reader-1', 'abuse', NULL, '2026-01-02')"""
 

@@ -14,9 +14,13 @@ from tests.migrations import connection_at, migrate
 
 REVISION = "0015"
 BEFORE = "0015-1"  # whatever 0015 follows once merged
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at, author_key)
- VALUES (:id, 's', 'a', :id, 'u', 'N', 'b', 'h', :status, '[]', 0, 2, :at, 'k')"""
+ VALUES (:id, 's', 'a', :id, 'u', 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ :status, '[]', 0, 2, :at,
+ 'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd')"""
 _ACTION = """INSERT INTO moderation_actions (id, comment_id, kind, actor, from_status, to_status,
  reasons, scores, created_at, batch_id)
  VALUES (:id, :comment_id, :kind, :actor, :from_status, :to_status, :reasons, '{}', :at, :batch)"""

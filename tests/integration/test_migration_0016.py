@@ -13,9 +13,12 @@ from tests.migrations import connection_at, migrate
 
 BEFORE = "0016-1"  # whatever 0016 follows once merged
 DROPPED = {"ix_comments_author_key_body", "ix_comments_author_created"}
+# Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
  body_sha256, status, reasons, report_count, version, created_at, author_key)
- VALUES (:id, 's', 'a', :id, :author, 'N', 'b', 'h', 'approved', '[]', 0, 2, '2026-01-01', :key)"""
+ VALUES (:id, 's', 'a', :id, :author, 'N', 'b',
+ 'abababababababababababababababababababababababababababababababab',
+ 'approved', '[]', 0, 2, '2026-01-01', :key)"""
 # An author erased before 0016 kept the key of the id the erasure removed.
 ERASED = "erased-0123456789abcdef0123"
 ROWS = [

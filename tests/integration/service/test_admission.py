@@ -87,7 +87,7 @@ def test_refusals_fail_only_their_senders_in_one_batch(
 def test_a_retry_of_a_comment_stored_before_closing_is_replayed_not_refused(
     moderation: Moderation,
 ) -> None:
-    item = dataclasses.replace(new_comment(), idempotency_key="k-1", request_hash="h-1")
+    item = dataclasses.replace(new_comment(), idempotency_key="k-1", request_hash="1" * 64)
     [first] = moderation.store([item])
     Articles(moderation.sessions).set_settings(
         ArticleSettings(SITE, item.article_id, closed=True), "mod"

@@ -56,7 +56,7 @@ def test_intake_stores_no_submitted_action_and_the_history_derives_it(
 
 
 def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis) -> None:
-    item = new_comment(idempotency_key="k-1", request_hash="h-1")
+    item = new_comment(idempotency_key="k-1", request_hash="1" * 64)
     first = submit(moderation, [item])[0]
     again = submit(moderation, [item])[0]
     assert again.comment_id == first.comment_id
@@ -65,16 +65,16 @@ def test_submit_replays_an_idempotency_key(moderation: Moderation, redis: Redis)
 
 
 def test_submit_same_key_in_one_batch_stores_once(moderation: Moderation) -> None:
-    item = new_comment(idempotency_key="k-2", request_hash="h")
+    item = new_comment(idempotency_key="k-2", request_hash="2" * 64)
     first, second = submit(moderation, [item, item])
     assert first.comment_id == second.comment_id
     assert (first.is_new, second.is_new) == (True, False)
 
 
 def test_submit_reused_key_with_other_body_conflicts(moderation: Moderation) -> None:
-    submit(moderation, [new_comment(idempotency_key="k-3", request_hash="h-a")])
+    submit(moderation, [new_comment(idempotency_key="k-3", request_hash="a" * 64)])
     with pytest.raises(IdempotencyConflictError):
-        submit(moderation, [new_comment(idempotency_key="k-3", request_hash="h-b")])
+        submit(moderation, [new_comment(idempotency_key="k-3", request_hash="b" * 64)])
 
 
 def test_submit_reply_must_be_on_same_article(moderation: Moderation) -> None:

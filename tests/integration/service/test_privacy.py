@@ -26,7 +26,7 @@ from service.domain import (
 from service.domain.queues import QueueFilter
 from service.errors import CommentDeletedError
 from service.identity import author_key
-from service.models import Base
+from service.models import Base, CommentRow
 from service.moderation import Moderation
 from service.privacy import Privacy
 from service.settings import Settings
@@ -131,8 +131,9 @@ def test_moderators_find_an_erased_authors_comments_under_the_new_key_only(
     assert sorted(c.id for page in pages for c in page.items) == sorted(ids)
     assert sum(workspace.author("news-site", AUTHOR).record.counts.values()) == 0
     with engine.connect() as conn:
-        keys = conn.scalars(text("SELECT DISTINCT author_key FROM comments WHERE author_id = :a"),
-                            {"a": erased}).all()  # fmt: skip
+        keys = conn.scalars(
+            select(CommentRow.author_key).distinct().where(CommentRow.author_id == erased)
+        ).all()
     assert keys == [author_key(erased)]
 
 
