@@ -35,12 +35,15 @@ _ARTICLES = ArticleSettingsRow.__table__.c
 # trip per intake batch instead of two (issue 10): the conditions of ``authors.policies_for`` and
 # ``articles.settings_for``, read together. Policies come first: a UNION's result types are its
 # first SELECT's, and SQLite needs them to read the times back. Oldest first: where look-alike ids
-# have policies, the one set last wins.
+# have policies, the one set last wins. The author key (32 bytes, a bytea on PostgreSQL:
+# HexDigest) and the article id (text) have a column each: PostgreSQL's UNION does not match
+# bytea with text.
 _REFUSING = union_all(
     select(
         literal_column("'author'", String).label("kind"),
         _POLICIES.site_id,
-        _POLICIES.author_key.label("key"),
+        _POLICIES.author_key.label("author_key"),
+        null().label("article_id"),
         _POLICIES.policy,
         _POLICIES.expires_at,
         _POLICIES.set_at,
@@ -48,6 +51,7 @@ _REFUSING = union_all(
     select(
         literal_column("'article'", String),
         _ARTICLES.site_id,
+        null(),
         _ARTICLES.article_id,
         null(),
         null(),
@@ -95,8 +99,8 @@ def _closed_and_suspended(
             "now": now,
         },
     )
-    closed = {(r.site_id, r.key) for r in rows if r.kind == "article"} & asked_articles
-    latest = {(r.site_id, r.key): r for r in rows if r.kind == "author"}  # the last set wins
+    closed = {(r.site_id, r.article_id) for r in rows if r.kind == "article"} & asked_articles
+    latest = {(r.site_id, r.author_key): r for r in rows if r.kind == "author"}  # last set wins
     suspended = {
         pair: row.expires_at
         for pair, row in latest.items()
