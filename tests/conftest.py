@@ -11,6 +11,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +25,7 @@ from service.models import Base
 from service.moderation import Moderation
 from service.queue import GuardedQueue, JobQueue
 from service.settings import Settings
+from tests.schedule import make_scheduler, slowest_first
 
 # Under pytest-xdist (`-n 2`, as CI runs) each worker process gets its own PostgreSQL database and
 # Redis database number, so workers never truncate or flush each other's data. Pub/sub channels
@@ -49,6 +51,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "postgres" in item.keywords and not POSTGRES_URL:
             item.add_marker(skip)
+    items[:] = slowest_first(items)  # the order xdist's workers receive them in, see schedule.py
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own loadfile scheduler
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` as tests/schedule.py arranges it; other modes as xdist has them."""
+    return make_scheduler(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,64 @@
+"""The order tests run in, and how CI's `-n 2 --dist loadfile` hands them to its two workers.
+
+xdist's loadfile sends whole files to whichever worker is free, most tests first. That put the
+slowest files, which have few tests (Schemathesis per role, the many-hosts cluster, a browser
+test that trains a model), at the end, where one worker ran them while the other had nothing
+left to do; and it interleaved the browser files with others, so a worker that went back to the
+browser package started its service and Chromium again each time (package scope). Here the
+browser package is one unit (one service, one Chromium), and the slowest units go out first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+BROWSER_PACKAGE = "tests/browser"
+# The slowest units in CI (pytest --durations), slowest first. A unit not listed goes after
+# these, the ones with most tests first (xdist's own order): being left out only costs time.
+SLOWEST_FIRST = (
+    "tests/contract/test_schemathesis.py",  # a Schemathesis run per role
+    BROWSER_PACKAGE,  # a service, Chromium and 19 files of pages
+    "tests/integration/test_many_hosts.py",  # five processes, a Sentinel, a model switch
+    "tests/unit/classifier/test_text_equivalence.py",  # every text of every public dataset
+    "tests/unit/classifier/test_quality.py",  # trains and evaluates three variants
+    "tests/unit/classifier/ngrams/test_vectorizer.py",  # scikit-learn's views on public texts
+    "tests/unit/bench/test_news_corpus.py",
+    "tests/unit/bench/test_scoring.py",
+)
+
+
+def unit_of(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file, or the whole browser package."""
+    if nodeid.startswith(BROWSER_PACKAGE + "/"):
+        return BROWSER_PACKAGE
+    return nodeid.split("::", 1)[0]
+
+
+def slowest_first(items: Sequence[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with the units of SLOWEST_FIRST first, then by number of tests; a unit's tests
+    stay together and in their order (the sort is stable)."""
+    sizes = Counter(unit_of(item.nodeid) for item in items)
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        unit = unit_of(item.nodeid)
+        known = SLOWEST_FIRST.index(unit) if unit in SLOWEST_FIRST else len(SLOWEST_FIRST)
+        return known, -sizes[unit]
+
+    return sorted(items, key=rank)
+
+
+def make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadfile scheduling over :func:`unit_of`'s units, in collection order (which
+    :func:`slowest_first` made) instead of xdist's most-tests-first."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowestFirstScheduling(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    config.option.loadscopereorder = False
+    return SlowestFirstScheduling(config, log)
