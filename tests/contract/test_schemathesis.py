@@ -15,10 +15,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from redis import Redis
 
 from service.domain import Role
+from tests.conftest import TEST_REDIS_DB
 from tests.integration.http.conftest import make_role_key
 from tests.integration.http.test_events_stream import start_api, stop_api
 
@@ -29,24 +32,38 @@ SEED = "20261129"
 pytestmark = pytest.mark.skipif(not SCHEMATHESIS.exists(), reason="schemathesis not installed")
 
 
-@pytest.fixture
-def live(sqlite_template: Path, tmp_path: Path, test_redis_url: str) -> Iterator[tuple[str, str]]:
-    """The API and one worker on a migrated SQLite copy with the shipped champion."""
-    database_url = f"sqlite:///{tmp_path / 'commentdesk.db'}"
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[tuple[str, str]]:
+    """The API and one worker on a migrated SQLite file with the shipped champion, on a flushed
+    Redis database. One for every role's run: starting them was a third of each run's time, and
+    the contract must hold whatever the runs before left behind."""
+    data_dir = tmp_path_factory.mktemp("contract")
+    database_url = f"sqlite:///{data_dir / 'commentdesk.db'}"
+    test_redis_url = urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
+    _flush(test_redis_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTDESK_")}
-    env.update(DATABASE_URL=database_url, COMMENTDESK_DATA_DIR=str(tmp_path),
+    env.update(DATABASE_URL=database_url, COMMENTDESK_DATA_DIR=str(data_dir),
                REDIS_URL=test_redis_url, COMMENTDESK_WORKER_NICE="0")  # fmt: skip
     run = [sys.executable, "-m", "commentdesk"]
     subprocess.run([*run, "migrate"], env=env, check=True, capture_output=True, timeout=120)
     worker = subprocess.Popen([*run, "worker"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
-    url, api = start_api(database_url, test_redis_url, tmp_path)
+    url, api = start_api(database_url, test_redis_url, data_dir)
     try:
         yield url, database_url
     finally:
         stop_api(api)
         worker.terminate()
         worker.wait(timeout=30)
+        _flush(test_redis_url)
+
+
+def _flush(url: str) -> None:
+    client = Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 def schemathesis(url: str, key: str, workdir: Path) -> subprocess.CompletedProcess[str]:
