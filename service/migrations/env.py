@@ -10,8 +10,9 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
+from service.column_types import UTCDateTime
 from service.db import create_db_engine
-from service.models import Base, UTCDateTime
+from service.models import Base
 from service.settings import Settings
 
 config = context.config

@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from service.column_types import EPOCH
 from service.domain import ActionKind, Status
-from service.models import EPOCH, ActionRow, CommentRow
+from service.models import ActionRow, CommentRow
 
 # Statuses that settle a comment; a withheld verdict hands it to a human instead.
 SETTLED = (Status.APPROVED.value, Status.REJECTED.value, Status.SPAM.value)

@@ -13,7 +13,8 @@ from sqlalchemy import Connection, Engine, column, inspect, select, table, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.models import UTCDateTime, WebhookEndpointRow, microseconds
+from service.column_types import UTCDateTime, microseconds
+from service.models import WebhookEndpointRow
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import new_comment, scores

@@ -14,10 +14,11 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.column_types import HexDigest
 from service.domain import AuthorPolicy
 from service.domain.authors import AuthorPolicySetting
 from service.identity import author_key
-from service.models import AuthorPolicyRow, Base, CommentRow, HexDigest
+from service.models import AuthorPolicyRow, Base, CommentRow
 from service.moderation import Moderation
 from service.store import authors, erasure
 from service.store.comments import body_digest
