@@ -42,7 +42,7 @@ def start_redis(redis_url: str | None, work_dir: Path) -> RedisTarget:
         client.flushdb()
     finally:
         client.close()
-    return RedisTarget(url, _server_pid(url), "external Redis", lambda: _flush(url))
+    return RedisTarget(url, _server_pid(url), "external Redis", lambda: flush_database(url))
 
 
 def _server_pid(url: str) -> int:
@@ -54,7 +54,8 @@ def _server_pid(url: str) -> int:
     return int(info["process_id"])
 
 
-def _flush(url: str) -> None:
+def flush_database(url: str) -> None:
+    """Empty the Redis database the URL names (its db number), closing the client."""
     client = Redis.from_url(url)
     try:
         client.flushdb()

@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from redis import Redis
 
+from bench.backing import flush_database
 from service.domain import Role
 from tests.conftest import TEST_REDIS_DB
 from tests.integration.http.conftest import make_role_key
@@ -40,7 +40,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[t
     data_dir = tmp_path_factory.mktemp("contract")
     database_url = f"sqlite:///{data_dir / 'commentdesk.db'}"
     test_redis_url = urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
-    _flush(test_redis_url)
+    flush_database(test_redis_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTDESK_")}
     env.update(DATABASE_URL=database_url, COMMENTDESK_DATA_DIR=str(data_dir),
                REDIS_URL=test_redis_url, COMMENTDESK_WORKER_NICE="0")  # fmt: skip
@@ -55,15 +55,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[t
         stop_api(api)
         worker.terminate()
         worker.wait(timeout=30)
-        _flush(test_redis_url)
-
-
-def _flush(url: str) -> None:
-    client = Redis.from_url(url)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
+        flush_database(test_redis_url)
 
 
 def schemathesis(url: str, key: str, workdir: Path) -> subprocess.CompletedProcess[str]:
