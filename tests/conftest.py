@@ -6,6 +6,7 @@ and ``COMMENTDESK_TEST_REDIS_URL`` to use a running Redis instead of an embedded
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -98,25 +99,33 @@ def _create_database(server_url: str, name: str) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database on each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "commentdesk.db"
-        shutil.copy(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    yield request.getfixturevalue("postgres_url")
+    return fresh_database(request, request.param, tmp_path)
 
 
 @pytest.fixture
 def postgres_url(postgres_engine: Engine) -> str:
     """The session's PostgreSQL database, emptied for this test (PostgreSQL-only tests)."""
+    return emptied(postgres_engine)
+
+
+def emptied(postgres_engine: Engine) -> str:
+    """Empty every table of the session's PostgreSQL database; returns its URL."""
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with postgres_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return POSTGRES_URL
+
+
+def fresh_database(request: pytest.FixtureRequest, backend: str, directory: Path) -> str:
+    """A migrated, empty database on ``backend`` for a fixture of any scope (``directory`` holds
+    the SQLite file)."""
+    if backend == "sqlite":
+        path = directory / "commentdesk.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return emptied(request.getfixturevalue("postgres_engine"))
 
 
 @pytest.fixture
@@ -161,17 +170,31 @@ def _unused_port() -> int:
 @pytest.fixture
 def redis(redis_url: str) -> Iterator[Redis]:
     """A client on a test database, flushed before and after each test."""
-    client = Redis.from_url(urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl())
+    with flushed_redis(redis_url) as client:
+        yield client
+
+
+@contextlib.contextmanager
+def flushed_redis(redis_url: str) -> Iterator[Redis]:
+    """A client on the tests' Redis database, flushed on the way in and out."""
+    client = Redis.from_url(per_process_redis_url(redis_url))
     client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def per_process_redis_url(redis_url: str) -> str:
+    """``redis_url`` on the database number this process's tests use."""
+    return urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
 
 
 @pytest.fixture
 def test_redis_url(redis_url: str, redis: Redis) -> str:
     """The URL of the flushed per-test Redis database, for processes started by tests."""
-    return urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
+    return per_process_redis_url(redis_url)
 
 
 @pytest.fixture

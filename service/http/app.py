@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,7 +31,9 @@ def create_app(settings: Settings, check_scorer: CheckScorer | None = None) -> S
     ``check_scorer`` scores for ``POST /v1/check`` (without it that route answers 503).
     """
     routes = api_routes(settings)
-    document = build_document(routes, settings)
+    # Built on the first GET /openapi.json, not at start-up: nothing else reads it, and msgspec
+    # takes ~0.1 s to derive it, which every app a test builds would pay again.
+    document = functools.cache(lambda: build_document(routes, settings))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any, cast
 
 from redis import Redis
@@ -54,7 +55,7 @@ class Resources:
     settings: Settings
     engine: Engine
     redis: Redis | None
-    openapi: dict[str, Any]
+    openapi: Callable[[], dict[str, Any]]  # the OpenAPI document, built when first asked for
     # use cases
     moderation: Moderation
     appeals: Appeals
@@ -84,7 +85,9 @@ class Resources:
 
 
 def open_resources(
-    settings: Settings, openapi: dict[str, Any], check_scorer: CheckScorer | None = None
+    settings: Settings,
+    openapi: Callable[[], dict[str, Any]],
+    check_scorer: CheckScorer | None = None,
 ) -> Resources:
     """Connect to the database and Redis and build the use cases on top of them.
 

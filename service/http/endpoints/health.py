@@ -44,4 +44,4 @@ async def readyz(call: Call) -> Response:
 
 async def openapi_document(call: Call) -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return JsonResponse(call.resources.openapi)
+    return JsonResponse(await run_in_threadpool(call.resources.openapi))

@@ -15,12 +15,10 @@ from starlette.testclient import TestClient
 from service.auth import generate_api_key
 from service.domain import Classification, Decision, Role
 from service.http import create_app
-from service.http.openapi import build_document
-from service.http.routes import api_routes
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store.keys import add_api_key
-from tests.integration.http.contract import ResponseContract
+from tests.integration.http.contract import ResponseContract, document_for
 
 Headers = dict[str, str]
 _numbers = itertools.count(1)
@@ -28,10 +26,14 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def app_settings(settings: Settings, test_redis_url: str) -> Settings:
-    """Small limits, so the limit tests stay small too."""
+    return with_small_limits(settings, test_redis_url)
+
+
+def with_small_limits(settings: Settings, redis_url: str) -> Settings:
+    """``settings`` on ``redis_url`` with small limits, so the limit tests stay small too."""
     return dataclasses.replace(
         settings,
-        redis_url=test_redis_url,
+        redis_url=redis_url,
         max_body_bytes=4096,
         max_comment_chars=500,
         max_page_size=50,
@@ -42,7 +44,7 @@ def app_settings(settings: Settings, test_redis_url: str) -> Settings:
 @pytest.fixture
 def contract(app_settings: Settings) -> ResponseContract:
     """The OpenAPI document of the app under test, as a checker of its responses."""
-    return ResponseContract(build_document(api_routes(app_settings), app_settings))
+    return ResponseContract(document_for(app_settings))
 
 
 def checked(client: TestClient, contract: ResponseContract) -> TestClient:

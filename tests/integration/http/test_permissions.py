@@ -5,61 +5,87 @@ Browser sessions are callers too: a signed-in moderator or ops user, sending the
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 
+import httpx2 as httpx
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from service.db import session_factory
 from service.domain import Role
+from service.http import create_app
 from service.http.call import ApiRoute
 from service.http.ops_responses import LiveEvent
 from service.http.routes import api_routes
 from service.settings import Settings
-from tests.integration.http.conftest import Headers
+from tests.conftest import BACKENDS, flushed_redis, fresh_database, per_process_redis_url
+from tests.integration.http.conftest import Headers, checked, make_role_key, with_small_limits
+from tests.integration.http.contract import ResponseContract, document_for
 from tests.integration.http.signin import create_user, sign_in
 
 ROUTES = api_routes(Settings())
 CALLERS = ["site", "moderator", "ops", "none", "bad-key", "moderator-session", "ops-session"]
+BAD_KEY = {"Authorization": "Bearer cdk_not-a-key"}
+BEARERS = {"site": Role.SITE, "moderator": Role.MODERATOR, "ops": Role.OPS}
 
 
-def call(client: TestClient, route: ApiRoute, headers: Headers) -> int:
-    """Call a route with placeholder path parameters and an empty JSON body."""
-    path = re.sub(r"{\w+}", "x", route.path)
-    if route.response is LiveEvent:  # a live stream: end it at once, only the status matters
-        client.app.state.resources.stopping.set()  # type: ignore[attr-defined]
-    if route.method == "POST":
-        return client.post(path, json={}, headers=headers).status_code
-    return client.request(route.method, path, headers=headers).status_code
+@dataclasses.dataclass
+class Matrix:
+    """One app for the whole matrix (about 70 routes by seven callers on each backend): the calls
+    only ask who may pass, so an app, keys and sign-ins per call would only cost time."""
+
+    client: TestClient
+    headers: dict[str, Headers]  # what each caller sends
+    cookies: dict[str, httpx.Cookies]  # each signed-in caller's session cookie
+
+    def call(self, route: ApiRoute, caller: str) -> int:
+        """Call a route as ``caller`` with placeholder path parameters and an empty JSON body."""
+        self.client.cookies = httpx.Cookies(self.cookies.get(caller))
+        path = re.sub(r"{\w+}", "x", route.path)
+        if route.response is LiveEvent:  # a live stream: end it at once, only the status matters
+            self.client.app.state.resources.stopping.set()  # type: ignore[attr-defined]
+        headers = self.headers[caller]
+        if route.method == "POST":
+            return self.client.post(path, json={}, headers=headers).status_code
+        return self.client.request(route.method, path, headers=headers).status_code
 
 
-def caller_headers(
-    caller: str,
-    make_key: Callable[[Role, str], Headers],
-    client: TestClient,
-    sessions: sessionmaker[Session],
-) -> Headers:
-    if caller.endswith("-session"):
-        user = create_user(sessions, Role(caller.removesuffix("-session")))
-        return {"X-CSRF-Token": sign_in(client, user.username)}
-    if caller == "none":
-        return {}
-    if caller == "bad-key":
-        return {"Authorization": "Bearer cdk_not-a-key"}
-    return make_key(Role(caller), f"{caller}-client")
+@pytest.fixture(scope="module", params=BACKENDS)
+def matrix(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[Matrix]:
+    directory = tmp_path_factory.mktemp("permissions")
+    database_url = fresh_database(request, request.param, directory)
+    settings = with_small_limits(
+        Settings(data_dir=directory, database_url=database_url), per_process_redis_url(redis_url)
+    )
+    with flushed_redis(redis_url), TestClient(create_app(settings)) as client:
+        checked(client, ResponseContract(document_for(settings)))
+        headers: dict[str, Headers] = {"none": {}, "bad-key": BAD_KEY}
+        for caller, role in BEARERS.items():
+            token = make_role_key(database_url, role, f"{caller}-client")
+            headers[caller] = {"Authorization": f"Bearer {token}"}
+        yield Matrix(client, headers, sign_in_callers(client, headers))
+
+
+def sign_in_callers(client: TestClient, headers: dict[str, Headers]) -> dict[str, httpx.Cookies]:
+    """Sign in a moderator and an ops user; add their CSRF headers, return their cookies."""
+    sessions = session_factory(client.app.state.resources.engine)  # type: ignore[attr-defined]
+    cookies: dict[str, httpx.Cookies] = {}
+    for role in (Role.MODERATOR, Role.OPS):
+        caller = f"{role.value}-session"
+        client.cookies = httpx.Cookies()
+        headers[caller] = {"X-CSRF-Token": sign_in(client, create_user(sessions, role).username)}
+        cookies[caller] = httpx.Cookies(client.cookies)
+    return cookies
 
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_route_admits_only_its_roles(
-    client: TestClient,
-    make_key: Callable[[Role, str], Headers],
-    sessions: sessionmaker[Session],
-    route: ApiRoute,
-    caller: str,
-) -> None:
-    status = call(client, route, caller_headers(caller, make_key, client, sessions))
+def test_route_admits_only_its_roles(matrix: Matrix, route: ApiRoute, caller: str) -> None:
+    status = matrix.call(route, caller)
 
     if not route.roles:
         assert status not in (401, 403)

@@ -11,11 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.http import create_app
-from service.http.openapi import build_document
-from service.http.routes import api_routes
 from service.settings import Settings
 from tests.integration.http.conftest import checked
-from tests.integration.http.contract import ResponseContract
+from tests.integration.http.contract import ResponseContract, document_for
 
 
 def closed_port() -> int:
@@ -29,7 +27,7 @@ def stopped_db_client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"postgresql://postgres@127.0.0.1:{closed_port()}/gone?connect_timeout=2"
     settings = Settings(data_dir=tmp_path, database_url=url)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield checked(client, ResponseContract(build_document(api_routes(settings), settings)))
+        yield checked(client, ResponseContract(document_for(settings)))
 
 
 def assert_plain_503(response: object) -> None:
@@ -95,7 +93,7 @@ def test_readyz_is_not_ready_while_sqlite_refuses_writes(
         data_dir=tmp_path, database_url=f"sqlite:///file:{path}?mode=ro&uri=true",
         redis_url=test_redis_url,
     )  # fmt: skip
-    contract = ResponseContract(build_document(api_routes(settings), settings))
+    contract = ResponseContract(document_for(settings))
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         checked(client, contract)
         response = client.post("/v1/comments", json=comment_payload(), headers=headers)
