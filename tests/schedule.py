@@ -17,17 +17,30 @@ from typing import Any
 import pytest
 
 BROWSER_PACKAGE = "tests/browser"
-# The slowest units in CI (pytest --durations), slowest first. A unit not listed goes after
-# these, the ones with most tests first (xdist's own order): being left out only costs time.
+# The slowest units in CI (seconds of test time summed per file, README command with PostgreSQL
+# and Chromium, 2026-11-30), slowest first. A unit not listed goes after these, the ones with most
+# tests first (xdist's own order): being left out only costs time, at the end of the run, where a
+# long unit keeps one worker busy while the other has nothing left.
 SLOWEST_FIRST = (
-    "tests/contract/test_schemathesis.py",  # a Schemathesis run per role
-    BROWSER_PACKAGE,  # a service, Chromium and 19 files of pages
-    "tests/integration/test_many_hosts.py",  # five processes, a Sentinel, a model switch
+    "tests/contract/test_schemathesis.py",  # 186 s: a Schemathesis run per role
+    BROWSER_PACKAGE,  # 158 s: a service, Chromium and 19 files of pages
+    "tests/integration/faults/test_load_faults.py",  # 135 s: a cluster under load, per fault
+    "tests/integration/test_up.py",  # 107 s: `commentdesk up`, twice
+    "tests/integration/test_many_hosts.py",  # 91 s: five processes, a Sentinel, a model switch
     "tests/unit/classifier/test_text_equivalence.py",  # every text of every public dataset
-    "tests/unit/classifier/test_quality.py",  # trains and evaluates three variants
-    "tests/unit/classifier/ngrams/test_vectorizer.py",  # scikit-learn's views on public texts
+    "tests/integration/faults/test_postgres_fault.py",  # a PostgreSQL server of its own
+    "tests/integration/webhooks/test_delivery.py",
+    "tests/integration/faults/test_worker_faults.py",
+    "tests/integration/http/test_revocation.py",
+    "tests/integration/workers/test_worker_process.py",
+    "tests/integration/webhooks/test_faults.py",
+    "tests/integration/test_sentinel.py",
+    "tests/integration/http/test_sessions.py",
+    "tests/integration/http/test_hostile_input.py",
     "tests/unit/bench/test_news_corpus.py",
-    "tests/unit/bench/test_scoring.py",
+    "tests/integration/http/test_reports.py",
+    "tests/integration/test_server_timeouts.py",
+    "tests/unit/textsignals/test_prefilters.py",  # 28 s
 )
 
 

@@ -24,7 +24,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from service.db import create_db_engine, session_factory
+from service.domain import Role
 from service.models import ActionRow, CommentRow
+from tests.integration.http.conftest import make_role_key
 
 REPO = Path(__file__).parents[3]
 
@@ -135,15 +137,6 @@ def migrate(database_url: str, data_dir: Path) -> None:
     env = child_env(database_url, "", data_dir)
     subprocess.run([sys.executable, "-m", "commentdesk", "migrate"], env=env, check=True,
                    capture_output=True, timeout=120)  # fmt: skip
-
-
-def create_key(database_url: str, data_dir: Path, role: str, name: str) -> str:
-    env = child_env(database_url, "", data_dir)
-    done = subprocess.run(
-        [sys.executable, "-m", "commentdesk", "create-key", "--role", role, "--name", name],
-        env=env, check=True, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    return done.stdout.strip().splitlines()[-1]
 
 
 @dataclasses.dataclass
@@ -291,7 +284,7 @@ def start_service(database_url: str, redis_url: str, data_dir: Path, **extra: st
     logs.mkdir(exist_ok=True)
     port = free_port()
     env = child_env(database_url, redis_url, data_dir, COMMENTDESK_PORT=str(port), **extra)
-    key = create_key(database_url, data_dir, "site", "fault-site")
+    key = make_role_key(database_url, Role.SITE, "fault-site")
     workers = [spawn_worker(f"w-{n}", env, logs) for n in range(2)]
     api = spawn("api", ["api"], env, logs)
     url = f"http://127.0.0.1:{port}"
