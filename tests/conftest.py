@@ -7,6 +7,7 @@ and ``COMMENTDESK_TEST_REDIS_URL`` to use a running Redis instead of an embedded
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import create_db_engine, session_factory
@@ -112,10 +113,31 @@ def postgres_url(postgres_engine: Engine) -> str:
 
 def emptied(postgres_engine: Engine) -> str:
     """Empty every table of the session's PostgreSQL database; returns its URL."""
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with postgres_engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text(_emptying_statement(postgres_engine)))
     return POSTGRES_URL
+
+
+@functools.cache
+def _emptying_statement(postgres_engine: Engine) -> str:
+    """DELETE from every table, children first, and restart every sequence: ~5 ms where
+    TRUNCATE of the same tables takes ~90 ms, paid by each of ~1,500 PostgreSQL tests."""
+    with postgres_engine.connect() as conn:
+        sequences = conn.execute(
+            text("SELECT sequence_name FROM information_schema.sequences "
+                 "WHERE sequence_schema = current_schema()")
+        ).scalars()  # fmt: skip
+        restarts = [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+    tables = reversed(Base.metadata.sorted_tables)  # our own names, not input
+    deletes = [f"DELETE FROM {table.name}" for table in tables]  # noqa: S608
+    return "; ".join(deletes + restarts)
+
+
+def as_new_comments_table(conn: Connection) -> None:
+    """On PostgreSQL, give ``comments`` the size and statistics of a new table: emptied tables
+    keep what earlier tests' rows gave them, and the planner reads it (tests of plans)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("TRUNCATE comments CASCADE")
 
 
 def fresh_database(request: pytest.FixtureRequest, backend: str, directory: Path) -> str:

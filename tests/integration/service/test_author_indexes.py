@@ -20,6 +20,7 @@ from service.models import CommentRow
 from service.moderation import Moderation
 from service.store import bulk, erasure, queues
 from service.store.convert import to_comment
+from tests.conftest import as_new_comments_table
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
@@ -84,6 +85,7 @@ def test_no_index_on_the_body_digest_is_left(engine: Engine) -> None:
 @pytest.fixture
 def busy(sessions: sessionmaker[Session], engine: Engine) -> Iterator[Session]:
     with engine.begin() as conn:
+        as_new_comments_table(conn)
         bodies = [f"Comment number {n}." for n in range(50)]
         conn.execute(insert(CommentRow), _rows("busy", bodies, NOW))
     with sessions() as session:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from service.models import CommentRow
 from service.store.queues import queue_risk
+from tests.conftest import as_new_comments_table
 
 
 def test_queue_risk_index_exists_on_every_backend(engine: Engine) -> None:
@@ -31,7 +32,8 @@ def test_queue_risk_sort_uses_the_index(engine: Engine) -> None:
         .limit(51)
     )
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        as_new_comments_table(conn)
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET enable_seqscan = off"))  # an empty table would be scanned
             plan = " ".join(str(row) for row in conn.execute(text(f"EXPLAIN {sql}")))
