@@ -32,6 +32,7 @@ from sqlalchemy import text
 
 from bench.news_corpus import news_payload_bodies
 from commentdesk.bootstrap import migrate
+from service.column_types import CommentId
 from service.db import engine_from_settings, session_factory
 from service.http.schemas import Submission, new_comment
 from service.lifecycle import Lifecycle
@@ -99,7 +100,11 @@ def _outcomes(engine: Any, ids: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with engine.connect() as conn:
         for row in conn.execute(
-            text("SELECT id, status, reasons, risk, model_version, statement FROM comments")
+            text(
+                "SELECT id, status, reasons, risk, model_version, statement FROM comments"
+            ).columns(
+                id=CommentId()  # its 16 bytes read back as the text (migration 0022)
+            )
         ):
             found[str(position[row.id])] = {
                 "status": row.status,
@@ -115,7 +120,7 @@ def _outcomes(engine: Any, ids: list[str]) -> dict[str, Any]:
                 "LEFT JOIN comment_scores AS s "
                 "ON s.comment_id = a.comment_id AND s.model_version = a.model_version "
                 "WHERE a.kind = 'classified'"
-            )
+            ).columns(comment_id=CommentId())
         ):
             found[str(position[row.comment_id])]["action"] = {
                 "reasons": row.reasons,
@@ -125,7 +130,10 @@ def _outcomes(engine: Any, ids: list[str]) -> dict[str, Any]:
                 "statement": row.statement,
                 "model_version": row.model_version,
             }
-        for row in conn.execute(text("SELECT comment_id, scores FROM comment_scores")):
+        scores = text("SELECT comment_id, scores FROM comment_scores").columns(
+            comment_id=CommentId()
+        )
+        for row in conn.execute(scores):
             found[str(position[row.comment_id])]["scores"] = row.scores
     return found
 

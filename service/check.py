@@ -102,7 +102,9 @@ class PreCheck:
         )
 
     def _transient(self, item: NewComment) -> Comment:
-        check_id = f"check-{uuid.uuid4()}"
+        # A comment id no stored comment has (theirs are version 7): the facts' queries bind it
+        # to comment-id columns, which take only a UUID (issue 10).
+        check_id = str(uuid.uuid4())
         return Comment(
             id=check_id,
             site_id=item.site_id,

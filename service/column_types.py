@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Dialect, LargeBinary, SmallInteger, String, TypeDecorator
+from sqlalchemy import DateTime, Dialect, LargeBinary, SmallInteger, String, TypeDecorator, Uuid
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
 
 from service.domain import stored_events
+from service.domain.comment_ids import is_comment_id
 
 # Timestamps on SQLite are whole microseconds since this instant (see UTCDateTime).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -138,3 +139,42 @@ class HexDigest(TypeDecorator[str]):
         if isinstance(value, str):
             return value  # SQLite's text before migration 0021 (migration tests read it)
         return bytes(value).hex()
+
+
+class CommentId(TypeDecorator[str]):
+    """A comment id: its canonical lowercase UUID text in Python, its 16 bytes in the database
+    (issue 10, migration 0022: 20 bytes less in every row and index entry that holds one).
+
+    PostgreSQL stores a native ``uuid``. SQLite keeps the declared VARCHAR(36) and stores a
+    16-byte BLOB in it (TEXT affinity converts numbers, never blobs), so no table was rebuilt.
+    The bytes sort as the text does (hex digits in order, the dashes at fixed places), so
+    ``ORDER BY id`` and keyset pagination are unchanged; PostgreSQL compares uuids byte by
+    byte too. Only the canonical text is accepted (``service.domain.comment_ids``): anything
+    else raises rather than be stored, or compared, as something it is not. The HTTP boundary
+    turns such a string from a client into "not found" before it reaches a query.
+    """
+
+    impl = String(36)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(36))
+        return dialect.type_descriptor(Uuid(as_uuid=False))
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | str | None:
+        if value is None:
+            return None
+        if not is_comment_id(value):
+            raise ValueError(f"not a comment id (a lowercase canonical UUID): {value!r}")
+        if dialect.name == "sqlite":
+            return bytes.fromhex(value.replace("-", ""))
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            # PostgreSQL's uuid as text (Uuid(as_uuid=False)), or SQLite's text before
+            # migration 0022 (migration tests read it).
+            return value
+        digits = bytes(value).hex()
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

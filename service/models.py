@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from service.column_types import EventKind, HexDigest, UTCDateTime
+from service.column_types import CommentId, EventKind, HexDigest, UTCDateTime
 
 # Stable constraint names keep Alembic autogenerate and `alembic check` deterministic.
 NAMING_CONVENTION = {
@@ -53,12 +53,12 @@ NAMED_ACTOR = text("actor IS NOT NULL")
 class CommentRow(Base):
     __tablename__ = "comments"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(CommentId(), primary_key=True)
     site_id: Mapped[str] = mapped_column(String(100))
     article_id: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[str | None] = mapped_column(ForeignKey("comments.id"))
+    parent_id: Mapped[str | None] = mapped_column(CommentId(), ForeignKey("comments.id"))
     # The top of the reply thread (itself for a top-level comment): one query loads a thread.
-    root_id: Mapped[str] = mapped_column(String(36))
+    root_id: Mapped[str] = mapped_column(CommentId())
     author_id: Mapped[str] = mapped_column(String(200))
     # service.identity.author_key(author_id): what bans and the repeat-post rule compare.
     author_key: Mapped[str] = mapped_column(HexDigest())
@@ -128,7 +128,7 @@ class ActionRow(Base):
     __tablename__ = "moderation_actions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    comment_id: Mapped[str] = mapped_column(CommentId(), ForeignKey("comments.id"))
     kind: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str | None] = mapped_column(String(200))
     from_status: Mapped[str | None] = mapped_column(String(16))
@@ -177,7 +177,7 @@ class AppealRow(Base):
     __tablename__ = "appeals"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    comment_id: Mapped[str] = mapped_column(CommentId(), ForeignKey("comments.id"))
     site_id: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16))
     # The author's words: personal data, blanked by an erasure of the comment's text.
@@ -214,7 +214,9 @@ class ScoreRow(Base):
 
     __tablename__ = "comment_scores"
 
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    comment_id: Mapped[str] = mapped_column(
+        CommentId(), ForeignKey("comments.id"), primary_key=True
+    )
     model_version: Mapped[str] = mapped_column(String(80), primary_key=True)
     scores: Mapped[dict[str, Any]] = mapped_column()
 
@@ -227,7 +229,7 @@ class ReportRow(Base):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    comment_id: Mapped[str] = mapped_column(CommentId(), ForeignKey("comments.id"))
     reporter_id: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
@@ -451,7 +453,7 @@ class CommentRevisionRow(Base):
     __tablename__ = "comment_revisions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    comment_id: Mapped[str] = mapped_column(CommentId(), ForeignKey("comments.id"))
     revision: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]  # when this revision was submitted
@@ -478,7 +480,7 @@ class OutboxRow(Base):
     # Its number, in a column named ``kind_code`` since 0019 (a process of an older release
     # fails on the table rather than write text there or read a number as a kind).
     kind: Mapped[str] = mapped_column("kind_code", EventKind(), key="kind")
-    comment_id: Mapped[str | None] = mapped_column(String(36))
+    comment_id: Mapped[str | None] = mapped_column(CommentId())
     packed: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -543,7 +545,7 @@ class WebhookDeliveryRow(Base):
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
     seq: Mapped[int] = mapped_column(BigInteger)
     # Deliveries of one comment go out in seq order; NULL (author events) orders nothing.
-    comment_id: Mapped[str | None] = mapped_column(String(36))
+    comment_id: Mapped[str | None] = mapped_column(CommentId())
     status: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -598,7 +600,7 @@ class FingerprintRow(Base):
     __tablename__ = "comment_fingerprints"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"))
+    comment_id: Mapped[str] = mapped_column(CommentId(), ForeignKey("comments.id"))
     site_id: Mapped[str] = mapped_column(String(100))
     author_id: Mapped[str] = mapped_column(String(200))
     value: Mapped[int] = mapped_column(BigInteger)

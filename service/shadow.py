@@ -55,7 +55,7 @@ class Shadow:
             # Each model is judged with its own bands, as the workers would decide with it.
             stored = version_thresholds(session, [v for v in (version_id, champion_id) if v])
             tally = Tally(self.settings, version_id, champion_id, stored)
-            after = ""
+            after: str | None = None  # from the first comment (ids are UUIDs: no "" below them)
             while champion_id is not None:
                 chunk = shadow_store.labelled_scores(
                     session, version_id, champion_id, after, COMPARE_CHUNK

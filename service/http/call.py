@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.domain import ApiClient, Role
-from service.errors import AuthenticationError, FieldError, ValidationError
+from service.domain.comment_ids import is_comment_id
+from service.errors import AuthenticationError, FieldError, NotFoundError, ValidationError
 from service.http.auth import authorise
 from service.http.body import read_body
 from service.http.decoding import decode_body, decode_query
@@ -137,7 +138,8 @@ PATH_PARAM_MAX = 400
 
 
 def check_path_params(params: Mapping[str, Any]) -> None:
-    """Raise ValidationError for a path parameter no stored id could equal (NUL, controls)."""
+    """Raise ValidationError for a path parameter no stored id could equal (NUL, controls),
+    NotFoundError for a comment id that is not one."""
     errors = []
     for name, value in params.items():
         text = str(value)
@@ -148,6 +150,11 @@ def check_path_params(params: Mapping[str, Any]) -> None:
             errors.append(FieldError(f"/path/{name}", problem))
     if errors:
         raise ValidationError(errors)
+    comment_id = params.get("comment_id")
+    if comment_id is not None and not is_comment_id(comment_id):
+        # Not a comment id (the uppercase form of one neither: ids are compared exactly), so
+        # no comment has it: the 404 an unknown id gets, before a query could refuse it.
+        raise NotFoundError(f"comment {str(comment_id)[:PATH_PARAM_MAX]!r} does not exist")
 
 
 def as_endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:

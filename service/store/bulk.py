@@ -22,6 +22,7 @@ from service.domain.reports import outcome_of
 from service.errors import CountChangedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, CommentRow
 from service.store import by_author, outbox, reports
+from service.store.comment_keys import in_comment_ids
 
 Ts = TypeVarTuple("Ts")
 
@@ -109,7 +110,7 @@ _CONDITIONAL_DECISION = (
 def _selected(query: Select[*Ts], status: Status, selection: Selection) -> Select[*Ts]:
     query = query.where(CommentRow.status == status.value)
     if selection.ids is not None:
-        query = query.where(CommentRow.id.in_(selection.ids))
+        query = query.where(in_comment_ids(CommentRow.id, selection.ids))
     if selection.author_id is not None:
         # An author without a site (the boundary refuses it) matches nothing, as it always did.
         site = selection.site_id

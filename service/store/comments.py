@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import Comment, NewComment, Page, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
+from service.domain.comment_ids import is_comment_id
 from service.domain.threads import ThreadEntry
 from service.errors import (
     CommentDeskError,
@@ -26,6 +27,7 @@ from service.errors import (
 from service.identity import author_key
 from service.models import COMMENTS, CommentRow
 from service.store import admission, outbox, threads
+from service.store.comment_keys import in_comment_ids
 from service.store.convert import to_comment
 from service.store.cursor import created_after, decode_cursor, encode_cursor, moment, row_id
 
@@ -171,7 +173,7 @@ def _parent_roots(session: Session, items: Sequence[NewComment]) -> dict[str, st
         return {}
     rows = session.execute(
         select(CommentRow.id, CommentRow.root_id, CommentRow.site_id, CommentRow.article_id).where(
-            CommentRow.id.in_(parent_ids)
+            in_comment_ids(CommentRow.id, parent_ids)
         )
     ).all()
     found = {r.id: r for r in rows}
@@ -188,7 +190,7 @@ def _parent_roots(session: Session, items: Sequence[NewComment]) -> dict[str, st
 
 def get_comment(session: Session, comment_id: str, site_id: str | None = None) -> Comment:
     """One comment; a site only sees its own comments."""
-    row = session.get(CommentRow, comment_id)
+    row = session.get(CommentRow, comment_id) if is_comment_id(comment_id) else None
     if row is None or (site_id is not None and row.site_id != site_id):
         raise NotFoundError(f"comment {comment_id!r} does not exist")
     return to_comment(row)
@@ -196,7 +198,7 @@ def get_comment(session: Session, comment_id: str, site_id: str | None = None) -
 
 def get_comment_row(session: Session, comment_id: str, site_id: str | None = None) -> CommentRow:
     """The row itself, for use cases that update it inside the store (a site: only its own)."""
-    row = session.get(CommentRow, comment_id)
+    row = session.get(CommentRow, comment_id) if is_comment_id(comment_id) else None
     if row is None or (site_id is not None and row.site_id != site_id):
         raise NotFoundError(f"comment {comment_id!r} does not exist")
     return row
@@ -261,7 +263,7 @@ def site_comments(session: Session, site_id: str, comment_ids: Sequence[str]) ->
     """The site's comments among ``comment_ids`` (others' and unknown ids are left out)."""
     rows = session.scalars(
         select(CommentRow).where(
-            CommentRow.id.in_(list(comment_ids)), CommentRow.site_id == site_id
+            in_comment_ids(CommentRow.id, comment_ids), CommentRow.site_id == site_id
         )
     ).all()
     return [to_comment(r) for r in rows]

@@ -17,12 +17,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from service.domain.comment_ids import is_comment_id
 from service.errors import FieldError, ValidationError
 from service.models import CommentRow
 
 Part = Callable[[Any], Any]  # checks and converts one decoded part; ValueError if wrong
-
-_ID_MAX = 64
 
 
 def encode_cursor(*key: Any) -> str:
@@ -44,10 +43,10 @@ def decode_cursor(token: str, *parts: Part) -> list[Any]:
 
 
 def row_id(value: Any) -> str:
-    """A comment id part: a short printable string."""
-    if not isinstance(value, str) or not value.isprintable() or len(value) > _ID_MAX:
-        raise ValueError("not an id")
-    return value
+    """A comment id part: a comment id as the service writes them (see CommentId)."""
+    if not is_comment_id(value):
+        raise ValueError("not a comment id")
+    return str(value)
 
 
 def moment(value: Any) -> datetime:

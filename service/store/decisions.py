@@ -25,6 +25,7 @@ from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
 from service.store import outbox, reports
 from service.store.action_scores import IN_COMMENT_SCORES
+from service.store.comment_keys import in_comment_ids
 from service.store.comments import get_comment_row
 from service.store.convert import COMMENT_COLUMNS, to_comment
 
@@ -35,7 +36,9 @@ def pending_comments(session: Session, comment_ids: Sequence[str]) -> list[Comme
     # its own UPDATE, so the session's identity map only cost time.
     rows = session.execute(
         select(*COMMENT_COLUMNS).where(
-            CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.PENDING.value
+            # A job's ids are the service's; another string (a hand-made job) names no comment.
+            in_comment_ids(CommentRow.id, comment_ids),
+            CommentRow.status == Status.PENDING.value,
         )
     ).all()
     return [to_comment(r) for r in rows]

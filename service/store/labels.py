@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from service.domain import Status
 from service.domain.labels import CurrentDecision, LabelRecord
 from service.models import ActionRow, CommentRow
+from service.store.comment_keys import comment_ids_only
 from service.store.standing import standing_decision
 
 _ID_CHUNK = 500  # ids per IN list, well inside every backend's bound-parameter limit
@@ -54,8 +55,9 @@ def labelled_page(session: Session, after_action_id: int, limit: int) -> list[La
 def current_decisions(session: Session, comment_ids: Sequence[str]) -> dict[str, CurrentDecision]:
     """The version and latest human decision of each existing comment among ``comment_ids``."""
     found: dict[str, CurrentDecision] = {}
-    for start in range(0, len(comment_ids), _ID_CHUNK):
-        chunk = list(comment_ids[start : start + _ID_CHUNK])
+    known_form = comment_ids_only(comment_ids)  # a file's other strings name no comment
+    for start in range(0, len(known_form), _ID_CHUNK):
+        chunk = known_form[start : start + _ID_CHUNK]
         versions = session.execute(
             select(CommentRow.id, CommentRow.version).where(CommentRow.id.in_(chunk))
         ).all()

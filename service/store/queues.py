@@ -26,6 +26,7 @@ from service.domain.authors import AuthorRecord
 from service.domain.queues import AuditFilter, QueueFilter
 from service.models import ActionRow, CommentRow, ScoreRow
 from service.store import action_scores, by_author
+from service.store.comment_keys import equals_comment_id
 from service.store.convert import submission, to_comment, with_submission
 from service.store.cursor import (
     created_after,
@@ -86,7 +87,9 @@ def list_queue(
         query = query.order_by(risk.desc(), CommentRow.id.desc())
         if cursor:
             last_risk, last_id = decode_cursor(cursor, number, row_id)
-            query = query.where(tuple_(risk, CommentRow.id) < tuple_(last_risk, last_id))
+            # Typed as the columns: the id is bound as its bytes (issue 10), not as text.
+            after = tuple_(last_risk, last_id, types=[risk.type, CommentRow.id.type])
+            query = query.where(tuple_(risk, CommentRow.id) < after)
     else:
         query = query.order_by(CommentRow.created_at, CommentRow.id)
         if cursor:
@@ -194,7 +197,7 @@ def list_actions(
     before_id = decode_cursor(cursor, sequence)[0] if cursor else None
     query = select(ActionRow).order_by(ActionRow.id.desc())
     if filters.comment_id is not None:
-        query = query.where(ActionRow.comment_id == filters.comment_id)
+        query = query.where(equals_comment_id(ActionRow.comment_id, filters.comment_id))
     if filters.actor == "system":
         query = query.where(ActionRow.actor.is_(None))
     elif filters.actor is not None:
@@ -227,7 +230,9 @@ def _derived_submission(
         ActionRow.comment_id == CommentRow.id, ActionRow.kind == ActionKind.SUBMITTED.value
     )
     found = session.execute(
-        select(CommentRow.created_at, stored).where(CommentRow.id == filters.comment_id)
+        select(CommentRow.created_at, stored).where(
+            equals_comment_id(CommentRow.id, str(filters.comment_id))
+        )
     ).first()
     # A stored submission (written by an API process of an earlier release) was listed already.
     if found is None or found[1]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Comment, Reason, Status
 from service.domain.changes import Decider, Transition
+from service.domain.comment_ids import is_comment_id
 from service.domain.reports import ReporterRecord, ReportState, reaches_threshold
 from service.errors import NotFoundError
 from service.models import REPORTERS, ActionRow, CommentRow, ReporterRow, ReportRow
@@ -38,6 +39,8 @@ class Reported:
 
 def lock_comment(session: Session, comment_id: str, site_id: str | None = None) -> CommentRow:
     """The comment's row, locked for the rest of the transaction (a site: only its own)."""
+    if not is_comment_id(comment_id):
+        raise NotFoundError(f"comment {comment_id!r} does not exist")
     locked = session.execute(
         update(CommentRow)
         .where(CommentRow.id == comment_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Exists, exists, func, insert, select
+from sqlalchemy import Exists, exists, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from service.domain import Status
@@ -47,9 +47,10 @@ def version_exists(session: Session, version_id: str) -> bool:
 
 
 def labelled_scores(
-    session: Session, challenger: str, champion: str, after: str, limit: int
+    session: Session, challenger: str, champion: str, after: str | None, limit: int
 ) -> list[LabelledScores]:
-    """Comments with a human decision and scores from both versions, by id after ``after``.
+    """Comments with a human decision and scores from both versions, by id after ``after``
+    (from the first without).
 
     The decision is each comment's latest one (moderators may overturn each other).
     """
@@ -57,7 +58,7 @@ def labelled_scores(
         select(func.max(ActionRow.id).label("action_id"))
         .where(
             standing_decision(),
-            ActionRow.comment_id > after,
+            true() if after is None else ActionRow.comment_id > after,
             _scored_by(challenger),
             _scored_by(champion),
         )

@@ -29,13 +29,18 @@ def test_upgrade_backfills_author_keys(tmp_path: Path) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "0004")
         for n, author in enumerate(["u-ban", "\uff55-ban", "someone"]):
-            connection.execute(text(_COMMENT), {"id": f"c{n}", "author": author})
+            connection.execute(text(_COMMENT), {"id": _comment_id(n), "author": author})
         connection.execute(text(_POLICY))
         command.upgrade(config, "head")
         # Read as the service reads them (stored as 32 bytes since 0021).
         keys = dict(connection.execute(select(CommentRow.id, CommentRow.author_key)).all())
         policy_key = connection.execute(select(AuthorPolicyRow.author_key)).scalar()
     engine.dispose()
-    assert keys == {"c0": author_key("u-ban"), "c1": author_key("u-ban"),
-                    "c2": author_key("someone")}  # fmt: skip
+    assert keys == {_comment_id(0): author_key("u-ban"), _comment_id(1): author_key("u-ban"),
+                    _comment_id(2): author_key("someone")}  # fmt: skip
     assert policy_key == author_key("u-ban")
+
+
+def _comment_id(n: int) -> str:
+    # A UUID in canonical text, as the service writes comment ids (migration 0022 needs them).
+    return f"019ad5c0-0000-7000-8000-{n:012x}"

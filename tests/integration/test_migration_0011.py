@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from service.migrate import alembic_config
+from service.models import CommentRow
 
 # Digests as the service writes them: 64 lowercase hex digits (migration 0021 needs them).
 _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id, author_name, body,
@@ -18,6 +19,12 @@ _COMMENT = """INSERT INTO comments (id, site_id, article_id, root_id, author_id,
  'abababababababababababababababababababababababababababababababab',
  :status, :reasons, 0, 2, '2026-01-01',
  'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd')"""
+# Comment ids as the service writes them: UUIDs in canonical text (migration 0022 needs them).
+IDS = {
+    "by-model": "019ad5c0-0000-7000-8000-000000000001",
+    "by-human": "019ad5c0-0000-7000-8000-000000000002",
+    "shown": "019ad5c0-0000-7000-8000-000000000003",
+}
 _ACTION = """INSERT INTO moderation_actions (comment_id, kind, actor, from_status, to_status,
  reasons, model_version, scores, created_at)
  VALUES (:c, :kind, :actor, 'pending', :to, :reasons, :model, '{}', '2026-01-01')"""
@@ -47,22 +54,22 @@ def test_upgrade_backfills_statements_and_downgrade_drops_them(connection: Conne
     comments = [("by-model", "rejected", ["toxic"]), ("by-human", "spam", ["moderator"]),
                 ("shown", "approved", [])]  # fmt: skip
     for comment_id, status, reasons in comments:
-        connection.execute(
-            text(_COMMENT), {"id": comment_id, "status": status, "reasons": json.dumps(reasons)}
-        )
+        values = {"id": IDS[comment_id], "status": status, "reasons": json.dumps(reasons)}
+        connection.execute(text(_COMMENT), values)
     actions = [("by-model", "classified", None, "rejected", ["toxic"], "m-1"),
                ("by-human", "decided", "mod-ann", "spam", ["moderator"], None),
                ("shown", "classified", None, "approved", [], "m-1")]  # fmt: skip
     for c, kind, actor, to, reasons, model in actions:
         connection.execute(
             text(_ACTION),
-            {"c": c, "kind": kind, "actor": actor, "to": to, "reasons": json.dumps(reasons),
+            {"c": IDS[c], "kind": kind, "actor": actor, "to": to, "reasons": json.dumps(reasons),
              "model": model},
         )  # fmt: skip
 
     _migrate(connection, "head")
-    rows = connection.execute(text("SELECT id, statement FROM comments")).all()
-    stored: dict[str, object] = {row[0]: row[1] for row in rows}
+    rows = connection.execute(select(CommentRow.id, CommentRow.statement)).all()
+    names = {comment_id: name for name, comment_id in IDS.items()}
+    stored: dict[str, object] = {names[row[0]]: row[1] for row in rows}
 
     assert {k: _json(v) for k, v in stored.items()} == {
         "by-model": {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, Text, cast, select
+from sqlalchemy import Engine, String, Text, cast, select, type_coerce
 from starlette.testclient import TestClient
 
 from service.domain import ActionKind
@@ -36,13 +36,15 @@ def _reads(client: TestClient, comment_id: str, author_id: str, **keys: Headers)
     return [moderation_view.json(), audit.json(), exported]
 
 
-def _stored_scores(engine: Engine, comment_id: str) -> list[str]:
+def _stored_scores(engine: Engine, comment_id: str, *, ids_as_text: bool = False) -> list[str]:
+    # Before 0022 comment ids are stored as their text: compared as text there.
+    column = type_coerce(ActionRow.comment_id, String) if ids_as_text else ActionRow.comment_id
     with engine.connect() as conn:
         return list(
             conn.scalars(
                 select(cast(ActionRow.scores, Text))
                 .where(
-                    ActionRow.comment_id == comment_id,
+                    column == comment_id,
                     ActionRow.kind == ActionKind.CLASSIFIED.value,
                 )
                 .order_by(ActionRow.id)
@@ -72,7 +74,7 @@ def test_an_edited_rescored_comment_reads_as_when_actions_kept_copies(
         # Every classified action holding its own copy again. (Read as stored: the API of head
         # cannot read this revision, which 0021's downgrade took back to text digests.)
         migrate(conn, "0020-1", down=True)
-    stored_before = _stored_scores(engine, comment_id)
+    stored_before = _stored_scores(engine, comment_id, ids_as_text=True)
     with engine.begin() as conn:
         migrate(conn, "head")
     migrated = _reads(client, comment_id, "u-edit", **keys)

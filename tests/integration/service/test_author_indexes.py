@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,7 +34,7 @@ def _rows(author: str, bodies: list[str], newest: datetime) -> list[dict[str, An
     """Decided comments by ``author``, one a second up to ``newest``, with these bodies."""
     rows = []
     for n, body in enumerate(bodies):
-        cid = f"{author}-{n:06d}"
+        cid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{author}-{n:06d}"))  # a UUID, as ids are
         rows.append({
             "id": cid, "site_id": SITE, "article_id": f"article-{n % 7}", "root_id": cid,
             "author_id": author, "author_key": author_key(author), "author_name": "Busy",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint
-from service.models import FingerprintRow, OutboxRow
+from service.models import ActionRow, FingerprintRow, OutboxRow
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import new_comment, scores
@@ -50,8 +50,9 @@ def test_a_burst_across_authors_is_held_and_its_published_members_leave_the_site
     with engine.connect() as conn:
         kinds = (
             conn.execute(
-                text("SELECT kind FROM moderation_actions WHERE comment_id = :c ORDER BY id"),
-                {"c": early.comment_id},
+                select(ActionRow.kind)
+                .where(ActionRow.comment_id == early.comment_id)
+                .order_by(ActionRow.id)
             )
             .scalars()
             .all()
@@ -107,7 +108,7 @@ def test_keys_older_than_every_burst_window_are_purged_and_newer_ones_kept(
     times[0] = now + timedelta(seconds=601)  # the default window is 600 s
     assert moderation.purge_fingerprints() == 2
     with engine.connect() as conn:
-        left = conn.execute(text("SELECT DISTINCT comment_id FROM comment_fingerprints"))
+        left = conn.execute(select(FingerprintRow.comment_id).distinct())
         assert left.scalars().all() == [new]
 
 

@@ -230,6 +230,22 @@ def test_queue_page_filters_sorts_and_paginates(moderation: Moderation) -> None:
     assert overview[Queue.REVIEW] == 4
 
 
+def test_risk_pages_go_on_by_id_through_equal_risks(moderation: Moderation) -> None:
+    # The cursor's id is compared as the column stores it (16 bytes since 0022, issue 10): as
+    # text, SQLite put every blob after it (later pages lost their ties) and PostgreSQL refused.
+    ids = [submit_one(moderation, article_id="tie") for _ in range(5)]
+    moderation.record_classifications([scores(c, spam=0.7) for c in ids])
+    seen: list[str] = []
+    cursor = None
+    for _ in range(5):
+        page = moderation.queue_page(Queue.REVIEW, QueueFilter(article_id="tie"), "risk", cursor, 2)
+        seen += [c.id for c in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
+
+
 def test_queue_filters_read_the_deciding_versions_scores(moderation: Moderation) -> None:
     calm, toxic = submit_one(moderation, article_id="f"), submit_one(moderation, article_id="f")
     moderation.record_classifications(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.authoring import Authoring
@@ -26,7 +26,7 @@ from service.domain import (
 from service.domain.queues import QueueFilter
 from service.errors import CommentDeletedError
 from service.identity import author_key
-from service.models import Base, CommentRow
+from service.models import ActionRow, Base, CommentRow
 from service.moderation import Moderation
 from service.privacy import Privacy
 from service.settings import Settings
@@ -230,8 +230,9 @@ def test_a_site_can_have_deleted_text_erased_at_once(
     with engine.connect() as conn:
         kinds = (
             conn.execute(
-                text("SELECT kind FROM moderation_actions WHERE comment_id = :c ORDER BY id"),
-                {"c": stored.comment_id},
+                select(ActionRow.kind)
+                .where(ActionRow.comment_id == stored.comment_id)
+                .order_by(ActionRow.id)
             )
             .scalars()
             .all()

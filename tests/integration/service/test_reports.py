@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import ActionKind, Decision, Queue, Status
@@ -16,6 +16,7 @@ from service.domain.decisions import Selection
 from service.domain.queues import AuditFilter, CardReport, QueueFilter
 from service.domain.reports import ReportState
 from service.errors import CommentDeletedError, StaleDecisionError
+from service.models import CommentRow, ReportRow
 from service.moderation import Moderation
 from service.workspace import Workspace
 from tests.factories import new_comment, scores
@@ -169,8 +170,9 @@ def test_dismissal_on_a_stale_view_or_a_deleted_comment_is_refused(
     with pytest.raises(StaleDecisionError):
         workspace.dismiss_reports(comment_id, actor="mod-ann", note=None, expected_version=seen)
     with sessions.begin() as session:
-        session.execute(text("UPDATE comments SET status = 'deleted' WHERE id = :c"),
-                        {"c": comment_id})  # fmt: skip
+        session.execute(
+            update(CommentRow).where(CommentRow.id == comment_id).values(status="deleted")
+        )
     with pytest.raises(CommentDeletedError):
         workspace.dismiss_reports(comment_id, actor="mod-ann", note=None, expected_version=None)
 
@@ -227,9 +229,9 @@ def test_reports_at_the_same_moment_are_all_weighed(
     assert errors == []
     assert moderation.get_comment(comment_id).status is Status.REPORTED
     with sessions.begin() as session:
-        count = session.execute(
-            text("SELECT count(*) FROM reports WHERE comment_id = :c"), {"c": comment_id}
-        ).scalar()
+        count = session.scalar(
+            select(func.count()).select_from(ReportRow).where(ReportRow.comment_id == comment_id)
+        )
     assert count == 3
     kinds = [a.kind for a in moderation.moderation_view(comment_id).actions]
     assert kinds.count(ActionKind.REPORTED) == 1

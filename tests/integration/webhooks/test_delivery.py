@@ -206,6 +206,9 @@ def test_nothing_is_sent_for_a_rolled_back_change(
     assert len(receiver.requests) == 2
 
 
+FAILED_ID = "019ad5c0-0000-7000-8000-00000000c001"  # a comment id no comment here has
+
+
 def test_events_of_a_transaction_that_fails_are_never_sent(
     hooks: Webhooks,
     receiver: Receiver,
@@ -214,7 +217,7 @@ def test_events_of_a_transaction_that_fails_are_never_sent(
     sessions: sessionmaker[Session],
 ) -> None:
     _endpoint(hooks, receiver)
-    ref = CommentRef("c-1", "news-site", "a-1", None, 1, 1)
+    ref = CommentRef(FAILED_ID, "news-site", "a-1", None, 1, 1)
     change = Transition(ref, None, Status.PENDING, [], Decider.SITE, datetime.now(UTC))
 
     with pytest.raises(RuntimeError):
@@ -225,7 +228,7 @@ def test_events_of_a_transaction_that_fails_are_never_sent(
     deliver()
 
     assert len(receiver.requests) == 1
-    assert "c-1" not in str(receiver.events())
+    assert FAILED_ID not in str(receiver.events())
 
 
 def _write_then_fail(sessions: sessionmaker[Session], change: Transition) -> None:

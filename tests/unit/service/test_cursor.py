@@ -7,12 +7,14 @@ import pytest
 from service.errors import ValidationError
 from service.store.cursor import decode_cursor, encode_cursor, moment, number, row_id, sequence
 
+ID = "019ad5c0-0000-7000-8000-0000000000ab"  # a comment id: a UUID in lowercase canonical text
+
 
 def test_cursor_round_trips_its_key() -> None:
-    token = encode_cursor(0.75, "abc")
-    assert decode_cursor(token, number, row_id) == [0.75, "abc"]
+    token = encode_cursor(0.75, ID)
+    assert decode_cursor(token, number, row_id) == [0.75, ID]
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert decode_cursor(encode_cursor(when.isoformat(), "x"), moment, row_id) == [when, "x"]
+    assert decode_cursor(encode_cursor(when.isoformat(), ID), moment, row_id) == [when, ID]
     assert decode_cursor(encode_cursor(7), sequence) == [7]
 
 
@@ -25,6 +27,9 @@ def test_cursor_round_trips_its_key() -> None:
         encode_cursor("x", "id"),  # well-formed, but a string where a number belongs
         encode_cursor(0.5, 7),  # a number where an id belongs
         encode_cursor(0.5, "a\u0000b"),  # NUL: the database would refuse it
+        encode_cursor(0.5, "abc"),  # not a comment id: the column would refuse it (issue 10)
+        encode_cursor(0.5, ID.upper()),  # not the text the service writes
+        encode_cursor(0.5, ID.replace("-", "")),
         encode_cursor(float("inf"), "id"),
         encode_cursor(True, "id"),
     ],
