@@ -29,7 +29,7 @@ from service.queue import GuardedQueue, JobQueue
 from service.settings import Settings
 from tests.schedule import make_scheduler, slowest_first
 
-# Under pytest-xdist (`-n 2`, as CI runs) each worker process gets its own PostgreSQL database and
+# Under pytest-xdist (`-n 3`, as CI runs) each worker process gets its own PostgreSQL database and
 # Redis database number, so workers never truncate or flush each other's data. Pub/sub channels
 # span database numbers: on one shared Redis (COMMENTDESK_TEST_REDIS_URL) run a single process.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... or "" when serial

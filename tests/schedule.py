@@ -1,4 +1,4 @@
-"""The order tests run in, and how CI's `-n 2 --dist loadfile` hands them to its two workers.
+"""The order tests run in, and how CI's `-n 3 --dist loadfile` hands them to its workers.
 
 xdist's loadfile sends whole files to whichever worker is free, most tests first. That put the
 slowest files, which have few tests (Schemathesis per role, the many-hosts cluster, a browser
@@ -20,7 +20,7 @@ BROWSER_PACKAGE = "tests/browser"
 # The slowest units in CI (seconds of test time summed per file, README command with PostgreSQL
 # and Chromium, 2026-11-30), slowest first. A unit not listed goes after these, the ones with most
 # tests first (xdist's own order): being left out only costs time, at the end of the run, where a
-# long unit keeps one worker busy while the other has nothing left.
+# long unit keeps one worker busy while the others have nothing left.
 SLOWEST_FIRST = (
     "tests/contract/test_schemathesis.py",  # 186 s: a Schemathesis run per role
     BROWSER_PACKAGE,  # 158 s: a service, Chromium and 19 files of pages
