@@ -241,7 +241,8 @@ def _decisions(postgres_url: str) -> dict[str, tuple[str, str | None, int]]:
             ).all()
     finally:
         engine.dispose()
-    return {row[0]: (row[1], row[2], int(row[3])) for row in rows}
+    # Plain SQL reads PostgreSQL's uuid column as uuid.UUID (migration 0022): ids are text here.
+    return {str(row[0]): (row[1], row[2], int(row[3])) for row in rows}
 
 
 def test_two_apis_and_three_workers_on_separate_hosts_switch_models_and_lose_nothing(
