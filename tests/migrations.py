@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from alembic import command
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.types import TypeEngine
 
 from service.migrate import alembic_config
+from service.models import Base
 
 
 @contextmanager
@@ -35,3 +38,14 @@ def migrate(conn: Connection, revision: str, *, down: bool = False) -> None:
         command.downgrade(config, revision)
     else:
         command.upgrade(config, revision)
+
+
+def columns_of_type(column_type: type[TypeEngine[Any]]) -> set[tuple[str, str]]:
+    """(table, column) of every model column of ``column_type``: what a migration that
+    converts such columns must list."""
+    return {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, column_type)
+    }

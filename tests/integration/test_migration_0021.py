@@ -18,13 +18,13 @@ from service.column_types import HexDigest
 from service.domain import AuthorPolicy
 from service.domain.authors import AuthorPolicySetting
 from service.identity import author_key
-from service.models import AuthorPolicyRow, Base, CommentRow
+from service.models import AuthorPolicyRow, CommentRow
 from service.moderation import Moderation
 from service.store import authors, erasure
 from service.store.comments import body_digest
 from tests.factories import new_comment
 from tests.intake import submit
-from tests.migrations import connection_at, migrate
+from tests.migrations import columns_of_type, connection_at, migrate
 
 REVISION = "0021"
 BEFORE = "0021-1"  # whatever 0021 follows once merged
@@ -158,12 +158,7 @@ def test_text_that_is_not_a_digest_stops_the_upgrade_and_changes_nothing(
 
 
 def test_the_list_of_columns_is_every_digest_of_the_models() -> None:
-    digests = {
-        (table.name, c.name)
-        for table in Base.metadata.sorted_tables
-        for c in table.columns
-        if isinstance(c.type, HexDigest)
-    }
+    digests = columns_of_type(HexDigest)
     assert digests == {(name, c) for name, columns in DIGESTS.items() for c in columns}
     assert {(AuthorPolicyRow.__tablename__, "author_key")} < digests
 

@@ -17,12 +17,12 @@ from service.appeals import Appeals
 from service.authoring import Authoring
 from service.column_types import CommentId
 from service.domain import Decision
-from service.models import Base, OutboxRow, WebhookDeliveryRow, WebhookEndpointRow
+from service.models import OutboxRow, WebhookDeliveryRow, WebhookEndpointRow
 from service.moderation import Moderation
 from service.settings import Settings
 from tests.factories import new_comment, scores
 from tests.intake import submit
-from tests.migrations import connection_at, migrate
+from tests.migrations import columns_of_type, connection_at, migrate
 
 REVISION = "0022"
 BEFORE = "0021"
@@ -208,11 +208,6 @@ def test_text_that_is_not_a_comment_id_stops_the_upgrade_and_changes_nothing(
 
 
 def test_the_list_of_columns_is_every_comment_id_of_the_models() -> None:
-    comment_ids = {
-        (table.name, c.name)
-        for table in Base.metadata.sorted_tables
-        for c in table.columns
-        if isinstance(c.type, CommentId)
-    }
+    comment_ids = columns_of_type(CommentId)
     assert comment_ids == {(name, c) for name, columns in COMMENT_IDS.items() for c in columns}
     assert len(comment_ids) == 11
