@@ -40,6 +40,9 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping: its SELECT 1 is a round trip on every checkout, i.e. on every intake batch
     # (issue 10). A closed server connection is found on the socket instead, at no round trip.
     engine = create_engine(url, **kwargs)
+    # A batch's rows in one multi-row INSERT, as SQLAlchemy already sends INSERT ... RETURNING;
+    # psycopg's executemany runs the statement once per row on the server (issue 10).
+    engine.dialect.use_insertmanyvalues_wo_returning = True
     event.listen(engine.pool, "connect", _mark_fresh)
     event.listen(engine.pool, "checkout", _discard_if_closed_by_server)
     return engine
