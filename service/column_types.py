@@ -14,7 +14,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
 
 from service.domain import stored_events
-from service.domain.comment_ids import is_comment_id
+from service.domain.comment_ids import canonical, is_comment_id
 
 # Timestamps on SQLite are whole microseconds since this instant (see UTCDateTime).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -176,5 +176,4 @@ class CommentId(TypeDecorator[str]):
             # PostgreSQL's uuid as text (Uuid(as_uuid=False)), or SQLite's text before
             # migration 0022 (migration tests read it).
             return value
-        digits = bytes(value).hex()
-        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+        return canonical(bytes(value).hex())

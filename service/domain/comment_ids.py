@@ -16,6 +16,11 @@ COMMENT_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 _COMMENT_ID = re.compile(COMMENT_ID_PATTERN)
 
 
+def canonical(digits: str) -> str:
+    """The canonical text of a UUID from its 32 lowercase hex digits."""
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def is_comment_id(value: object) -> bool:
     """Whether ``value`` is a comment id in the one form the service writes and stores."""
     return isinstance(value, str) and len(value) == 36 and _COMMENT_ID.match(value) is not None

@@ -22,7 +22,7 @@ def equals_comment_id(column: SQLColumnExpression[str], value: str) -> ColumnEle
 
 def in_comment_ids(column: SQLColumnExpression[str], values: Iterable[str]) -> ColumnElement[bool]:
     """``column IN values``, leaving out the values that are not comment ids."""
-    return column.in_([v for v in values if is_comment_id(v)])
+    return column.in_(comment_ids_only(values))
 
 
 def comment_ids_only(values: Iterable[str]) -> list[str]:

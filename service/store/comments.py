@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import Comment, NewComment, Page, Status
 from service.domain.changes import CommentRef, Decider, EventType, Transition
-from service.domain.comment_ids import is_comment_id
+from service.domain.comment_ids import canonical, is_comment_id
 from service.domain.threads import ThreadEntry
 from service.errors import (
     CommentDeskError,
@@ -60,8 +60,7 @@ def new_comment_id() -> str:
         | (0b10 << 62)
         | (rand & ((1 << 62) - 1))
     )
-    digits = f"{value:032x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    return canonical(f"{value:032x}")
 
 
 def body_digest(body: str) -> str:
@@ -190,10 +189,7 @@ def _parent_roots(session: Session, items: Sequence[NewComment]) -> dict[str, st
 
 def get_comment(session: Session, comment_id: str, site_id: str | None = None) -> Comment:
     """One comment; a site only sees its own comments."""
-    row = session.get(CommentRow, comment_id) if is_comment_id(comment_id) else None
-    if row is None or (site_id is not None and row.site_id != site_id):
-        raise NotFoundError(f"comment {comment_id!r} does not exist")
-    return to_comment(row)
+    return to_comment(get_comment_row(session, comment_id, site_id))
 
 
 def get_comment_row(session: Session, comment_id: str, site_id: str | None = None) -> CommentRow:

@@ -59,30 +59,26 @@ def upgrade() -> None:
         for column in columns:
             _stop_on_other_text(table, column)
     if op.get_bind().dialect.name == "sqlite":
-        _defer_foreign_keys()
         _register_to_bytes()
-        for table, columns in _with_replies_indexed():
-            _rewrite(
-                table, columns, lambda c: f"typeof({c}) = 'text'", lambda c: f"{_TO_BYTES}({c})"
-            )
-        _check_foreign_keys()
-        return
-    foreign_keys = _drop_foreign_keys()
-    for table, columns in COMMENT_IDS.items():
-        _alter(table, columns, "uuid", lambda c: f"{c}::uuid")
-    _create_foreign_keys(foreign_keys)
+    _convert(sqlite_from="text", sqlite_to=lambda c: f"{_TO_BYTES}({c})", postgres_to="uuid")
 
 
 def downgrade() -> None:
+    _convert(sqlite_from="blob", sqlite_to=_canonical_text, postgres_to="varchar(36)")
+
+
+def _convert(sqlite_from: str, sqlite_to: _Sql, postgres_to: str) -> None:
+    """Every comment-id column: on SQLite each value of type ``sqlite_from`` becomes
+    ``sqlite_to`` of it, in place; on PostgreSQL each column becomes ``postgres_to``."""
     if op.get_bind().dialect.name == "sqlite":
         _defer_foreign_keys()
         for table, columns in _with_replies_indexed():
-            _rewrite(table, columns, lambda c: f"typeof({c}) = 'blob'", _canonical_text)
+            _rewrite(table, columns, lambda c: f"typeof({c}) = '{sqlite_from}'", sqlite_to)
         _check_foreign_keys()
         return
     foreign_keys = _drop_foreign_keys()
     for table, columns in COMMENT_IDS.items():
-        _alter(table, columns, "varchar(36)", lambda c: f"{c}::text")
+        _alter(table, columns, postgres_to, lambda c: f"{c}::{postgres_to}")
     _create_foreign_keys(foreign_keys)
 
 
