@@ -19,7 +19,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,7 +26,7 @@ from bench.backing import flush_database
 from service.domain import Role
 from service.http.routes import api_routes
 from service.settings import Settings
-from tests.conftest import TEST_REDIS_DB
+from tests.conftest import per_process_redis_url
 from tests.integration.http.conftest import comment_payload, make_role_key
 from tests.integration.http.test_events_stream import start_api, stop_api
 
@@ -45,7 +44,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[t
     the contract must hold whatever the runs before left behind."""
     data_dir = tmp_path_factory.mktemp("contract")
     database_url = f"sqlite:///{data_dir / 'commentdesk.db'}"
-    test_redis_url = urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}").geturl()
+    test_redis_url = per_process_redis_url(redis_url)
     flush_database(test_redis_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTDESK_")}
     env.update(DATABASE_URL=database_url, COMMENTDESK_DATA_DIR=str(data_dir),

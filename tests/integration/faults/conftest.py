@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from commentdesk import bootstrap
 from service.settings import Settings
+from tests.conftest import fresh_database
 from tests.integration.faults.stack import Process, Valkey, child_env
 
 
@@ -20,12 +20,10 @@ def fault_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sqlite_url(fault_dir: Path, sqlite_template: Path) -> str:
+def sqlite_url(request: pytest.FixtureRequest, fault_dir: Path) -> str:
     """A database as ``commentdesk migrate`` leaves it, made in process from the session's
     migrated copy (the command would take ~4 s, most of it starting Python)."""
-    path = fault_dir / "commentdesk.db"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
+    url = fresh_database(request, "sqlite", fault_dir)
     bootstrap.migrate(Settings(data_dir=fault_dir, database_url=url))
     return url
 
