@@ -11,7 +11,7 @@ from msgspec import Meta
 from service.domain import Status
 from service.domain.appeals import AppealStatus
 from service.http.responses import Comment, Statement
-from service.http.wire import Response_
+from service.http.wire import CommentIdText, Response_
 
 
 class OriginalDecision(Response_):
@@ -29,7 +29,7 @@ class Appeal(Response_):
     """An appeal: the author's words, the decision it contests, and its outcome once decided."""
 
     id: int
-    comment_id: str
+    comment_id: CommentIdText
     site_id: str
     status: AppealStatus
     text: Annotated[str, Meta(description="the author's appeal, as the site sent it")]

@@ -84,10 +84,28 @@ class AuthorIdConvertor(Convertor[str]):
         return value
 
 
+class CommentIdConvertor(Convertor[str]):
+    """A path segment that may name a comment: any, but the fixed segment of a sibling path
+    (``/v1/comments/lookup``). A method ``lookup`` lacks is then answered 405 by its own path,
+    as the document (where a comment id is a UUID) says, not 404 as an unknown comment; other
+    segments reach ``check_path_params``, which answers them."""
+
+    regex = r"(?!lookup(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
 register_url_convertor("author_id", AuthorIdConvertor())
+register_url_convertor("comment_id", CommentIdConvertor())
 # Ids a site chooses (an article id is often its URL path) may contain "/", sent as %2F; the
 # server decodes it before routing, so these parameters match across slashes.
 SLASHED_PARAMS = {"article_id": "path", "author_id": "author_id"}
+# Parameters that match one segment, but not every segment.
+SEGMENT_PARAMS = {"comment_id": "comment_id"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,9 +133,10 @@ class ApiRoute:
 
     @property
     def route_path(self) -> str:
-        """The path as Starlette matches it: site ids that may hold "/" take the rest of it."""
+        """The path as Starlette matches it: site ids that may hold "/" take the rest of it, and
+        a comment id is not a sibling path's fixed segment."""
         path = self.path
-        for name, convertor in SLASHED_PARAMS.items():
+        for name, convertor in (SLASHED_PARAMS | SEGMENT_PARAMS).items():
             path = path.replace(f"{{{name}}}", f"{{{name}:{convertor}}}")
         return path
 

@@ -13,7 +13,7 @@ from service.domain import Status
 from service.domain.changes import EventType
 from service.domain.webhooks import DeliveryStatus
 from service.http.responses import CommentStatus, Evidence, Scores
-from service.http.wire import TIME, Response_
+from service.http.wire import TIME, CommentIdText, Response_
 
 
 class Webhook(Response_):
@@ -79,7 +79,7 @@ class WebhookDelivery(Response_):
     event_id: str
     event_type: EventType
     sequence: int
-    comment_id: str | None
+    comment_id: CommentIdText | None
     status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
@@ -149,7 +149,7 @@ class Diff(Response_):
 class Revisions(Response_):
     """Every body of a comment, oldest first, and the diffs between them."""
 
-    comment_id: str
+    comment_id: CommentIdText
     revisions: list[Revision]
     diffs: list[Diff]
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta
 
 from service.domain import Alias, AliasKind
-from service.http.wire import Response_
+from service.http.wire import CommentIdText, Response_
 
 
 class ModelVersion(Response_):
@@ -141,7 +141,7 @@ class LabelRecord(Response_):
     """One line of the labels export as application/x-ndjson (as text/csv: labels as
     label_<name> columns, reasons joined by ';')."""
 
-    comment_id: str
+    comment_id: CommentIdText
     site_id: str
     article_id: str
     body: str

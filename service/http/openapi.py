@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from service.domain.comment_ids import COMMENT_ID_PATTERN
 from service.http.auth import SESSION_COOKIE
 from service.http.call import PATH_PARAM_MAX, ApiRoute
 from service.http.problems import MEDIA_TYPE, Problem
@@ -30,9 +31,11 @@ _HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
                                    r"[^\u0000-\u001f\u007f-\u00a0\u00ad]*$"},
     "If-Match": {"type": "string", "pattern": r'^ *(W/)?"?[0-9]+"? *$'},
 }  # fmt: skip
-# Path parameters are ids: what check_path_params (call.py) accepts.
+# Path parameters are ids: what check_path_params (call.py) accepts. A comment id in any other
+# form than the service's names no comment (404).
 _PATH_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PATH_PARAM_MAX,
                 "pattern": LINE.pattern}  # fmt: skip
+_PATH_SCHEMAS = {"comment_id": {"type": "string", "pattern": COMMENT_ID_PATTERN, "format": "uuid"}}
 _REF = "#/components/schemas/{name}"
 _ALWAYS_ERRORS = (500,)
 
@@ -125,7 +128,12 @@ def _security(route: ApiRoute) -> list[dict[str, list[str]]]:
 
 def _parameters(route: ApiRoute, schemas: Schemas) -> list[dict[str, Any]]:
     path = [
-        {"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMA}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PATH_SCHEMAS.get(name, _PATH_SCHEMA),
+        }
         for name in _PATH_PARAM.findall(route.path)
     ]
     query = schemas.query_parameters(route.query)

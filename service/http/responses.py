@@ -15,7 +15,7 @@ from service.domain import ActionKind, Status
 from service.domain.appeals import AppealStatus
 from service.domain.reports import ReportState
 from service.domain.statements import StatementCode
-from service.http.wire import Response_
+from service.http.wire import CommentIdText, Response_
 
 Scores = dict[str, float]  # label → score
 
@@ -40,7 +40,7 @@ class FullAuthor(Response_):
 class Accepted(Response_):
     """A submission as stored (or replayed: ``replayed`` true, status 200)."""
 
-    id: str
+    id: CommentIdText
     status: Status
     replayed: bool
 
@@ -57,7 +57,7 @@ class SiteAppeal(Response_):
     """An appeal as the site sees it (never the moderator's name)."""
 
     id: int
-    comment_id: str
+    comment_id: CommentIdText
     status: AppealStatus
     filed_at: datetime
     decided_at: datetime | None
@@ -67,9 +67,9 @@ class SiteAppeal(Response_):
 class CommentStatus(Response_):
     """A comment as its site sees it: status, and reasons once decided."""
 
-    id: str
+    id: CommentIdText
     article_id: str
-    parent_id: str | None
+    parent_id: CommentIdText | None
     author: BriefAuthor
     body: str
     language: str | None
@@ -93,9 +93,9 @@ class EditedComment(CommentStatus):
 class Comment(Response_):
     """Everything stored about a comment, for moderators."""
 
-    id: str
+    id: CommentIdText
     article_id: str
-    parent_id: str | None
+    parent_id: CommentIdText | None
     author: FullAuthor
     body: str
     language: str | None
@@ -105,7 +105,7 @@ class Comment(Response_):
     decided_at: datetime | None
     revision: int
     site_id: str
-    root_id: str
+    root_id: CommentIdText
     risk: float | None
     model_version: str | None
     version: int
@@ -212,8 +212,8 @@ class ThreadedComment(Response_):
     """A published comment and its replies, or the place of an unpublished one that has
     published replies (``available`` false: no author, no body)."""
 
-    id: str
-    parent_id: str | None
+    id: CommentIdText
+    parent_id: CommentIdText | None
     available: Annotated[
         bool,
         Meta(
@@ -246,7 +246,7 @@ class Threads(Response_):
 class ReportReceipt(Response_):
     """A report as recorded; ``duplicate`` when this reader had reported it already."""
 
-    comment_id: str
+    comment_id: CommentIdText
     status: Status
     duplicate: bool
 
@@ -284,7 +284,7 @@ class Action(Response_):
             )
         ),
     ]
-    comment_id: str
+    comment_id: CommentIdText
     kind: ActionKind
     actor: Annotated[str | None, Meta(description="null: the system")]
     from_status: Status | None

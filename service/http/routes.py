@@ -10,7 +10,7 @@ from service.http import model_responses as model_out
 from service.http import ops_responses as ops_out
 from service.http import queries, schemas
 from service.http import responses as out
-from service.http.call import ApiRoute, as_endpoint
+from service.http.call import SLASHED_PARAMS, ApiRoute, as_endpoint
 from service.http.endpoints import (
     appeals,
     article_settings,
@@ -111,7 +111,7 @@ def starlette_routes(routes: list[ApiRoute]) -> list[Route]:
         by_path.setdefault(route.route_path, []).append(route)
 
     def specificity(path: str) -> tuple[bool, int, int]:
-        takes_the_rest = ":" in path
+        takes_the_rest = any(f"{{{name}:" in path for name in SLASHED_PARAMS)
         return takes_the_rest, 0 if takes_the_rest else path.count("{"), -len(path)
 
     ordered = sorted(by_path.items(), key=lambda item: specificity(item[0]))

@@ -22,6 +22,7 @@ from service.http.wire import (
     INT64_MAX,
     LINE,
     TEXT,
+    CommentIdText,
     Request,
     max_length_of,
     normalised,
@@ -153,9 +154,7 @@ class Submission(Request):
     ]
     parent_id: (
         Annotated[
-            str,
-            LINE,
-            Meta(max_length=36, description=("The comment this one replies to (same article).")),
+            CommentIdText, Meta(description=("The comment this one replies to (same article)."))
         ]
         | None
     ) = None

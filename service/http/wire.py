@@ -26,6 +26,8 @@ from msgspec import Meta
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
+from service.domain.comment_ids import COMMENT_ID_PATTERN
+
 # Every integer we store fits a signed 64-bit column; narrower columns say so on their field.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -55,6 +57,14 @@ INT64 = Meta(ge=INT64_MIN, le=INT64_MAX)
 INT32 = Meta(ge=INT32_MIN, le=INT32_MAX)
 # Response members: how a time and a count are documented.
 TIME = Meta(extra_json_schema={"format": "date-time"})
+# A comment id, in the one form the service writes (service.domain.comment_ids): documented on
+# every member that holds one and checked where a request names a comment it must find.
+COMMENT_ID = Meta(
+    pattern=COMMENT_ID_PATTERN,
+    description="a comment id: a UUID, lowercase",
+    extra_json_schema={"format": "uuid"},
+)
+CommentIdText = Annotated[str, COMMENT_ID]
 
 
 class Request(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

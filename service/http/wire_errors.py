@@ -18,8 +18,9 @@ from typing import Any
 import msgspec
 from msgspec import inspect
 
+from service.domain.comment_ids import is_comment_id
 from service.errors import CommentDeskError, FieldError, MalformedRequestError, ValidationError
-from service.http.wire import TEXT, character_problem, escape_pointer
+from service.http.wire import COMMENT_ID, TEXT, character_problem, escape_pointer
 
 # No request of this API nests deeper than a few levels; deeper input is refused before
 # anything walks it.
@@ -216,6 +217,8 @@ def _string_problem(value: Any, kind: inspect.StrType) -> str | None:
         return "must be a string"
     if not value.strip():
         return "must not be empty"
+    if kind.pattern == COMMENT_ID.pattern:
+        return None if is_comment_id(value) else "must be a comment id as the service gave it"
     text = "text" if kind.pattern == TEXT.pattern else "line"
     if (problem := character_problem(value, text)) is not None:
         return problem

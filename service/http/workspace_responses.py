@@ -10,13 +10,13 @@ from msgspec import Meta
 
 from service.domain import AuthorPolicy
 from service.http.responses import Comment
-from service.http.wire import Response_
+from service.http.wire import CommentIdText, Response_
 
 
 class Claim(Response_):
     """Who holds a comment, until when."""
 
-    comment_id: str
+    comment_id: CommentIdText
     claimed_by: str
     expires_at: datetime
 
@@ -26,14 +26,16 @@ class Undone(Response_):
 
     batch_id: str
     undone: int
-    comment_ids: list[str]
+    comment_ids: list[CommentIdText]
 
 
 class BulkPreview(Response_):
     """The count a bulk action would decide, and the first ids."""
 
     count: int
-    comment_ids: Annotated[list[str], Meta(description="the first ones, at most a bulk action's")]
+    comment_ids: Annotated[
+        list[CommentIdText], Meta(description="the first ones, at most a bulk action's")
+    ]
 
 
 class BulkReceipt(Response_):

@@ -18,6 +18,7 @@ from typing import Any
 import httpx2 as httpx
 import jsonschema_rs
 
+from service.http.call import CommentIdConvertor
 from service.http.openapi import build_document
 from service.http.routes import api_routes
 from service.settings import Settings
@@ -43,6 +44,8 @@ def document_for(settings: Settings) -> dict[str, Any]:
 
 # Path parameters that may hold "/" (service/http/call.py SLASHED_PARAMS).
 _SLASHED = ("article_id", "author_id")
+# Path parameters that match a segment but not a sibling path's fixed one, as the server routes.
+_SEGMENT = {"comment_id": CommentIdConvertor.regex}
 _JSON_TYPES = ("application/json", "application/problem+json")
 # Answers that are not the JSON API: pages, Prometheus text, and live streams (which never end,
 # so reading them here would block; tests/integration/http/test_events_stream.py reads them).
@@ -102,7 +105,7 @@ def _operations(document: dict[str, Any]) -> Iterator[tuple[re.Pattern[str], dic
     for path, operations in document["paths"].items():
         pattern = re.escape(path)
         for name in re.findall(r"{(\w+)}", path):
-            part = "(.+)" if name in _SLASHED else "([^/]+)"
+            part = "(.+)" if name in _SLASHED else f"({_SEGMENT.get(name, '[^/]+')})"
             pattern = pattern.replace(re.escape(f"{{{name}}}"), part)
         yield re.compile(pattern), operations
 

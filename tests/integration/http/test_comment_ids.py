@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.domain import Role
+from service.domain.comment_ids import COMMENT_ID_PATTERN
 from service.http.routes import api_routes
 from service.moderation import Moderation
 from service.settings import Settings
@@ -92,7 +93,9 @@ def test_a_reply_to_a_malformed_parent_id_is_a_422_as_to_an_unknown_one(
         headers=site,
     )
     _problem(response, 422)
-    assert [e["pointer"] for e in response.json()["errors"]] == ["/parent_id"]
+    [error] = response.json()["errors"]
+    assert error["pointer"] == "/parent_id"
+    assert error["detail"] == "must be a comment id as the service gave it"
 
 
 def test_a_lookup_lists_malformed_ids_as_missing(client: TestClient, site: Headers) -> None:
@@ -154,3 +157,49 @@ def test_a_cursor_carrying_a_malformed_comment_id_is_a_422(
         client.get(f"/v1/articles/a-1/comments?order=newest&cursor={newest}", headers=site),
     ):
         _problem(response, 422)
+
+
+ID_MEMBERS = {"comment_id", "parent_id", "root_id", "comment_ids"}
+# Shapes whose own `id` is a comment's.
+COMMENT_SHAPES = {"Accepted", "CommentStatus", "Comment", "ThreadedComment", "QueuedComment"}
+
+
+def _string_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The string schema inside an optional member or a list."""
+    if "anyOf" in schema:
+        return _string_schema(next(s for s in schema["anyOf"] if s.get("type") != "null"))
+    if schema.get("type") == "array":
+        return _string_schema(schema["items"])
+    return schema
+
+
+def test_the_document_gives_every_comment_id_its_pattern(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    members = [
+        (f"{shape}/{name}", _string_schema(prop))
+        for shape, schema in document["components"]["schemas"].items()
+        for name, prop in schema.get("properties", {}).items()
+        if name in ID_MEMBERS or (name == "id" and shape in COMMENT_SHAPES)
+    ]
+    parameters = [
+        (f"{path} {method}", parameter["schema"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation["parameters"]
+        if parameter["name"] == "comment_id" and parameter["in"] == "path"
+    ]
+    assert len(members) >= 15
+    assert len(parameters) >= 10
+    for where, schema in members + parameters:
+        assert schema.get("pattern") == COMMENT_ID_PATTERN, where
+        assert schema.get("format") == "uuid", where
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_a_method_the_lookup_path_lacks_is_a_405_not_an_unknown_comment(
+    client: TestClient, site: Headers, method: str
+) -> None:
+    # "lookup" is not a comment id (the document's pattern says so), so the path is the lookup's.
+    response = client.request(method, "/v1/comments/lookup", headers=site)
+    _problem(response, 405)
+    assert response.headers["allow"] == "POST"

@@ -200,9 +200,10 @@ def test_an_edit_keeps_the_line_breaks_a_submission_may_have(
 def test_check_of_a_reply_to_a_malformed_parent_id_is_not_a_500(
     check_client: TestClient, site: Headers
 ) -> None:
-    # Comment ids are stored as 16 bytes since 0022: the check's parent id is never bound to a
-    # comment-id column, so a string that is not one is no fault of the server.
+    # Comment ids are stored as 16 bytes since 0022: a string that is not one is no fault of the
+    # server. The check refuses it as the submission would: 422 at /parent_id.
     for parent_id in ("nope", "z" * 36, "019AD5C0-0000-7000-8000-0000000000AB"):
         payload = comment_payload(body="A careful point about inflation.", parent_id=parent_id)
         response = check_client.post("/v1/check", json=payload, headers=site)
-        assert response.status_code == 200, response.text  # as for an unknown parent
+        assert response.status_code == 422, response.text
+        assert [e["pointer"] for e in response.json()["errors"]] == ["/parent_id"]

@@ -14,7 +14,7 @@ from service.http.decoding import decode_body, decode_query
 from service.http.queries import QueueQuery, paged
 from service.http.routes import api_routes
 from service.http.schemas import submission
-from service.http.wire import LINE, TEXT
+from service.http.wire import COMMENT_ID, LINE, TEXT
 from service.settings import Settings
 
 SETTINGS = Settings(max_comment_chars=500, max_page_size=50)
@@ -103,4 +103,5 @@ def test_every_request_string_refuses_what_storage_cannot_hold(route: ApiRoute) 
     shapes = [route.query] + ([route.body] if route.body is not None else [])
     for shape in shapes:
         for where, pattern in _strings(msgspec.inspect.type_info(shape), shape.__name__):
-            assert pattern in (LINE.pattern, TEXT.pattern), where
+            # A comment id's pattern allows only hex digits and hyphens.
+            assert pattern in (LINE.pattern, TEXT.pattern, COMMENT_ID.pattern), where
