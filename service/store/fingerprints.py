@@ -6,13 +6,14 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain import ActionKind, Reason, Status
 from service.domain.changes import Decider, Transition
 from service.models import FINGERPRINTS, ActionRow, CommentRow, FingerprintRow
 from service.store import outbox
+from service.store.prebuilt import read_rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +35,31 @@ class Cluster:
     authors: int
 
 
+_KEYS = FINGERPRINTS.c
+# Every batch a worker records stores its keys and counts them: statements built once, the reads
+# on the session's connection (service/store/prebuilt.py), not an ORM query and its cache key
+# each time.
+_INSERT = insert(FINGERPRINTS)
+_CLUSTERS = (
+    select(
+        _KEYS.value,
+        func.count().label("comments"),
+        func.count(func.distinct(_KEYS.author_id)).label("authors"),
+    )
+    .where(
+        _KEYS.site_id == bindparam("site_id"),
+        _KEYS.value.in_(bindparam("values", expanding=True)),
+        _KEYS.created_at >= bindparam("since"),
+    )
+    .group_by(_KEYS.value)
+)
+_MEMBERS = select(_KEYS.comment_id).where(
+    _KEYS.site_id == bindparam("site_id"),
+    _KEYS.value == bindparam("value"),
+    _KEYS.created_at >= bindparam("since"),
+)
+
+
 def add(session: Session, sketches: Sequence[Sketch]) -> None:
     """Store the keys of a batch (one row per key)."""
     rows = [
@@ -43,40 +69,22 @@ def add(session: Session, sketches: Sequence[Sketch]) -> None:
         for v in s.values
     ]  # fmt: skip
     if rows:
-        session.execute(insert(FINGERPRINTS), rows)
+        session.execute(_INSERT, rows)
 
 
 def clusters(
     session: Session, site_id: str, values: set[int], since: datetime
 ) -> dict[int, Cluster]:
     """Per key: the site's comments (and distinct authors) since ``since`` that have it."""
-    rows = session.execute(
-        select(
-            FingerprintRow.value,
-            func.count(),
-            func.count(func.distinct(FingerprintRow.author_id)),
-        )
-        .where(
-            FingerprintRow.site_id == site_id,
-            FingerprintRow.value.in_(sorted(values)),
-            FingerprintRow.created_at >= since,
-        )
-        .group_by(FingerprintRow.value)
-    ).all()
-    return {int(value): Cluster(int(n), int(authors)) for value, n, authors in rows}
+    parameters = {"site_id": site_id, "values": sorted(values), "since": since}
+    rows = read_rows(session, _CLUSTERS, parameters)
+    return {int(row.value): Cluster(int(row.comments), int(row.authors)) for row in rows}
 
 
 def members(session: Session, site_id: str, value: int, since: datetime) -> list[str]:
     """The site's comments since ``since`` that have this key."""
-    return list(
-        session.scalars(
-            select(FingerprintRow.comment_id).where(
-                FingerprintRow.site_id == site_id,
-                FingerprintRow.value == value,
-                FingerprintRow.created_at >= since,
-            )
-        ).all()
-    )
+    parameters = {"site_id": site_id, "value": value, "since": since}
+    return [row.comment_id for row in read_rows(session, _MEMBERS, parameters)]
 
 
 def hold(session: Session, comment_ids: Sequence[str], now: datetime) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
@@ -12,6 +12,8 @@ from service.flood.duplicates import fingerprint
 from service.models import ActionRow, FingerprintRow, OutboxRow
 from service.moderation import Moderation
 from service.settings import Settings
+from service.store import fingerprints
+from service.store.fingerprints import Sketch
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
@@ -123,3 +125,62 @@ def test_the_purge_window_is_the_longest_site_window() -> None:
     assert (
         Settings.from_env({"COMMENTDESK_DUPLICATE_BURST": "off"}).longest_burst_window_seconds == 0
     )
+
+
+def _orm_clusters(
+    session: Session, site_id: str, values: set[int], since: datetime
+) -> dict[int, tuple[int, int]]:
+    """The count as an ORM query, as written before the prebuilt statement (issue 10)."""
+    rows = session.execute(
+        select(
+            FingerprintRow.value,
+            func.count(),
+            func.count(func.distinct(FingerprintRow.author_id)),
+        )
+        .where(
+            FingerprintRow.site_id == site_id,
+            FingerprintRow.value.in_(sorted(values)),
+            FingerprintRow.created_at >= since,
+        )
+        .group_by(FingerprintRow.value)
+    ).all()
+    return {int(value): (int(n), int(authors)) for value, n, authors in rows}
+
+
+def _orm_members(session: Session, site_id: str, value: int, since: datetime) -> list[str]:
+    query = select(FingerprintRow.comment_id).where(
+        FingerprintRow.site_id == site_id,
+        FingerprintRow.value == value,
+        FingerprintRow.created_at >= since,
+    )
+    return list(session.scalars(query).all())
+
+
+def test_the_prebuilt_counts_and_members_equal_the_orm_queries(
+    moderation: Moderation, sessions: sessionmaker[Session]
+) -> None:
+    stored = submit(moderation, [_from(f"d-{n % 4}", f"comment {n}") for n in range(12)])
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    # Keys 1-3 shared unevenly, by repeating authors, some on another site or before the window.
+    sketches = [
+        Sketch(
+            s.comment_id,
+            "other" if n % 5 == 4 else "news-site",
+            f"d-{n % 4}",
+            frozenset({1 + n % 3, 2 + n % 2, 10 + n}),
+            now - timedelta(seconds=60 * n),
+        )
+        for n, s in enumerate(stored)
+    ]
+    since = now - timedelta(seconds=300)  # the window cuts between comments 5 and 6
+    values = {1, 2, 3, 4, 10, 11, 17, 99}
+    with sessions.begin() as session:
+        fingerprints.add(session, sketches)
+        for site_id in ("news-site", "other", "nowhere"):
+            counted = fingerprints.clusters(session, site_id, values, since)
+            got = {v: (c.comments, c.authors) for v, c in counted.items()}
+            assert got == _orm_clusters(session, site_id, values, since)
+            for value in sorted(values):
+                members = fingerprints.members(session, site_id, value, since)
+                assert sorted(members) == sorted(_orm_members(session, site_id, value, since))
+        assert fingerprints.clusters(session, "news-site", values, since)[1].comments == 2
