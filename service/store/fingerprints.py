@@ -87,22 +87,24 @@ def members(session: Session, site_id: str, value: int, since: datetime) -> list
     return [row.comment_id for row in read_rows(session, _MEMBERS, parameters)]
 
 
+# The batch in which a cluster crosses holds its earlier members: built once as well.
+_EARLIER = CommentRow.id.in_(bindparam("ids", expanding=True))
+_MARK_PENDING = (
+    update(CommentRow)
+    .where(_EARLIER, CommentRow.status == Status.PENDING.value)
+    .values(intake_hold=Reason.FLOOD.value)
+    .execution_options(synchronize_session=False)
+)
+_PUBLISHED = select(CommentRow).where(_EARLIER, CommentRow.status == Status.APPROVED.value)
+
+
 def hold(session: Session, comment_ids: Sequence[str], now: datetime) -> list[str]:
     """Hold for review what is still published, and mark what is pending to be held; returns
     the ids that left the site."""
     if not comment_ids:
         return []
-    session.execute(
-        update(CommentRow)
-        .where(CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.PENDING.value)
-        .values(intake_hold=Reason.FLOOD.value)
-        .execution_options(synchronize_session=False)
-    )
-    published = session.scalars(
-        select(CommentRow).where(
-            CommentRow.id.in_(list(comment_ids)), CommentRow.status == Status.APPROVED.value
-        )
-    ).all()
+    session.execute(_MARK_PENDING, {"ids": list(comment_ids)})
+    published = session.scalars(_PUBLISHED, {"ids": list(comment_ids)}).all()
     for row in published:
         _withhold(session, row, now)
     return [row.id for row in published]

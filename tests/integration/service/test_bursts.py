@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.domain import Author, NewComment, Status
 from service.flood.duplicates import fingerprint
-from service.models import ActionRow, FingerprintRow, OutboxRow
+from service.models import ActionRow, CommentRow, FingerprintRow, OutboxRow
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store import fingerprints
@@ -184,3 +184,34 @@ def test_the_prebuilt_counts_and_members_equal_the_orm_queries(
                 members = fingerprints.members(session, site_id, value, since)
                 assert sorted(members) == sorted(_orm_members(session, site_id, value, since))
         assert fingerprints.clusters(session, "news-site", values, since)[1].comments == 2
+
+
+def test_holding_earlier_members_marks_pending_ones_and_withholds_published_ones(
+    moderation: Moderation, sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    pending, published, bystander = (
+        s.comment_id
+        for s in submit(moderation, [_from(f"e-{n}", f"comment {n}") for n in range(3)])
+    )
+    for comment_id in (published, bystander):
+        moderation.record_classifications(
+            [scores(comment_id, spam=0.01)], moderation.pending([comment_id])
+        )
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    with sessions.begin() as session:
+        assert fingerprints.hold(session, [pending, published], now) == [published]
+        assert fingerprints.hold(session, [], now) == []
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(CommentRow.id, CommentRow.status, CommentRow.intake_hold))
+        found = {row.id: (row.status, row.intake_hold) for row in rows}
+    assert found == {
+        pending: ("pending", "flood"),
+        published: ("withheld", None),
+        bystander: ("approved", None),
+    }
+    assert moderation.get_comment(published).reasons == ("flood",)
+    moderation.record_classifications([scores(pending, spam=0.01)], moderation.pending([pending]))
+    comment = moderation.get_comment(pending)
+    assert (comment.status, comment.reasons) == (Status.WITHHELD, ("flood",))
