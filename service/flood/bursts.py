@@ -46,10 +46,11 @@ def _site_bursts(
     session: Session, site_id: str, burst: DuplicateBurst, sketches: list[Sketch], now: datetime
 ) -> dict[str, str]:
     since = now - timedelta(seconds=burst.seconds)
+    values = {v for s in sketches for v in s.values}
     counted = fingerprints.clusters(
-        session, site_id, {v for s in sketches for v in s.values}, since
+        session, site_id, values, since, Cluster(burst.comments, burst.authors)
     )
-    bursting = {v for v, c in counted.items() if _is_burst(c, burst)}
+    bursting = set(counted)  # only the clusters that reach both thresholds are counted
     held = {s.comment_id: Reason.FLOOD.value for s in sketches if s.values & bursting}
     batch_ids = {s.comment_id for s in sketches}
     for value in sorted(bursting):
@@ -58,7 +59,3 @@ def _site_bursts(
             earlier = set(fingerprints.members(session, site_id, value, since)) - batch_ids
             fingerprints.hold(session, sorted(earlier), now)
     return held
-
-
-def _is_burst(cluster: Cluster, burst: DuplicateBurst) -> bool:
-    return cluster.comments >= burst.comments and cluster.authors >= burst.authors

@@ -52,6 +52,12 @@ _CLUSTERS = (
         _KEYS.created_at >= bindparam("since"),
     )
     .group_by(_KEYS.value)
+    # Most keys of a batch are shared by no other comment: only the clusters that reach the
+    # thresholds come back, not a row (and a Cluster) for every key.
+    .having(
+        func.count() >= bindparam("comments"),
+        func.count(func.distinct(_KEYS.author_id)) >= bindparam("authors"),
+    )
 )
 _MEMBERS = select(_KEYS.comment_id).where(
     _KEYS.site_id == bindparam("site_id"),
@@ -73,10 +79,17 @@ def add(session: Session, sketches: Sequence[Sketch]) -> None:
 
 
 def clusters(
-    session: Session, site_id: str, values: set[int], since: datetime
+    session: Session, site_id: str, values: set[int], since: datetime, at_least: Cluster
 ) -> dict[int, Cluster]:
-    """Per key: the site's comments (and distinct authors) since ``since`` that have it."""
-    parameters = {"site_id": site_id, "values": sorted(values), "since": since}
+    """Per key: the site's comments (and distinct authors) since ``since`` that have it, for
+    the keys with at least ``at_least`` comments and authors."""
+    parameters = {
+        "site_id": site_id,
+        "values": sorted(values),
+        "since": since,
+        "comments": at_least.comments,
+        "authors": at_least.authors,
+    }
     rows = read_rows(session, _CLUSTERS, parameters)
     return {int(row.value): Cluster(int(row.comments), int(row.authors)) for row in rows}
 

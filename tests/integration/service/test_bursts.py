@@ -13,7 +13,7 @@ from service.models import ActionRow, CommentRow, FingerprintRow, OutboxRow
 from service.moderation import Moderation
 from service.settings import Settings
 from service.store import fingerprints
-from service.store.fingerprints import Sketch
+from service.store.fingerprints import Cluster, Sketch
 from tests.factories import new_comment, scores
 from tests.intake import submit
 
@@ -177,13 +177,18 @@ def test_the_prebuilt_counts_and_members_equal_the_orm_queries(
     with sessions.begin() as session:
         fingerprints.add(session, sketches)
         for site_id in ("news-site", "other", "nowhere"):
-            counted = fingerprints.clusters(session, site_id, values, since)
-            got = {v: (c.comments, c.authors) for v, c in counted.items()}
-            assert got == _orm_clusters(session, site_id, values, since)
+            every = _orm_clusters(session, site_id, values, since)
+            for least in [(1, 1), (2, 1), (2, 2), (3, 2), (4, 3)]:
+                counted = fingerprints.clusters(session, site_id, values, since, Cluster(*least))
+                got = {v: (c.comments, c.authors) for v, c in counted.items()}
+                assert got == {
+                    v: (n, a) for v, (n, a) in every.items() if n >= least[0] and a >= least[1]
+                }
             for value in sorted(values):
                 members = fingerprints.members(session, site_id, value, since)
                 assert sorted(members) == sorted(_orm_members(session, site_id, value, since))
-        assert fingerprints.clusters(session, "news-site", values, since)[1].comments == 2
+        assert _orm_clusters(session, "news-site", values, since)[1] == (2, 2)
+        assert len(_orm_clusters(session, "news-site", values, since)) > 3
 
 
 def test_holding_earlier_members_marks_pending_ones_and_withholds_published_ones(
