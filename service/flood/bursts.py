@@ -1,8 +1,9 @@
 """Bursts of near-duplicates across authors, held as a group at verdict time.
 
 When a worker records a batch, each comment's cluster keys are stored, then every key of the
-batch is counted over the site's last ``DUPLICATE_BURST`` seconds (one aggregate query). A
-comment whose cluster has enough comments by enough distinct authors is held (reason ``flood``).
+batch is counted over the site's last ``DUPLICATE_BURST`` seconds (one aggregate query, which
+returns only the clusters with enough comments by enough distinct authors). A comment in such a
+cluster is held (reason ``flood``).
 The batch in which a cluster first reaches the threshold also holds the rest of it: still
 pending ones will be held by their verdict, published ones leave the site (a ``held`` action).
 Later members are held as they come, so the group is held once, not on every batch.
