@@ -25,23 +25,26 @@ from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
 from service.store import outbox, reports
 from service.store.action_scores import IN_COMMENT_SCORES
-from service.store.comment_keys import in_comment_ids
+from service.store.comment_keys import comment_ids_only
 from service.store.comments import get_comment_row
 from service.store.convert import COMMENT_COLUMNS, to_comment
+from service.store.prebuilt import read_rows
 
 
 def pending_comments(session: Session, comment_ids: Sequence[str]) -> list[Comment]:
     """The comments among ``comment_ids`` that still await classification."""
-    # Plain rows, not entities: a worker reads a batch of these per job and changes them with
-    # its own UPDATE, so the session's identity map only cost time.
-    rows = session.execute(
-        select(*COMMENT_COLUMNS).where(
-            # A job's ids are the service's; another string (a hand-made job) names no comment.
-            in_comment_ids(CommentRow.id, comment_ids),
-            CommentRow.status == Status.PENDING.value,
-        )
-    ).all()
+    # Plain rows of a statement built once (service/store/prebuilt.py), not entities: a worker
+    # reads a batch of these per job and changes them with its own UPDATE, so the session's
+    # identity map and the ORM's query building only cost time. A job's ids are the service's;
+    # another string (a hand-made job) names no comment.
+    rows = read_rows(session, _PENDING, {"ids": comment_ids_only(comment_ids)})
     return [to_comment(r) for r in rows]
+
+
+_PENDING = select(*(COMMENTS.c[column.key] for column in COMMENT_COLUMNS)).where(
+    COMMENTS.c.id.in_(bindparam("ids", expanding=True)),
+    COMMENTS.c.status == Status.PENDING.value,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,13 +85,21 @@ def record_system_verdicts(
     """
     if not verdicts:
         return 0
-    changed = session.execute(_CONDITIONAL_VERDICT, [_verdict_params(v, now) for v in verdicts])
+    # Each statement of reasons as JSON once: the comment and its action store the same copy.
+    statements = [v.statement.as_json() if v.statement is not None else None for v in verdicts]
+    changed = session.execute(
+        _CONDITIONAL_VERDICT,
+        [_verdict_params(v, s, now) for v, s in zip(verdicts, statements, strict=True)],
+    )
     if changed.rowcount != len(verdicts):  # type: ignore[attr-defined]
         raise PartialBatchError(f"{changed.rowcount} of {len(verdicts)} were still pending")  # type: ignore[attr-defined]
-    session.execute(insert(ACTIONS), [_classified_action(v, now) for v in verdicts])
+    session.execute(
+        _INSERT_ACTION,
+        [_classified_action(v, s, now) for v, s in zip(verdicts, statements, strict=True)],
+    )
     scores = [_score_row(v) for v in verdicts if v.scores]
     if scores:
-        session.execute(insert(SCORES), scores)
+        session.execute(_INSERT_SCORES, scores)
     refs = outbox.comment_refs(session, [v.comment_id for v in verdicts])
     outbox.record(session, (_verdict_change(v, refs[v.comment_id], now) for v in verdicts))
     return len(verdicts)
@@ -127,8 +138,14 @@ _CONDITIONAL_VERDICT = (
 )
 
 
-def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
-    statement = verdict.statement
+# Built once, so their cache keys are computed once (the UPDATE above likewise).
+_INSERT_ACTION = insert(ACTIONS)
+_INSERT_SCORES = insert(SCORES)
+
+
+def _verdict_params(
+    verdict: SystemVerdict, statement: dict[str, Any] | None, now: datetime
+) -> dict[str, Any]:
     return {
         "b_id": verdict.comment_id,
         "b_status": verdict.status.value,
@@ -137,11 +154,13 @@ def _verdict_params(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "b_model_version": verdict.model_version,
         "b_now": now,
         "b_revision": verdict.revision,
-        "b_statement": statement.as_json() if statement is not None else None,
+        "b_statement": statement,
     }
 
 
-def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
+def _classified_action(
+    verdict: SystemVerdict, statement: dict[str, Any] | None, now: datetime
+) -> dict[str, Any]:
     return {
         "comment_id": verdict.comment_id,
         "kind": ActionKind.CLASSIFIED.value,
@@ -155,7 +174,7 @@ def _classified_action(verdict: SystemVerdict, now: datetime) -> dict[str, Any]:
         "note": None,
         "created_at": now,
         "evidence": dict(verdict.evidence) if verdict.evidence is not None else None,
-        "statement": verdict.statement.as_json() if verdict.statement is not None else None,
+        "statement": statement,
     }
 
 

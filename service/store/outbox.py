@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from service.domain import stored_events
 from service.domain.changes import CommentRef, EventType, OutboxEvent, Transition, transition_events
 from service.models import OUTBOX, CommentRow, OutboxRow, OutboxSequenceRow, WebhookDeliveryRow
+from service.store.prebuilt import read_rows
 
 SEQUENCE = "outbox"
 
@@ -26,7 +27,10 @@ SEQUENCE = "outbox"
 def add_events(session: Session, events: Sequence[OutboxEvent]) -> None:
     """Append events (one executemany); they commit or roll back with the caller's change."""
     if events:
-        session.execute(insert(OUTBOX), [_row(e) for e in events])
+        session.execute(_INSERT, [_row(e) for e in events])
+
+
+_INSERT = insert(OUTBOX)  # built once: its cache key is computed once
 
 
 def record(session: Session, changes: Iterable[Transition], cause: EventType | None = None) -> None:
@@ -50,17 +54,20 @@ def comment_refs(session: Session, comment_ids: Sequence[str]) -> dict[str, Comm
     """What events say about each comment, as stored now (after the caller's updates)."""
     if not comment_ids:
         return {}
-    rows = session.execute(
-        select(
-            CommentRow.id,
-            CommentRow.site_id,
-            CommentRow.article_id,
-            CommentRow.parent_id,
-            CommentRow.revision,
-            CommentRow.version,
-        ).where(CommentRow.id.in_(list(comment_ids)))
-    ).all()
+    rows: Sequence[Any] = read_rows(session, _REFS, {"ids": list(comment_ids)})
     return {row.id: CommentRef(*row) for row in rows}
+
+
+# Every recorded batch reads it: built once, Core rows (service/store/prebuilt.py).
+_COMMENTS = CommentRow.__table__.c
+_REFS = select(
+    _COMMENTS.id,
+    _COMMENTS.site_id,
+    _COMMENTS.article_id,
+    _COMMENTS.parent_id,
+    _COMMENTS.revision,
+    _COMMENTS.version,
+).where(_COMMENTS.id.in_(bindparam("ids", expanding=True)))
 
 
 def ref_of(row: CommentRow) -> CommentRef:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    bindparam,
     cast,
     exists,
     func,
@@ -19,7 +20,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from service.domain import SUBMISSION_ID, Action, ActionKind, Comment, Page, Status
 from service.domain.authors import AuthorRecord
@@ -37,6 +38,7 @@ from service.store.cursor import (
     row_id,
     sequence,
 )
+from service.store.prebuilt import read_rows
 
 Sort = Literal["risk", "age"]
 
@@ -240,9 +242,28 @@ def _derived_submission(
     return [submission(str(filters.comment_id), found[0])]
 
 
-# Named once: fresh aliases per call made SQLAlchemy build and compile the query every batch
-# (its statement cache keys on the alias), a tenth of a worker's CPU.
-_THIS, _OTHER = aliased(CommentRow, name="this"), aliased(CommentRow, name="other")
+# Built once (service/store/prebuilt.py), on named Core aliases: fresh aliases per call made
+# SQLAlchemy build and compile the query every batch (its statement cache keys on the alias), a
+# tenth of a worker's CPU, and an ORM query still cost building, a cache key and ORM result
+# handling every batch. Takes ``ids`` (the batch) and ``since`` (the earliest moment that counts).
+_THIS, _OTHER = CommentRow.__table__.alias("this"), CommentRow.__table__.alias("other")
+_REPEATS = (
+    select(_THIS.c.id, _THIS.c.created_at, _OTHER.c.created_at)
+    .join(
+        _OTHER,
+        and_(
+            _OTHER.c.author_key == _THIS.c.author_key,  # look-alike ids are one author
+            _OTHER.c.site_id == _THIS.c.site_id,
+            _OTHER.c.body_sha256 == _THIS.c.body_sha256,
+            _OTHER.c.id != _THIS.c.id,
+            _OTHER.c.created_at <= _THIS.c.created_at,
+        ),
+    )
+    .where(
+        _THIS.c.id.in_(bindparam("ids", expanding=True)),
+        _OTHER.c.created_at >= bindparam("since", type_=_OTHER.c.created_at.type),
+    )
+)
 
 
 def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) -> set[str]:
@@ -252,22 +273,9 @@ def repeat_posts(session: Session, batch: Sequence[Comment], window: timedelta) 
     """
     if not batch:
         return set()
-    this, other = _THIS, _OTHER
-    query = (
-        select(this.id, this.created_at, other.created_at)
-        .join(
-            other,
-            and_(
-                other.author_key == this.author_key,  # look-alike ids are one author
-                other.site_id == this.site_id,
-                other.body_sha256 == this.body_sha256,
-                other.id != this.id,
-                other.created_at <= this.created_at,
-            ),
-        )
-        .where(
-            this.id.in_([c.id for c in batch]),
-            other.created_at >= min(c.created_at for c in batch) - window,
-        )
+    rows: Sequence[Any] = read_rows(
+        session,
+        _REPEATS,
+        {"ids": [c.id for c in batch], "since": min(c.created_at for c in batch) - window},
     )
-    return {cid for cid, created, seen in session.execute(query) if seen >= created - window}
+    return {cid for cid, created, seen in rows if seen >= created - window}

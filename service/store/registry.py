@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from service.domain import AliasEvent, AliasKind, ModelVersion
 from service.errors import ConflictError, NotFoundError
 from service.models import ModelAliasEventRow, ModelAliasRow, ModelVersionRow
 from service.store.convert import to_model_version
+from service.store.prebuilt import read_rows
 
 
 def register_version(session: Session, version: ModelVersion) -> bool:
@@ -200,14 +201,17 @@ def thresholds_and_languages(
     ids = sorted(set(version_ids))
     if not ids:
         return {}, {}
-    rows = session.execute(
-        select(ModelVersionRow.id, ModelVersionRow.thresholds, ModelVersionRow.data_manifest).where(
-            ModelVersionRow.id.in_(ids)
-        )
-    ).all()
-    thresholds = {version_id: dict(stored or {}) for version_id, stored, _ in rows}
-    languages = {version_id: (manifest or {}).get("languages") for version_id, _, manifest in rows}
+    rows = read_rows(session, _THRESHOLDS_AND_MANIFESTS, {"ids": ids})
+    thresholds = {row.id: dict(row.thresholds or {}) for row in rows}
+    languages = {row.id: (row.data_manifest or {}).get("languages") for row in rows}
     return thresholds, languages
+
+
+# A worker reads it for every batch: built once (service/store/prebuilt.py).
+_VERSIONS = ModelVersionRow.__table__.c
+_THRESHOLDS_AND_MANIFESTS = select(
+    _VERSIONS.id, _VERSIONS.thresholds, _VERSIONS.data_manifest
+).where(_VERSIONS.id.in_(bindparam("ids", expanding=True)))
 
 
 def thresholds_for_update(session: Session, version_id: str) -> dict[str, Any]:

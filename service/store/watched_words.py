@@ -6,12 +6,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.domain.watched_words import WatchedWord, WatchKind, WatchList
 from service.models import WatchedWordRow, WatchListRow
+from service.store.prebuilt import read_rows
 
 
 class NewEntry(NamedTuple):
@@ -35,10 +36,15 @@ def count_entries(session: Session, site_id: str) -> int:
 
 def versions_for(session: Session, site_ids: Collection[str]) -> dict[str, int]:
     """The list version of each of these sites that has a list."""
-    query = select(WatchListRow.site_id, WatchListRow.version).where(
-        WatchListRow.site_id.in_(sorted(site_ids))
-    )
-    return {site_id: int(version) for site_id, version in session.execute(query)}
+    rows = read_rows(session, _VERSIONS_FOR, {"sites": sorted(site_ids)})
+    return {row.site_id: int(row.version) for row in rows}
+
+
+# A worker reads it for every batch: built once (service/store/prebuilt.py).
+_LISTS = WatchListRow.__table__.c
+_VERSIONS_FOR = select(_LISTS.site_id, _LISTS.version).where(
+    _LISTS.site_id.in_(bindparam("sites", expanding=True))
+)
 
 
 def lists_for(session: Session, site_ids: Collection[str]) -> dict[str, WatchList]:
