@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import select
 from collections.abc import Iterator
@@ -18,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.settings import Settings
 
 # JSON columns (scores, reasons, evidence, outbox payloads) without the spaces json.dumps puts
-# after every separator by default: the same JSON in fewer bytes on disk.
-_compact_json = functools.partial(json.dumps, separators=(",", ":"))
+# after every separator by default: the same JSON in fewer bytes on disk. One encoder made once
+# (json.dumps with any option makes one per call: ~2 µs more for every JSON value of every row
+# a worker writes); its output is json.dumps's with these separators, byte for byte.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 # The peer closed its end (Linux); elsewhere the readable EOF (POLLIN) tells the same.
 _POLLRDHUP = getattr(select, "POLLRDHUP", 0)
