@@ -27,10 +27,7 @@ SEQUENCE = "outbox"
 def add_events(session: Session, events: Sequence[OutboxEvent]) -> None:
     """Append events (one executemany); they commit or roll back with the caller's change."""
     if events:
-        session.execute(_INSERT, [_row(e) for e in events])
-
-
-_INSERT = insert(OUTBOX)  # built once: its cache key is computed once
+        session.execute(insert(OUTBOX), [_row(e) for e in events])
 
 
 def record(session: Session, changes: Iterable[Transition], cause: EventType | None = None) -> None:
