@@ -23,7 +23,7 @@ from service.domain.scores import stored_scores
 from service.domain.statements import Statement
 from service.errors import CommentDeletedError, StaleDecisionError
 from service.models import ACTIONS, COMMENTS, SCORES, ActionRow, CommentRow
-from service.store import outbox, reports
+from service.store import outbox, reports, verdict_events
 from service.store.action_scores import IN_COMMENT_SCORES
 from service.store.comment_keys import comment_ids_only
 from service.store.comments import get_comment_row
@@ -101,7 +101,9 @@ def record_system_verdicts(
     if scores:
         session.execute(_INSERT_SCORES, scores)
     refs = outbox.comment_refs(session, [v.comment_id for v in verdicts])
-    outbox.record(session, (_verdict_change(v, refs[v.comment_id], now) for v in verdicts))
+    verdict_events.record_verdicts(
+        session, [_verdict_change(v, refs[v.comment_id], now) for v in verdicts]
+    )
     return len(verdicts)
 
 
