@@ -8,6 +8,7 @@ INSERT, not at COMMIT, so ordering by id alone could).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,12 +17,15 @@ from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.domain import stored_events
+from service.domain import Status, stored_events
 from service.domain.changes import CommentRef, EventType, OutboxEvent, Transition, transition_events
 from service.models import OUTBOX, CommentRow, OutboxRow, OutboxSequenceRow, WebhookDeliveryRow
 from service.store.prebuilt import read_rows
 
 SEQUENCE = "outbox"
+_ACCEPTED = EventType.COMMENT_ACCEPTED.value
+_PENDING = Status.PENDING.value
+_INSERT = insert(OUTBOX)  # built once: intake runs it for every batch
 
 
 def add_events(session: Session, events: Sequence[OutboxEvent]) -> None:
@@ -33,6 +37,39 @@ def add_events(session: Session, events: Sequence[OutboxEvent]) -> None:
 def record(session: Session, changes: Iterable[Transition], cause: EventType | None = None) -> None:
     """Append the events of these status changes."""
     add_events(session, [e for change in changes for e in transition_events(change, cause)])
+
+
+def record_accepted(session: Session, comments: Iterable[CommentRef], at: datetime) -> None:
+    """Append the ``comment.accepted`` event of each newly stored comment (pending, no reasons).
+
+    The rows are those :func:`record` writes for ``Transition(ref, None, PENDING, [], SITE, at)``
+    with ``EventType.COMMENT_ACCEPTED``, built directly: intake writes one per comment, and the
+    general path builds the full payload, packs it and checks the packing with two JSON
+    encodings per event (issue 10; tests/integration/service/test_intake_rows.py compares).
+    """
+    rows = [_accepted_row(ref, at) for ref in comments]
+    if rows:
+        # A Core INSERT of a table: session.execute would not autoflush either.
+        session.connection().execute(_INSERT, rows)
+
+
+def _accepted_row(ref: CommentRef, at: datetime) -> dict[str, Any]:
+    # What stored_events.pack keeps of comment.accepted's payload: the comment less its id (and
+    # its parent_id when null); previous_status (null) and reasons (empty) are defaults.
+    comment: dict[str, Any] = {"article_id": ref.article_id}
+    if ref.parent_id is not None:
+        comment["parent_id"] = ref.parent_id
+    comment.update(status=_PENDING, revision=ref.revision, version=ref.version)
+    return {
+        # new_event's id is "evt_" + uuid4().hex, stored as those 16 bytes.
+        "event_id": uuid.uuid4().bytes,
+        "site_id": ref.site_id,
+        "kind": _ACCEPTED,
+        "comment_id": ref.id,
+        "packed": {"comment": comment},
+        "created_at": at,
+        "seq": None,
+    }
 
 
 def _row(event: OutboxEvent) -> dict[str, Any]:
