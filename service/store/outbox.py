@@ -25,13 +25,13 @@ from service.store.prebuilt import read_rows
 SEQUENCE = "outbox"
 _ACCEPTED = EventType.COMMENT_ACCEPTED.value
 _PENDING = Status.PENDING.value
-_INSERT = insert(OUTBOX)  # built once: intake runs it for every batch
+_INSERT = insert(OUTBOX)  # built once: intake and the workers run it for every batch
 
 
 def add_events(session: Session, events: Sequence[OutboxEvent]) -> None:
     """Append events (one executemany); they commit or roll back with the caller's change."""
     if events:
-        session.execute(insert(OUTBOX), [_row(e) for e in events])
+        session.execute(_INSERT, [_row(e) for e in events])
 
 
 def record(session: Session, changes: Iterable[Transition], cause: EventType | None = None) -> None:
