@@ -47,26 +47,39 @@ def record_accepted(session: Session, comments: Iterable[CommentRef], at: dateti
     general path builds the full payload, packs it and checks the packing with two JSON
     encodings per event (issue 10; tests/integration/service/test_intake_rows.py compares).
     """
-    rows = [_accepted_row(ref, at) for ref in comments]
+    add_packed(session, [_accepted_row(ref, at) for ref in comments])
+
+
+def add_packed(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append rows built in their stored (packed) form by :func:`packed_row` (one executemany)."""
     if rows:
         # A Core INSERT of a table: session.execute would not autoflush either.
         session.connection().execute(_INSERT, rows)
 
 
 def _accepted_row(ref: CommentRef, at: datetime) -> dict[str, Any]:
-    # What stored_events.pack keeps of comment.accepted's payload: the comment less its id (and
-    # its parent_id when null); previous_status (null) and reasons (empty) are defaults.
+    return packed_row(ref, _ACCEPTED, {"comment": packed_comment(ref, _PENDING)}, at)
+
+
+def packed_comment(ref: CommentRef, status: str) -> dict[str, Any]:
+    """What stored_events.pack keeps of an event's comment: all of it but its id (and its
+    parent_id when null)."""
     comment: dict[str, Any] = {"article_id": ref.article_id}
     if ref.parent_id is not None:
         comment["parent_id"] = ref.parent_id
-    comment.update(status=_PENDING, revision=ref.revision, version=ref.version)
+    comment.update(status=status, revision=ref.revision, version=ref.version)
+    return comment
+
+
+def packed_row(ref: CommentRef, kind: str, packed: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The outbox row of a new event about ``ref`` whose payload is already packed."""
     return {
         # new_event's id is "evt_" + uuid4().hex, stored as those 16 bytes.
         "event_id": uuid.uuid4().bytes,
         "site_id": ref.site_id,
-        "kind": _ACCEPTED,
+        "kind": kind,
         "comment_id": ref.id,
-        "packed": {"comment": comment},
+        "packed": packed,
         "created_at": at,
         "seq": None,
     }

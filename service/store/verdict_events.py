@@ -11,11 +11,9 @@ general path's. Any other change goes the general way.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from service.domain import Status, statement_wording_v1
@@ -27,13 +25,11 @@ from service.domain.changes import (
     decided_by,
     statement_of_reasons,
 )
-from service.models import OUTBOX
 from service.store import outbox
 
 _DECIDED = EventType.COMMENT_DECIDED.value
 _ENTERED_QUEUE = EventType.COMMENT_ENTERED_QUEUE.value
 _PENDING = Status.PENDING.value
-_INSERT = insert(OUTBOX)  # built once: its cache key is computed once
 
 # A batch's verdicts share a few (status, reasons, decider, model version): their wording once.
 _WordingKey = tuple[Status, tuple[str, ...], str, str | None]
@@ -46,9 +42,7 @@ def record_verdicts(session: Session, changes: Sequence[Transition]) -> None:
         return
     wordings: dict[_WordingKey, str | int] = {}
     rows = [row for change in changes for row in verdict_rows(change, wordings)]
-    if rows:
-        # A Core INSERT of a table: session.execute would not autoflush either.
-        session.connection().execute(_INSERT, rows)
+    outbox.add_packed(session, rows)
 
 
 def _is_verdict(change: Transition) -> bool:
@@ -61,12 +55,7 @@ def verdict_rows(
     change: Transition, wordings: dict[_WordingKey, str | int]
 ) -> list[dict[str, Any]]:
     """The outbox rows of one verdict (``_is_verdict``), as ``outbox.record`` writes them."""
-    ref = change.comment
-    # What pack keeps of comment_data(): the comment less its id (and a null parent_id).
-    comment: dict[str, Any] = {"article_id": ref.article_id}
-    if ref.parent_id is not None:
-        comment["parent_id"] = ref.parent_id
-    comment.update(status=change.to_status.value, revision=ref.revision, version=ref.version)
+    comment = outbox.packed_comment(change.comment, change.to_status.value)
     # previous_status is "pending", never the null pack leaves out; empty reasons are left out.
     common: dict[str, Any] = {"comment": comment, "previous_status": _PENDING}
     if change.reasons:
@@ -105,13 +94,4 @@ def _stored_wording(change: Transition, wordings: dict[_WordingKey, str | int]) 
 
 
 def _row(change: Transition, kind: str, packed: dict[str, Any]) -> dict[str, Any]:
-    return {
-        # new_event's id is "evt_" + uuid4().hex, stored as those 16 bytes.
-        "event_id": uuid.uuid4().bytes,
-        "site_id": change.comment.site_id,
-        "kind": kind,
-        "comment_id": change.comment.id,
-        "packed": packed,
-        "created_at": change.at,
-        "seq": None,
-    }
+    return outbox.packed_row(change.comment, kind, packed, change.at)
