@@ -37,11 +37,11 @@ def pending_comments(session: Session, comment_ids: Sequence[str]) -> list[Comme
     # reads a batch of these per job and changes them with its own UPDATE, so the session's
     # identity map and the ORM's query building only cost time. A job's ids are the service's;
     # another string (a hand-made job) names no comment.
-    rows = read_rows(session, _PENDING, {"ids": comment_ids_only(comment_ids)})
+    rows = read_rows(session, _PENDING_COMMENTS, {"ids": comment_ids_only(comment_ids)})
     return [to_comment(r) for r in rows]
 
 
-_PENDING = select(*(COMMENTS.c[column.key] for column in COMMENT_COLUMNS)).where(
+_PENDING_COMMENTS = select(*(COMMENTS.c[column.key] for column in COMMENT_COLUMNS)).where(
     COMMENTS.c.id.in_(bindparam("ids", expanding=True)),
     COMMENTS.c.status == Status.PENDING.value,
 )

@@ -40,11 +40,13 @@ _KEYS = FINGERPRINTS.c
 # on the session's connection (service/store/prebuilt.py), not an ORM query and its cache key
 # each time.
 _INSERT = insert(FINGERPRINTS)
+_COMMENTS_WITH_KEY = func.count()
+_AUTHORS_WITH_KEY = func.count(func.distinct(_KEYS.author_id))
 _CLUSTERS = (
     select(
         _KEYS.value,
-        func.count().label("comments"),
-        func.count(func.distinct(_KEYS.author_id)).label("authors"),
+        _COMMENTS_WITH_KEY.label("comments"),
+        _AUTHORS_WITH_KEY.label("authors"),
     )
     .where(
         _KEYS.site_id == bindparam("site_id"),
@@ -55,8 +57,8 @@ _CLUSTERS = (
     # Most keys of a batch are shared by no other comment: only the clusters that reach the
     # thresholds come back, not a row (and a Cluster) for every key.
     .having(
-        func.count() >= bindparam("comments"),
-        func.count(func.distinct(_KEYS.author_id)) >= bindparam("authors"),
+        bindparam("comments") <= _COMMENTS_WITH_KEY,
+        bindparam("authors") <= _AUTHORS_WITH_KEY,
     )
 )
 _MEMBERS = select(_KEYS.comment_id).where(
