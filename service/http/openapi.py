@@ -12,12 +12,11 @@ from typing import Any
 
 import msgspec
 
-from service.domain.comment_ids import COMMENT_ID_PATTERN
 from service.http.auth import SESSION_COOKIE
 from service.http.call import PATH_PARAM_MAX, ApiRoute
 from service.http.problems import MEDIA_TYPE, Problem
 from service.http.schemas import IDEMPOTENCY_KEY_MAX
-from service.http.wire import LINE
+from service.http.wire import LINE, CommentIdText
 from service.settings import Settings
 from service.users import USER_ROLES
 
@@ -35,7 +34,7 @@ _HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
 # form than the service's names no comment (404).
 _PATH_SCHEMA = {"type": "string", "minLength": 1, "maxLength": PATH_PARAM_MAX,
                 "pattern": LINE.pattern}  # fmt: skip
-_PATH_SCHEMAS = {"comment_id": {"type": "string", "pattern": COMMENT_ID_PATTERN, "format": "uuid"}}
+_PATH_SCHEMAS = {"comment_id": msgspec.json.schema(CommentIdText)}  # the members' declaration
 _REF = "#/components/schemas/{name}"
 _ALWAYS_ERRORS = (500,)
 
