@@ -329,11 +329,11 @@ class Settings:
         "most submissions one API process writes in one transaction.",
     )  # fmt: skip
     enqueue_linger_seconds: float = setting(
-        "ENQUEUE_LINGER_MS", 0.05, parse.milliseconds,
+        "ENQUEUE_LINGER_MS", 0.15, parse.milliseconds,
         "how long the API gathers committed comment ids before enqueueing them as one job. "
         "Longer means bigger, cheaper jobs and later decisions; at 1,000 comments/s the default "
-        "gives about 50 comments a job. `0` enqueues at once.",
-        shown="`50`",
+        "gives about 150 comments a job. `0` enqueues at once.",
+        shown="`150`",
     )  # fmt: skip
     thresholds: Mapping[str, LabelThreshold] = setting(
         "THRESHOLDS", DEFAULT_THRESHOLDS, parse_thresholds,
